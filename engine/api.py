@@ -1,0 +1,126 @@
+"""The Engine facade: one object to embed in another app or drive from the CLI.
+
+Every command loads what it needs from the event log, decides with the pure domain
+code, and appends the resulting events; queries return frozen views. The store is
+created on first use, so constructing an Engine never touches a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any
+
+from engine.clock import Clock, utc_now
+from engine.events import EventStore, RecordedEvent
+from engine.facade.connection import ConnectionMixin
+from engine.facade.couples import CouplesMixin
+from engine.facade.history import HistoryMixin
+from engine.facade.rituals import RitualsMixin
+
+
+class Engine(CouplesMixin, RitualsMixin, ConnectionMixin, HistoryMixin):
+    """The public facade over the event store. Use it as a context manager."""
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        clock: Clock = utc_now,
+        via: str = "api",
+        migrate: bool = True,
+    ) -> Engine:
+        """An Engine over a SQL database (default: the user data directory's SQLite file).
+
+        Nothing connects until the first command; then the schema is created or upgraded
+        when ``migrate`` is true.
+        """
+        from engine.config import Settings
+
+        db_url = Settings.from_env(db_url=url).db_url
+
+        def factory() -> EventStore:
+            return open_sql_store(db_url, clock=clock, migrate=migrate)
+
+        return cls(factory, clock, via=via)
+
+    def subscribe(
+        self, subscriber: Callable[[Sequence[RecordedEvent]], None]
+    ) -> Callable[[], None]:
+        """Call ``subscriber`` with every batch this process commits; returns an unsubscriber."""
+        return self.store.subscribe(subscriber)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _sa_engine(url: str) -> Any:
+    import sqlalchemy as sa
+
+    from engine.config import ensure_sqlite_folder
+    from engine.db import create_sa_engine
+    from engine.errors import InvalidInput, StoreUnavailable
+
+    try:
+        ensure_sqlite_folder(url)
+        return create_sa_engine(url)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError):
+        raise InvalidInput(
+            "the database URL is not valid; try sqlite:///path/to/rituals.db "
+            "or postgresql+psycopg://user@host/dbname"
+        ) from None
+    except ImportError:
+        raise InvalidInput(
+            "the driver for that database is not installed; for PostgreSQL install "
+            "ritual-engine[postgres]"
+        ) from None
+    except OSError:
+        raise StoreUnavailable("cannot create the folder for the database file") from None
+
+
+def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) -> EventStore:
+    """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
+    from engine import migrations
+    from engine.events.sqlstore import SqlEventStore, translate_errors
+
+    sa_engine = _sa_engine(url)
+    if migrate:
+        with translate_errors():
+            migrations.ensure_current(sa_engine)
+    return SqlEventStore(sa_engine, clock)
+
+
+def upgrade_database(url: str) -> str | None:
+    """Create or upgrade the schema at ``url``; returns the revision it is at."""
+    from engine import migrations
+    from engine.events.sqlstore import translate_errors
+
+    sa_engine = _sa_engine(url)
+    try:
+        with translate_errors():
+            migrations.upgrade(sa_engine)
+            return migrations.current_revision(sa_engine)
+    finally:
+        sa_engine.dispose()
+
+
+def database_revision(url: str) -> str | None:
+    """The schema revision at ``url`` (None when empty)."""
+    from engine import migrations
+    from engine.events.sqlstore import translate_errors
+
+    sa_engine = _sa_engine(url)
+    try:
+        with translate_errors():
+            return migrations.current_revision(sa_engine)
+    finally:
+        sa_engine.dispose()

@@ -1,0 +1,67 @@
+"""SQLAlchemy tables and the creation of database engines.
+
+The schema itself is created and upgraded by the Alembic migrations in ``alembic/``;
+these table objects are what the migrations are checked against (``alembic check``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING)
+
+JsonType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+Position = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("position", Position, primary_key=True, autoincrement=True),
+    sa.Column("stream_id", sa.String(80), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("couple_id", sa.String(40), nullable=False),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.Column("type", sa.String(80), nullable=False),
+    sa.Column("schema", sa.Integer, nullable=False),
+    sa.Column("payload", JsonType, nullable=False),
+    sa.Column("metadata", JsonType, nullable=False),
+    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("stream_id", "version"),
+    sa.UniqueConstraint("event_id"),
+    sa.Index(None, "couple_id", "position"),
+    sqlite_autoincrement=True,
+)
+
+data_keys = sa.Table(
+    "data_keys",
+    metadata,
+    sa.Column("couple_id", sa.String(40), primary_key=True),
+    sa.Column("owner", sa.String(40), primary_key=True),
+    sa.Column("material", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def create_sa_engine(url: str, **kwargs: Any) -> sa.Engine:
+    """A SQLAlchemy engine for ``url``, tuned for the event store (lazy: no connection yet)."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        from engine.sqlite import configure_sqlite
+
+        connect_args = {"timeout": 30.0, "check_same_thread": False}
+        engine = sa.create_engine(parsed, connect_args=connect_args, **kwargs)
+        configure_sqlite(engine)
+        return engine
+    return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)

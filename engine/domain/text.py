@@ -1,0 +1,66 @@
+"""Checks for text that people type. Error messages name the field, never its content."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from engine.errors import InvalidInput
+
+TITLE_MAX = 120
+HANDLE_MAX = 32
+NOTE_MAX = 4000
+LETTER_MAX = 20_000  # capsule messages may be long
+
+_HANDLE = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def _has_control(text: str, allow_newlines: bool) -> bool:
+    for ch in text:
+        if allow_newlines and ch in "\n\t":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in "\u200d":
+            return True
+    return False
+
+
+def clean_line(value: str, what: str, *, max_len: int = TITLE_MAX) -> str:
+    """A one-line text (a title, a name, a label): trimmed, non-empty, printable."""
+    text = unicodedata.normalize("NFC", value).strip()
+    if not text:
+        raise InvalidInput(f"the {what} is empty")
+    if len(text) > max_len:
+        raise InvalidInput(f"the {what} is longer than {max_len} characters")
+    if _has_control(text, allow_newlines=False):
+        raise InvalidInput(f"the {what} contains control characters or line breaks")
+    return text
+
+
+def clean_text(value: str, what: str, *, max_len: int = NOTE_MAX) -> str:
+    """A free text (a note, an appreciation, a letter): line breaks allowed."""
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+    if not text:
+        raise InvalidInput(f"the {what} is empty")
+    if len(text) > max_len:
+        raise InvalidInput(f"the {what} is longer than {max_len} characters")
+    if _has_control(text, allow_newlines=True):
+        raise InvalidInput(f"the {what} contains control characters")
+    return text
+
+
+def clean_optional_text(value: str | None, what: str, *, max_len: int = NOTE_MAX) -> str | None:
+    """Like :func:`clean_text`, but None stays None."""
+    return None if value is None else clean_text(value, what, max_len=max_len)
+
+
+def clean_handle(value: str) -> str:
+    """A partner handle: short, lower-case letters, digits, '-' or '_'."""
+    handle = value.strip().lower()
+    if not handle:
+        raise InvalidInput("a partner handle is empty")
+    if len(handle) > HANDLE_MAX or not _HANDLE.match(handle):
+        raise InvalidInput(
+            "a partner handle must start with a letter and use only letters, digits, - or _ "
+            f"(at most {HANDLE_MAX} characters)"
+        )
+    return handle

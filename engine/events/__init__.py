@@ -1,0 +1,71 @@
+"""Typed events and the stores that keep them.
+
+Importing this package registers every event type, so any stored event can be decoded.
+"""
+
+from engine.events.base import Event, event_class, event_type, registered_types, secret, upcaster
+from engine.events.capsules import CapsuleOpened, CapsuleSealed
+from engine.events.codec import ERASED, SEALED
+from engine.events.connection import (
+    AppreciationGiven,
+    AppreciationShared,
+    RepairAnswered,
+    RepairAttempted,
+    TimeoutCalled,
+    TimeoutEnded,
+)
+from engine.events.couples import (
+    CoupleCreated,
+    CoupleSettingsChanged,
+    GroundRulesAgreed,
+    PartnerAdded,
+    PartnerRenamed,
+)
+from engine.events.rituals import (
+    CheckedIn,
+    OccurrenceSkipped,
+    RitualAdded,
+    RitualDefined,
+    RitualEdited,
+    RitualPaused,
+    RitualResumed,
+    RitualRetired,
+)
+from engine.events.store import EventStore, MemoryEventStore, Metadata, NewEvent, RecordedEvent
+
+__all__ = [
+    "ERASED",
+    "SEALED",
+    "AppreciationGiven",
+    "AppreciationShared",
+    "CapsuleOpened",
+    "CapsuleSealed",
+    "CheckedIn",
+    "CoupleCreated",
+    "CoupleSettingsChanged",
+    "Event",
+    "EventStore",
+    "GroundRulesAgreed",
+    "MemoryEventStore",
+    "Metadata",
+    "NewEvent",
+    "OccurrenceSkipped",
+    "PartnerAdded",
+    "PartnerRenamed",
+    "RecordedEvent",
+    "RepairAnswered",
+    "RepairAttempted",
+    "RitualAdded",
+    "RitualDefined",
+    "RitualEdited",
+    "RitualPaused",
+    "RitualResumed",
+    "RitualRetired",
+    "TimeoutCalled",
+    "TimeoutEnded",
+    "event_class",
+    "event_type",
+    "registered_types",
+    "secret",
+    "upcaster",
+]

@@ -1,0 +1,92 @@
+"""Events of a ritual's stream (``ritual-<id>``): its definition, life and practice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from engine.events.base import Event, event_type, secret
+
+
+@dataclass(frozen=True, kw_only=True)
+class RitualDefined(Event):
+    """A full ritual definition, in force from ``effective_from``."""
+
+    ritual_id: str
+    title: str = secret()
+    kind: str
+    cron: str | None  # a schedule in the couple's zone, or None
+    per_week: int | None  # a weekly quota instead of fixed times, or None (occasional)
+    duration: timedelta | None
+    participants: tuple[str, ...]  # partner ids
+    together: bool  # True: done together; False: each participant on their own
+    reminder: timedelta | None
+    prompts: tuple[str, ...] = secret(default=())
+    template: str | None = None
+    effective_from: datetime
+
+
+@event_type("ritual.added")
+@dataclass(frozen=True, kw_only=True)
+class RitualAdded(RitualDefined):
+    """A ritual was created with its first definition."""
+
+
+@event_type("ritual.edited")
+@dataclass(frozen=True, kw_only=True)
+class RitualEdited(RitualDefined):
+    """A ritual got a new definition; history keeps the old one."""
+
+
+@event_type("ritual.paused")
+@dataclass(frozen=True, kw_only=True)
+class RitualPaused(Event):
+    """A ritual was paused, optionally until a set instant (the start of a local day)."""
+
+    ritual_id: str
+    since: datetime
+    until: datetime | None = None
+
+
+@event_type("ritual.resumed")
+@dataclass(frozen=True, kw_only=True)
+class RitualResumed(Event):
+    """A paused ritual came back."""
+
+    ritual_id: str
+    at: datetime
+
+
+@event_type("ritual.retired")
+@dataclass(frozen=True, kw_only=True)
+class RitualRetired(Event):
+    """A ritual ended for good; its history stays."""
+
+    ritual_id: str
+    at: datetime
+
+
+@event_type("ritual.checked_in")
+@dataclass(frozen=True, kw_only=True)
+class CheckedIn(Event):
+    """A partner recorded that an occurrence happened (or, for quota rituals, one more time)."""
+
+    ritual_id: str
+    partner_id: str
+    occurrence: datetime | None  # the UTC instant of the occurrence; None for quota rituals
+    done_at: datetime
+    closeness: int | None = None
+    note: str | None = secret(owner="partner_id", default=None)
+    note_shared: bool = False
+    for_partners: tuple[str, ...] = ()  # partners this check-in also counts for (proxy)
+
+
+@event_type("ritual.skipped")
+@dataclass(frozen=True, kw_only=True)
+class OccurrenceSkipped(Event):
+    """An occurrence was deliberately let go: neutral, never a failure."""
+
+    ritual_id: str
+    occurrence: datetime
+    partner_id: str | None = None
+    reason: str | None = secret(default=None)

@@ -1,0 +1,284 @@
+"""The event store on a SQL database (SQLite or PostgreSQL) through SQLAlchemy Core.
+
+Appends are serialised: SQLite takes its write lock when the transaction begins, and
+PostgreSQL takes a transaction-scoped advisory lock. Positions therefore become visible
+in the order they were assigned, so a projection that reads "after my checkpoint" can
+never skip an event that commits late.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from engine.clock import Clock, utc_now
+from engine.crypto import KeyringCipher
+from engine.db import data_keys, events
+from engine.errors import ConcurrencyError, StoreUnavailable
+from engine.events.store import (
+    NO_METADATA,
+    Metadata,
+    NewEvent,
+    RecordedEvent,
+    Row,
+    Subscriber,
+    Subscribers,
+    check_replay,
+    decode_row,
+    encode_batch,
+)
+from engine.sqlite import WRITE
+
+APPEND_LOCK_ID = 726_104_211
+"""The PostgreSQL advisory lock that serialises appends."""
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn driver-level failures into the engine's StoreUnavailable."""
+    try:
+        yield
+    except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+        reason = (
+            "the database is busy" if "locked" in str(exc).lower() else "cannot reach the database"
+        )
+        raise StoreUnavailable(f"{reason}; please try again in a moment") from exc
+
+
+class SqlEngineAccess:
+    """Shared transaction helpers for the store and the other SQL-backed components."""
+
+    def __init__(self, sa_engine: sa.Engine) -> None:
+        self.sa_engine = sa_engine
+        self.is_postgres = sa_engine.dialect.name == "postgresql"
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sa.Connection]:
+        """A write transaction that holds the append lock from its first statement."""
+        with translate_errors(), self.sa_engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                if self.is_postgres:
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(APPEND_LOCK_ID)))
+                yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """A read transaction."""
+        with translate_errors(), self.sa_engine.connect() as conn, conn.begin():
+            yield conn
+
+
+class SqlKeyring:
+    """Data keys in their own table (implements ``engine.crypto.Keyring``)."""
+
+    def __init__(self, access: SqlEngineAccess, clock: Clock = utc_now) -> None:
+        self._db = access
+        self._clock = clock
+
+    def get(self, couple_id: str, owner: str) -> bytes | None:
+        with self._db.read() as conn:
+            return conn.scalar(
+                sa.select(data_keys.c.material).where(
+                    data_keys.c.couple_id == couple_id, data_keys.c.owner == owner
+                )
+            )
+
+    def get_or_create(self, couple_id: str, owner: str) -> bytes:
+        from engine.crypto import new_key
+
+        key = self.get(couple_id, owner)
+        if key is not None:
+            return key
+        with self._db.write() as conn:
+            key = conn.scalar(
+                sa.select(data_keys.c.material).where(
+                    data_keys.c.couple_id == couple_id, data_keys.c.owner == owner
+                )
+            )
+            if key is None:
+                key = new_key()
+                conn.execute(
+                    data_keys.insert().values(
+                        couple_id=couple_id, owner=owner, material=key, created_at=self._clock()
+                    )
+                )
+            return key
+
+    def destroy(self, couple_id: str, owner: str | None = None) -> int:
+        with self._db.write() as conn:
+            query = data_keys.delete().where(data_keys.c.couple_id == couple_id)
+            if owner is not None:
+                query = query.where(data_keys.c.owner == owner)
+            return conn.execute(query).rowcount
+
+
+def _row(r: sa.Row[Any]) -> Row:
+    return Row(
+        position=r.position,
+        stream_id=r.stream_id,
+        version=r.version,
+        couple_id=r.couple_id,
+        event_id=r.event_id,
+        type_name=r.type,
+        schema=r.schema,
+        payload=r.payload,
+        metadata=r.metadata,
+        occurred_at=_utc(r.occurred_at),
+        recorded_at=_utc(r.recorded_at),
+    )
+
+
+def _values(row: Row) -> dict[str, Any]:
+    return {
+        "stream_id": row.stream_id,
+        "version": row.version,
+        "couple_id": row.couple_id,
+        "event_id": row.event_id,
+        "type": row.type_name,
+        "schema": row.schema,
+        "payload": row.payload,
+        "metadata": row.metadata,
+        "occurred_at": row.occurred_at,
+        "recorded_at": row.recorded_at,
+    }
+
+
+class SqlEventStore:
+    """An event store in a SQL database (implements ``engine.events.store.EventStore``)."""
+
+    def __init__(self, sa_engine: sa.Engine, clock: Clock = utc_now) -> None:
+        self.db = SqlEngineAccess(sa_engine)
+        self.cipher = KeyringCipher(SqlKeyring(self.db, clock))
+        self._clock = clock
+        self._subscribers = Subscribers()
+
+    def append(
+        self,
+        couple_id: str,
+        stream_id: str,
+        events_: Sequence[NewEvent],
+        *,
+        expected_version: int | None,
+        metadata: Metadata = NO_METADATA,
+    ) -> list[int]:
+        if not events_:
+            return []
+        encoded = encode_batch(self.cipher, couple_id, events_)
+        ids = [e.event_id for e in events_]
+        try:
+            with self.db.write() as conn:
+                found = conn.execute(sa.select(events).where(events.c.event_id.in_(ids))).all()
+                replayed = check_replay({r.event_id: _row(r) for r in found}, stream_id, encoded)
+                if replayed is not None:
+                    return replayed
+                current = conn.scalar(
+                    sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0)).where(
+                        events.c.stream_id == stream_id
+                    )
+                )
+                if expected_version is not None and expected_version != current:
+                    raise ConcurrencyError(stream_id, expected_version, current)
+                now = self._clock()
+                pending = [
+                    Row(
+                        position=0,
+                        stream_id=stream_id,
+                        version=int(current or 0) + offset,
+                        couple_id=couple_id,
+                        event_id=new.event_id,
+                        type_name=new.event.type_name,
+                        schema=new.event.schema,
+                        payload=payload,
+                        metadata=metadata.to_json(),
+                        occurred_at=_utc(new.occurred_at),
+                        recorded_at=now,
+                    )
+                    for offset, (new, payload) in enumerate(encoded, start=1)
+                ]
+                positions = list(
+                    conn.scalars(
+                        events.insert().returning(events.c.position, sort_by_parameter_order=True),
+                        [_values(r) for r in pending],
+                    )
+                )
+        except sa_exc.IntegrityError as exc:
+            raise ConcurrencyError(stream_id, expected_version or 0) from exc
+        rows = [replace(r, position=p) for r, p in zip(pending, positions, strict=True)]
+        self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
+        return positions
+
+    def _select(self, query: sa.Select[Any], decrypt: bool) -> list[RecordedEvent]:
+        cipher = self.cipher if decrypt else None
+        with self.db.read() as conn:
+            rows = conn.execute(query).all()
+        return [decode_row(_row(r), cipher) for r in rows]
+
+    def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
+        query = sa.select(events).where(events.c.stream_id == stream_id).order_by(events.c.version)
+        return self._select(query, decrypt)
+
+    def read_couple(
+        self,
+        couple_id: str,
+        *,
+        types: Collection[str] | None = None,
+        after: int = 0,
+        decrypt: bool = True,
+    ) -> list[RecordedEvent]:
+        query = sa.select(events).where(events.c.couple_id == couple_id, events.c.position > after)
+        if types is not None:
+            query = query.where(events.c.type.in_(list(types)))
+        return self._select(query.order_by(events.c.position), decrypt)
+
+    def read_types(self, types: Collection[str], *, decrypt: bool = True) -> list[RecordedEvent]:
+        query = sa.select(events).where(events.c.type.in_(list(types))).order_by(events.c.position)
+        return self._select(query, decrypt)
+
+    def read_all(
+        self, after: int = 0, limit: int = 1000, *, decrypt: bool = False
+    ) -> list[RecordedEvent]:
+        query = (
+            sa.select(events)
+            .where(events.c.position > after)
+            .order_by(events.c.position)
+            .limit(limit)
+        )
+        return self._select(query, decrypt)
+
+    def read_rows(self, after: int = 0, limit: int = 1000) -> list[Row]:
+        """Raw rows without decoding, for tools that copy or inspect the log."""
+        query = (
+            sa.select(events)
+            .where(events.c.position > after)
+            .order_by(events.c.position)
+            .limit(limit)
+        )
+        with self.db.read() as conn:
+            return [_row(r) for r in conn.execute(query)]
+
+    def last_position(self) -> int:
+        with self.db.read() as conn:
+            return int(
+                conn.scalar(sa.select(sa.func.coalesce(sa.func.max(events.c.position), 0))) or 0
+            )
+
+    def count(self) -> int:
+        with self.db.read() as conn:
+            return int(conn.scalar(sa.select(sa.func.count()).select_from(events)) or 0)
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        return self._subscribers.add(subscriber)
+
+    def close(self) -> None:
+        self.db.sa_engine.dispose()

@@ -1,0 +1,287 @@
+"""How partners treat each other: appreciations, repair attempts, time-outs in difficult
+talks, ground rules, and time capsules. All of it lives in the couple's stream."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from engine.domain import couple as couple_domain
+from engine.domain.couple import CoupleState
+from engine.domain.text import LETTER_MAX, clean_line, clean_optional_text, clean_text
+from engine.errors import InvalidInput, NotAllowed
+from engine.events import (
+    AppreciationGiven,
+    AppreciationShared,
+    CapsuleOpened,
+    CapsuleSealed,
+    Event,
+    GroundRulesAgreed,
+    RepairAnswered,
+    RepairAttempted,
+    TimeoutCalled,
+    TimeoutEnded,
+)
+from engine.facade.core import CoupleRef, EngineCore, couple_stream, new_id
+from engine.kinds import REPAIR_ANSWERS, REPAIR_KINDS
+from engine.views import CapsuleView
+
+MAX_RULES = 20
+CAPSULE_MONTHS = 3
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month ``months`` later, clamped to the month's end."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class ConnectionMixin(EngineCore):
+    """Appreciations, repairs, time-outs, ground rules and capsules."""
+
+    def _couple_command(
+        self,
+        couple: CoupleRef,
+        decide: Callable[[CoupleState], tuple[Sequence[Event], str | None]],
+    ) -> tuple[CoupleState, Sequence[Event]]:
+        """Load the couple, decide, append with retries; returns the state and the events."""
+
+        def attempt() -> tuple[CoupleState, Sequence[Event]]:
+            state = self.load_couple(couple)
+            events, actor = decide(state)
+            if not events:
+                return state, events
+            self.append(
+                state.couple_id,
+                couple_stream(state.couple_id),
+                events,
+                expected_version=state.version,
+                actor=actor,
+            )
+            return state, events
+
+        return self.retrying(attempt)
+
+    def today(self, state: CoupleState) -> date:
+        return self.now().astimezone(state.zone).date()
+
+    # -- appreciations -----------------------------------------------------------------
+
+    def appreciate(
+        self, couple: CoupleRef, *, by: str, to: str, text: str, private: bool = False
+    ) -> str:
+        """Write an appreciation; private ones stay in the writer's journal until shared."""
+        body = clean_text(text, "appreciation")
+        appreciation_id = new_id()
+
+        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+            author, recipient = state.partner(by), state.partner(to)
+            if author.partner_id == recipient.partner_id:
+                raise InvalidInput("an appreciation goes to the other partner")
+            event = AppreciationGiven(
+                appreciation_id=appreciation_id,
+                author=author.partner_id,
+                recipient=recipient.partner_id,
+                text=body,
+                shared=not private,
+                at=self.now(),
+            )
+            return [event], author.partner_id
+
+        self._couple_command(couple, decide)
+        return appreciation_id
+
+    def share_appreciation(self, couple: CoupleRef, appreciation_id: str, *, by: str) -> str:
+        """Share a journal appreciation with the partner it is about."""
+
+        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+            author = state.partner(by)
+            aid = couple_domain.find_by_prefix(
+                dict(state.appreciations), appreciation_id, "appreciation"
+            )
+            item = state.appreciations[aid]
+            if item.author != author.partner_id:
+                raise NotAllowed("only the partner who wrote an appreciation can share it")
+            if item.shared:
+                raise NotAllowed("that appreciation is already shared")
+            return [AppreciationShared(appreciation_id=aid, at=self.now())], author.partner_id
+
+        _, events = self._couple_command(couple, decide)
+        shared = events[0]
+        assert isinstance(shared, AppreciationShared)
+        return shared.appreciation_id
+
+    # -- repairs -----------------------------------------------------------------------
+
+    def repair(self, couple: CoupleRef, *, by: str, kind: str, note: str | None = None) -> str:
+        """Record a repair attempt; returns its id for the other partner's answer."""
+        if kind not in REPAIR_KINDS:
+            raise InvalidInput(f"unknown repair kind; use one of: {', '.join(REPAIR_KINDS)}")
+        text = clean_optional_text(note, "note")
+        repair_id = new_id()
+
+        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+            partner = state.partner(by)
+            couple_domain.require_two(state, "a repair attempt")
+            event = RepairAttempted(
+                repair_id=repair_id, by=partner.partner_id, kind=kind, note=text, at=self.now()
+            )
+            return [event], partner.partner_id
+
+        self._couple_command(couple, decide)
+        return repair_id
+
+    def respond_to_repair(
+        self,
+        couple: CoupleRef,
+        repair_id: str,
+        *,
+        by: str,
+        answer: str,
+        note: str | None = None,
+    ) -> str:
+        """The other partner answers a repair attempt: "accepted" or "not-yet"."""
+        if answer not in REPAIR_ANSWERS:
+            raise InvalidInput(f"answer with one of: {', '.join(REPAIR_ANSWERS)}")
+        text = clean_optional_text(note, "note")
+
+        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+            partner = state.partner(by)
+            repair = couple_domain.check_open_repair(state, repair_id, partner.partner_id)
+            event = RepairAnswered(
+                repair_id=repair.repair_id,
+                by=partner.partner_id,
+                answer=answer,
+                note=text,
+                at=self.now(),
+            )
+            return [event], partner.partner_id
+
+        _, events = self._couple_command(couple, decide)
+        answered = events[0]
+        assert isinstance(answered, RepairAnswered)
+        return answered.repair_id
+
+    # -- time-outs and ground rules ----------------------------------------------------
+
+    def call_timeout(self, couple: CoupleRef, *, by: str) -> str:
+        """Call a pause in a difficult talk."""
+
+        timeout_id = new_id()
+
+        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+            partner = state.partner(by)
+            if state.open_timeout is not None:
+                raise NotAllowed("a pause is already running; end it with `ritual timeout end`")
+            event = TimeoutCalled(timeout_id=timeout_id, by=partner.partner_id, at=self.now())
+            return [event], partner.partner_id
+
+        self._couple_command(couple, decide)
+        return timeout_id
+
+    def end_timeout(self, couple: CoupleRef, *, by: str) -> str:
+        """Come back to the talk after a pause."""
+
+        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+            partner = state.partner(by)
+            if state.open_timeout is None:
+                raise NotAllowed("no pause is running")
+            event = TimeoutEnded(
+                timeout_id=state.open_timeout[0], by=partner.partner_id, at=self.now()
+            )
+            return [event], partner.partner_id
+
+        _, events = self._couple_command(couple, decide)
+        ended = events[0]
+        assert isinstance(ended, TimeoutEnded)
+        return ended.timeout_id
+
+    def agree_ground_rules(self, couple: CoupleRef, rules: Sequence[str]) -> int:
+        """Record the couple's ground rules for difficult talks; returns how many."""
+        cleaned = tuple(clean_line(r, "ground rule", max_len=300) for r in rules)
+        if not cleaned:
+            raise InvalidInput("give at least one ground rule")
+        if len(cleaned) > MAX_RULES:
+            raise InvalidInput(f"keep it to at most {MAX_RULES} ground rules")
+
+        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+            return [GroundRulesAgreed(rules=cleaned, at=self.now())], None
+
+        self._couple_command(couple, decide)
+        return len(cleaned)
+
+    def ground_rules(self, couple: CoupleRef = None) -> tuple[str, ...]:
+        """The couple's current ground rules."""
+        return self.load_couple(couple).ground_rules
+
+    # -- capsules ----------------------------------------------------------------------
+
+    def seal_capsule(
+        self, couple: CoupleRef, *, by: str, message: str, opens_on: date | None = None
+    ) -> CapsuleView:
+        """Seal a message until ``opens_on`` (three months from today by default)."""
+        body = clean_text(message, "capsule message", max_len=LETTER_MAX)
+
+        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+            partner = state.partner(by)
+            today = self.today(state)
+            opening = opens_on or add_months(today, CAPSULE_MONTHS)
+            if opening <= today:
+                raise InvalidInput("a capsule opens on a date after today")
+            if opening > add_months(today, 12 * 25):
+                raise InvalidInput("a capsule opens within 25 years")
+            event = CapsuleSealed(
+                capsule_id=new_id(),
+                author=partner.partner_id,
+                message=body,
+                opens_on=opening,
+                at=self.now(),
+            )
+            return [event], partner.partner_id
+
+        state, events = self._couple_command(couple, decide)
+        sealed = events[0]
+        assert isinstance(sealed, CapsuleSealed)
+        return CapsuleView(
+            sealed.capsule_id, state.handle_of(sealed.author), sealed.opens_on, False, None
+        )
+
+    def open_capsule(self, couple: CoupleRef, capsule_id: str, *, by: str) -> CapsuleView:
+        """Open a capsule on or after its date and read it."""
+
+        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+            partner = state.partner(by)
+            capsule = couple_domain.check_capsule_openable(state, capsule_id, self.today(state))
+            if capsule.opened:
+                return [], partner.partner_id
+            event = CapsuleOpened(
+                capsule_id=capsule.capsule_id, by=partner.partner_id, at=self.now()
+            )
+            return [event], partner.partner_id
+
+        state = self.load_couple(couple)
+        cid = couple_domain.find_by_prefix(dict(state.capsules), capsule_id, "capsule")
+        self._couple_command(couple, decide)
+        return next(c for c in self.capsules(couple) if c.id == cid)
+
+    def capsules(self, couple: CoupleRef = None) -> list[CapsuleView]:
+        """Every capsule; a message shows only from its opening date on."""
+        state = self.load_couple(couple)
+        today = self.today(state)
+        sealed = [
+            r.event
+            for r in self.store.read_couple(state.couple_id, types=("capsule.sealed",))
+            if isinstance(r.event, CapsuleSealed)
+        ]
+        return [
+            CapsuleView(
+                id=e.capsule_id,
+                author=state.handle_of(e.author),
+                opens_on=e.opens_on,
+                opened=state.capsules[e.capsule_id].opened,
+                message=e.message if today >= e.opens_on else None,
+            )
+            for e in sealed
+        ]

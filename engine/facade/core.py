@@ -1,0 +1,224 @@
+"""What every part of the facade stands on: the store, the clock, loading aggregates,
+and appending with optimistic-concurrency retries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from engine.clock import Clock, utc_now
+from engine.domain import couple as couple_domain
+from engine.domain import ritual as ritual_domain
+from engine.domain.couple import CoupleState
+from engine.domain.ritual import RitualState
+from engine.errors import ConcurrencyError, InvalidInput, NotFound
+from engine.events import CoupleCreated, Event, EventStore, Metadata, NewEvent, RecordedEvent
+from engine.views import CoupleView, PartnerView
+
+T = TypeVar("T")
+
+RETRIES = 8
+"""How often a command re-reads and re-decides after another writer got in first."""
+
+RITUAL_LIFECYCLE = (
+    "ritual.added",
+    "ritual.edited",
+    "ritual.paused",
+    "ritual.resumed",
+    "ritual.retired",
+)
+
+CoupleRef = str | CoupleView | None
+"""A couple by id, id prefix, name, or view; None means the only couple in the store."""
+
+
+def couple_stream(couple_id: str) -> str:
+    return f"couple-{couple_id}"
+
+
+def ritual_stream(ritual_id: str) -> str:
+    return f"ritual-{ritual_id}"
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class EngineCore:
+    """Store access shared by every part of the facade."""
+
+    def __init__(
+        self,
+        store: EventStore | Callable[[], EventStore],
+        clock: Clock = utc_now,
+        *,
+        via: str = "api",
+    ) -> None:
+        self._store: EventStore | None = None
+        self._store_factory: Callable[[], EventStore] | None = None
+        if callable(store):
+            self._store_factory = store
+        else:
+            self._store = store
+        self.clock = clock
+        self.via = via
+
+    # -- resources ---------------------------------------------------------------------
+
+    @property
+    def store(self) -> EventStore:
+        """The event store, created on first use."""
+        if self._store is None:
+            assert self._store_factory is not None
+            self._store = self._store_factory()
+        return self._store
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    # -- couples -----------------------------------------------------------------------
+
+    def _couple_ids(self) -> list[tuple[str, str]]:
+        """(id, name) of every couple in the store, oldest first."""
+        found = self.store.read_types(("couple.created",), decrypt=True)
+        return [
+            (r.event.couple_id, r.event.name)
+            for r in found
+            if isinstance(r.event, CoupleCreated) and not self._is_erased(r.couple_id)
+        ]
+
+    def _is_erased(self, couple_id: str) -> bool:
+        return False
+
+    def _couple_id(self, ref: CoupleRef) -> str:
+        if isinstance(ref, CoupleView):
+            return ref.id
+        couples = self._couple_ids()
+        if ref is None or not ref.strip():
+            if len(couples) == 1:
+                return couples[0][0]
+            if not couples:
+                raise NotFound("no couple yet; start with `ritual init`")
+            raise InvalidInput("this database holds several couples; name one with --couple")
+        wanted = ref.strip()
+        for couple_id, name in couples:
+            if wanted == couple_id or wanted.casefold() == name.casefold():
+                return couple_id
+        prefixed = [cid for cid, _ in couples if len(wanted) >= 4 and cid.startswith(wanted)]
+        if len(prefixed) == 1:
+            return prefixed[0]
+        raise NotFound("no couple by that name or id")
+
+    def load_couple(self, ref: CoupleRef) -> CoupleState:
+        couple_id = self._couple_id(ref)
+        events = [r.event for r in self.store.read_stream(couple_stream(couple_id))]
+        if not events:
+            raise NotFound("no couple by that name or id")
+        return couple_domain.fold(events)
+
+    def couple_view(self, state: CoupleState) -> CoupleView:
+        return CoupleView(
+            id=state.couple_id,
+            name=state.name,
+            time_zone=state.time_zone,
+            partners=tuple(PartnerView(p.handle, p.display_name) for p in state.partners),
+            freezes_per_month=state.freezes_per_month,
+            proxy_checkins=state.proxy_checkins,
+        )
+
+    # -- rituals -----------------------------------------------------------------------
+
+    def ritual_states(self, couple_id: str) -> dict[str, RitualState]:
+        """Every ritual of a couple, folded from lifecycle events only (no check-ins)."""
+        states: dict[str, RitualState] = {}
+        for r in self.store.read_couple(couple_id, types=RITUAL_LIFECYCLE):
+            rid = r.stream_id.removeprefix("ritual-")
+            states[rid] = ritual_domain.evolve(states.get(rid, RitualState()), r.event)
+        return states
+
+    def find_ritual_id(self, couple_id: str, ref: str) -> str:
+        """A ritual by exact title (case-insensitive), id, or unique id prefix."""
+        wanted = ref.strip()
+        if not wanted:
+            raise InvalidInput("name a ritual by its title or id")
+        states = self.ritual_states(couple_id)
+        now = self.now()
+        by_title = [rid for rid, s in states.items() if s.title.casefold() == wanted.casefold()]
+        active = [rid for rid in by_title if states[rid].status(now) != "retired"]
+        if len(active) == 1 or (len(by_title) == 1 and not active):
+            return (active or by_title)[0]
+        if len(active) > 1:
+            raise InvalidInput("several rituals have that title; use the id from `ritual list`")
+        if len(by_title) > 1:
+            return max(by_title, key=lambda rid: states[rid].definitions[0].effective_from)
+        lowered = wanted.lower()
+        if lowered in states:
+            return lowered
+        prefixed = [rid for rid in states if len(lowered) >= 4 and rid.startswith(lowered)]
+        if len(prefixed) == 1:
+            return prefixed[0]
+        if len(prefixed) > 1:
+            raise InvalidInput("that id prefix matches several rituals; give more of it")
+        raise NotFound(f"unknown ritual '{wanted[:60]}'; see `ritual list`")
+
+    def load_ritual(self, ritual_id: str) -> RitualState:
+        events = [r.event for r in self.store.read_stream(ritual_stream(ritual_id))]
+        if not events:
+            raise NotFound("unknown ritual")
+        return ritual_domain.fold(events)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def append(
+        self,
+        couple_id: str,
+        stream_id: str,
+        events: Sequence[Event],
+        *,
+        expected_version: int | None,
+        actor: str | None,
+        occurred_at: datetime | None = None,
+    ) -> list[RecordedEvent]:
+        """Append events as one batch and return them as recorded."""
+        when = occurred_at or self.now()
+        batch = [NewEvent(e, when) for e in events]
+        positions = self.store.append(
+            couple_id,
+            stream_id,
+            batch,
+            expected_version=expected_version,
+            metadata=Metadata(actor=actor, via=self.via, correlation_id=new_id()),
+        )
+        return [
+            RecordedEvent(
+                position=p,
+                stream_id=stream_id,
+                version=0,
+                couple_id=couple_id,
+                event_id=n.event_id,
+                event=n.event,
+                metadata=Metadata(actor=actor, via=self.via),
+                occurred_at=when,
+                recorded_at=when,
+            )
+            for p, n in zip(positions, batch, strict=True)
+        ]
+
+    def retrying(self, attempt: Callable[[], T]) -> T:
+        """Run a read-decide-append attempt again when another writer got in first."""
+        for _ in range(RETRIES - 1):
+            try:
+                return attempt()
+            except ConcurrencyError:
+                continue
+        return attempt()
+
+    def zone(self, state: CoupleState) -> ZoneInfo:
+        return state.zone

@@ -1,0 +1,162 @@
+"""The couple's history: every event, newest first, described without private text."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from engine.domain.couple import CoupleState
+from engine.events import (
+    AppreciationGiven,
+    AppreciationShared,
+    CapsuleOpened,
+    CapsuleSealed,
+    CheckedIn,
+    CoupleCreated,
+    CoupleSettingsChanged,
+    Event,
+    GroundRulesAgreed,
+    OccurrenceSkipped,
+    PartnerAdded,
+    PartnerRenamed,
+    RecordedEvent,
+    RepairAnswered,
+    RepairAttempted,
+    RitualAdded,
+    RitualEdited,
+    RitualPaused,
+    RitualResumed,
+    RitualRetired,
+    TimeoutCalled,
+    TimeoutEnded,
+)
+from engine.facade.core import CoupleRef, EngineCore
+from engine.views import HistoryEntry
+
+_PARTNER_FIELDS = frozenset({"partner_id", "author", "recipient", "by"})
+
+
+def _when(moment: datetime | None, zone: ZoneInfo) -> str:
+    return "" if moment is None else moment.astimezone(zone).strftime("%a %d %b %H:%M")
+
+
+def describe_event(
+    event: Event, who: Callable[[str], str], title: Callable[[str], str], zone: ZoneInfo
+) -> str:
+    """One line about an event, with handles and titles but never a private text."""
+    match event:
+        case CoupleCreated():
+            return f"started as a couple in {event.time_zone}"
+        case PartnerAdded():
+            return f"{who(event.partner_id)} joined"
+        case PartnerRenamed():
+            return f"{who(event.partner_id)} changed their display name"
+        case CoupleSettingsChanged():
+            return "changed the couple's settings"
+        case GroundRulesAgreed():
+            return f"agreed on {len(event.rules)} ground rules"
+        case RitualAdded():
+            return f"added '{title(event.ritual_id)}'"
+        case RitualEdited():
+            return f"changed '{title(event.ritual_id)}'"
+        case RitualPaused():
+            until = f" until {_when(event.until, zone)}" if event.until else ""
+            return f"paused '{title(event.ritual_id)}'{until}"
+        case RitualResumed():
+            return f"resumed '{title(event.ritual_id)}'"
+        case RitualRetired():
+            return f"retired '{title(event.ritual_id)}'"
+        case CheckedIn():
+            what = f"'{title(event.ritual_id)}'"
+            if event.occurrence is not None:
+                what += f" of {_when(event.occurrence, zone)}"
+            extra = f" (closeness {event.closeness})" if event.closeness else ""
+            both = " for both" if event.for_partners else ""
+            return f"{who(event.partner_id)} checked in {what}{both}{extra}"
+        case OccurrenceSkipped():
+            return f"let '{title(event.ritual_id)}' of {_when(event.occurrence, zone)} go"
+        case AppreciationGiven():
+            return f"{who(event.author)} appreciated {who(event.recipient)}"
+        case AppreciationShared():
+            return "shared an appreciation from the journal"
+        case RepairAttempted():
+            return f"{who(event.by)} reached out to repair ({event.kind})"
+        case RepairAnswered():
+            answer = "accepted" if event.answer == "accepted" else "not yet"
+            return f"{who(event.by)} answered a repair attempt: {answer}"
+        case TimeoutCalled():
+            return f"{who(event.by)} called a pause"
+        case TimeoutEnded():
+            return f"{who(event.by)} ended the pause"
+        case CapsuleSealed():
+            return f"{who(event.author)} sealed a time capsule until {event.opens_on.isoformat()}"
+        case CapsuleOpened():
+            return f"{who(event.by)} opened a time capsule"
+        case _:
+            return event.type_name
+
+
+def public_fields(event: Event, who: Callable[[str], str]) -> dict[str, Any]:
+    """The event's fields that carry no private text, JSON-ready, partners by handle."""
+    data: dict[str, Any] = {}
+    for f in dataclasses.fields(event):
+        if "secret_owner" in f.metadata:
+            continue
+        value = getattr(event, f.name)
+        if f.name in _PARTNER_FIELDS and isinstance(value, str):
+            value = who(value)
+        elif f.name in ("participants", "for_partners"):
+            value = [who(p) for p in value]
+        data[f.name] = _jsonable(value)
+    return data
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def visible_in_shared_view(event: Event) -> bool:
+    """Private journal entries stay out of the couple's shared history."""
+    return not (isinstance(event, AppreciationGiven) and not event.shared)
+
+
+class HistoryMixin(EngineCore):
+    """The event history."""
+
+    def history(self, couple: CoupleRef = None, *, limit: int = 20) -> list[HistoryEntry]:
+        """The newest ``limit`` events of the couple, newest first."""
+        state = self.load_couple(couple)
+        titles = {rid: s.title for rid, s in self.ritual_states(state.couple_id).items()}
+        recorded = self.store.read_couple(state.couple_id, decrypt=False)
+        visible = [r for r in reversed(recorded) if visible_in_shared_view(r.event)]
+        return [self.history_entry(state, titles, r) for r in visible[: max(limit, 0)]]
+
+    def history_entry(
+        self, state: CoupleState, titles: dict[str, str], r: RecordedEvent
+    ) -> HistoryEntry:
+        def who(partner_id: str) -> str:
+            return state.handle_of(partner_id)
+
+        def title(ritual_id: str) -> str:
+            return titles.get(ritual_id, "a ritual")
+
+        actor = r.metadata.actor
+        return HistoryEntry(
+            position=r.position,
+            type=r.event.type_name,
+            occurred_at=r.occurred_at,
+            recorded_at=r.recorded_at,
+            actor=who(actor) if actor else None,
+            via=r.metadata.via,
+            summary=describe_event(r.event, who, title, state.zone),
+            data=public_fields(r.event, who),
+        )
