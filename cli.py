@@ -676,6 +676,18 @@ def capsule_list_command(state: CliState, as_json: bool) -> None:
         click.echo(f"{c.id[:8]}  from {c.author}, {status}")
 
 
+# -- schedules, catalog and calendar feeds -------------------------------------------------
+
+
+# -- streaks, plans and status -------------------------------------------------------------
+
+
+# -- sharing links and the feed server -----------------------------------------------------
+
+
+# -- privacy: visibility, export, import and erasure ---------------------------------------
+
+
 # -- history and the database --------------------------------------------------------------
 
 
