@@ -25,7 +25,7 @@ from engine.schedule import Occurrence, Period
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a logged moment may be before it is refused."""
 
-EARLY_WINDOW = timedelta(days=7)
+EARLY_WINDOW = timedelta(days=1)
 """How far ahead an occurrence may be logged early (for example Saturday for Sunday)."""
 
 
@@ -136,9 +136,10 @@ def fold(events: list[Event]) -> RitualState:
 def resolve_occurrence(state: RitualState, tz: ZoneInfo, at: datetime, now: datetime) -> Occurrence:
     """The occurrence a moment belongs to.
 
-    The occurrence earlier the same local day; else one later the same local day; else
-    the latest earlier one whose late-entry window is still open; else the next one within
-    a week (logged early).
+    An occurrence earlier the same local day wins. Otherwise the nearer of the latest
+    earlier occurrence whose late-entry window is still open ("I forgot to log last
+    night") and the next one later the same local day ("a few minutes early"). Failing
+    both, the next one within a week, logged early.
     """
     periods = state.periods()
     prev = schedule.previous_occurrence(periods, tz, at)
@@ -146,10 +147,14 @@ def resolve_occurrence(state: RitualState, tz: ZoneInfo, at: datetime, now: date
     day = at.astimezone(tz).date()
     if prev is not None and prev.local.date() == day:
         return prev
-    if nxt is not None and nxt.local.date() == day:
-        return nxt
-    if prev is not None and schedule.late_entry_deadline(prev, tz) > now:
-        return prev
+    if prev is not None and schedule.late_entry_deadline(prev, tz) <= now:
+        prev = None
+    later_today = nxt if nxt is not None and nxt.local.date() == day else None
+    if prev is not None and later_today is not None:
+        return prev if at - prev.at <= later_today.at - at else later_today
+    chosen = prev or later_today
+    if chosen is not None:
+        return chosen
     if nxt is not None and nxt.at - at <= EARLY_WINDOW:
         return nxt
     raise NotAllowed(f"'{state.title}' has no occurrence near that time")
@@ -191,7 +196,7 @@ def _occurrence_for(
         else resolve_occurrence(state, tz, moment, now)
     )
     if occ.at > now + EARLY_WINDOW:
-        raise InvalidInput("that occurrence is more than a week away")
+        raise InvalidInput("that occurrence is more than a day away")
     if schedule.late_entry_deadline(occ, tz) <= now:
         raise NotAllowed(
             f"the {occ.local:%a %d %b %H:%M} occurrence of '{state.title}' can no longer be "
@@ -222,6 +227,8 @@ def decide_check_in(
     if closeness is not None and not 1 <= closeness <= 5:
         raise InvalidInput("closeness is a number from 1 to 5")
     occ_at: datetime | None = None
+    if occurrence is None and state.paused_at(moment):
+        raise NotAllowed(f"'{state.title}' is paused")
     if definition.cron is not None or occurrence is not None:
         occ = _occurrence_for(state, tz, moment, occurrence, now)
         if state.paused_at(occ.at):
@@ -231,8 +238,6 @@ def decide_check_in(
                 f"already checked in for '{state.title}' on {occ.local:%a %d %b %H:%M}"
             )
         occ_at = occ.at
-    elif state.paused_at(moment):
-        raise NotAllowed(f"'{state.title}' is paused")
     return CheckedIn(
         ritual_id=state.ritual_id,
         partner_id=partner_id,
