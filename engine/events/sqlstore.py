@@ -189,7 +189,7 @@ class SqlEventStore:
                 )
                 if expected_version is not None and expected_version != current:
                     raise ConcurrencyError(stream_id, expected_version, current)
-                now = self._clock()
+                now = _utc(self._clock())
                 pending = [
                     Row(
                         position=0,

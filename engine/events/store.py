@@ -15,7 +15,7 @@ import threading
 import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from engine.clock import Clock
@@ -157,7 +157,13 @@ class EventStore(Protocol):
 def encode_batch(
     cipher: KeyringCipher, couple_id: str, events: Sequence[NewEvent]
 ) -> list[tuple[NewEvent, Payload]]:
-    """Encode each new event's payload (sealing its secret fields)."""
+    """Encode each new event's payload (sealing its secret fields).
+
+    Raises DuplicateEvent when the batch itself repeats an event id.
+    """
+    ids = [e.event_id for e in events]
+    if len(set(ids)) != len(ids):
+        raise DuplicateEvent("a batch repeats an event id; every event needs its own id")
     return [
         (e, encode(e.event, couple_id=couple_id, event_id=e.event_id, cipher=cipher))
         for e in events
@@ -254,6 +260,8 @@ class MemoryEventStore:
         expected_version: int | None,
         metadata: Metadata = NO_METADATA,
     ) -> list[int]:
+        if not events:
+            return []
         encoded = encode_batch(self.cipher, couple_id, events)
         with self._lock:
             existing = {
@@ -265,7 +273,7 @@ class MemoryEventStore:
             current = self._versions.get(stream_id, 0)
             if expected_version is not None and expected_version != current:
                 raise ConcurrencyError(stream_id, expected_version, current)
-            now = self._clock()
+            now = self._clock().astimezone(UTC)
             rows = []
             for offset, (new, payload) in enumerate(encoded, start=1):
                 row = Row(

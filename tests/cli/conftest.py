@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -15,8 +14,9 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'rituals.db'}"
+def db_url(sql_url: str) -> str:
+    """Every CLI test runs on SQLite and, when configured, on PostgreSQL."""
+    return sql_url
 
 
 @pytest.fixture

@@ -1,0 +1,143 @@
+"""The Alembic migrations: from empty to head, no drift from engine.db, and back down.
+
+Runs on SQLite always and on PostgreSQL when ``RITUAL_TEST_POSTGRES_URL`` is set
+(the ``sql_url`` fixture in tests/conftest.py hands each test an empty database).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+
+from alembic import command
+from engine import migrations
+from engine.db import create_sa_engine, metadata
+from engine.sqlite import WRITE
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ENGINE_TABLES = {"events", "data_keys"}
+
+
+@pytest.fixture
+def sa_engine(sql_url: str) -> Iterator[sa.Engine]:
+    """A SQLAlchemy engine on an empty database; disposed afterwards."""
+    created = create_sa_engine(sql_url)
+    try:
+        yield created
+    finally:
+        created.dispose()
+
+
+def table_names(sa_engine: sa.Engine) -> set[str]:
+    return set(sa.inspect(sa_engine).get_table_names())
+
+
+def drift(sa_engine: sa.Engine) -> list[Any]:
+    """What ``alembic check`` would report: the differences autogenerate finds."""
+    with sa_engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+def downgrade(sa_engine: sa.Engine, revision: str) -> None:
+    """The counterpart of ``engine.migrations.upgrade``, which the engine does not need."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations.script_location()))
+    with sa_engine.connect() as conn:
+        config.attributes["connection"] = conn.execution_options(**{WRITE: True})
+        command.downgrade(config, revision)
+        conn.commit()
+
+
+def test_an_empty_database_upgrades_to_head(sa_engine: sa.Engine) -> None:
+    assert migrations.current_revision(sa_engine) is None
+    assert not table_names(sa_engine) & ENGINE_TABLES
+
+    migrations.upgrade(sa_engine)
+
+    assert migrations.head_revision() is not None
+    assert migrations.current_revision(sa_engine) == migrations.head_revision()
+    assert table_names(sa_engine) >= ENGINE_TABLES | {"alembic_version"}
+
+
+def test_ensure_current_twice_is_harmless(sa_engine: sa.Engine) -> None:
+    migrations.ensure_current(sa_engine)
+    with sa_engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO data_keys (couple_id, owner, material, created_at) "
+                "VALUES ('c', '', :material, CURRENT_TIMESTAMP)"
+            ),
+            {"material": b"k" * 64},
+        )
+
+    migrations.ensure_current(sa_engine)
+
+    assert migrations.current_revision(sa_engine) == migrations.head_revision()
+    with sa_engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM data_keys")) == 1
+        assert conn.scalar(sa.text("SELECT count(*) FROM alembic_version")) == 1
+
+
+def test_the_migrated_schema_matches_the_table_definitions(sa_engine: sa.Engine) -> None:
+    migrations.upgrade(sa_engine)
+
+    assert drift(sa_engine) == []
+
+
+def test_an_empty_database_shows_drift_so_the_check_has_teeth(sa_engine: sa.Engine) -> None:
+    assert drift(sa_engine)
+
+
+def test_downgrade_to_base_and_upgrade_again(sa_engine: sa.Engine) -> None:
+    migrations.upgrade(sa_engine)
+
+    downgrade(sa_engine, "base")
+
+    assert migrations.current_revision(sa_engine) is None
+    assert not table_names(sa_engine) & ENGINE_TABLES
+
+    migrations.upgrade(sa_engine)
+
+    assert migrations.current_revision(sa_engine) == migrations.head_revision()
+    assert drift(sa_engine) == []
+
+
+def alembic_cli(*args: str, db_url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RITUAL_DB": db_url}
+    return subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", "alembic.ini", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_the_alembic_command_line_upgrades_and_then_finds_no_drift(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    upgraded = alembic_cli("upgrade", "head", db_url=db_url)
+    assert upgraded.returncode == 0, upgraded.stderr
+    checked = alembic_cli("check", db_url=db_url)
+    assert checked.returncode == 0, checked.stderr
+    assert "No new upgrade operations detected" in checked.stdout + checked.stderr
+
+    sa_engine = create_sa_engine(db_url)
+    try:
+        assert migrations.current_revision(sa_engine) == migrations.head_revision()
+    finally:
+        sa_engine.dispose()

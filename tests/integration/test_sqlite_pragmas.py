@@ -1,0 +1,107 @@
+"""SQLite as a careful embedded store: the pragmas and the immediate write lock."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from engine.api import open_sql_store
+from engine.events import NewEvent, TimeoutCalled
+from engine.events.sqlstore import SqlEventStore
+
+AT = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "rituals.db"
+
+
+@pytest.fixture
+def sqlite_store(db_path: Path) -> Iterator[SqlEventStore]:
+    store = open_sql_store(f"sqlite:///{db_path}")
+    assert isinstance(store, SqlEventStore)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def pragma(store: SqlEventStore, name: str) -> object:
+    with store.db.sa_engine.connect() as conn:
+        return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+def timeout_called(n: int) -> NewEvent:
+    return NewEvent(TimeoutCalled(timeout_id=f"t{n}", by="sam", at=AT), occurred_at=AT)
+
+
+def test_a_file_database_runs_in_wal_mode(sqlite_store: SqlEventStore, db_path: Path) -> None:
+    assert db_path.is_file()  # the folder was created on first use
+    assert pragma(sqlite_store, "journal_mode") == "wal"
+
+
+def test_a_file_database_syncs_fully(sqlite_store: SqlEventStore) -> None:
+    assert pragma(sqlite_store, "synchronous") == 2  # FULL
+
+
+def test_a_file_database_deletes_securely(sqlite_store: SqlEventStore) -> None:
+    assert pragma(sqlite_store, "secure_delete") == 1
+
+
+def test_a_file_database_waits_at_least_thirty_seconds_for_a_lock(
+    sqlite_store: SqlEventStore,
+) -> None:
+    busy_timeout = pragma(sqlite_store, "busy_timeout")
+    assert isinstance(busy_timeout, int)
+    assert busy_timeout >= 30_000
+
+
+def test_a_write_transaction_takes_the_write_lock_when_it_begins(
+    sqlite_store: SqlEventStore, db_path: Path
+) -> None:
+    probe = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        # no statement runs inside the write: only BEGIN IMMEDIATE can hold the lock
+        with sqlite_store.db.write(), pytest.raises(sqlite3.OperationalError, match="locked"):
+            probe.execute("BEGIN IMMEDIATE")
+        probe.execute("BEGIN IMMEDIATE")  # released on commit
+        probe.execute("ROLLBACK")
+    finally:
+        probe.close()
+
+
+def test_a_second_writer_waits_for_the_first_instead_of_failing(
+    sqlite_store: SqlEventStore, db_path: Path
+) -> None:
+    other = open_sql_store(f"sqlite:///{db_path}")
+    outcome: list[object] = []
+
+    def second_writer() -> None:
+        try:
+            outcome.append(other.append("c", "s", [timeout_called(2)], expected_version=None))
+        except Exception as exc:
+            outcome.append(exc)
+
+    try:
+        with sqlite_store.db.write() as conn:
+            conn.execute(sa.text("SELECT 1"))
+            writer = threading.Thread(target=second_writer)
+            writer.start()
+            time.sleep(0.5)
+            assert writer.is_alive(), f"the second writer did not wait: {outcome}"
+        writer.join(timeout=20)
+        assert not writer.is_alive()
+    finally:
+        other.close()
+
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], list), outcome[0]
+    assert sqlite_store.count() == 1
