@@ -12,10 +12,11 @@ ended.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from engine.events import (
@@ -33,6 +34,8 @@ from engine.events import (
     TimeoutEnded,
 )
 from engine.views import WeekInsight
+
+T = TypeVar("T")
 
 CLOSENESS_STEP = Fraction(3, 10)
 """How far the average rating must move between the two halves of the window to be
@@ -152,39 +155,54 @@ def weekly_insights(
     """The last ``weeks`` ISO weeks, oldest first, ending with the one holding ``today``."""
     current = monday_of(today, zone)
     mondays = [current - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-
-    def week_of(moment: datetime) -> date:
-        return monday_of(moment, zone)
-
+    checkins = _by_week(log.checkins, lambda c: c.at, zone, mondays)
+    appreciations = _by_week(log.appreciations, lambda at: at, zone, mondays)
+    shares = _by_week(log.shares, lambda at: at, zone, mondays)
+    repairs = _by_week(log.repairs, lambda r: r.at, zone, mondays)
+    timeouts = _by_week(log.timeouts, lambda t: t.at, zone, mondays)
     result = []
     for monday in mondays:
-        checkins = [c for c in log.checkins if week_of(c.at) == monday]
-        ratings = [c.closeness for c in checkins if c.closeness is not None]
-        repairs = [r for r in log.repairs if week_of(r.at) == monday]
-        timeouts = [t for t in log.timeouts if week_of(t.at) == monday]
+        ratings = [c.closeness for c in checkins[monday] if c.closeness is not None]
         year, number, _ = monday.isocalendar()
         result.append(
             WeekInsight(
                 week=f"{year}-W{number:02d}",
                 starts_on=monday,
                 checkins={
-                    handle: sum(pid == c.partner or pid in c.also for c in checkins)
+                    handle: sum(pid == c.partner or pid in c.also for c in checkins[monday])
                     for pid, handle in handles.items()
                 },
-                appreciations_given=sum(week_of(at) == monday for at in log.appreciations),
-                appreciations_shared=sum(week_of(at) == monday for at in log.shares),
-                repairs_attempted=len(repairs),
-                repairs_accepted=sum(r.answer == "accepted" for r in repairs),
-                repairs_not_yet=sum(r.answer == "not-yet" for r in repairs),
-                timeouts_called=len(timeouts),
+                appreciations_given=len(appreciations[monday]),
+                appreciations_shared=len(shares[monday]),
+                repairs_attempted=len(repairs[monday]),
+                repairs_accepted=sum(r.answer == "accepted" for r in repairs[monday]),
+                repairs_not_yet=sum(r.answer == "not-yet" for r in repairs[monday]),
+                timeouts_called=len(timeouts[monday]),
                 timeout_minutes=tuple(
-                    round((t.ended - t.at).total_seconds() / 60) for t in timeouts if t.ended
+                    round((t.ended - t.at).total_seconds() / 60)
+                    for t in timeouts[monday]
+                    if t.ended
                 ),
                 closeness_average=round(sum(ratings) / len(ratings), 1) if ratings else None,
                 closeness_ratings=len(ratings),
             )
         )
     return tuple(result)
+
+
+def _by_week(
+    items: Iterable[T], moment: Callable[[T], datetime], zone: ZoneInfo, mondays: Sequence[date]
+) -> dict[date, list[T]]:
+    """``items`` grouped by the local week they fall in, for the weeks given (one pass)."""
+    grouped: dict[date, list[T]] = {monday: [] for monday in mondays}
+    # A day or more of slack around the window in UTC, so only candidates are converted.
+    low = datetime.combine(mondays[0] - timedelta(days=1), time(), UTC)
+    high = datetime.combine(mondays[-1] + timedelta(days=8), time(), UTC)
+    for item in items:
+        at = moment(item)
+        if low <= at < high and (bucket := grouped.get(monday_of(at, zone))) is not None:
+            bucket.append(item)
+    return grouped
 
 
 def closeness_trend(log: CoupleLog, zone: ZoneInfo, weeks: Sequence[WeekInsight]) -> str | None:
