@@ -790,8 +790,7 @@ def plan_start_command(state: CliState, template: str, on: str | None) -> None:
     """Start the plan TEMPLATE (default: reconnect-8-weeks)."""
     v = state.engine.start_plan(state.couple, template, on=parse_date(on) if on else None)
     if v.week == 0:
-        first = v.weeks[0]
-        click.echo(f"{v.title} begins on {v.starts_on:%a %d %b}. Week 1: {first.theme}.")
+        click.echo(f"{v.title} begins on {v.starts_on:%a %d %b}. Week 1: {v.weeks[0].theme}.")
     else:
         click.echo(f"{v.title} has begun. Week {v.week}: {v.theme}.")
     echo_rituals_added(v)
@@ -942,7 +941,7 @@ def insights_command(state: CliState, weeks: int, as_json: bool) -> None:
 CLOSENESS_TRENDS = {
     "rising": "have risen",
     "steady": "have held steady",
-    "falling": "dipped a little",
+    "falling": "have dipped a little",
 }
 
 

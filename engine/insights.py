@@ -111,7 +111,8 @@ def read_log(records: Iterable[RecordedEvent]) -> CoupleLog:
                     entries.append((record.occurred_at, e.partner_id))
             case AppreciationGiven() as e:
                 appreciations.append(e.at)
-                shares.extend([e.at] if e.shared else [])
+                if e.shared:
+                    shares.append(e.at)
                 entries.append((e.at, e.author))
             case AppreciationShared() as e:
                 shares.append(e.at)

@@ -1,6 +1,6 @@
 """The plan aggregate: a couple's run through a plan template, folded from its stream,
 and the pure deciders for its commands. No I/O, no clock: ``now`` and the current week
-(see :mod:`engine.domain.plan_calendar`) are passed in."""
+(see :mod:`engine.domain.plan_progress`) are passed in."""
 
 from __future__ import annotations
 
