@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import json
+import textwrap
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import click
@@ -17,7 +18,7 @@ import click
 from engine import Engine, InvalidInput, RitualError
 from engine.config import Settings
 from engine.parsing import format_duration, parse_date, parse_duration, parse_moment
-from engine.views import CoupleView, HistoryEntry, RitualView
+from engine.views import CoupleView, HistoryEntry, PlanView, RitualView, WeekInsight
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -680,6 +681,304 @@ def capsule_list_command(state: CliState, as_json: bool) -> None:
 
 
 # -- streaks, plans and status -------------------------------------------------------------
+
+
+@cli.group("plan")
+def plan_group() -> None:
+    """A plan of weeks, each with a theme, a few tasks and new rituals."""
+
+
+def plan_json(v: PlanView) -> dict[str, Any]:
+    def day(d: date | None) -> str | None:
+        return d.isoformat() if d else None
+
+    return {
+        "plan": v.template,
+        "id": v.id,
+        "title": v.title,
+        "starts_on": day(v.starts_on),
+        "week": v.week,
+        "weeks_total": v.weeks_total,
+        "theme": v.theme,
+        "week_starts_on": day(v.week_starts_on),
+        "week_ends_on": day(v.week_ends_on),
+        "days_left": v.days_left,
+        "over": v.over,
+        "tasks_done": v.tasks_done,
+        "tasks_total": v.tasks_total,
+        "percent": v.percent,
+        "pace": v.pace,
+        "tasks": [{"key": t.key, "text": t.text, "done": t.done, "by": t.by} for t in v.tasks],
+        "earlier_open": [{"key": t.key, "week": t.week, "text": t.text} for t in v.earlier_open],
+        "weeks": [
+            {
+                "week": w.number,
+                "theme": w.theme,
+                "starts_on": day(w.starts_on),
+                "tasks_done": w.tasks_done,
+                "tasks_total": w.tasks_total,
+                "extensions": w.extensions,
+            }
+            for w in v.weeks
+        ],
+        "paused_since": day(v.paused_since),
+        "finished_on": day(v.finished_on),
+        "rituals": [
+            {"id": r.id, "title": r.title, "week": r.week, "status": r.status} for r in v.rituals
+        ],
+        "rituals_added": list(v.rituals_added),
+    }
+
+
+def echo_rituals_added(v: PlanView) -> None:
+    if v.rituals_added:
+        click.echo(
+            f"New with this week: {', '.join(v.rituals_added)}. "
+            "They are yours to change with `ritual edit`."
+        )
+
+
+def echo_pace(v: PlanView) -> None:
+    summary = f"{v.tasks_done} of {v.tasks_total} tasks done ({v.percent}%)"
+    if v.pace == "finished":
+        click.echo(f"{summary}. You finished the plan on {v.finished_on:%a %d %b %Y}.")
+    elif v.pace == "paused":
+        click.echo(
+            f"{summary}. Paused since {v.paused_since:%a %d %b}; "
+            "`ritual plan resume` when you are ready."
+        )
+    elif v.pace == "behind":
+        click.echo(f"{summary}. You are taking it slower, and that is fine.")
+        keys = ", ".join(t.key for t in v.earlier_open)
+        click.echo(
+            f"Still open from earlier weeks: {keys}. Mark them done whenever they happen, "
+            "or give this week more room with `ritual plan extend`."
+        )
+    else:
+        click.echo(f"{summary}: right on pace.")
+
+
+@plan_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def plan_list_command(state: CliState, as_json: bool) -> None:
+    """List the plans you can start."""
+    templates = state.engine.plan_templates()
+    if as_json:
+        echo_json(
+            [
+                {
+                    "key": t.key,
+                    "title": t.title,
+                    "summary": t.summary,
+                    "weeks": [{"week": w.number, "theme": w.theme} for w in t.weeks],
+                }
+                for t in templates
+            ]
+        )
+        return
+    for t in templates:
+        click.echo(f"{t.key}  {t.title}, {len(t.weeks)} weeks")
+        click.echo(f"    {t.summary}")
+
+
+@plan_group.command("start")
+@click.argument("template", required=False, default="reconnect-8-weeks")
+@click.option("--on", "on", metavar="DATE", help="The day week 1 begins (default: today).")
+@pass_state
+def plan_start_command(state: CliState, template: str, on: str | None) -> None:
+    """Start the plan TEMPLATE (default: reconnect-8-weeks)."""
+    v = state.engine.start_plan(state.couple, template, on=parse_date(on) if on else None)
+    if v.week == 0:
+        click.echo(f"{v.title} begins on {v.starts_on:%a %d %b}. Week 1: {v.weeks[0].theme}.")
+    else:
+        click.echo(f"{v.title} has begun. Week {v.week}: {v.theme}.")
+    echo_rituals_added(v)
+    click.echo("See this week's tasks with `ritual plan status`.")
+
+
+@plan_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def plan_status_command(state: CliState, as_json: bool) -> None:
+    """Where you are in the plan, and this week's tasks."""
+    v = state.engine.plan_status(state.couple)
+    if as_json:
+        echo_json(plan_json(v) if v else None)
+        return
+    if v is None:
+        click.echo("No plan yet. `ritual plan list` shows the plans you can start.")
+        return
+    echo_rituals_added(v)
+    if v.week == 0:
+        click.echo(f"{v.title} begins on {v.starts_on:%a %d %b}. Week 1: {v.weeks[0].theme}.")
+        return
+    header = f"{v.title}, week {v.week} of {v.weeks_total}: {v.theme}"
+    if v.week_ends_on and v.days_left is not None:
+        left = {0: "its last day", 1: "1 more day"}.get(v.days_left, f"{v.days_left} more days")
+        header += f" (until {v.week_ends_on:%a %d %b}, {left})"
+    click.echo(header)
+    for t in v.tasks:
+        who = f" (by {t.by})" if t.by else ""
+        click.echo(f"  [{'x' if t.done else ' '}] {t.key}{who}")
+        click.echo(f"      {t.text}")
+    echo_pace(v)
+    if v.over and v.pace != "finished":
+        click.echo(
+            "Every week has run its course. Choose what continues with "
+            "`ritual plan finish --keep RITUAL` (or --keep-all)."
+        )
+    if v.rituals:
+        click.echo(f"Rituals from this plan: {', '.join(r.title for r in v.rituals)}.")
+
+
+@plan_group.command("done")
+@click.argument("task")
+@click.option("--by", "partner", help="Who did it (default: the two of you together).")
+@pass_state
+def plan_done_command(state: CliState, task: str, partner: str | None) -> None:
+    """Mark TASK (its key, e.g. w1-letters) done."""
+    v = state.engine.plan_task_done(state.couple, task, by=partner)
+    who = f" by {partner.strip().lower()}" if partner else " together"
+    click.echo(
+        f"Marked {task.strip().lower()} done{who}. {v.tasks_done} of {v.tasks_total} so far."
+    )
+    echo_rituals_added(v)
+
+
+@plan_group.command("extend")
+@pass_state
+def plan_extend_command(state: CliState) -> None:
+    """Give the current week another week."""
+    v = state.engine.extend_plan_week(state.couple)
+    click.echo(f"Week {v.week} now runs until {v.week_ends_on:%a %d %b}. Take the time you need.")
+
+
+@plan_group.command("pause")
+@pass_state
+def plan_pause_command(state: CliState) -> None:
+    """Pause the plan; no new week begins until you resume it."""
+    state.engine.pause_plan(state.couple)
+    click.echo(
+        "The plan is paused and its weeks will wait for you. "
+        "Your rituals carry on unless you pause them too."
+    )
+
+
+@plan_group.command("resume")
+@pass_state
+def plan_resume_command(state: CliState) -> None:
+    """Resume a paused plan from today."""
+    v = state.engine.resume_plan(state.couple)
+    click.echo(f"Welcome back to week {v.week}: {v.theme}.")
+    echo_rituals_added(v)
+
+
+@plan_group.command("finish")
+@click.option("--keep", "keep", multiple=True, metavar="RITUAL", help="A ritual to keep; repeat.")
+@click.option("--keep-all", is_flag=True, help="Keep every ritual the plan added.")
+@click.option("--keep-none", is_flag=True, help="Retire every ritual the plan added.")
+@pass_state
+def plan_finish_command(
+    state: CliState, keep: Sequence[str], keep_all: bool, keep_none: bool
+) -> None:
+    """Finish the plan, choosing which of its rituals continue."""
+    if sum((bool(keep), keep_all, keep_none)) != 1:
+        raise click.UsageError(
+            "choose what continues: --keep RITUAL (repeat it), --keep-all or --keep-none"
+        )
+    v = state.engine.finish_plan(state.couple, keep=keep, keep_all=keep_all)
+    kept = [r.title for r in v.rituals if r.status != "retired"]
+    click.echo(f"You finished {v.title}. Well done.")
+    if kept:
+        click.echo(f"Carrying on: {', '.join(kept)}.")
+    click.echo("Retired rituals keep their history; add one again any time.")
+
+
+@cli.command("insights")
+@click.option("--weeks", type=int, default=8, show_default=True, help="Weeks to show (1 to 52).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def insights_command(state: CliState, weeks: int, as_json: bool) -> None:
+    """Your practice week by week, and anything worth a gentle look together."""
+    view = state.engine.insights(state.couple, weeks=weeks)
+    if as_json:
+        echo_json(
+            {
+                "weeks": [insight_json(w) for w in view.weeks],
+                "closeness_trend": view.closeness_trend,
+                "signals": [
+                    {
+                        "key": s.key,
+                        "observation": s.observation,
+                        "suggestion": s.suggestion,
+                        "facts": s.facts,
+                    }
+                    for s in view.signals
+                ],
+            }
+        )
+        return
+    rows: list[tuple[str, ...]] = [
+        ("week", "check-ins", "appreciations", "repairs", "pauses", "closeness")
+    ]
+    rows += [insight_row(w) for w in view.weeks]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    trend = CLOSENESS_TRENDS.get(view.closeness_trend or "")
+    if trend:
+        click.echo(f"\nCloseness ratings over these weeks {trend}.")
+    if not view.signals:
+        click.echo("\nNothing here asks for attention. Keep tending the small things.")
+        return
+    click.echo("\nWorth a gentle look together:")
+    for s in view.signals:
+        click.echo(textwrap.fill(s.observation, 88, initial_indent="- ", subsequent_indent="  "))
+        click.echo(textwrap.fill(s.suggestion, 88, initial_indent="  ", subsequent_indent="  "))
+
+
+CLOSENESS_TRENDS = {
+    "rising": "have risen",
+    "steady": "have held steady",
+    "falling": "have dipped a little",
+}
+
+
+def insight_json(w: WeekInsight) -> dict[str, Any]:
+    return {
+        "week": w.week,
+        "starts_on": w.starts_on.isoformat(),
+        "checkins": w.checkins,
+        "appreciations_given": w.appreciations_given,
+        "appreciations_shared": w.appreciations_shared,
+        "repairs_attempted": w.repairs_attempted,
+        "repairs_accepted": w.repairs_accepted,
+        "repairs_not_yet": w.repairs_not_yet,
+        "repairs_share_accepted": w.repairs_share_accepted,
+        "timeouts_called": w.timeouts_called,
+        "timeout_minutes": list(w.timeout_minutes),
+        "closeness_average": w.closeness_average,
+        "closeness_ratings": w.closeness_ratings,
+    }
+
+
+def insight_row(w: WeekInsight) -> tuple[str, ...]:
+    answered = w.repairs_accepted + w.repairs_not_yet
+    repairs = str(w.repairs_attempted)
+    if answered:
+        repairs += f" ({w.repairs_accepted} of {answered} accepted)"
+    pauses = str(w.timeouts_called)
+    if w.timeout_minutes:
+        pauses += f" ({', '.join(f'{m} min' for m in w.timeout_minutes)})"
+    return (
+        w.week,
+        ", ".join(f"{h} {n}" for h, n in w.checkins.items()),
+        f"{w.appreciations_given} ({w.appreciations_shared} shared)",
+        repairs,
+        pauses,
+        "-" if w.closeness_average is None else f"{w.closeness_average:.1f}",
+    )
 
 
 # -- sharing links and the feed server -----------------------------------------------------

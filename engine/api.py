@@ -16,10 +16,12 @@ from engine.events import EventStore, RecordedEvent
 from engine.facade.connection import ConnectionMixin
 from engine.facade.couples import CouplesMixin
 from engine.facade.history import HistoryMixin
+from engine.facade.insights import InsightsMixin
+from engine.facade.plans import PlansMixin
 from engine.facade.rituals import RitualsMixin
 
 
-class Engine(CouplesMixin, RitualsMixin, ConnectionMixin, HistoryMixin):
+class Engine(CouplesMixin, RitualsMixin, ConnectionMixin, HistoryMixin, PlansMixin, InsightsMixin):
     """The public facade over the event store. Use it as a context manager."""
 
     @classmethod

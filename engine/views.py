@@ -78,6 +78,113 @@ class CapsuleView:
 
 
 @dataclass(frozen=True)
+class PlanTaskView:
+    key: str
+    text: str
+    week: int
+    done: bool
+    by: str | None  # the partner's handle; None when done together or not yet done
+
+
+@dataclass(frozen=True)
+class PlanWeekView:
+    number: int
+    theme: str
+    starts_on: date | None  # None: not known yet (the plan is paused or finished)
+    tasks_done: int
+    tasks_total: int
+    extensions: int
+
+
+@dataclass(frozen=True)
+class PlanRitualView:
+    """A ritual a plan week added; the couple may have edited, paused or retired it."""
+
+    id: str
+    title: str
+    week: int
+    status: str  # active, paused, retired
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """Where a couple is in a plan: described, never judged."""
+
+    id: str
+    template: str
+    title: str
+    starts_on: date
+    week: int  # the current week; 0 before week 1 begins
+    weeks_total: int
+    theme: str | None
+    week_starts_on: date | None
+    week_ends_on: date | None  # the last day of the current week
+    days_left: int | None  # days in the current week after today; None when paused
+    over: bool  # every week has run its course (time to choose what continues)
+    tasks: tuple[PlanTaskView, ...]  # the current week's
+    earlier_open: tuple[PlanTaskView, ...]  # tasks of finished weeks not marked done yet
+    tasks_done: int
+    tasks_total: int
+    percent: int
+    pace: str  # on_pace, behind, paused, finished
+    weeks: tuple[PlanWeekView, ...]
+    paused_since: date | None
+    finished_on: date | None
+    rituals: tuple[PlanRitualView, ...] = ()
+    rituals_added: tuple[str, ...] = ()  # titles of rituals added while answering
+
+
+@dataclass(frozen=True)
+class PlanMilestone:
+    """An all-day calendar entry for a plan week; the title holds no private text."""
+
+    day: date
+    week: int
+    title: str
+
+
+@dataclass(frozen=True)
+class WeekInsight:
+    """One ISO week of the couple's practice, in their zone: counts only, never text."""
+
+    week: str  # "2026-W48"
+    starts_on: date  # its Monday
+    checkins: dict[str, int]  # partner handle -> check-ins that partner took part in
+    appreciations_given: int
+    appreciations_shared: int  # shared at once or from the journal this week
+    repairs_attempted: int
+    repairs_accepted: int  # of this week's attempts, by their latest answer
+    repairs_not_yet: int
+    timeouts_called: int
+    timeout_minutes: tuple[int, ...]  # how long each ended pause lasted
+    closeness_average: float | None
+    closeness_ratings: int
+
+    @property
+    def repairs_share_accepted(self) -> float | None:
+        """Accepted among the answered attempts; None when none was answered."""
+        answered = self.repairs_accepted + self.repairs_not_yet
+        return round(self.repairs_accepted / answered, 2) if answered else None
+
+
+@dataclass(frozen=True)
+class DriftSignal:
+    """Something in the history worth a gentle look together: never a score or a verdict."""
+
+    key: str  # checkins_falling, repairs_not_accepted, uneven_logging, no_shared_ritual, ...
+    observation: str  # what the history shows, in plain words
+    suggestion: str  # one kind, specific thing to try
+    facts: dict[str, Any] = field(default_factory=dict)  # the numbers behind it
+
+
+@dataclass(frozen=True)
+class InsightsView:
+    weeks: tuple[WeekInsight, ...]  # oldest first, ending with the current week
+    closeness_trend: str | None  # rising, steady, falling; None without enough ratings
+    signals: tuple[DriftSignal, ...]
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     """One event in the couple's history, without any private text."""
 

@@ -21,6 +21,15 @@ from engine.events.couples import (
     PartnerAdded,
     PartnerRenamed,
 )
+from engine.events.plans import (
+    PlanFinished,
+    PlanPaused,
+    PlanResumed,
+    PlanStarted,
+    PlanTaskDone,
+    PlanWeekExtended,
+    PlanWeekStarted,
+)
 from engine.events.rituals import (
     CheckedIn,
     OccurrenceSkipped,
@@ -52,6 +61,13 @@ __all__ = [
     "OccurrenceSkipped",
     "PartnerAdded",
     "PartnerRenamed",
+    "PlanFinished",
+    "PlanPaused",
+    "PlanResumed",
+    "PlanStarted",
+    "PlanTaskDone",
+    "PlanWeekExtended",
+    "PlanWeekStarted",
     "RecordedEvent",
     "RepairAnswered",
     "RepairAttempted",

@@ -22,6 +22,13 @@ from engine.events import (
     OccurrenceSkipped,
     PartnerAdded,
     PartnerRenamed,
+    PlanFinished,
+    PlanPaused,
+    PlanResumed,
+    PlanStarted,
+    PlanTaskDone,
+    PlanWeekExtended,
+    PlanWeekStarted,
     RecordedEvent,
     RepairAnswered,
     RepairAttempted,
@@ -95,6 +102,20 @@ def describe_event(
             return f"{who(event.author)} sealed a time capsule until {event.opens_on.isoformat()}"
         case CapsuleOpened():
             return f"{who(event.by)} opened a time capsule"
+        case PlanStarted():
+            return f"started the plan {event.template} on {event.starts_on.isoformat()}"
+        case PlanWeekStarted():
+            return f"began week {event.week} of the plan"
+        case PlanTaskDone():
+            return f"{who(event.by) if event.by else 'together'}: plan task {event.task} done"
+        case PlanWeekExtended():
+            return f"gave week {event.week} of the plan another week"
+        case PlanPaused():
+            return "paused the plan"
+        case PlanResumed():
+            return "resumed the plan"
+        case PlanFinished():
+            return f"finished the plan, keeping {len(event.kept)} of its rituals"
         case _:
             return event.type_name
 

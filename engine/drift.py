@@ -1,0 +1,165 @@
+"""Drift signals: patterns in a couple's history worth a gentle look together.
+
+Pure: no I/O, no clock. Each signal is an observation plus one kind, specific
+suggestion, never a score or a verdict. The thresholds (all windows end at ``now``):
+
+- ``checkins_falling``: check-ins (skips count too: letting a ritual go on purpose is
+  still tending it) in the last 3 weeks are at most half of the 3 weeks before, and
+  there were at least 6 before (about two a week, enough to compare).
+- ``repairs_not_accepted``: at least 3 repair attempts from the last 4 weeks have an
+  answer, and fewer than half of those answers are "accepted".
+- ``uneven_logging``: with two or more partners, at least 10 entries in the last 4
+  weeks (check-ins, skips, appreciations, repairs and their answers, pauses, plan
+  tasks), and one partner wrote at least 85% of them.
+- ``no_shared_ritual``: with two or more partners, 14 days or more since the last
+  check-in of a ritual done together (or since the couple began, if there is none).
+- ``lasting_drift``: some signal was on now, a week ago and two weeks ago (each judged
+  on what was recorded by then); it adds the suggestion of a couples counsellor.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from engine.events import RecordedEvent
+from engine.insights import CoupleLog, read_log
+from engine.views import DriftSignal
+
+FALLING_WINDOW = timedelta(weeks=3)
+FALLING_MIN_BEFORE = 6
+REPAIR_WINDOW = timedelta(weeks=4)
+REPAIR_MIN_ANSWERED = 3
+LOGGING_WINDOW = timedelta(weeks=4)
+LOGGING_MIN_ENTRIES = 10
+LOGGING_SHARE_PERCENT = 85
+SHARED_GAP = timedelta(days=14)
+LASTING_WEEKS = 3
+
+
+def drift_signals(
+    records: Sequence[RecordedEvent], handles: Mapping[str, str], now: datetime
+) -> list[DriftSignal]:
+    """The signals on at ``now``, plus ``lasting_drift`` when drift has lasted for weeks."""
+    signals = signals_at(read_log(records), handles, now)
+    earlier = [now - timedelta(weeks=n) for n in range(1, LASTING_WEEKS)]
+    if signals and all(
+        signals_at(read_log(r for r in records if r.recorded_at <= then), handles, then)
+        for then in earlier
+    ):
+        signals.append(_lasting())
+    return signals
+
+
+def signals_at(log: CoupleLog, handles: Mapping[str, str], now: datetime) -> list[DriftSignal]:
+    """The signals the facts show at ``now``, in a fixed order."""
+    found = [_falling(log, now), _repairs(log, now)]
+    if len(handles) > 1:
+        found += [_uneven(log, handles, now), _no_shared(log, now)]
+    return [s for s in found if s is not None]
+
+
+def _falling(log: CoupleLog, now: datetime) -> DriftSignal | None:
+    moments = [c.at for c in log.checkins] + list(log.skips)
+    split, start = now - FALLING_WINDOW, now - 2 * FALLING_WINDOW
+    recent = sum(at > split for at in moments)
+    before = sum(start < at <= split for at in moments)
+    if before < FALLING_MIN_BEFORE or 2 * recent > before:
+        return None
+    return DriftSignal(
+        key="checkins_falling",
+        observation=(
+            f"Check-ins have thinned out: {recent} in the last three weeks, "
+            f"after {before} in the three weeks before."
+        ),
+        suggestion=(
+            "If life simply got full, that is all right. When you have a quiet moment, name "
+            "the distance together, without looking for whose fault it is, and choose one "
+            "small ritual to pick up again this week."
+        ),
+        facts={"recent": recent, "before": before, "weeks": 3},
+    )
+
+
+def _repairs(log: CoupleLog, now: datetime) -> DriftSignal | None:
+    answered = [r for r in log.repairs if r.at > now - REPAIR_WINDOW and r.answer is not None]
+    accepted = sum(r.answer == "accepted" for r in answered)
+    if len(answered) < REPAIR_MIN_ANSWERED or 2 * accepted >= len(answered):
+        return None
+    return DriftSignal(
+        key="repairs_not_accepted",
+        observation=(
+            f"Of the {len(answered)} repair attempts answered in the last four weeks, "
+            f"{accepted} were accepted."
+        ),
+        suggestion=(
+            '"Not yet" is an honest answer, not a failure. Ask each other what makes a '
+            "reaching-out easier to take in: a touch, a pause first, other words. Studies "
+            "of couples in conflict found that stable couples kept roughly five warm "
+            "moments for every hard one, so small kindnesses outside difficult talks help "
+            "repairs land too."
+        ),
+        facts={"answered": len(answered), "accepted": accepted, "weeks": 4},
+    )
+
+
+def _uneven(log: CoupleLog, handles: Mapping[str, str], now: datetime) -> DriftSignal | None:
+    counts = Counter(pid for at, pid in log.entries if at > now - LOGGING_WINDOW and pid in handles)
+    total = sum(counts.values())
+    if total < LOGGING_MIN_ENTRIES:
+        return None
+    partner, most = counts.most_common(1)[0]
+    if 100 * most < LOGGING_SHARE_PERCENT * total:
+        return None
+    return DriftSignal(
+        key="uneven_logging",
+        observation=(
+            f"Over the last four weeks, {handles[partner]} wrote {most} of the {total} entries."
+        ),
+        suggestion=(
+            "Keeping the log can be a quiet act of care, and it can also start to feel "
+            "lonely. Ask each other whether the split still feels right; the other partner "
+            "might take over the check-ins of one ritual, or you can log them side by side."
+        ),
+        facts={"partner": handles[partner], "entries": most, "total": total, "weeks": 4},
+    )
+
+
+def _no_shared(log: CoupleLog, now: datetime) -> DriftSignal | None:
+    shared = [c.at for c in log.checkins if c.shared_ritual and c.at <= now]
+    last = max(shared, default=log.began)
+    if last is None or now - last < SHARED_GAP:
+        return None
+    days = (now - last).days
+    observation = (
+        f"It has been {days} days since you last logged a ritual you do together."
+        if shared
+        else f"In the {days} days since you began, no ritual done together has been logged yet."
+    )
+    return DriftSignal(
+        key="no_shared_ritual",
+        observation=observation,
+        suggestion=(
+            "Time apart happens. Choose one small shared moment for the next few days, like "
+            "a walk, twenty screen-free minutes or a meal with the phones away, and put it "
+            "in the calendar. In one well-known study, couples who stayed together turned "
+            "towards each other's small bids for attention about 86% of the time, against "
+            "33% for couples who later split: small moments matter."
+        ),
+        facts={"days": days},
+    )
+
+
+def _lasting() -> DriftSignal:
+    return DriftSignal(
+        key="lasting_drift",
+        observation="Some distance has shown up in your history for three weeks running.",
+        suggestion=(
+            "That happens to many couples, and it says nothing about how your story goes "
+            "on. Naming it together is a good first step; if it keeps feeling stuck, a "
+            "couples counsellor can help you find your way back to each other. Asking for "
+            "that kind of support is an act of care."
+        ),
+        facts={"weeks": LASTING_WEEKS},
+    )

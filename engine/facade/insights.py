@@ -1,0 +1,49 @@
+"""Insights and drift signals, computed on demand from the couple's events.
+
+The events are read without decrypting: counts and moments are all these need, so no
+intimate text is ever opened for them.
+"""
+
+from __future__ import annotations
+
+from engine import drift, insights
+from engine.domain.couple import CoupleState
+from engine.errors import InvalidInput
+from engine.events import RecordedEvent
+from engine.facade.core import CoupleRef, EngineCore
+from engine.views import DriftSignal, InsightsView
+
+MAX_WEEKS = 52
+
+
+class InsightsMixin(EngineCore):
+    """Week-by-week insights and gentle drift signals."""
+
+    def insights(self, couple: CoupleRef = None, *, weeks: int = 8) -> InsightsView:
+        """The last ``weeks`` ISO weeks (1 to 52), the closeness trend, and drift signals."""
+        if not 1 <= weeks <= MAX_WEEKS:
+            raise InvalidInput(f"--weeks must be between 1 and {MAX_WEEKS}")
+        state, records, handles = self._couple_history(couple)
+        now = self.now()
+        log = insights.read_log(records)
+        week_views = insights.weekly_insights(
+            log, state.zone, handles, today=now.astimezone(state.zone).date(), weeks=weeks
+        )
+        return InsightsView(
+            weeks=week_views,
+            closeness_trend=insights.closeness_trend(log, state.zone, week_views),
+            signals=tuple(drift.drift_signals(records, handles, now)),
+        )
+
+    def drift_signals(self, couple: CoupleRef = None) -> list[DriftSignal]:
+        """The drift signals on now: observations with a suggestion, never a verdict."""
+        _, records, handles = self._couple_history(couple)
+        return drift.drift_signals(records, handles, self.now())
+
+    def _couple_history(
+        self, couple: CoupleRef
+    ) -> tuple[CoupleState, list[RecordedEvent], dict[str, str]]:
+        """The couple, all its events (sealed fields left sealed), and partner id -> handle."""
+        state = self.load_couple(couple)
+        records = self.store.read_couple(state.couple_id, decrypt=False)
+        return state, records, {p.partner_id: p.handle for p in state.partners}
