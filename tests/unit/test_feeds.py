@@ -93,7 +93,7 @@ def test_a_skipped_occurrence_stays_cancelled_with_a_higher_sequence(
 ) -> None:
     ritual = eng.add_ritual(couple, "Morning check", cron="30 7 * * *")
     clock.advance(timedelta(hours=3))
-    skipped = eng.skip(couple, "Morning check", occurrence=at_local(date(2026, 3, 4), 7, 30))
+    skipped = eng.skip(couple, "Morning check", occurrence=at_local(date(2026, 3, 3), 7, 30))
     events = feed(eng, couple).by_uid()
     gone = events[occurrence_uid(ritual.id, skipped.occurrence)]
     assert (gone.status, gone.sequence, gone.stamp) == ("CANCELLED", 1, clock.now)
@@ -163,8 +163,8 @@ def test_an_edit_that_moves_the_time_cancels_the_old_occurrences_and_adds_new_on
 def test_a_reminder_becomes_an_alarm_on_confirmed_occurrences_only(
     eng: Engine, couple: CoupleView
 ) -> None:
-    eng.add_ritual(couple, "Walk", cron="0 18 * * 6", reminder=timedelta(minutes=10))
-    eng.skip(couple, "Walk", occurrence=at_local(date(2026, 3, 7), 18))
+    eng.add_ritual(couple, "Walk", cron="0 18 * * *", reminder=timedelta(minutes=10))
+    eng.skip(couple, "Walk", occurrence=at_local(date(2026, 3, 2), 18))
     parsed = feed(eng, couple)
     assert [e.alarms for e in parsed.cancelled()] == [()]
     assert {e.alarms for e in parsed.confirmed()} == {(timedelta(minutes=-10),)}
