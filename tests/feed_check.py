@@ -1,4 +1,4 @@
-"""Reading a feed back with two independent parsers that must agree.
+"""Reading a feed back with two independent parsers that must agree; and test helpers.
 
 ``ical`` (the strict parser Home Assistant uses) and ``icalendar`` both parse every
 feed the tests make; each event is reduced to the same plain record by each parser,
@@ -8,11 +8,25 @@ and the two lists must be equal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 from ical.calendar_stream import IcsCalendarStream
+
+BERLIN = ZoneInfo("Europe/Berlin")
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Berlin
+
+
+def at_local(day: date, hour: int, minute: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
+    """The UTC instant of a wall time in ``zone``."""
+    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+
+
+def days(first: date, last: date) -> list[date]:
+    """Every date from ``first`` to ``last``, both included."""
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 @dataclass(frozen=True)

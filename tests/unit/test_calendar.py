@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,14 +13,7 @@ from engine.catalog import CATALOG
 from engine.events import CoupleCreated, RitualAdded
 from engine.feeds import AllDayItem, TimedItem
 from engine.views import CoupleView
-from tests.feed_check import parse_feed
-
-BERLIN = ZoneInfo("Europe/Berlin")
-START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Berlin
-
-
-def at_local(day: date, hour: int, minute: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+from tests.feed_check import BERLIN, START, at_local, parse_feed
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import ast
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,18 +14,7 @@ import engine.feeds
 from engine import Engine, FixedClock, MemoryEventStore
 from engine.calendar import occurrence_uid
 from engine.views import CoupleView
-from tests.feed_check import ParsedFeed, parse_feed
-
-BERLIN = ZoneInfo("Europe/Berlin")
-START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Berlin
-
-
-def at_local(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=BERLIN).astimezone(UTC)
-
-
-def days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+from tests.feed_check import BERLIN, START, ParsedFeed, at_local, days, parse_feed
 
 
 @pytest.fixture
