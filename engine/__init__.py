@@ -64,6 +64,8 @@ from engine.views import (
     PlanWeekView,
     RitualView,
     SkipView,
+    TemplateView,
+    UpcomingView,
     WeekInsight,
 )
 
@@ -121,8 +123,10 @@ __all__ = [
     "Settings",
     "SkipView",
     "StoreUnavailable",
+    "TemplateView",
     "TimeoutCalled",
     "TimeoutEnded",
+    "UpcomingView",
     "WeekInsight",
     "utc_now",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.clock import Clock, utc_now
 from engine.events import EventStore, RecordedEvent
+from engine.facade.calendar import CalendarMixin
 from engine.facade.connection import ConnectionMixin
 from engine.facade.couples import CouplesMixin
 from engine.facade.history import HistoryMixin
@@ -21,7 +22,15 @@ from engine.facade.plans import PlansMixin
 from engine.facade.rituals import RitualsMixin
 
 
-class Engine(CouplesMixin, RitualsMixin, ConnectionMixin, HistoryMixin, PlansMixin, InsightsMixin):
+class Engine(
+    CouplesMixin,
+    RitualsMixin,
+    ConnectionMixin,
+    HistoryMixin,
+    CalendarMixin,
+    PlansMixin,
+    InsightsMixin,
+):
     """The public facade over the event store. Use it as a context manager."""
 
     @classmethod

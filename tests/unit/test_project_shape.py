@@ -21,6 +21,10 @@ PURE_MODULES = [
     "engine/parsing.py",
     "engine/events/base.py",
     "engine/events/codec.py",
+    "engine/calendar.py",
+    "engine/feeds.py",
+    "engine/insights.py",
+    "engine/drift.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "engine/domain").glob("*.py")),
 ]
 IMPURE_IMPORTS = {"sqlalchemy", "click", "os", "alembic", "waitress", "psycopg", "sqlite3"}
