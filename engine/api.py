@@ -17,9 +17,10 @@ from engine.facade.connection import ConnectionMixin
 from engine.facade.couples import CouplesMixin
 from engine.facade.history import HistoryMixin
 from engine.facade.rituals import RitualsMixin
+from engine.facade.streaks import StreaksMixin
 
 
-class Engine(CouplesMixin, RitualsMixin, ConnectionMixin, HistoryMixin):
+class Engine(CouplesMixin, RitualsMixin, StreaksMixin, ConnectionMixin, HistoryMixin):
     """The public facade over the event store. Use it as a context manager."""
 
     @classmethod
