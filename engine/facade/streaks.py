@@ -51,16 +51,19 @@ class StreaksMixin(EngineCore):
         """Fold new events into every read model; returns how many events were folded."""
         return self._projections.catch_up()
 
-    def read_models(self) -> list[ReadModelView]:
-        """Each read model and how far it has folded the log."""
+    def read_models(self, name: str | None = None) -> list[ReadModelView]:
+        """Each read model (or the one called ``name``) and how far it has folded the log."""
         runner = self._projections
         last = self.store.last_position()
+        chosen = [runner.projection(name)] if name else list(runner.projections.values())
         views = []
-        for name, projection in runner.projections.items():
-            checkpoint = runner.models.checkpoint(name)
+        for projection in chosen:
+            checkpoint = runner.models.checkpoint(projection.name)
             current = checkpoint is not None and checkpoint.version == projection.version
             position = checkpoint.position if checkpoint and current else 0
-            views.append(ReadModelView(name, projection.version, position, last - position))
+            views.append(
+                ReadModelView(projection.name, projection.version, position, last - position)
+            )
         return views
 
     def rebuild(
@@ -70,11 +73,10 @@ class StreaksMixin(EngineCore):
 
         ``progress`` is told how many log positions each committed batch covered.
         """
-        runner = self._projections
-        names = [runner.projection(projection).name] if projection else list(runner.projections)
+        names = [view.name for view in self.read_models(projection)]
         for name in names:
-            runner.rebuild(name, progress)
-        return [view for view in self.read_models() if view.name in names]
+            self._projections.rebuild(name, progress)
+        return self.read_models(projection)
 
     # -- streaks -----------------------------------------------------------------------
 
