@@ -14,7 +14,7 @@ marks at query time by ``engine.projections.streaks``. Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from engine.events import CheckedIn, OccurrenceSkipped, RecordedEvent
@@ -57,18 +57,14 @@ def evolve(mark: Mark | None, recorded: RecordedEvent) -> Mark:
     """Apply one check-in or skip to the mark of its occurrence."""
     event = recorded.event
     assert isinstance(event, CheckedIn | OccurrenceSkipped)
-    mark = mark or Mark(event.ritual_id, event.occurrence)
-    match event:
-        case CheckedIn():
-            seen = {partner for partner, _ in mark.done}
-            new = [
-                (partner, event.done_at)
-                for partner in dict.fromkeys((event.partner_id, *event.for_partners))
-                if partner not in seen
-            ]
-            return replace(mark, done=tuple(sorted((*mark.done, *new))))
-        case _:
-            return mark if mark.skipped_at else replace(mark, skipped_at=recorded.occurred_at)
+    done, skipped_at = (mark.done, mark.skipped_at) if mark else ((), None)
+    if isinstance(event, OccurrenceSkipped):
+        skipped_at = skipped_at or recorded.occurred_at
+    else:
+        seen = {partner for partner, _ in done}
+        credited = dict.fromkeys((event.partner_id, *event.for_partners))
+        done = tuple(sorted((*done, *((p, event.done_at) for p in credited if p not in seen))))
+    return Mark(event.ritual_id, event.occurrence, done, skipped_at)
 
 
 def dump(mark: Mark) -> Json:

@@ -1,10 +1,12 @@
-"""The runner on both backings (memory and SQLite): catching up in any number of steps
-gives exactly what a rebuild from the whole log gives, a failed batch changes nothing,
-and two runners sharing a model never fold an event twice."""
+"""The runner on every backing (memory, SQLite, and PostgreSQL when configured):
+catching up in any number of steps gives exactly what a rebuild from the whole log
+gives, a failed batch changes nothing, and a runner that loses a race folds nothing
+twice."""
 
 from __future__ import annotations
 
 import itertools
+import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -12,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,8 +52,29 @@ def sqlite_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqlEventS
     store.close()
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def backing(request: pytest.FixtureRequest, sqlite_store: SqlEventStore) -> Backing:
+@pytest.fixture(scope="module")
+def postgres_store() -> Iterator[SqlEventStore]:
+    """A private schema in the PostgreSQL database named by RITUAL_TEST_POSTGRES_URL."""
+    url = os.environ.get("RITUAL_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("RITUAL_REQUIRE_POSTGRES"):
+            pytest.fail("RITUAL_REQUIRE_POSTGRES is set but RITUAL_TEST_POSTGRES_URL is not")
+        pytest.skip("set RITUAL_TEST_POSTGRES_URL to run the PostgreSQL backing")
+    schema = f"projections_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    store = open_sql_store(f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}")
+    assert isinstance(store, SqlEventStore)
+    yield store
+    store.close()
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backing(request: pytest.FixtureRequest) -> Backing:
     if request.param == "memory":
 
         def memory() -> tuple[EventStore, ReadModels]:
@@ -58,7 +82,8 @@ def backing(request: pytest.FixtureRequest, sqlite_store: SqlEventStore) -> Back
             return store, read_models_for(store)
 
         return memory
-    return lambda: (sqlite_store, read_models_for(sqlite_store))
+    shared: SqlEventStore = request.getfixturevalue(f"{request.param}_store")
+    return lambda: (shared, read_models_for(shared))
 
 
 def ritual_events(ritual_id: str) -> st.SearchStrategy[Event]:
