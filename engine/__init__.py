@@ -47,9 +47,14 @@ from engine.views import (
     CheckInView,
     CoupleView,
     HistoryEntry,
+    PartnerStreak,
     PartnerView,
+    ReadModelView,
     RitualView,
     SkipView,
+    StreakLine,
+    StreakView,
+    WeekProgress,
 )
 
 __all__ = [
@@ -78,7 +83,9 @@ __all__ = [
     "OccurrenceSkipped",
     "PartnerAdded",
     "PartnerRenamed",
+    "PartnerStreak",
     "PartnerView",
+    "ReadModelView",
     "RecordedEvent",
     "RepairAnswered",
     "RepairAttempted",
@@ -92,7 +99,10 @@ __all__ = [
     "Settings",
     "SkipView",
     "StoreUnavailable",
+    "StreakLine",
+    "StreakView",
     "TimeoutCalled",
     "TimeoutEnded",
+    "WeekProgress",
     "utc_now",
 ]
