@@ -204,11 +204,12 @@ def _cron_slots(
             still_open = schedule.late_entry_deadline(occ, zone) > now
             who = definition.participants
             entries = {
-                p: _Entry(_outcome(p in done, skipped, still_open), 0.0, done.get(p)) for p in who
+                p: _Entry(_outcome(p in done, skipped, still_open), done_at=done.get(p))
+                for p in who
             }
             together = all(p in done for p in who)
             last = max(done[p] for p in who) if together else None
-            entries[COUPLE] = _Entry(_outcome(together, skipped, still_open), 0.0, last)
+            entries[COUPLE] = _Entry(_outcome(together, skipped, still_open), done_at=last)
             weight = smoothing(cron_interval_days(definition.cron))
             slots.append(_Slot(occ.at, occ.local.date(), weight, entries))
     return slots
@@ -240,7 +241,7 @@ def _quota_slots(
 
 def _week_entry(got: list[datetime], target: int, whole: bool, still_open: bool) -> _Entry | None:
     if len(got) >= target:
-        return _Entry(DONE, 1.0, got[-1] if got else None)
+        return _Entry(DONE, done_at=got[-1] if got else None)
     if still_open:
         return _Entry(PENDING)
     return _Entry(MISSED, len(got) / target) if whole else None
