@@ -51,19 +51,19 @@ class StreaksMixin(EngineCore):
         """Fold new events into every read model; returns how many events were folded."""
         return self._projections.catch_up()
 
-    def read_models(self, name: str | None = None) -> list[ReadModelView]:
-        """Each read model (or the one called ``name``) and how far it has folded the log."""
+    def read_models(self, projection: str | None = None) -> list[ReadModelView]:
+        """Each read model (or the one named) and how far it has folded the log."""
         runner = self._projections
         last = self.store.last_position()
-        chosen = [runner.projection(name)] if name else list(runner.projections.values())
+        chosen = (
+            [runner.projection(projection)] if projection else list(runner.projections.values())
+        )
         views = []
-        for projection in chosen:
-            checkpoint = runner.models.checkpoint(projection.name)
-            current = checkpoint is not None and checkpoint.version == projection.version
+        for model in chosen:
+            checkpoint = runner.models.checkpoint(model.name)
+            current = checkpoint is not None and checkpoint.version == model.version
             position = checkpoint.position if checkpoint and current else 0
-            views.append(
-                ReadModelView(projection.name, projection.version, position, last - position)
-            )
+            views.append(ReadModelView(model.name, model.version, position, last - position))
         return views
 
     def rebuild(
