@@ -20,7 +20,15 @@ import click
 from engine import Engine, InvalidInput, RitualError
 from engine.config import Settings
 from engine.parsing import format_duration, parse_date, parse_duration, parse_moment
-from engine.views import CoupleView, HistoryEntry, PlanView, RitualView, WeekInsight
+from engine.views import (
+    CoupleView,
+    HistoryEntry,
+    PlanView,
+    RitualView,
+    StreakLine,
+    StreakView,
+    WeekInsight,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -457,7 +465,9 @@ def checkin_command(
         for_both=for_both,
     )
     when = f" for {local(done.occurrence, couple)}" if done.occurrence else ""
-    click.echo(f"Checked in {done.title}{when} for {done.partner}. Saved.")
+    weeks = "" if done.occurrence else " week" if done.streak == 1 else " weeks"
+    streak = f"Streak: {done.streak}{weeks}." if done.streak else "Saved."
+    click.echo(f"Checked in {done.title}{when} for {done.partner}. {streak}")
 
 
 @cli.command("skip")
@@ -1088,6 +1098,120 @@ def insight_row(w: WeekInsight) -> tuple[str, ...]:
         pauses,
         "-" if w.closeness_average is None else f"{w.closeness_average:.1f}",
     )
+
+
+def streak_line_json(line: StreakLine, couple: CoupleView) -> dict[str, Any]:
+    rate = line.completion_rate
+    return {
+        "current": line.current,
+        "best": line.best,
+        "done": line.done,
+        "skipped": line.skipped,
+        "missed": line.missed,
+        "pending": line.pending,
+        "freezes_used": line.freezes_used,
+        "last_freeze": line.last_freeze.isoformat() if line.last_freeze else None,
+        "completion_rate": None if rate is None else round(rate, 3),
+        "last_done": iso_local(line.last_done, couple),
+        "strength": round(line.strength, 3),
+    }
+
+
+def streak_json(view: StreakView, couple: CoupleView) -> dict[str, Any]:
+    week = view.this_week
+    return {
+        "ritual": view.title,
+        "ritual_id": view.ritual_id,
+        "unit": view.unit,
+        "status": view.status,
+        **streak_line_json(view.couple, couple),
+        "partners": {p.partner: streak_line_json(p.figures, couple) for p in view.partners},
+        "this_week": None
+        if week is None
+        else {
+            "week_start": week.week_start.isoformat(),
+            "target": week.target,
+            "done": week.done,
+            "partners": dict(week.by_partner),
+        },
+    }
+
+
+def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
+    """A few warm lines about one ritual: what is going well, never a tally of misses."""
+    line = view.couple
+    title = view.title + (" (paused)" if view.status == "paused" else "")
+    if view.unit == "occasional":
+        if not line.done:
+            return [f"{title}: ready whenever you are."]
+        last = local(line.last_done, couple, "%a %d %b")
+        return [f"{title}: shared {line.done} times, most recently on {last}."]
+    runs = "weeks in a row" if view.unit == "week" else "in a row"
+    if line.current and line.missed and line.current <= 7:
+        headline = f"back at it, {line.current} {runs}"
+    elif line.current:
+        headline = f"{line.current} {runs}"
+    elif line.best:
+        headline = "a fresh start is one check-in away"
+    else:
+        headline = "ready for its first time"
+    if line.best > line.current:
+        headline += f" (best {line.best})"
+    if line.strength >= 0.005:
+        headline += f", strength {round(line.strength * 100)}%"
+    details = []
+    week = view.this_week
+    if week is not None:
+        details.append(f"this week {week.done} of {week.target}")
+        details += [f"{who} {n}" for who, n in week.by_partner if n != week.done]
+    elif line.completion_rate is not None:
+        details.append(f"last 4 weeks {round(line.completion_rate * 100)}% done")
+    details += [
+        f"{p.partner} {p.figures.current} {runs}"
+        for p in view.partners
+        if p.figures.current and p.figures.current != line.current
+    ]
+    lines = [f"{title}: {headline}"]
+    if details:
+        lines.append("  " + " · ".join(details))
+    if line.last_freeze is not None and line.current:
+        lines.append(f"  A freeze covered {line.last_freeze:%a %d %b}, so your streak held.")
+    return lines
+
+
+@cli.command("streaks")
+@click.option("--as-of", "as_of", metavar="TIME", help="Look back from this time (ISO 8601).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def streaks_command(state: CliState, as_of: str | None, as_json: bool) -> None:
+    """How each ritual is going: streaks, strength and this week's progress."""
+    from zoneinfo import ZoneInfo
+
+    eng = state.engine
+    couple = eng.couple(state.couple)
+    moment = parse_moment(as_of, ZoneInfo(couple.time_zone)) if as_of else None
+    views = eng.streaks(couple, as_of=moment)
+    if as_json:
+        echo_json([streak_json(v, couple) for v in views])
+        return
+    if not views:
+        click.echo("No rituals yet. `ritual catalog` has ideas to start from.")
+    for view in views:
+        for text in streak_text(view, couple):
+            click.echo(text)
+
+
+@cli.command("rebuild")
+@click.option("--projection", "name", metavar="NAME", help="Only this read model (default: all).")
+@pass_state
+def rebuild_command(state: CliState, name: str | None) -> None:
+    """Drop the read models and fold the whole event log into them again."""
+    eng = state.engine
+    total = sum(m.position + m.behind for m in eng.read_models(name))
+    with click.progressbar(length=total, label="Rebuilding read models") as bar:
+        rebuilt = eng.rebuild(name, progress=bar.update)
+    for model in rebuilt:
+        click.echo(f"Rebuilt {model.name}, up to event {model.position}.")
 
 
 # -- sharing links and the feed server -----------------------------------------------------

@@ -20,11 +20,13 @@ from engine.facade.history import HistoryMixin
 from engine.facade.insights import InsightsMixin
 from engine.facade.plans import PlansMixin
 from engine.facade.rituals import RitualsMixin
+from engine.facade.streaks import StreaksMixin
 
 
 class Engine(
     CouplesMixin,
     RitualsMixin,
+    StreaksMixin,
     ConnectionMixin,
     HistoryMixin,
     CalendarMixin,

@@ -54,6 +54,25 @@ data_keys = sa.Table(
 )
 
 
+projection_checkpoints = sa.Table(
+    "projection_checkpoints",
+    metadata,
+    sa.Column("projection", sa.String(40), primary_key=True),
+    sa.Column("position", Position, nullable=False),  # the last event folded in
+    sa.Column("version", sa.Integer, nullable=False),  # the fold's version it was built with
+)
+
+read_models = sa.Table(
+    "read_models",
+    metadata,
+    sa.Column("projection", sa.String(40), primary_key=True),
+    sa.Column("key", sa.String(120), primary_key=True),
+    sa.Column("couple_id", sa.String(40), nullable=False),
+    sa.Column("state", JsonType, nullable=False),
+    sa.Index(None, "projection", "couple_id"),
+)
+
+
 def create_sa_engine(url: str, **kwargs: Any) -> sa.Engine:
     """A SQLAlchemy engine for ``url``, tuned for the event store (lazy: no connection yet)."""
     parsed = sa.make_url(url)

@@ -58,6 +58,7 @@ class CheckInView:
     occurrence: datetime | None  # UTC instant of the occurrence; None for quota rituals
     local: datetime | None  # the occurrence in the couple's zone
     done_at: datetime
+    streak: int = 0  # the partner's current streak on this ritual, this check-in included
 
 
 @dataclass(frozen=True)
@@ -224,3 +225,62 @@ class UpcomingView:
     local: datetime  # the same instant in the couple's zone
     duration: timedelta | None
     prompt: str | None
+
+
+@dataclass(frozen=True)
+class StreakLine:
+    """Streak figures of one ritual, for the couple or for one partner.
+
+    Counts are of scheduled occurrences (of weeks, for quota rituals).
+    """
+
+    current: int = 0
+    best: int = 0
+    done: int = 0
+    skipped: int = 0
+    missed: int = 0  # misses no freeze absorbed
+    pending: int = 0  # occurrences whose late-entry window is still open
+    freezes_used: int = 0
+    last_freeze: date | None = None  # local date of the latest occurrence a freeze absorbed
+    completion_rate: float | None = None  # done / due over the last 4 weeks; None: none due
+    last_done: datetime | None = None
+    strength: float = 0.0  # 0 to 1, a moving average of practice
+
+
+@dataclass(frozen=True)
+class PartnerStreak:
+    partner: str  # handle
+    figures: StreakLine
+
+
+@dataclass(frozen=True)
+class WeekProgress:
+    """A quota ritual's current local week (Monday to Sunday)."""
+
+    week_start: date
+    target: int
+    done: int  # what counts for the couple: the fewest check-ins of any participant
+    by_partner: tuple[tuple[str, int], ...]  # (handle, check-ins this week)
+
+
+@dataclass(frozen=True)
+class StreakView:
+    """How one ritual is going: the couple's figures and each partner's."""
+
+    ritual_id: str
+    title: str
+    unit: str  # "occurrence"; "week" for quota rituals; "occasional" (no streak)
+    status: str  # active, paused
+    couple: StreakLine
+    partners: tuple[PartnerStreak, ...]
+    this_week: WeekProgress | None = None
+
+
+@dataclass(frozen=True)
+class ReadModelView:
+    """A read model and how far it has folded the event log."""
+
+    name: str
+    version: int
+    position: int  # the last event folded in
+    behind: int  # events in the log after it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -13,7 +14,8 @@ from engine.domain.ritual import RitualState
 from engine.domain.text import clean_line, clean_optional_text
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import Event, RitualAdded, RitualDefined, RitualEdited
-from engine.facade.core import CoupleRef, EngineCore, new_id, ritual_stream
+from engine.facade.core import CoupleRef, new_id, ritual_stream
+from engine.facade.streaks import StreaksMixin
 from engine.kinds import RITUAL_KINDS
 from engine.views import CheckInView, RitualView, SkipView
 
@@ -78,8 +80,8 @@ def describe_schedule(cron: str | None, per_week: int | None, *, together: bool)
     return "now and then, when it suits you"
 
 
-class RitualsMixin(EngineCore):
-    """Rituals and the logging of their occurrences."""
+class RitualsMixin(StreaksMixin):
+    """Rituals and the logging of their occurrences (a check-in reports the new streak)."""
 
     # -- views -------------------------------------------------------------------------
 
@@ -359,7 +361,9 @@ class RitualsMixin(EngineCore):
                 done_at=event.done_at,
             )
 
-        return self.retrying(attempt)
+        done = self.retrying(attempt)
+        streak = self._streak_after_check_in(couple_state, rid, partner.partner_id)
+        return replace(done, streak=streak)
 
     def skip(
         self,

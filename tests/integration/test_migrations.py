@@ -25,7 +25,7 @@ from engine.db import create_sa_engine, metadata
 from engine.sqlite import WRITE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ENGINE_TABLES = {"events", "data_keys"}
+ENGINE_TABLES = {"events", "data_keys", "read_models", "projection_checkpoints"}
 
 
 @pytest.fixture

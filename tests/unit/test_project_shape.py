@@ -25,6 +25,10 @@ PURE_MODULES = [
     "engine/feeds.py",
     "engine/insights.py",
     "engine/drift.py",
+    "engine/projections/projection.py",
+    "engine/projections/marks.py",
+    "engine/projections/streaks.py",
+    "engine/projections/strength.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "engine/domain").glob("*.py")),
 ]
 IMPURE_IMPORTS = {"sqlalchemy", "click", "os", "alembic", "waitress", "psycopg", "sqlite3"}

@@ -1,0 +1,26 @@
+"""Read models: pure folds over the event log, and the runner that keeps them caught up.
+
+- ``projection``: what a read model is (keys, evolve, dump, load) and the batch fold;
+- ``marks``: the ``ritual_marks`` model, what was logged against each occurrence;
+- ``streaks`` and ``strength``: the figures derived from the marks at query time;
+- ``runner``: catching up from a checkpoint, in one transaction per batch;
+- ``memory`` and ``sql``: where read models live.
+"""
+
+from engine.projections.marks import MARKS, Mark
+from engine.projections.projection import Projection, fold_batch
+from engine.projections.runner import Checkpoint, ProjectionRunner, ReadModels
+
+PROJECTIONS: tuple[Projection[Mark], ...] = (MARKS,)
+"""Every read model the engine keeps."""
+
+__all__ = [
+    "MARKS",
+    "PROJECTIONS",
+    "Checkpoint",
+    "Mark",
+    "Projection",
+    "ProjectionRunner",
+    "ReadModels",
+    "fold_batch",
+]

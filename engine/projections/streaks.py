@@ -1,0 +1,374 @@
+"""Streaks, derived at query time from a ritual's definitions, its marks, the couple's
+zone and ``now``. Pure: no I/O, and the clock comes in as an argument.
+
+Why at query time: a miss is an occurrence whose late-entry window closed with nothing
+logged, so streaks change as time passes even when no event arrives. The read model
+(``ritual_marks``) keeps the facts; this module turns them into figures.
+
+The rules, per line (the couple, and each participating partner):
+
+- Each scheduled occurrence is a slot, in time order; paused time has no slots.
+- A slot is *done* for a partner who checked in (or was checked in for); for the couple
+  when every participant of the definition in force did. Done extends the streak.
+- Otherwise a *skipped* slot is neutral: it neither extends nor breaks the streak.
+- Otherwise the slot is *pending* while its late-entry window is open (the end of the
+  next local day), and neutral; after that it is *missed*, and a miss resets the streak
+  unless a freeze absorbs it: each line may absorb ``freezes_per_month`` misses per
+  local calendar month, spent automatically, and only when there is a streak to keep.
+- Quota rituals count local weeks (Monday to Sunday): a week is done when each
+  participant checked in at least ``per_week`` times, pending until the end of the
+  Monday after it, and missed otherwise. A week the quota only partly covered (the
+  ritual began, changed or paused within it) counts when met and is left out when not.
+- Occasional rituals (no schedule, no quota) have no streak; their check-ins are counted.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from engine import schedule
+from engine.domain.ritual import RitualState
+from engine.events import RitualDefined
+from engine.projections.marks import Mark
+from engine.projections.strength import cron_interval_days, smoothing, step
+from engine.views import StreakLine
+
+COUPLE = ""
+"""The line of the couple; the other lines are keyed by partner id."""
+
+DONE, SKIPPED, PENDING, MISSED = "done", "skipped", "pending", "missed"
+
+RECENT = timedelta(days=28)
+"""The window of the completion rate."""
+
+_TICK = timedelta(microseconds=1)
+_WEEK = timedelta(days=7)
+
+Zones = Sequence[tuple[datetime, ZoneInfo]]
+"""The couple's zones over time, oldest first: (from when, zone); the first zone also
+covers everything before its instant."""
+
+Span = tuple[RitualDefined, datetime, datetime | None]
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    """Check-ins of a quota ritual in the current local week."""
+
+    start: date
+    target: int
+    counts: dict[str, int]  # by partner id
+
+
+@dataclass(frozen=True)
+class RitualFigures:
+    unit: str  # occurrence, week or occasional
+    couple: StreakLine
+    partners: dict[str, StreakLine]  # by partner id
+    week: WeekCount | None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    outcome: str
+    practice: float = 0.0  # what a miss feeds into strength (a short quota week: its share)
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Slot:
+    at: datetime
+    local_day: date
+    weight: float  # the moving-average weight of one occurrence of this schedule
+    entries: dict[str, _Entry]  # by line
+
+
+@dataclass
+class _Tally:
+    current: int = 0
+    best: int = 0
+    done: int = 0
+    skipped: int = 0
+    missed: int = 0
+    pending: int = 0
+    freezes_used: int = 0
+    last_freeze: date | None = None
+    last_done: datetime | None = None
+    strength: float = 0.0
+    recent_done: int = 0
+    recent_due: int = 0
+    frozen: Counter[tuple[int, int]] = field(default_factory=Counter)
+
+    def add(self, slot: _Slot, entry: _Entry, allowance: int, recent_from: datetime) -> None:
+        if entry.outcome == SKIPPED:
+            self.skipped += 1
+            return
+        if entry.outcome == PENDING:
+            self.pending += 1
+            return
+        recent = slot.at >= recent_from
+        self.recent_due += recent
+        if entry.outcome == DONE:
+            self.done += 1
+            self.recent_done += recent
+            self.current += 1
+            self.best = max(self.best, self.current)
+            self.strength = step(self.strength, slot.weight, 1.0)
+            self.last_done = _latest(self.last_done, entry.done_at)
+            return
+        self.strength = step(self.strength, slot.weight, entry.practice)
+        month = (slot.local_day.year, slot.local_day.month)
+        if self.current > 0 and self.frozen[month] < allowance:
+            self.frozen[month] += 1
+            self.freezes_used += 1
+            self.last_freeze = slot.local_day
+        else:
+            self.missed += 1
+            self.current = 0
+
+    def line(self) -> StreakLine:
+        return StreakLine(
+            current=self.current,
+            best=self.best,
+            done=self.done,
+            skipped=self.skipped,
+            missed=self.missed,
+            pending=self.pending,
+            freezes_used=self.freezes_used,
+            last_freeze=self.last_freeze,
+            completion_rate=self.recent_done / self.recent_due if self.recent_due else None,
+            last_done=self.last_done,
+            strength=self.strength,
+        )
+
+
+def figures(
+    ritual: RitualState,
+    marks: Iterable[Mark],
+    *,
+    zones: Zones,
+    freezes_per_month: int,
+    now: datetime,
+) -> RitualFigures:
+    """The streak figures of one ritual as they stand at ``now``."""
+    own = [m for m in marks if m.ritual_id == ritual.ritual_id]
+    scheduled = {m.occurrence: m for m in own if m.occurrence is not None}
+    times = _check_in_times((m for m in own if m.occurrence is None), now)
+    slots = _cron_slots(ritual, scheduled, zones, now) + _quota_slots(ritual, times, zones, now)
+    slots.sort(key=lambda s: s.at)
+    partners = list(dict.fromkeys(p for d in ritual.definitions for p in d.participants))
+    lines = {COUPLE: _Tally(), **{p: _Tally() for p in partners}}
+    for slot in slots:
+        for line, entry in slot.entries.items():
+            lines[line].add(slot, entry, freezes_per_month, now - RECENT)
+    _count_occasional(ritual, times, lines)
+    for mark in own:
+        for partner, at in mark.done_by(now).items():
+            if partner in lines:
+                lines[partner].last_done = _latest(lines[partner].last_done, at)
+    current = _in_force(ritual, now) or ritual.current
+    unit = "occurrence" if current.cron else "week" if current.per_week else "occasional"
+    return RitualFigures(
+        unit=unit,
+        couple=lines[COUPLE].line(),
+        partners={p: lines[p].line() for p in partners},
+        week=_this_week(ritual, times, zones, now),
+    )
+
+
+# -- slots ---------------------------------------------------------------------------------
+
+
+def _cron_slots(
+    ritual: RitualState, scheduled: dict[datetime, Mark], zones: Zones, now: datetime
+) -> list[_Slot]:
+    periods = ritual.periods()
+    if not periods:
+        return []
+    logged_early = [at for at, m in scheduled.items() if at > now and m.done_by(now)]
+    horizon = max([now, *logged_early]) + _TICK
+    start = min(p.start for p in periods)
+    slots = []
+    for low, high, zone in _zone_segments(zones, start, horizon):
+        for occ in schedule.occurrences(periods, zone, low, high):
+            definition = _in_force(ritual, occ.at)
+            assert definition is not None and definition.cron is not None
+            mark = scheduled.get(occ.at)
+            done = mark.done_by(now) if mark else {}
+            skipped = mark is not None and mark.skipped_by(now)
+            still_open = schedule.late_entry_deadline(occ, zone) > now
+            who = definition.participants
+            entries = {
+                p: _Entry(_outcome(p in done, skipped, still_open), done_at=done.get(p))
+                for p in who
+            }
+            together = all(p in done for p in who)
+            last = max(done[p] for p in who) if together else None
+            entries[COUPLE] = _Entry(_outcome(together, skipped, still_open), done_at=last)
+            weight = smoothing(cron_interval_days(definition.cron))
+            slots.append(_Slot(occ.at, occ.local.date(), weight, entries))
+    return slots
+
+
+def _quota_slots(
+    ritual: RitualState, times: dict[str, list[datetime]], zones: Zones, now: datetime
+) -> list[_Slot]:
+    slots = []
+    weight = smoothing(7.0)
+    for definition, start, end in _spans(ritual):
+        target = definition.per_week
+        if target is None:
+            continue
+        for monday, week_start, week_end, zone in _weeks(start, end, zones, now):
+            low, high = max(week_start, start), week_end if end is None else min(week_end, end)
+            whole = (low, high) == (week_start, week_end) and not _paused(ritual, low, high)
+            deadline = schedule.local_day_bounds(monday + _WEEK, zone)[1]
+            still_open = deadline > now
+            entries: dict[str, _Entry] = {}
+            counted = {p: _between(times.get(p, []), low, high) for p in definition.participants}
+            for line, got in (*counted.items(), (COUPLE, _fewest(counted))):
+                entry = _week_entry(got, target, whole, still_open)
+                if entry is not None:
+                    entries[line] = entry
+            slots.append(_Slot(week_start, monday, weight, entries))
+    return slots
+
+
+def _week_entry(got: list[datetime], target: int, whole: bool, still_open: bool) -> _Entry | None:
+    if len(got) >= target:
+        return _Entry(DONE, done_at=got[-1] if got else None)
+    if still_open:
+        return _Entry(PENDING)
+    return _Entry(MISSED, len(got) / target) if whole else None
+
+
+def _fewest(counted: dict[str, list[datetime]]) -> list[datetime]:
+    """The couple's check-ins in a week: those of the participant with the fewest."""
+    return min(counted.values(), key=len, default=[])
+
+
+def _outcome(done: bool, skipped: bool, still_open: bool) -> str:
+    if done:
+        return DONE
+    if skipped:
+        return SKIPPED
+    return PENDING if still_open else MISSED
+
+
+def _count_occasional(
+    ritual: RitualState, times: dict[str, list[datetime]], lines: dict[str, _Tally]
+) -> None:
+    for definition, start, end in _spans(ritual):
+        if definition.cron is not None or definition.per_week is not None:
+            continue
+        high = end or datetime.max.replace(tzinfo=UTC)
+        counted = {p: _between(times.get(p, []), start, high) for p in definition.participants}
+        for line, got in (*counted.items(), (COUPLE, _fewest(counted))):
+            lines[line].done += len(got)
+            if got:
+                lines[line].last_done = _latest(lines[line].last_done, got[-1])
+
+
+def _this_week(
+    ritual: RitualState, times: dict[str, list[datetime]], zones: Zones, now: datetime
+) -> WeekCount | None:
+    for definition, start, end in _spans(ritual):
+        if definition.per_week is None or start > now or (end is not None and end <= now):
+            continue
+        zone = _zone_at(zones, now)
+        monday = _monday(now, zone)
+        week_start = schedule.local_day_bounds(monday, zone)[0]
+        low = max(week_start, start)
+        who = definition.participants
+        counts = {p: len(_between(times.get(p, []), low, now + _TICK)) for p in who}
+        return WeekCount(monday, definition.per_week, counts)
+    return None
+
+
+# -- time helpers --------------------------------------------------------------------------
+
+
+def _spans(ritual: RitualState) -> list[Span]:
+    """Each definition with the span it was in force: [effective from, next one or retirement)."""
+    spans: list[Span] = []
+    defs = ritual.definitions
+    for i, definition in enumerate(defs):
+        end = defs[i + 1].effective_from if i + 1 < len(defs) else None
+        if ritual.retired_at is not None:
+            end = ritual.retired_at if end is None else min(end, ritual.retired_at)
+        if end is None or definition.effective_from < end:
+            spans.append((definition, definition.effective_from, end))
+    return spans
+
+
+def _in_force(ritual: RitualState, moment: datetime) -> RitualDefined | None:
+    found = None
+    for definition in ritual.definitions:
+        if definition.effective_from <= moment:
+            found = definition
+    return found
+
+
+def _paused(ritual: RitualState, low: datetime, high: datetime) -> bool:
+    return any(p.since < high and (p.until is None or p.until > low) for p in ritual.pauses)
+
+
+def _zone_at(zones: Zones, moment: datetime) -> ZoneInfo:
+    found = zones[0][1]
+    for since, zone in zones:
+        if since <= moment:
+            found = zone
+    return found
+
+
+def _zone_segments(
+    zones: Zones, start: datetime, end: datetime
+) -> Iterator[tuple[datetime, datetime, ZoneInfo]]:
+    for i, (since, zone) in enumerate(zones):
+        low = start if i == 0 else max(start, since)
+        high = end if i + 1 == len(zones) else min(end, zones[i + 1][0])
+        if low < high:
+            yield low, high, zone
+
+
+def _monday(moment: datetime, zone: ZoneInfo) -> date:
+    day = moment.astimezone(zone).date()
+    return day - timedelta(days=day.weekday())
+
+
+def _weeks(
+    start: datetime, end: datetime | None, zones: Zones, now: datetime
+) -> Iterator[tuple[date, datetime, datetime, ZoneInfo]]:
+    """The local weeks from the one holding ``start`` to the one holding ``now`` (or ``end``)."""
+    monday = _monday(start, _zone_at(zones, start))
+    while True:
+        zone = _zone_at(zones, datetime.combine(monday, time(12), tzinfo=UTC))
+        week_start = schedule.local_day_bounds(monday, zone)[0]
+        if week_start > now or (end is not None and week_start >= end):
+            return
+        yield monday, week_start, schedule.local_day_bounds(monday + _WEEK, zone)[0], zone
+        monday += _WEEK
+
+
+def _check_in_times(marks: Iterable[Mark], now: datetime) -> dict[str, list[datetime]]:
+    """Each partner's quota and occasional check-ins up to ``now``, in time order."""
+    times: dict[str, list[datetime]] = defaultdict(list)
+    for mark in marks:
+        for partner, at in mark.done_by(now).items():
+            times[partner].append(at)
+    return {p: sorted(found) for p, found in times.items()}
+
+
+def _between(times: list[datetime], low: datetime, high: datetime) -> list[datetime]:
+    return times[bisect.bisect_left(times, low) : bisect.bisect_left(times, high)]
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None or b is None:
+        return a or b
+    return max(a, b)
