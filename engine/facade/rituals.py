@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 from engine import catalog, schedule
 from engine.domain import ritual as ritual_domain
@@ -18,11 +17,6 @@ from engine.facade.core import CoupleRef, new_id, ritual_stream
 from engine.facade.streaks import StreaksMixin
 from engine.kinds import RITUAL_KINDS
 from engine.views import CheckInView, RitualView, SkipView
-
-
-class _Decider(Protocol):
-    def __call__(self, state: RitualState, *, now: datetime) -> Event: ...
-
 
 MAX_PROMPTS = 30
 PROMPT_MAX = 300
@@ -203,12 +197,9 @@ class RitualsMixin(StreaksMixin):
         prompts: Sequence[str] | None = None,
     ) -> RitualView:
         """Change a ritual from now on; history keeps the old definition."""
-        couple_state = self.load_couple(couple)
-        rid = self.find_ritual_id(couple_state.couple_id, ritual)
+        chosen = _participants(self.load_couple(couple), participants) if participants else None
 
-        def attempt() -> RitualView:
-            state = self.load_ritual(rid)
-            now = self.now()
+        def decide(state: RitualState, now: datetime) -> Event:
             if state.status(now) == "retired":
                 raise NotAllowed(f"'{state.title}' is retired and cannot be edited")
             old = state.current
@@ -227,17 +218,13 @@ class RitualsMixin(StreaksMixin):
                 prompts=prompts if prompts is not None else old.prompts,
             )
             event = RitualEdited(
-                ritual_id=rid,
+                ritual_id=state.ritual_id,
                 title=clean_line(title, "title") if title is not None else old.title,
                 kind=new_kind,
                 cron=normalised,
                 per_week=new_quota,
                 duration=duration if duration is not None else old.duration,
-                participants=(
-                    _participants(couple_state, participants)
-                    if participants is not None
-                    else old.participants
-                ),
+                participants=chosen or old.participants,
                 together=old.together if together is None else together,
                 reminder=(reminder or None) if reminder is not None else old.reminder,
                 prompts=cleaned,
@@ -246,54 +233,47 @@ class RitualsMixin(StreaksMixin):
             )
             if event == RitualEdited(**{**vars(old), "effective_from": now}):
                 raise InvalidInput("nothing to change; give at least one new value")
-            self.append(
-                couple_state.couple_id,
-                ritual_stream(rid),
-                [event],
-                expected_version=state.version,
-                actor=None,
-            )
-            return self.ritual_view(couple_state, self.load_ritual(rid))
+            return event
 
-        return self.retrying(attempt)
+        return self._ritual_command(couple, ritual, decide)
 
     def pause_ritual(
         self, couple: CoupleRef, ritual: str, *, until: date | None = None
     ) -> RitualView:
         """Pause a ritual, optionally until the start of a local date."""
-        couple_state = self.load_couple(couple)
-        rid = self.find_ritual_id(couple_state.couple_id, ritual)
-        end = schedule.local_day_bounds(until, couple_state.zone)[0] if until else None
+        zone = self.load_couple(couple).zone
+        end = schedule.local_day_bounds(until, zone)[0] if until else None
 
-        def attempt() -> RitualView:
-            state = self.load_ritual(rid)
-            event = ritual_domain.decide_pause(state, now=self.now(), until=end)
-            self.append(
-                couple_state.couple_id,
-                ritual_stream(rid),
-                [event],
-                expected_version=state.version,
-                actor=None,
-            )
-            return self.ritual_view(couple_state, self.load_ritual(rid))
+        def decide(state: RitualState, now: datetime) -> Event:
+            return ritual_domain.decide_pause(state, now=now, until=end)
 
-        return self.retrying(attempt)
+        return self._ritual_command(couple, ritual, decide)
 
     def resume_ritual(self, couple: CoupleRef, ritual: str) -> RitualView:
         """Bring a paused ritual back now."""
-        return self._lifecycle(couple, ritual, ritual_domain.decide_resume)
+        return self._ritual_command(
+            couple, ritual, lambda state, now: ritual_domain.decide_resume(state, now=now)
+        )
 
     def retire_ritual(self, couple: CoupleRef, ritual: str) -> RitualView:
         """End a ritual for good; its history stays."""
-        return self._lifecycle(couple, ritual, ritual_domain.decide_retire)
+        return self._ritual_command(
+            couple, ritual, lambda state, now: ritual_domain.decide_retire(state, now=now)
+        )
 
-    def _lifecycle(self, couple: CoupleRef, ritual: str, decide: _Decider) -> RitualView:
+    def _ritual_command(
+        self,
+        couple: CoupleRef,
+        ritual: str,
+        decide: Callable[[RitualState, datetime], Event],
+    ) -> RitualView:
+        """Load a ritual, decide one event with ``now``, append it (retrying on conflict)."""
         couple_state = self.load_couple(couple)
         rid = self.find_ritual_id(couple_state.couple_id, ritual)
 
         def attempt() -> RitualView:
             state = self.load_ritual(rid)
-            event = decide(state, now=self.now())
+            event = decide(state, self.now())
             self.append(
                 couple_state.couple_id,
                 ritual_stream(rid),
