@@ -16,10 +16,17 @@ from engine.events import EventStore, RecordedEvent
 from engine.facade.connection import ConnectionMixin
 from engine.facade.couples import CouplesMixin
 from engine.facade.history import HistoryMixin
+from engine.facade.journal import JournalMixin
 from engine.facade.rituals import RitualsMixin
 
 
-class Engine(CouplesMixin, RitualsMixin, ConnectionMixin, HistoryMixin):
+class Engine(
+    CouplesMixin,
+    RitualsMixin,
+    ConnectionMixin,
+    HistoryMixin,
+    JournalMixin,
+):
     """The public facade over the event store. Use it as a context manager."""
 
     @classmethod
