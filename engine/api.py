@@ -15,6 +15,7 @@ from engine.clock import Clock, utc_now
 from engine.events import EventStore, RecordedEvent
 from engine.facade.connection import ConnectionMixin
 from engine.facade.couples import CouplesMixin
+from engine.facade.erasure import ErasureMixin
 from engine.facade.history import HistoryMixin
 from engine.facade.journal import JournalMixin
 from engine.facade.rituals import RitualsMixin
@@ -26,6 +27,7 @@ class Engine(
     ConnectionMixin,
     HistoryMixin,
     JournalMixin,
+    ErasureMixin,
 ):
     """The public facade over the event store. Use it as a context manager."""
 
