@@ -18,10 +18,12 @@ from engine.facade.couples import CouplesMixin
 from engine.facade.erasure import ErasureMixin
 from engine.facade.history import HistoryMixin
 from engine.facade.journal import JournalMixin
+from engine.facade.portability import PortabilityMixin
 from engine.facade.rituals import RitualsMixin
 
 
 class Engine(
+    PortabilityMixin,
     CouplesMixin,
     RitualsMixin,
     ConnectionMixin,
