@@ -108,7 +108,10 @@ class EngineCore:
     def _erased_couples(self) -> set[str]:
         """The ids of every couple that asked to be forgotten."""
         found = self.store.read_types((CoupleErased.type_name,), decrypt=False)
-        return {r.couple_id for r in found}
+        erased = {r.couple_id for r in found}
+        for couple_id in erased:
+            self.store.cipher.known_erased(couple_id)
+        return erased
 
     def _is_erased(self, couple_id: str) -> bool:
         """Whether the couple was erased: replays and rebuilds skip such a couple."""

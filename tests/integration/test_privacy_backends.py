@@ -60,9 +60,7 @@ def test_the_store_never_makes_a_key_again_for_what_was_erased(eng: Engine) -> N
     done = eng.erase_partner("Sam & Alex", "alex")
     keyring = eng.store.cipher.keyring
     (left,) = [
-        r.event
-        for r in eng.store.read_couple(done.couple_id)
-        if isinstance(r.event, PartnerErased)
+        r.event for r in eng.store.read_couple(done.couple_id) if isinstance(r.event, PartnerErased)
     ]
 
     with pytest.raises(NotAllowed):

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from engine import Engine, FixedClock, MemoryEventStore, NotAllowed, NotFound
+from engine.crypto import KeyringCipher, MemoryKeyring
 from engine.domain import couple as couple_domain
 from engine.domain import ritual as ritual_domain
 from engine.events import ERASED, CoupleErased, PartnerErased
@@ -167,3 +168,27 @@ def test_a_new_partner_may_join_under_the_handle_of_one_who_left(eng: Engine) ->
 
     assert [p.display_name for p in eng.couple(c).partners] == ["Sam", "Alexis"]
     assert [j.text for j in eng.journal(c)][-1] == "glad to be here"
+
+
+class CountingKeyring(MemoryKeyring):
+    def __init__(self, keys: MemoryKeyring) -> None:
+        super().__init__()
+        self._keys = keys._keys
+        self.asked: list[str] = []
+
+    def get(self, couple_id: str, owner: str) -> bytes | None:
+        self.asked.append(couple_id)
+        return super().get(couple_id, owner)
+
+
+def test_listing_couples_no_longer_looks_up_keys_of_erased_couples(eng: Engine) -> None:
+    erased = eng.erase_couple("Sam & Alex").couple_id
+    store = eng.store
+    assert isinstance(store.cipher.keyring, MemoryKeyring)
+    keyring = CountingKeyring(store.cipher.keyring)
+    store.cipher = KeyringCipher(keyring)  # as a fresh process would start
+
+    assert [c.name for c in eng.couples()] == ["Kim & Lou"]
+    eng.couples()
+
+    assert keyring.asked and erased not in keyring.asked
