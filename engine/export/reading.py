@@ -27,7 +27,7 @@ from engine.events.codec import from_plain
 from engine.export.document import FORMAT, VERSION
 
 _ID = re.compile(r"^[0-9a-f]{1,40}$")
-_RITUAL_STREAM = re.compile(r"^ritual-[0-9a-f]{1,40}$")
+_STREAM = re.compile(r"^[a-z][a-z_]*-[0-9a-f]{1,40}$")  # ritual-<id>, plan-<id>, ...
 _EVENT_ID = re.compile(r"^[0-9a-f-]{1,36}$")
 
 
@@ -136,9 +136,9 @@ def _check_log(couple_id: str, events: list[ImportedEvent]) -> None:
     versions: dict[str, int] = {}
     seen: set[str] = set()
     for index, e in enumerate(events, start=1):
-        own_stream = e.stream_id == f"couple-{couple_id}" or _RITUAL_STREAM.match(e.stream_id)
         if (
-            not own_stream
+            not _STREAM.match(e.stream_id)
+            or (e.stream_id.startswith("couple-") and e.stream_id != f"couple-{couple_id}")
             or e.version != versions.get(e.stream_id, 0) + 1
             or e.event_id in seen
             or isinstance(e.event, CoupleErased)

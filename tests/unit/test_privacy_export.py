@@ -280,6 +280,7 @@ DAMAGES: dict[str, Damage] = {
         4, lambda e: e.update(event_id=d["events"][3]["event_id"])
     )(d),
     "another couple's stream": on_event(1, lambda e: e.update(stream_id="couple-abc")),
+    "a stream of no known shape": on_event(3, lambda e: e.update(stream_id="Ritual 1")),
     "a newer schema": on_event(3, lambda e: e.update(schema=9)),
 }
 
