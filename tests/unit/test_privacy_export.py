@@ -46,6 +46,7 @@ def eng(clock: FixedClock) -> Engine:
     c = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin", proxy_checkins=True)
     eng.add_ritual(c, "Morning check", cron="30 7 * * *", duration=timedelta(minutes=2))
     eng.add_ritual(c, "Weekly check", cron="0 19 * * 0", prompts=["What went well?"])
+    eng.add_ritual(c, "Evening walk", cron="0 19 * * *")
     eng.check_in(c, "Morning check", by="sam", note=PRIVATE["sam_note"], closeness=4)
     eng.check_in(c, "Morning check", by="alex", note=PRIVATE["alex_note"])
     eng.appreciate(c, by="sam", to="alex", text=PRIVATE["sam_journal"], private=True)
@@ -59,7 +60,7 @@ def eng(clock: FixedClock) -> Engine:
     eng.end_timeout(c, by="alex")
     clock.advance(timedelta(days=2))
     eng.check_in(c, "Morning check", by="sam", note=SHARED["shared_note"], note_shared=True)
-    eng.skip(c, "Weekly check", by="alex", reason=SHARED["reason"])
+    eng.skip(c, "Evening walk", by="alex", reason=SHARED["reason"])
     eng.edit_ritual(c, "Weekly check", cron="0 18 * * 0")
     eng.pause_ritual(c, "Morning check", until=date(2026, 12, 1))
     return eng
@@ -89,6 +90,7 @@ def test_a_json_export_says_what_it_is_and_holds_the_documented_keys(eng: Engine
     assert [d["cron"] for d in weekly["definitions"]] == ["0 19 * * 0", "0 18 * * 0"]
     morning = next(r for r in doc["rituals"] if r["title"] == "Morning check")
     assert morning["status"] == "paused" and len(morning["pauses"]) == 1
+    assert doc["summary"]["rituals"] == {"active": 2, "paused": 1, "retired": 0}
     assert [e["position"] for e in doc["events"]] == sorted(e["position"] for e in doc["events"])
     assert json.loads(json.dumps(doc)) == doc
 
