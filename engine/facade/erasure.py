@@ -48,10 +48,10 @@ class ErasureMixin(EngineCore):
         def attempt() -> tuple[str, Partner]:
             state = self.load_couple(couple)
             wanted = handle.strip().lower()
-            if not any(wanted in (p.handle, p.partner_id) for p in state.partners):
-                for gone in state.former:
-                    if wanted in (gone.handle, gone.partner_id):
-                        return state.couple_id, gone
+            current = [p for p in state.partners if wanted in (p.handle, p.partner_id)]
+            gone = [p for p in state.former if wanted in (p.handle, p.partner_id)]
+            if gone and not current:
+                return state.couple_id, gone[-1]  # left before: make sure the key is gone
             partner = state.partner(wanted)
             if len(state.partners) < 2:
                 raise NotAllowed(

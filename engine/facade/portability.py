@@ -47,14 +47,15 @@ class PortabilityMixin(RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin
         if full and viewer is not None:
             raise InvalidInput("a full export holds every partner's words; leave out the viewer")
         state = self.load_couple(couple)
-        vid = EVERYONE if full else self.viewer_id(state, viewer)
+        reader = None if viewer is None else state.partner(viewer)
+        vid = EVERYONE if full else (reader.partner_id if reader else None)
         today = self.today(state)
         rituals = self.ritual_states(state.couple_id)
         titles = {rid: r.title for rid, r in rituals.items()}
         recorded = self.store.read_couple(state.couple_id)
         return ExportContent(
             couple=state,
-            viewer=None if viewer is None else state.partner(viewer).handle,
+            viewer=reader.handle if reader else None,
             full=full,
             exported_at=self.now(),
             rituals=[(self.ritual_view(state, r), r) for r in rituals.values()],
