@@ -227,5 +227,6 @@ def test_no_output_error_or_log_line_carries_a_text_its_reader_may_not_read(
     logged = "\n".join(
         r.getMessage() for when in ("setup", "call") for r in debug_logs.get_records(when)
     )
-    assert "INSERT INTO events" in logged and TOKEN_PREFIX in logged  # payloads, sealed
+    assert "INSERT INTO events" in logged and "INSERT INTO data_keys" in logged
+    assert TOKEN_PREFIX not in logged  # no payload, sealed or not, and no key bytes
     assert not [t for t in (*TEXTS, secret) if t in logged]
