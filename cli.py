@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -61,8 +62,9 @@ class RitualGroup(click.Group):
 class CliState:
     """What every command shares; the engine is opened on first use."""
 
-    def __init__(self, db_url: str | None, couple: str | None) -> None:
+    def __init__(self, db_url: str | None, couple: str | None, viewer: str | None = None) -> None:
         self.settings = Settings.from_env(db_url=db_url, couple=couple)
+        self.viewer = viewer
         self._engine: Engine | None = None
 
     @property
@@ -74,6 +76,10 @@ class CliState:
     @property
     def couple(self) -> str | None:
         return self.settings.couple
+
+    def viewer_for(self, viewer: str | None) -> str | None:
+        """Who a read is made as: the command's --as, else the group's, else the shared view."""
+        return viewer or self.viewer
 
     def close(self) -> None:
         if self._engine is not None:
@@ -90,6 +96,16 @@ def pass_state(fn: Callable[Concatenate[CliState, P], R]) -> Callable[P, R]:
         return fn(state, *args, **kwargs)
 
     return wrapper
+
+
+def viewer_option(fn: Callable[P, R]) -> Callable[P, R]:
+    """Add ``--as PARTNER`` to the group, or to a reading command (overriding the group's)."""
+    return click.option(
+        "--as",
+        "viewer",
+        metavar="PARTNER",
+        help="Read as this partner (default: what you both see).",
+    )(fn)
 
 
 # -- formatting ----------------------------------------------------------------------------
@@ -168,11 +184,12 @@ def duration_option(value: str | None) -> timedelta | None:
 @click.group(cls=RitualGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", metavar="URL", help="SQLAlchemy database URL [env: RITUAL_DB].")
 @click.option("--couple", metavar="NAME", help="Couple name or id [env: RITUAL_COUPLE].")
+@viewer_option
 @click.version_option(package_name="ritual-engine")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, couple: str | None) -> None:
+def cli(ctx: click.Context, db_url: str | None, couple: str | None, viewer: str | None) -> None:
     """Small, steady rituals for a couple, kept as an event log and shared as calendars."""
-    state = CliState(db_url, couple)
+    state = CliState(db_url, couple, viewer)
     ctx.obj = state
     ctx.call_on_close(state.close)
 
@@ -665,10 +682,11 @@ def capsule_open_command(state: CliState, capsule_id: str, partner: str) -> None
 
 @capsule_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@viewer_option
 @pass_state
-def capsule_list_command(state: CliState, as_json: bool) -> None:
+def capsule_list_command(state: CliState, as_json: bool, viewer: str | None) -> None:
     """List capsules and their opening dates (contents stay sealed)."""
-    capsules = state.engine.capsules(state.couple)
+    capsules = state.engine.capsules(state.couple, viewer=state.viewer_for(viewer))
     if as_json:
         echo_json(
             [
@@ -1220,18 +1238,223 @@ def rebuild_command(state: CliState, name: str | None) -> None:
 # -- privacy: visibility, export, import and erasure ---------------------------------------
 
 
+def text_block(text: str) -> None:
+    """Print a text indented under the line that introduces it."""
+    for line in text.splitlines():
+        click.echo(f"          {line}")
+
+
+@journal_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@viewer_option
+@pass_state
+def journal_list_command(state: CliState, as_json: bool, viewer: str | None) -> None:
+    """The appreciations you may read: every shared one, and your own journal."""
+    eng = state.engine
+    couple = eng.couple(state.couple)
+    entries = eng.journal(couple, viewer=state.viewer_for(viewer))
+    if as_json:
+        echo_json(
+            [
+                {
+                    "id": j.id,
+                    "short_id": j.id[:8],
+                    "author": j.author,
+                    "recipient": j.recipient,
+                    "text": j.text,
+                    "shared": j.shared,
+                    "written_at": iso_local(j.written_at, couple),
+                }
+                for j in entries
+            ]
+        )
+        return
+    if not entries:
+        click.echo("No appreciations here yet. `ritual appreciate` writes the first one.")
+    for j in entries:
+        kept = "" if j.shared else f" (in {j.author}'s journal)"
+        click.echo(f"{j.id[:8]}  {j.author} to {j.recipient}, {local(j.written_at, couple)}{kept}")
+        text_block(j.text)
+
+
+@cli.command("notes")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@viewer_option
+@pass_state
+def notes_command(state: CliState, as_json: bool, viewer: str | None) -> None:
+    """The notes you may read: your own, shared check-in notes, and reasons for skips."""
+    eng = state.engine
+    couple = eng.couple(state.couple)
+    notes = eng.notes(couple, viewer=state.viewer_for(viewer))
+    if as_json:
+        echo_json(
+            [
+                {
+                    "kind": n.kind,
+                    "author": n.author,
+                    "ritual_id": n.ritual_id,
+                    "ritual": n.ritual,
+                    "text": n.text,
+                    "shared": n.shared,
+                    "at": iso_local(n.at, couple),
+                }
+                for n in notes
+            ]
+        )
+        return
+    if not notes:
+        click.echo("No notes to show here yet.")
+    for n in notes:
+        about = f" on {n.ritual}" if n.ritual else ""
+        who = n.author or "the two of you"
+        private = "" if n.shared else " (only you)"
+        click.echo(f"{local(n.at, couple)}  {who}, {n.kind}{about}{private}")
+        text_block(n.text)
+
+
+def confirm_by_typing(expected: str, what: str, given: str | None, warning: str) -> None:
+    """Ask for ``expected`` to be typed (or given with a --yes-... option) before going on."""
+    if given is None:
+        click.echo(warning, err=True)
+        given = click.prompt(f"Type {what} to go on", default="", show_default=False, err=True)
+    if given.strip().casefold() != expected.strip().casefold():
+        raise InvalidInput(f"that is not {what}, so nothing was done")
+
+
+@cli.command("forget")
+@click.option("--partner", metavar="P", help="Erase only what this partner wrote (they leave).")
+@click.option(
+    "--yes-erase",
+    "confirmation",
+    metavar="NAME",
+    help="Confirm without a prompt: the couple's name (with --partner: the partner's handle).",
+)
+@pass_state
+def forget_command(state: CliState, partner: str | None, confirmation: str | None) -> None:
+    """Erase the couple for good (or, with --partner, one partner's own words)."""
+    eng = state.engine
+    couple = eng.couple(state.couple)
+    if partner is not None:
+        confirm_by_typing(
+            partner,
+            "the partner's handle",
+            confirmation,
+            f"This erases everything {partner.strip()[:32]} wrote here, for good: notes, "
+            "appreciations, capsule letters and display name. The couple and its rituals stay.",
+        )
+        done = eng.erase_partner(couple, partner)
+        click.echo(f"Done. What {done.partner} wrote can no longer be read by anyone.")
+    else:
+        confirm_by_typing(
+            couple.name,
+            "the couple's name",
+            confirmation,
+            f"This erases {couple.name} for good: every note, appreciation, capsule letter, "
+            "rule and name becomes unreadable, and it cannot be undone.",
+        )
+        done = eng.erase_couple(couple)
+        click.echo("Done. Everything the two of you wrote here can no longer be read by anyone.")
+    if not done.storage_scrubbed:
+        click.echo(
+            "The database may keep traces in its own files for a while; "
+            "the README's section on erasure says how to clear them.",
+            err=True,
+        )
+    click.echo("Exports and backups you made elsewhere are yours to delete.")
+
+
+def write_private_file(path: str, text: str) -> None:
+    """Write ``text`` to ``path``, readable by its owner only."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        raise click.FileError(path, hint=exc.strerror or "cannot write there") from None
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="JSON (documented, re-importable when --full) or a Markdown keepsake.",
+)
+@click.option("--out", "path", metavar="FILE", help="Write to FILE (only you can read it).")
+@click.option(
+    "--full", is_flag=True, help="Every text of every partner, to move to a new database."
+)
+@click.option(
+    "--yes-export", "confirmation", metavar="NAME", help="Confirm --full: the couple's name."
+)
+@viewer_option
+@pass_state
+def export_command(
+    state: CliState,
+    fmt: str,
+    path: str | None,
+    full: bool,
+    confirmation: str | None,
+    viewer: str | None,
+) -> None:
+    """Export what you may see (or, with --full, everything) as JSON or Markdown."""
+    eng = state.engine
+    couple = eng.couple(state.couple)
+    who = state.viewer_for(viewer)
+    if full:
+        if fmt != "json" or who is not None:
+            raise InvalidInput(
+                "a full export is JSON for the whole couple; leave out --as and --format"
+            )
+        confirm_by_typing(
+            couple.name,
+            "the couple's name",
+            confirmation,
+            "A full export holds every private word of every partner, sealed capsules too.",
+        )
+    if fmt == "json":
+        data = eng.export_data(couple, viewer=who, full=full)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = eng.export_markdown(couple, viewer=who)
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    write_private_file(path, text)
+    click.echo(f"Saved to {path}.")
+    if full:
+        click.echo("It holds every private word: delete it once it is imported.", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@pass_state
+def import_command(state: CliState, file: Any) -> None:
+    """Bring a couple back from a full JSON export (into a database without them)."""
+    try:
+        data = json.loads(file.read())
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidInput("that file is not a ritual-engine export") from None
+    couple = state.engine.import_data(data)
+    click.echo(f"Welcome back, {couple.name}. Everything is in its place.")
+
+
 # -- history and the database --------------------------------------------------------------
 
 
 @cli.command("log")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@viewer_option
 @pass_state
-def log_command(state: CliState, limit: int, as_json: bool) -> None:
-    """Show the event history, newest first."""
+def log_command(state: CliState, limit: int, as_json: bool, viewer: str | None) -> None:
+    """Show the event history, newest first (without any private text)."""
     eng = state.engine
     couple = eng.couple(state.couple)
-    entries = eng.history(couple, limit=limit)
+    entries = eng.history(couple, limit=limit, viewer=state.viewer_for(viewer))
     if as_json:
         echo_json([history_json(h, couple) for h in entries])
         return

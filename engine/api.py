@@ -16,19 +16,25 @@ from engine.events import EventStore, RecordedEvent
 from engine.facade.calendar import CalendarMixin
 from engine.facade.connection import ConnectionMixin
 from engine.facade.couples import CouplesMixin
+from engine.facade.erasure import ErasureMixin
 from engine.facade.history import HistoryMixin
 from engine.facade.insights import InsightsMixin
+from engine.facade.journal import JournalMixin
 from engine.facade.plans import PlansMixin
+from engine.facade.portability import PortabilityMixin
 from engine.facade.rituals import RitualsMixin
 from engine.facade.streaks import StreaksMixin
 
 
 class Engine(
+    PortabilityMixin,
     CouplesMixin,
     RitualsMixin,
     StreaksMixin,
     ConnectionMixin,
     HistoryMixin,
+    JournalMixin,
+    ErasureMixin,
     CalendarMixin,
     PlansMixin,
     InsightsMixin,

@@ -71,8 +71,16 @@ class KeyringCipher:
     def __init__(self, keyring: Keyring) -> None:
         self.keyring = keyring
         self._cache: dict[tuple[str, str], AESSIV] = {}
+        self._erased: set[tuple[str, str | None]] = set()
+
+    def known_erased(self, couple_id: str, owner: str | None = None) -> None:
+        """Remember that a couple's keys (or one owner's) are gone for good, so that
+        reads stop asking the keyring for them. Sound because erasure is never undone."""
+        self._erased.add((couple_id, owner))
 
     def _aead(self, couple_id: str, owner: str, create: bool) -> AESSIV | None:
+        if not create and {(couple_id, None), (couple_id, owner)} & self._erased:
+            return None
         aead = self._cache.get((couple_id, owner))
         if aead is None:
             key = (
@@ -111,4 +119,5 @@ class KeyringCipher:
         """Destroy keys in the keyring and drop them from this cipher's cache."""
         for k in [k for k in self._cache if k[0] == couple_id and owner in (None, k[1])]:
             del self._cache[k]
+        self.known_erased(couple_id, owner)
         return self.keyring.destroy(couple_id, owner)

@@ -76,6 +76,7 @@ read_models = sa.Table(
 def create_sa_engine(url: str, **kwargs: Any) -> sa.Engine:
     """A SQLAlchemy engine for ``url``, tuned for the event store (lazy: no connection yet)."""
     parsed = sa.make_url(url)
+    kwargs.setdefault("hide_parameters", True)  # SQL logs never show payloads or key bytes
     if parsed.get_backend_name() == "sqlite":
         from engine.sqlite import configure_sqlite
 

@@ -284,3 +284,38 @@ class ReadModelView:
     version: int
     position: int  # the last event folded in
     behind: int  # events in the log after it
+
+
+@dataclass(frozen=True)
+class JournalEntryView:
+    """An appreciation the viewer may read."""
+
+    id: str
+    author: str  # a handle
+    recipient: str  # a handle
+    text: str
+    shared: bool  # False: still in the author's private journal
+    written_at: datetime
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note or reason the viewer may read."""
+
+    kind: str  # check-in, skip, repair, repair-answer
+    author: str | None  # a handle; None for a skip let go for the couple
+    text: str
+    shared: bool  # True: everyone in the couple may read it
+    at: datetime  # when it was written down
+    ritual_id: str | None = None
+    ritual: str | None = None  # the ritual's title, for check-ins and skips
+
+
+@dataclass(frozen=True)
+class ErasureView:
+    """What an erasure did."""
+
+    couple_id: str
+    partner: str | None  # the handle of the partner who left; None: the whole couple
+    keys_destroyed: int
+    storage_scrubbed: bool  # the database's own files were rewritten without the keys

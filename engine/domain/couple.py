@@ -18,6 +18,7 @@ from engine.events import (
     Event,
     GroundRulesAgreed,
     PartnerAdded,
+    PartnerErased,
     PartnerRenamed,
     RepairAnswered,
     RepairAttempted,
@@ -65,7 +66,8 @@ class CoupleState:
     time_zone: str = "UTC"
     freezes_per_month: int = 1
     proxy_checkins: bool = False
-    partners: tuple[Partner, ...] = ()
+    partners: tuple[Partner, ...] = ()  # the current partners
+    former: tuple[Partner, ...] = ()  # partners who left, their own words erased
     ground_rules: tuple[str, ...] = ()
     appreciations: dict[str, Appreciation] = field(default_factory=dict)
     repairs: dict[str, Repair] = field(default_factory=dict)
@@ -83,10 +85,12 @@ class CoupleState:
         for p in self.partners:
             if wanted in (p.handle, p.partner_id):
                 return p
+        if any(wanted in (p.handle, p.partner_id) for p in self.former):
+            raise NotAllowed(f"{wanted[:40]} is no longer part of this couple")
         raise NotFound(f"unknown partner '{handle_or_id.strip()[:40]}'")
 
     def handle_of(self, partner_id: str) -> str:
-        for p in self.partners:
+        for p in (*self.partners, *self.former):
             if p.partner_id == partner_id:
                 return p.handle
         return "someone"
@@ -119,6 +123,10 @@ def evolve(state: CoupleState, event: Event) -> CoupleState:
                 for p in state.partners
             )
             return replace(state, partners=partners)
+        case PartnerErased():
+            leaving = tuple(p for p in state.partners if p.partner_id == event.partner_id)
+            staying = tuple(p for p in state.partners if p.partner_id != event.partner_id)
+            return replace(state, partners=staying, former=(*state.former, *leaving))
         case CoupleSettingsChanged():
             return replace(
                 state,

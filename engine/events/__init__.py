@@ -3,7 +3,15 @@
 Importing this package registers every event type, so any stored event can be decoded.
 """
 
-from engine.events.base import Event, event_class, event_type, registered_types, secret, upcaster
+from engine.events.base import (
+    Event,
+    event_class,
+    event_type,
+    registered_types,
+    secret,
+    secret_fields,
+    upcaster,
+)
 from engine.events.capsules import CapsuleOpened, CapsuleSealed
 from engine.events.codec import ERASED, SEALED
 from engine.events.connection import (
@@ -21,6 +29,7 @@ from engine.events.couples import (
     PartnerAdded,
     PartnerRenamed,
 )
+from engine.events.erasure import CoupleErased, PartnerErased
 from engine.events.plans import (
     PlanFinished,
     PlanPaused,
@@ -51,6 +60,7 @@ __all__ = [
     "CapsuleSealed",
     "CheckedIn",
     "CoupleCreated",
+    "CoupleErased",
     "CoupleSettingsChanged",
     "Event",
     "EventStore",
@@ -60,6 +70,7 @@ __all__ = [
     "NewEvent",
     "OccurrenceSkipped",
     "PartnerAdded",
+    "PartnerErased",
     "PartnerRenamed",
     "PlanFinished",
     "PlanPaused",
@@ -83,5 +94,6 @@ __all__ = [
     "event_type",
     "registered_types",
     "secret",
+    "secret_fields",
     "upcaster",
 ]

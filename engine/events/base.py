@@ -60,6 +60,11 @@ def secret(*, owner: str | None = None, default: Any = dataclasses.MISSING) -> A
     return dataclasses.field(default=default, metadata=metadata)
 
 
+def secret_fields(cls: type[Event]) -> tuple[str, ...]:
+    """The names of the fields of ``cls`` declared with :func:`secret`."""
+    return tuple(f.name for f in dataclasses.fields(cls) if "secret_owner" in f.metadata)
+
+
 def upcaster(name: str, *, from_schema: int) -> Callable[[Upcaster], Upcaster]:
     """Register a function turning payloads of ``name`` at ``from_schema`` into the next schema."""
 

@@ -144,6 +144,45 @@ def encode(event: Event, *, couple_id: str, event_id: str, cipher: Cipher | None
     return payload
 
 
+def to_plain(event: Event) -> Payload:
+    """The JSON-ready payload of ``event`` with every field in the clear (for exports)."""
+    return {f.name: f.encode(getattr(event, f.name)) for f in _spec(type(event))}
+
+
+def from_plain(type_name: str, schema: int, payload: Payload) -> Event:
+    """Rebuild an event from :func:`to_plain` output, upcasting old schemas first.
+
+    Raises ``ValueError`` (or ``TypeError``) when the payload does not fit the event.
+    """
+    cls = event_class(type_name)
+    if schema != cls.schema:
+        payload = upcast(type_name, schema, dict(payload))
+    kwargs = {f.name: f.decode(payload[f.name]) for f in _spec(cls) if f.name in payload}
+    event = cls(**kwargs)
+    hints = typing.get_type_hints(cls)
+    for name, value in kwargs.items():
+        if not _fits(hints[name], value):
+            raise ValueError(f"field {name} of {type_name} has the wrong type")
+    return event
+
+
+def _fits(hint: Any, value: Any) -> bool:
+    """Whether a decoded value has the type its field declares (datetimes must be aware)."""
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        return any(_fits(arg, value) for arg in typing.get_args(hint))
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        return isinstance(value, tuple) and all(_fits(item, v) for v in value)
+    if hint is type(None):
+        return value is None
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is datetime:
+        return isinstance(value, datetime) and value.tzinfo is not None
+    return isinstance(value, hint)
+
+
 def decode(
     type_name: str,
     schema: int,

@@ -20,7 +20,7 @@ from sqlalchemy import exc as sa_exc
 from engine.clock import Clock, utc_now
 from engine.crypto import KeyringCipher
 from engine.db import data_keys, events
-from engine.errors import ConcurrencyError, StoreUnavailable
+from engine.errors import ConcurrencyError, NotAllowed, StoreUnavailable
 from engine.events.store import (
     NO_METADATA,
     Metadata,
@@ -107,6 +107,7 @@ class SqlKeyring:
                 )
             )
             if key is None:
+                _refuse_if_erased(conn, couple_id, owner)
                 key = new_key()
                 conn.execute(
                     data_keys.insert().values(
@@ -121,6 +122,25 @@ class SqlKeyring:
             if owner is not None:
                 query = query.where(data_keys.c.owner == owner)
             return conn.execute(query).rowcount
+
+
+def _refuse_if_erased(conn: sa.Connection, couple_id: str, owner: str) -> None:
+    """Never create a key again for a couple or partner that was erased.
+
+    Runs in the write transaction that would create the key, so a writer racing an
+    erasure either made its key before the tombstone (and the eraser destroys it once
+    more after appending it) or is refused here.
+    """
+    tombstones = sa.select(events.c.type).where(
+        events.c.couple_id == couple_id,
+        events.c.type.in_(("couple.erased", "couple.partner_erased")),
+        sa.or_(
+            events.c.type == "couple.erased",
+            events.c.payload["partner_id"].as_string() == owner,
+        ),
+    )
+    if conn.execute(tombstones.limit(1)).first() is not None:
+        raise NotAllowed("what was erased stays erased; nothing more can be written for it")
 
 
 def _row(r: sa.Row[Any]) -> Row:
@@ -279,6 +299,17 @@ class SqlEventStore:
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         return self._subscribers.add(subscriber)
+
+    def scrub(self) -> bool:
+        """SQLite: copy the write-ahead log into the database file and truncate it, so
+        that the old pages holding destroyed keys leave the -wal file (``secure_delete``
+        has zeroed them in the database file). PostgreSQL keeps dead rows until VACUUM
+        and in its own WAL: False."""
+        if self.db.is_postgres:
+            return False
+        with translate_errors(), self.db.sa_engine.connect() as conn:
+            busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        return not busy
 
     def close(self) -> None:
         self.db.sa_engine.dispose()

@@ -149,6 +149,11 @@ class EventStore(Protocol):
         """Call ``subscriber`` with each committed batch; returns an unsubscribe function."""
         ...
 
+    def scrub(self) -> bool:
+        """After an erasure, rewrite the backend's own files so that destroyed keys leave
+        them where the backend allows it; True when nothing is left behind."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...
@@ -337,6 +342,9 @@ class MemoryEventStore:
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         return self._subscribers.add(subscriber)
+
+    def scrub(self) -> bool:
+        return True
 
     def close(self) -> None:
         return None

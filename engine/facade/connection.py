@@ -24,6 +24,7 @@ from engine.events import (
     TimeoutEnded,
 )
 from engine.facade.core import CoupleRef, EngineCore, couple_stream, new_id
+from engine.facade.journal import capsule_views
 from engine.kinds import REPAIR_ANSWERS, REPAIR_KINDS
 from engine.views import CapsuleView
 
@@ -63,9 +64,6 @@ class ConnectionMixin(EngineCore):
             return state, events
 
         return self.retrying(attempt)
-
-    def today(self, state: CoupleState) -> date:
-        return self.now().astimezone(state.zone).date()
 
     # -- appreciations -----------------------------------------------------------------
 
@@ -266,22 +264,8 @@ class ConnectionMixin(EngineCore):
         self._couple_command(couple, decide)
         return next(c for c in self.capsules(couple) if c.id == cid)
 
-    def capsules(self, couple: CoupleRef = None) -> list[CapsuleView]:
-        """Every capsule; a message shows only from its opening date on."""
+    def capsules(self, couple: CoupleRef = None, *, viewer: str | None = None) -> list[CapsuleView]:
+        """Every capsule; a message shows to nobody before its opening date, then to all."""
         state = self.load_couple(couple)
-        today = self.today(state)
-        sealed = [
-            r.event
-            for r in self.store.read_couple(state.couple_id, types=("capsule.sealed",))
-            if isinstance(r.event, CapsuleSealed)
-        ]
-        return [
-            CapsuleView(
-                id=e.capsule_id,
-                author=state.handle_of(e.author),
-                opens_on=e.opens_on,
-                opened=state.capsules[e.capsule_id].opened,
-                message=e.message if today >= e.opens_on else None,
-            )
-            for e in sealed
-        ]
+        found = self.store.read_couple(state.couple_id, types=(CapsuleSealed.type_name,))
+        return capsule_views(state, self.viewer_id(state, viewer), self.today(state), found)

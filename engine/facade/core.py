@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,15 @@ from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState
 from engine.errors import ConcurrencyError, InvalidInput, NotFound
-from engine.events import CoupleCreated, Event, EventStore, Metadata, NewEvent, RecordedEvent
+from engine.events import (
+    CoupleCreated,
+    CoupleErased,
+    Event,
+    EventStore,
+    Metadata,
+    NewEvent,
+    RecordedEvent,
+)
 from engine.views import CoupleView, PartnerView
 
 T = TypeVar("T")
@@ -33,6 +41,8 @@ RITUAL_LIFECYCLE = (
 
 CoupleRef = str | CoupleView | None
 """A couple by id, id prefix, name, or view; None means the only couple in the store."""
+
+ERASED_COUPLE = "that couple was erased at their request; nothing of theirs can be read any more"
 
 
 def couple_stream(couple_id: str) -> str:
@@ -86,16 +96,35 @@ class EngineCore:
     # -- couples -----------------------------------------------------------------------
 
     def _couple_ids(self) -> list[tuple[str, str]]:
-        """(id, name) of every couple in the store, oldest first."""
-        found = self.store.read_types(("couple.created",), decrypt=True)
+        """(id, name) of every couple in the store that was not erased, oldest first."""
+        erased = self._erased_couples()
+        found = self.store.read_types((CoupleCreated.type_name,), decrypt=True)
         return [
             (r.event.couple_id, r.event.name)
             for r in found
-            if isinstance(r.event, CoupleCreated) and not self._is_erased(r.couple_id)
+            if isinstance(r.event, CoupleCreated) and r.couple_id not in erased
         ]
 
+    def _erased_couples(self) -> set[str]:
+        """The ids of every couple that asked to be forgotten."""
+        found = self.store.read_types((CoupleErased.type_name,), decrypt=False)
+        erased = {r.couple_id for r in found}
+        for couple_id in erased:
+            self.store.cipher.known_erased(couple_id)
+        return erased
+
     def _is_erased(self, couple_id: str) -> bool:
-        return False
+        """Whether the couple was erased: replays and rebuilds skip such a couple."""
+        found = self.store.read_couple(couple_id, types=(CoupleErased.type_name,), decrypt=False)
+        return bool(found)
+
+    def _erase_read_models(self, couple_id: str, partner_id: str | None = None) -> None:
+        """Delete what read models hold of a couple (or of one partner of it).
+
+        Called by the erasure commands after the keys are destroyed. Facade parts that
+        keep read-model rows override it and call ``super()._erase_read_models``.
+        """
+        return
 
     def _couple_id(self, ref: CoupleRef) -> str:
         if isinstance(ref, CoupleView):
@@ -114,6 +143,11 @@ class EngineCore:
         prefixed = [cid for cid, _ in couples if len(wanted) >= 4 and cid.startswith(wanted)]
         if len(prefixed) == 1:
             return prefixed[0]
+        if any(
+            wanted == cid or (len(wanted) >= 4 and cid.startswith(wanted))
+            for cid in self._erased_couples()
+        ):
+            raise NotFound(ERASED_COUPLE)
         raise NotFound("no couple by that name or id")
 
     def load_couple(self, ref: CoupleRef) -> CoupleState:
@@ -122,6 +156,14 @@ class EngineCore:
         if not events:
             raise NotFound("no couple by that name or id")
         return couple_domain.fold(events)
+
+    def viewer_id(self, state: CoupleState, viewer: str | None) -> str | None:
+        """The partner id a read is made as; None (the default) is the shared view."""
+        return None if viewer is None else state.partner(viewer).partner_id
+
+    def today(self, state: CoupleState) -> date:
+        """Today's date in the couple's zone."""
+        return self.now().astimezone(state.zone).date()
 
     def couple_view(self, state: CoupleState) -> CoupleView:
         return CoupleView(

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.domain.couple import CoupleState
+from engine.domain.visibility import is_listed
 from engine.events import (
     AppreciationGiven,
     AppreciationShared,
@@ -21,6 +22,7 @@ from engine.events import (
     GroundRulesAgreed,
     OccurrenceSkipped,
     PartnerAdded,
+    PartnerErased,
     PartnerRenamed,
     PlanFinished,
     PlanPaused,
@@ -64,7 +66,7 @@ def describe_event(
         case CoupleSettingsChanged():
             return "changed the couple's settings"
         case GroundRulesAgreed():
-            return f"agreed on {len(event.rules)} ground rules"
+            return "agreed on ground rules for difficult talks"
         case RitualAdded():
             return f"added '{title(event.ritual_id)}'"
         case RitualEdited():
@@ -116,6 +118,8 @@ def describe_event(
             return "resumed the plan"
         case PlanFinished():
             return f"finished the plan, keeping {len(event.kept)} of its rituals"
+        case PartnerErased():
+            return f"{who(event.partner_id)} left, and their own words were erased"
         case _:
             return event.type_name
 
@@ -145,20 +149,22 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def visible_in_shared_view(event: Event) -> bool:
-    """Private journal entries stay out of the couple's shared history."""
-    return not (isinstance(event, AppreciationGiven) and not event.shared)
-
-
 class HistoryMixin(EngineCore):
     """The event history."""
 
-    def history(self, couple: CoupleRef = None, *, limit: int = 20) -> list[HistoryEntry]:
-        """The newest ``limit`` events of the couple, newest first."""
+    def history(
+        self, couple: CoupleRef = None, *, limit: int = 20, viewer: str | None = None
+    ) -> list[HistoryEntry]:
+        """The newest ``limit`` events the viewer may know of, newest first.
+
+        Without a viewer it is the couple's shared history: another partner's journal
+        entries stay out until they are shared.
+        """
         state = self.load_couple(couple)
+        vid = self.viewer_id(state, viewer)
         titles = {rid: s.title for rid, s in self.ritual_states(state.couple_id).items()}
         recorded = self.store.read_couple(state.couple_id, decrypt=False)
-        visible = [r for r in reversed(recorded) if visible_in_shared_view(r.event)]
+        visible = [r for r in reversed(recorded) if is_listed(r.event, vid, state)]
         return [self.history_entry(state, titles, r) for r in visible[: max(limit, 0)]]
 
     def history_entry(

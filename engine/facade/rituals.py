@@ -83,6 +83,7 @@ class RitualsMixin(StreaksMixin):
         now = self.now()
         d = state.current
         pause = state.paused_at(now)
+        current = {p.partner_id for p in couple.partners}  # a partner who left is not listed
         return RitualView(
             id=state.ritual_id,
             title=d.title,
@@ -91,7 +92,7 @@ class RitualsMixin(StreaksMixin):
             per_week=d.per_week,
             schedule=describe(d),
             duration=d.duration,
-            participants=tuple(couple.handle_of(p) for p in d.participants),
+            participants=tuple(couple.handle_of(p) for p in d.participants if p in current),
             together=d.together,
             reminder=d.reminder,
             prompts=d.prompts,

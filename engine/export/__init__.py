@@ -1,0 +1,1 @@
+"""Exports of a couple (JSON and a Markdown keepsake) and the reading of them for import."""

@@ -1,0 +1,105 @@
+"""The Markdown export: a couple's journal to keep, read or print. Pure.
+
+It holds what the viewer may see, like the JSON export, written for people: the rituals
+and how they changed, the appreciations, notes and capsule letters, and the history as
+a timeline, oldest first, with dates in the couple's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from engine.export.document import ExportContent
+from engine.facade.rituals import describe
+from engine.parsing import format_duration
+
+
+def _day(moment: datetime | date, zone: ZoneInfo | None = None) -> str:
+    if isinstance(moment, datetime) and zone is not None:
+        moment = moment.astimezone(zone)
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def _quote(text: str) -> list[str]:
+    return [f"> {line}".rstrip() for line in text.splitlines()]
+
+
+def render_markdown(content: ExportContent) -> str:
+    """The keepsake as Markdown text."""
+    state = content.couple
+    zone = state.zone
+    seen = f"as {content.viewer} sees it" if content.viewer else "as you both see it"
+    out = [
+        f"# {state.name}",
+        "",
+        f"_A keepsake of your rituals, {seen}, made on {_day(content.exported_at, zone)}._",
+        "",
+        "## The two of you" if len(state.partners) == 2 else "## Who you are",
+        "",
+        *(f"- {p.display_name} ({p.handle})" for p in state.partners),
+        "",
+        f"Your rituals follow {state.time_zone} time.",
+    ]
+    if content.ground_rules:
+        out += ["", "## Ground rules for difficult talks", ""]
+        out += [f"{n}. {rule}" for n, rule in enumerate(content.ground_rules, start=1)]
+    out += _rituals(content, zone)
+    if content.journal:
+        out += ["", "## Appreciations"]
+        for j in content.journal:
+            kept = "" if j.shared else f", still in {j.author}'s journal"
+            out += [
+                "",
+                *_quote(j.text),
+                f"> — {j.author} to {j.recipient}, {_day(j.written_at, zone)}{kept}",
+            ]
+    if content.notes:
+        out += ["", "## Notes", ""]
+        for n in content.notes:
+            about = f" ({n.ritual})" if n.ritual else ""
+            who = n.author or "the two of you"
+            lines = n.text.splitlines() or [""]
+            out.append(f"- {_day(n.at, zone)}, {who}, {n.kind}{about}: {lines[0]}")
+            out += [f"  {line}" for line in lines[1:]]
+    if content.capsules:
+        out += ["", "## Time capsules"]
+        for c in content.capsules:
+            out += ["", f"### From {c.author}, to open on {_day(c.opens_on)}", ""]
+            out += _quote(c.message) if c.message else ["_Still sealed. It will keep._"]
+    if content.events:
+        out += ["", "## Along the way", ""]
+        for e in content.events:
+            when = e.recorded.occurred_at.astimezone(zone)
+            out.append(f"- {when:%Y-%m-%d %H:%M}: {e.summary}")
+    return "\n".join(out) + "\n"
+
+
+def _rituals(content: ExportContent, zone: ZoneInfo) -> list[str]:
+    if not content.rituals:
+        return []
+    out = ["", "## Rituals"]
+    for view, ritual in content.rituals:
+        parts = [view.schedule]
+        if view.duration:
+            parts.append(format_duration(view.duration))
+        if view.participants:
+            parts.append(", ".join(view.participants))
+        parts.append(f"since {_day(view.since, zone)}")
+        if view.status != "active":
+            parts.append(view.status)
+        out += ["", f"### {view.title}", "", " · ".join(parts)]
+        if view.prompts:
+            out += ["", "Prompts:", *(f"- {p}" for p in view.prompts)]
+        if len(ritual.definitions) > 1:
+            out += ["", "How it changed:"]
+            out += [
+                f"- from {_day(d.effective_from, zone)}: {d.title}, {describe(d)}"
+                for d in ritual.definitions
+            ]
+        for pause in ritual.pauses:
+            until = f" to {_day(pause.until, zone)}" if pause.until else ""
+            out += ["", f"Paused from {_day(pause.since, zone)}{until}."]
+        if ritual.retired_at:
+            out += ["", f"Retired on {_day(ritual.retired_at, zone)}, with thanks."]
+    return out

@@ -1,0 +1,135 @@
+"""Reading the intimate texts as someone: appreciations, notes and capsule letters, each
+as the viewer may see them (the rules are in :mod:`engine.domain.visibility`).
+
+The view builders take the recorded events they look through, so an export can build
+the same views from the one read it makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from engine.domain.couple import CoupleState
+from engine.domain.visibility import Viewer, is_listed, texts_readable
+from engine.events import (
+    AppreciationGiven,
+    CapsuleSealed,
+    CheckedIn,
+    OccurrenceSkipped,
+    RecordedEvent,
+    RepairAnswered,
+    RepairAttempted,
+)
+from engine.facade.core import CoupleRef, EngineCore
+from engine.views import CapsuleView, JournalEntryView, NoteView
+
+NOTE_TYPES = (
+    CheckedIn.type_name,
+    OccurrenceSkipped.type_name,
+    RepairAttempted.type_name,
+    RepairAnswered.type_name,
+)
+
+
+def journal_views(
+    state: CoupleState, viewer: Viewer, recorded: Iterable[RecordedEvent]
+) -> list[JournalEntryView]:
+    """The appreciations among ``recorded`` that ``viewer`` may read."""
+    return [
+        JournalEntryView(
+            id=r.event.appreciation_id,
+            author=state.handle_of(r.event.author),
+            recipient=state.handle_of(r.event.recipient),
+            text=r.event.text,
+            shared=state.appreciations[r.event.appreciation_id].shared,
+            written_at=r.occurred_at,
+        )
+        for r in recorded
+        if isinstance(r.event, AppreciationGiven) and is_listed(r.event, viewer, state)
+    ]
+
+
+def note_views(
+    state: CoupleState,
+    viewer: Viewer,
+    today: date,
+    titles: dict[str, str],
+    recorded: Iterable[RecordedEvent],
+) -> list[NoteView]:
+    """The notes among ``recorded`` that ``viewer`` may read."""
+    views = (
+        _note_view(state, titles, r)
+        for r in recorded
+        if texts_readable(r.event, viewer, state, today)
+    )
+    return [v for v in views if v is not None]
+
+
+def _note_view(state: CoupleState, titles: dict[str, str], r: RecordedEvent) -> NoteView | None:
+    event = r.event
+    match event:
+        case CheckedIn(note=str(text)):
+            return NoteView(
+                kind="check-in",
+                author=state.handle_of(event.partner_id),
+                text=text,
+                shared=event.note_shared,
+                at=r.occurred_at,
+                ritual_id=event.ritual_id,
+                ritual=titles.get(event.ritual_id),
+            )
+        case OccurrenceSkipped(reason=str(text)):
+            who = event.partner_id
+            return NoteView(
+                kind="skip",
+                author=state.handle_of(who) if who else None,
+                text=text,
+                shared=True,
+                at=r.occurred_at,
+                ritual_id=event.ritual_id,
+                ritual=titles.get(event.ritual_id),
+            )
+        case RepairAttempted(note=str(text)) | RepairAnswered(note=str(text)):
+            kind = "repair" if isinstance(event, RepairAttempted) else "repair-answer"
+            return NoteView(kind, state.handle_of(event.by), text, False, r.occurred_at)
+        case _:
+            return None
+
+
+def capsule_views(
+    state: CoupleState, viewer: Viewer, today: date, recorded: Iterable[RecordedEvent]
+) -> list[CapsuleView]:
+    """The capsules among ``recorded``; a message only where ``viewer`` may read it."""
+    return [
+        CapsuleView(
+            id=r.event.capsule_id,
+            author=state.handle_of(r.event.author),
+            opens_on=r.event.opens_on,
+            opened=state.capsules[r.event.capsule_id].opened,
+            message=r.event.message if texts_readable(r.event, viewer, state, today) else None,
+        )
+        for r in recorded
+        if isinstance(r.event, CapsuleSealed)
+    ]
+
+
+class JournalMixin(EngineCore):
+    """Appreciations and notes, read as someone."""
+
+    def journal(
+        self, couple: CoupleRef = None, *, viewer: str | None = None
+    ) -> list[JournalEntryView]:
+        """The appreciations ``viewer`` may read, oldest first: every shared one, and the
+        viewer's own journal entries (None, the default, is the couple's shared view)."""
+        state = self.load_couple(couple)
+        found = self.store.read_couple(state.couple_id, types=(AppreciationGiven.type_name,))
+        return journal_views(state, self.viewer_id(state, viewer), found)
+
+    def notes(self, couple: CoupleRef = None, *, viewer: str | None = None) -> list[NoteView]:
+        """The notes ``viewer`` may read, oldest first: their own, the check-in notes
+        others shared, and the reasons given for skips."""
+        state = self.load_couple(couple)
+        titles = {rid: s.title for rid, s in self.ritual_states(state.couple_id).items()}
+        found = self.store.read_couple(state.couple_id, types=NOTE_TYPES)
+        return note_views(state, self.viewer_id(state, viewer), self.today(state), titles, found)

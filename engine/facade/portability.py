@@ -1,0 +1,111 @@
+"""Export (JSON or a Markdown keepsake) and import of a whole couple.
+
+A per-viewer export holds what that viewer may see. A full export holds every event
+with every text decrypted, for moving a couple to another database; ``import_data``
+takes only a full export, and only into a database that does not hold the couple yet
+(or holds the start of an import of the same file that was cut short: appending an
+event id again with the same content is a no-op, so the import simply carries on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.domain.visibility import EVERYONE, hidden_fields, is_listed
+from engine.errors import InvalidInput, NotAllowed
+from engine.events import NewEvent
+from engine.export.document import ExportContent, ExportedEvent, to_document
+from engine.export.keepsake import render_markdown
+from engine.export.reading import ImportPlan, read_document
+from engine.facade.connection import ConnectionMixin
+from engine.facade.core import CoupleRef
+from engine.facade.history import HistoryMixin
+from engine.facade.journal import JournalMixin, capsule_views, journal_views, note_views
+from engine.facade.rituals import RitualsMixin
+from engine.views import CoupleView
+
+
+class PortabilityMixin(RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin):
+    """Taking a couple's data out, and bringing it back in."""
+
+    def export_data(
+        self, couple: CoupleRef = None, *, viewer: str | None = None, full: bool = False
+    ) -> dict[str, Any]:
+        """Everything ``viewer`` may see (None: the shared view), as JSON-ready data.
+
+        ``full`` exports every text of every partner, sealed capsules included, for
+        moving the couple with :meth:`import_data`; it takes no viewer.
+        """
+        return to_document(self._export_content(couple, viewer, full))
+
+    def export_markdown(self, couple: CoupleRef = None, *, viewer: str | None = None) -> str:
+        """What ``viewer`` may see, as a Markdown keepsake."""
+        return render_markdown(self._export_content(couple, viewer, full=False))
+
+    def _export_content(self, couple: CoupleRef, viewer: str | None, full: bool) -> ExportContent:
+        if full and viewer is not None:
+            raise InvalidInput("a full export holds every partner's words; leave out the viewer")
+        state = self.load_couple(couple)
+        reader = None if viewer is None else state.partner(viewer)
+        vid = EVERYONE if full else (reader.partner_id if reader else None)
+        today = self.today(state)
+        rituals = self.ritual_states(state.couple_id)
+        titles = {rid: r.title for rid, r in rituals.items()}
+        recorded = self.store.read_couple(state.couple_id)
+        return ExportContent(
+            couple=state,
+            viewer=reader.handle if reader else None,
+            full=full,
+            exported_at=self.now(),
+            rituals=[(self.ritual_view(state, r), r) for r in rituals.values()],
+            ground_rules=state.ground_rules,
+            journal=journal_views(state, vid, recorded),
+            notes=note_views(state, vid, today, titles, recorded),
+            capsules=capsule_views(state, vid, today, recorded),
+            events=[
+                ExportedEvent(
+                    r,
+                    self.history_entry(state, titles, r).summary,
+                    hidden_fields(r.event, vid, state, today),
+                )
+                for r in recorded
+                if is_listed(r.event, vid, state)
+            ],
+        )
+
+    def import_data(self, document: Mapping[str, Any]) -> CoupleView:
+        """Bring back a couple from a full export, with its original event ids, streams,
+        order, times and metadata. Refused when the database already holds the couple
+        (or another couple of the same name)."""
+        plan = read_document(document)
+        self._check_import_target(plan)
+        for batch in plan.batches():
+            first = batch[0]
+            self.store.append(
+                plan.couple_id,
+                first.stream_id,
+                [NewEvent(e.event, e.occurred_at, e.event_id) for e in batch],
+                expected_version=first.version - 1,
+                metadata=first.metadata,
+            )
+        for partner_id in plan.former_partners:
+            self.store.cipher.forget(plan.couple_id, partner_id)
+        return self.couple_view(self.load_couple(plan.couple_id))
+
+    def _check_import_target(self, plan: ImportPlan) -> None:
+        if plan.couple_id in self._erased_couples():
+            raise NotAllowed(
+                "this database erased that couple at their request; import into another one"
+            )
+        if any(
+            cid != plan.couple_id and name.casefold() == plan.name.casefold()
+            for cid, name in self._couple_ids()
+        ):
+            raise NotAllowed("this database already has a couple of that name")
+        stored = [r.event_id for r in self.store.read_couple(plan.couple_id, decrypt=False)]
+        wanted = [e.event_id for e in plan.events]
+        if stored and (len(stored) >= len(wanted) or wanted[: len(stored)] != stored):
+            raise NotAllowed(
+                "this database already holds that couple; import into an empty database"
+            )
