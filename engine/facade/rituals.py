@@ -64,10 +64,10 @@ def _participants(state: CoupleState, handles: Sequence[str] | None) -> tuple[st
     return tuple(dict.fromkeys(state.partner(h).partner_id for h in handles))
 
 
-def _check_moments(*moments: datetime | None) -> None:
-    for moment in moments:
-        if moment is not None:
-            check_within_years(moment)
+def _check_years(*values: date | None) -> None:
+    for value in values:
+        if value is not None:
+            check_within_years(value)
 
 
 def describe(definition: RitualDefined) -> str:
@@ -263,8 +263,7 @@ class RitualsMixin(EngineCore):
         """Pause a ritual, optionally until the start of a local date."""
         couple_state = self.load_couple(couple)
         rid = self.find_ritual_id(couple_state.couple_id, ritual)
-        if until is not None:
-            check_within_years(until)
+        _check_years(until)
         end = schedule.local_day_bounds(until, couple_state.zone)[0] if until else None
 
         def attempt() -> RitualView:
@@ -323,7 +322,7 @@ class RitualsMixin(EngineCore):
         for_both: bool = False,
     ) -> CheckInView:
         """Record that a partner did a ritual (now, at ``at``, or for an exact occurrence)."""
-        _check_moments(at, occurrence)
+        _check_years(at, occurrence)
         if closeness is not None and type(closeness) is not int:  # not a bool, not 2.5
             raise InvalidInput("closeness is a whole number from 1 to 5")
         couple_state = self.load_couple(couple)
@@ -379,7 +378,7 @@ class RitualsMixin(EngineCore):
         reason: str | None = None,
     ) -> SkipView:
         """Let an occurrence go on purpose; skips never break a streak."""
-        _check_moments(at, occurrence)
+        _check_years(at, occurrence)
         couple_state = self.load_couple(couple)
         partner_id = couple_state.partner(by).partner_id if by else None
         text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)

@@ -13,6 +13,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -180,14 +181,24 @@ def finish(procs: list[subprocess.Popen[str]], timeout: float = 120) -> list[str
     return outputs
 
 
+def wait_ready(proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Wait for the child's ``ready`` line; a child silent for ``timeout`` seconds is killed."""
+    assert proc.stdout is not None
+    watchdog = threading.Timer(timeout, proc.kill)
+    watchdog.start()
+    try:
+        line = proc.stdout.readline().strip()
+    finally:
+        watchdog.cancel()
+    if line != "ready":
+        proc.kill()
+        pytest.fail(f"a child did not start: {proc.communicate(timeout=10)[1][-2000:]}")
+
+
 def start_together(procs: list[subprocess.Popen[str]]) -> None:
     """Wait until every child is ready, then let them all go at once."""
     for proc in procs:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().strip()
-        if line != "ready":
-            proc.kill()
-            pytest.fail(f"a child did not start: {proc.communicate(timeout=10)[1][-2000:]}")
+        wait_ready(proc)
     for proc in procs:
         assert proc.stdin is not None
         proc.stdin.write("go\n")

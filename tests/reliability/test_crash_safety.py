@@ -13,7 +13,7 @@ import pytest
 from engine.api import open_sql_store
 from engine.events import TimeoutCalled
 from engine.events.sqlstore import SqlEventStore
-from tests.reliability.conftest import spawn_worker
+from tests.reliability.conftest import spawn_worker, wait_ready
 
 pytestmark = [
     pytest.mark.slow,
@@ -50,13 +50,12 @@ def check_batches(db_url: str) -> int:
 def test_killing_a_writer_at_random_points_never_leaves_a_partial_batch(
     db_url: str, store: SqlEventStore
 ) -> None:
-    """(``store`` migrates the database; the children open it without migrating.)"""
+    # the store fixture has migrated the database; the children open it without migrating
     rng = random.Random(20261123)
     batches = 0
     for round_ in range(KILLS):
         proc = spawn_worker("crasher", db_url, "c0ffee", f"k{round_}", str(BATCH))
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready", proc.communicate(timeout=10)[1]
+        wait_ready(proc)
         time.sleep(rng.uniform(0, MAX_RUN_S))
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
