@@ -48,7 +48,11 @@ class EngineUsageError(EngineFailure):
 
 
 class RitualGroup(click.Group):
-    """The root group: translates engine errors to exit codes, in one place."""
+    """The root group: translates engine errors to exit codes, in one place.
+
+    Click's own usage errors (a missing option, a number out of range, an unreadable
+    file) become one line too, pointing at the command's help.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -57,6 +61,12 @@ class RitualGroup(click.Group):
             raise EngineUsageError(str(exc)) from None
         except RitualError as exc:
             raise EngineFailure(str(exc)) from None
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            path = exc.ctx.command_path if exc.ctx else ctx.command_path
+            message = exc.format_message().rstrip(".")
+            raise EngineUsageError(f"{message}; see `{path} --help`") from None
 
 
 class CliState:
@@ -643,6 +653,10 @@ def capsule_group() -> None:
     """Time capsules: letters to open in a few months."""
 
 
+MESSAGE_FILE_MAX = 1_000_000
+"""Bytes read from a capsule message file; far more than the longest letter."""
+
+
 @capsule_group.command("seal")
 @click.argument("message", required=False)
 @click.option("--by", "partner", required=True, help="Who writes it.")
@@ -656,12 +670,17 @@ def capsule_seal_command(
 ) -> None:
     """Seal MESSAGE until its opening date."""
     if (message is None) == (path is None):
-        raise click.UsageError("give the message as an argument or with --file, not both")
+        raise InvalidInput("give the message as an argument or with --file, not both")
     if path is not None:
+        data = path.read(MESSAGE_FILE_MAX + 1)
+        if len(data) > MESSAGE_FILE_MAX:
+            raise InvalidInput("the message file is longer than a capsule can hold")
         try:
-            message = path.read(1_000_000).decode("utf-8")
+            message = data.decode("utf-8-sig")  # a byte order mark is not part of the message
         except UnicodeDecodeError:
-            raise click.UsageError("the message file is not valid UTF-8 text") from None
+            raise InvalidInput(
+                "the message file is not UTF-8 text; save it as UTF-8 and try again"
+            ) from None
     assert message is not None
     sealed = state.engine.seal_capsule(
         state.couple, by=partner, message=message, opens_on=parse_date(opens) if opens else None

@@ -108,11 +108,12 @@ def _sa_engine(url: str) -> Any:
 
 def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) -> EventStore:
     """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
-    from engine import migrations
     from engine.events.sqlstore import SqlEventStore, translate_errors
 
     sa_engine = _sa_engine(url)
-    if migrate:
+    if migrate:  # Alembic is imported only here: a process that never migrates starts faster
+        from engine import migrations
+
         with translate_errors():
             migrations.ensure_current(sa_engine)
     return SqlEventStore(sa_engine, clock)

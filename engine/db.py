@@ -73,9 +73,22 @@ read_models = sa.Table(
 )
 
 
+POSTGRES_DRIVER = "postgresql+psycopg"
+"""The driver behind plain ``postgresql://`` and ``postgres://`` URLs: psycopg 3, the
+one the ``postgres`` extra installs (SQLAlchemy 2.0 would otherwise pick psycopg2)."""
+
+
+def normalise_url(url: str) -> sa.URL:
+    """Parse ``url``, giving plain PostgreSQL URLs the psycopg 3 driver."""
+    parsed = sa.make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername=POSTGRES_DRIVER)
+    return parsed
+
+
 def create_sa_engine(url: str, **kwargs: Any) -> sa.Engine:
     """A SQLAlchemy engine for ``url``, tuned for the event store (lazy: no connection yet)."""
-    parsed = sa.make_url(url)
+    parsed = normalise_url(url)
     kwargs.setdefault("hide_parameters", True)  # SQL logs never show payloads or key bytes
     if parsed.get_backend_name() == "sqlite":
         from engine.sqlite import configure_sqlite

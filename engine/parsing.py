@@ -10,17 +10,29 @@ from engine.errors import InvalidInput
 
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?:in)?)?(?:(\d+)s)?$")
 
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
+"""Dates outside these years are refused: nothing a couple logs or plans lies there."""
+
+
+def check_within_years(value: date) -> None:
+    """Refuse a date or date-time outside the years the engine works with."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise InvalidInput("that date is too far from today")
+
 
 def parse_duration(text: str) -> timedelta:
     """``20m``, ``1h30m``, ``2h``, ``45s``, ``1d``, or a bare number of minutes."""
     value = text.strip().lower().replace(" ", "")
-    if value.isdigit():
-        return timedelta(minutes=int(value))
-    match = _DURATION.match(value)
-    if not value or match is None or not any(match.groups()):
+    if value.isascii() and value.isdigit():
+        value += "m"
+    match = _DURATION.match(value) if value.isascii() else None
+    if match is None or not any(match.groups()):
         raise InvalidInput(f"'{text[:20]}' is not a duration; try 20m, 1h30m or 45s")
     days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        raise InvalidInput(f"'{text[:20]}' is far too long for a duration") from None
 
 
 def parse_moment(text: str, zone: ZoneInfo) -> datetime:
@@ -35,8 +47,7 @@ def parse_moment(text: str, zone: ZoneInfo) -> datetime:
             f"'{value[:40]}' is not an ISO 8601 time; "
             "try 2026-11-23T08:00 or 2026-11-23T08:00+01:00"
         ) from None
-    if not 1970 <= moment.year <= 2200:
-        raise InvalidInput("that date is too far from today")
+    check_within_years(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment
@@ -48,8 +59,7 @@ def parse_date(text: str) -> date:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"'{text[:40]}' is not a date; use YYYY-MM-DD") from None
-    if not 1970 <= day.year <= 2200:
-        raise InvalidInput("that date is too far from today")
+    check_within_years(day)
     return day
 
 

@@ -15,11 +15,16 @@ LETTER_MAX = 20_000  # capsule messages may be long
 _HANDLE = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
+_CONTROL = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+_LINE_SEPARATORS = frozenset({"Zl", "Zp"})  # U+2028 and U+2029 break lines too
+
+
 def _has_control(text: str, allow_newlines: bool) -> bool:
+    refused = _CONTROL if allow_newlines else _CONTROL | _LINE_SEPARATORS
     for ch in text:
         if allow_newlines and ch in "\n\t":
             continue
-        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in "\u200d":
+        if unicodedata.category(ch) in refused and ch not in "\u200d":
             return True
     return False
 

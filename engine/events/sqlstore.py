@@ -53,6 +53,12 @@ def translate_errors() -> Iterator[None]:
             "the database is busy" if "locked" in str(exc).lower() else "cannot reach the database"
         )
         raise StoreUnavailable(f"{reason}; please try again in a moment") from exc
+    except sa_exc.DatabaseError as exc:
+        if type(exc) is not sa_exc.DatabaseError:  # integrity and data errors mean other things
+            raise
+        raise StoreUnavailable(
+            "cannot read that database; please check it is the ritual database you meant"
+        ) from exc
 
 
 class SqlEngineAccess:

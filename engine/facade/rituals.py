@@ -16,6 +16,7 @@ from engine.events import Event, RitualAdded, RitualDefined, RitualEdited
 from engine.facade.core import CoupleRef, new_id, ritual_stream
 from engine.facade.streaks import StreaksMixin
 from engine.kinds import RITUAL_KINDS
+from engine.parsing import check_within_years
 from engine.views import CheckInView, RitualView, SkipView
 
 MAX_PROMPTS = 30
@@ -57,6 +58,12 @@ def _participants(state: CoupleState, handles: Sequence[str] | None) -> tuple[st
     if not handles:
         return tuple(p.partner_id for p in state.partners)
     return tuple(dict.fromkeys(state.partner(h).partner_id for h in handles))
+
+
+def _check_years(*values: date | None) -> None:
+    for value in values:
+        if value is not None:
+            check_within_years(value)
 
 
 def describe(definition: RitualDefined) -> str:
@@ -243,6 +250,7 @@ class RitualsMixin(StreaksMixin):
     ) -> RitualView:
         """Pause a ritual, optionally until the start of a local date."""
         zone = self.load_couple(couple).zone
+        _check_years(until)
         end = schedule.local_day_bounds(until, zone)[0] if until else None
 
         def decide(state: RitualState, now: datetime) -> Event:
@@ -302,6 +310,9 @@ class RitualsMixin(StreaksMixin):
         for_both: bool = False,
     ) -> CheckInView:
         """Record that a partner did a ritual (now, at ``at``, or for an exact occurrence)."""
+        _check_years(at, occurrence)
+        if closeness is not None and type(closeness) is not int:  # not a bool, not 2.5
+            raise InvalidInput("closeness is a whole number from 1 to 5")
         couple_state = self.load_couple(couple)
         partner = couple_state.partner(by)
         text = clean_optional_text(note, "note")
@@ -357,6 +368,7 @@ class RitualsMixin(StreaksMixin):
         reason: str | None = None,
     ) -> SkipView:
         """Let an occurrence go on purpose; skips never break a streak."""
+        _check_years(at, occurrence)
         couple_state = self.load_couple(couple)
         partner_id = couple_state.partner(by).partner_id if by else None
         text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)

@@ -1,0 +1,133 @@
+"""Child processes of the reliability suite, run as ``python workers.py ROLE ARGS...``.
+
+Each worker opens the store on the URL it is given (already migrated by the test),
+prints ``ready``, and (except the crasher) waits for ``go`` on stdin so that all
+writers start together. Writers print one JSON line of what they saw at the end; an
+error they do not handle ends them with a traceback and a non-zero exit code, which the
+test reports. Every loop is bounded in count and in time.
+
+Events are ``timeout.called`` events whose ``timeout_id`` is a marker the tests parse:
+``<writer>:<n>`` for writers, ``<batch>:<index>:<size>`` for the crasher's batches.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from engine.api import open_sql_store
+from engine.errors import ConcurrencyError
+from engine.events import NewEvent, TimeoutCalled
+from engine.events.sqlstore import SqlEventStore
+
+AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+DEADLINE_S = 90.0
+"""No worker runs longer than this, whatever happens."""
+
+
+def probe(marker: str, by: str = "p") -> NewEvent:
+    """A small event carrying ``marker`` in its payload."""
+    return NewEvent(TimeoutCalled(timeout_id=marker, by=by, at=AT), AT)
+
+
+def _open(url: str) -> SqlEventStore:
+    store = open_sql_store(url, migrate=False)
+    assert isinstance(store, SqlEventStore)
+    return store
+
+
+def _handshake(wait_for_go: bool = True) -> None:
+    print("ready", flush=True)
+    if wait_for_go and sys.stdin.readline().strip() != "go":
+        raise SystemExit("no go signal")
+
+
+def writer(url: str, couple_id: str, name: str, total: str, streams: str, seed: str) -> None:
+    """Append ``total`` events in batches of 1 to 9 to random streams, retrying on conflict."""
+    rng = random.Random(seed)
+    store = _open(url)
+    stream_ids = [f"load-{n}" for n in range(int(streams))]
+    known = dict.fromkeys(stream_ids, 0)
+    errors: Counter[str] = Counter()
+    _handshake()
+    deadline = time.monotonic() + DEADLINE_S
+    sent, attempts = 0, 0
+    while sent < int(total):
+        stream = rng.choice(stream_ids)
+        size = min(rng.randint(1, 9), int(total) - sent)
+        batch = [probe(f"{name}:{sent + i}", name) for i in range(size)]
+        while True:
+            attempts += 1
+            if time.monotonic() > deadline or attempts > 50_000:
+                raise SystemExit(f"gave up after {attempts} attempts")
+            try:
+                store.append(couple_id, stream, batch, expected_version=known[stream])
+            except ConcurrencyError as exc:
+                errors[type(exc).__name__] += 1
+                known[stream] = (
+                    exc.actual
+                    if exc.actual is not None
+                    else len(store.read_stream(stream, decrypt=False))
+                )
+                continue
+            known[stream] += size
+            break
+        sent += size
+    store.close()
+    print(json.dumps({"sent": sent, "attempts": attempts, "errors": dict(errors)}), flush=True)
+
+
+def slow_writer(url: str, couple_id: str, name: str, total: str, max_delay_ms: str) -> None:
+    """Append one event at a time, sleeping at random *inside* each transaction.
+
+    The sleep comes right after the INSERT, when the new position is taken but not yet
+    committed: the window in which a reader could see a later position first.
+    """
+    rng = random.Random(name)
+    store = _open(url)
+
+    def linger(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO EVENTS"):
+            time.sleep(rng.uniform(0, int(max_delay_ms)) / 1000)
+
+    sa.event.listen(store.db.sa_engine, "after_cursor_execute", linger)
+    _handshake()
+    deadline = time.monotonic() + DEADLINE_S
+    for n in range(int(total)):
+        if time.monotonic() > deadline:
+            raise SystemExit("ran out of time")
+        store.append(couple_id, f"slow-{name}", [probe(f"{name}:{n}", name)], expected_version=n)
+    store.close()
+    print(json.dumps({"sent": int(total)}), flush=True)
+
+
+def crasher(url: str, couple_id: str, name: str, size: str) -> None:
+    """Append batches of ``size`` events until killed (or out of time or batches)."""
+    store = _open(url)
+    _handshake(wait_for_go=False)
+    deadline = time.monotonic() + DEADLINE_S
+    for batch in range(100_000):
+        if time.monotonic() > deadline:
+            break
+        marker = f"{name}-{batch}"
+        events = [probe(f"{marker}:{i}:{size}", name) for i in range(int(size))]
+        store.append(couple_id, f"crash-{name}", events, expected_version=None)
+    store.close()
+
+
+ROLES: dict[str, Callable[..., None]] = {
+    "writer": writer,
+    "slow-writer": slow_writer,
+    "crasher": crasher,
+}
+
+if __name__ == "__main__":
+    ROLES[sys.argv[1]](*sys.argv[2:])
