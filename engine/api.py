@@ -17,9 +17,10 @@ from engine.facade.connection import ConnectionMixin
 from engine.facade.couples import CouplesMixin
 from engine.facade.history import HistoryMixin
 from engine.facade.rituals import RitualsMixin
+from engine.facade.sharing import SharingMixin
 
 
-class Engine(CouplesMixin, RitualsMixin, ConnectionMixin, HistoryMixin):
+class Engine(CouplesMixin, RitualsMixin, ConnectionMixin, HistoryMixin, SharingMixin):
     """The public facade over the event store. Use it as a context manager."""
 
     @classmethod
@@ -91,12 +92,13 @@ def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) ->
     """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
     from engine import migrations
     from engine.events.sqlstore import SqlEventStore, translate_errors
+    from engine.feed_link_table import record_link_events
 
     sa_engine = _sa_engine(url)
     if migrate:
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock)
+    return SqlEventStore(sa_engine, clock, hooks=[record_link_events])
 
 
 def upgrade_database(url: str) -> str | None:

@@ -18,6 +18,8 @@ from engine.events import (
     CoupleCreated,
     CoupleSettingsChanged,
     Event,
+    FeedLinkIssued,
+    FeedLinkRevoked,
     GroundRulesAgreed,
     OccurrenceSkipped,
     PartnerAdded,
@@ -95,6 +97,11 @@ def describe_event(
             return f"{who(event.author)} sealed a time capsule until {event.opens_on.isoformat()}"
         case CapsuleOpened():
             return f"{who(event.by)} opened a time capsule"
+        case FeedLinkIssued():
+            whose = f"{who(event.partner_id)}'s" if event.partner_id else "the couple's"
+            return f"shared {whose} calendar through a new link"
+        case FeedLinkRevoked():
+            return "revoked a calendar link"
         case _:
             return event.type_name
 
