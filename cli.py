@@ -6,10 +6,12 @@ error), every other engine error with 1. ``--help`` never touches the database.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import click
@@ -677,6 +679,113 @@ def capsule_list_command(state: CliState, as_json: bool) -> None:
 
 
 # -- schedules, catalog and calendar feeds -------------------------------------------------
+
+
+@cli.command("catalog")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def catalog_command(state: CliState, as_json: bool) -> None:
+    """List the ritual templates to start from (use one with `ritual add --template KEY`)."""
+    templates = state.engine.catalog()
+    if as_json:
+        echo_json(
+            [
+                {
+                    "key": t.key,
+                    "title": t.title,
+                    "kind": t.kind,
+                    "schedule": t.schedule,
+                    "cron": t.cron,
+                    "per_week": t.per_week,
+                    "duration_minutes": minutes(t.duration),
+                    "who": t.who,
+                    "starter": t.starter,
+                    "summary": t.summary,
+                }
+                for t in templates
+            ]
+        )
+        return
+    for t in templates:
+        starter = "  (in the starter set)" if t.starter else ""
+        length = f", {format_duration(t.duration)}" if t.duration else ""
+        who = "together" if t.who == "both" else "each on your own"
+        click.echo(f"{t.key}{starter}")
+        click.echo(f"    {t.title}: {t.schedule}{length}, {who}")
+        click.echo(f"    {t.summary}")
+
+
+@cli.command("next")
+@click.option("--days", type=int, default=7, show_default=True, help="How many days ahead.")
+@click.option("--partner", help="Only the rituals this partner takes part in.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def next_command(state: CliState, days: int, partner: str | None, as_json: bool) -> None:
+    """Show what comes next across your rituals, in your local time."""
+    eng = state.engine
+    couple = eng.couple(state.couple)
+    upcoming = eng.upcoming(couple, days=days, partner=partner)
+    if as_json:
+        echo_json(
+            [
+                {
+                    "ritual_id": u.ritual_id,
+                    "title": u.title,
+                    "at": u.at.isoformat(),
+                    "local": u.local.isoformat(),
+                    "duration_minutes": minutes(u.duration),
+                    "prompt": u.prompt,
+                }
+                for u in upcoming
+            ]
+        )
+        return
+    span = "the next day" if days == 1 else f"the next {days} days"
+    if not upcoming:
+        click.echo(f"Nothing with a set time in {span}. Enjoy the space.")
+    for u in upcoming:
+        length = f" ({format_duration(u.duration)})" if u.duration else ""
+        click.echo(f"{u.local:%a %d %b %H:%M}  {u.title}{length}")
+        if u.prompt:
+            click.echo(f"                  {u.prompt}")
+    quotas = [
+        r
+        for r in eng.rituals(couple)
+        if r.per_week is not None and r.status == "active"
+        if partner is None or partner.strip().lower() in r.participants
+    ]
+    for r in quotas:
+        click.echo(f"Any time this week  {r.title}: {r.schedule}")
+
+
+@cli.command("feed")
+@click.option("--partner", help="Only the rituals this partner takes part in.")
+@click.option("--out", "path", help="Write the feed to this file instead of printing it.")
+@click.option("--days-back", type=int, default=30, show_default=True, help="Days of history.")
+@click.option("--days-ahead", type=int, default=90, show_default=True, help="Days ahead.")
+@pass_state
+def feed_command(
+    state: CliState, partner: str | None, path: str | None, days_back: int, days_ahead: int
+) -> None:
+    """Print your rituals as an iCalendar feed (or save it with --out)."""
+    ics = state.engine.calendar_feed(
+        state.couple, partner=partner, days_back=days_back, days_ahead=days_ahead
+    )
+    if path is None:
+        click.echo(ics, nl=False)
+        return
+    target = Path(path).expanduser()
+    temporary = target.with_name(f".{target.name}.partial")
+    try:
+        temporary.write_bytes(ics)
+        temporary.replace(target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise click.ClickException(
+            "could not write the feed there; check that the folder exists and is writable"
+        ) from None
+    click.echo(f"Saved the calendar feed to {target}.")
 
 
 # -- streaks, plans and status -------------------------------------------------------------

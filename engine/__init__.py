@@ -50,6 +50,8 @@ from engine.views import (
     PartnerView,
     RitualView,
     SkipView,
+    TemplateView,
+    UpcomingView,
 )
 
 __all__ = [
@@ -92,7 +94,9 @@ __all__ = [
     "Settings",
     "SkipView",
     "StoreUnavailable",
+    "TemplateView",
     "TimeoutCalled",
     "TimeoutEnded",
+    "UpcomingView",
     "utc_now",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.clock import Clock, utc_now
 from engine.events import EventStore, RecordedEvent
+from engine.facade.calendar import CalendarMixin
 from engine.facade.connection import ConnectionMixin
 from engine.facade.couples import CouplesMixin
 from engine.facade.history import HistoryMixin
@@ -20,7 +21,9 @@ from engine.facade.rituals import RitualsMixin
 from engine.facade.sharing import SharingMixin
 
 
-class Engine(CouplesMixin, RitualsMixin, ConnectionMixin, HistoryMixin, SharingMixin):
+class Engine(
+    CouplesMixin, RitualsMixin, ConnectionMixin, HistoryMixin, CalendarMixin, SharingMixin
+):
     """The public facade over the event store. Use it as a context manager."""
 
     @classmethod

@@ -92,6 +92,34 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class TemplateView:
+    """A catalog template, described for choosing."""
+
+    key: str
+    title: str
+    kind: str
+    summary: str
+    cron: str | None
+    per_week: int | None
+    schedule: str  # a human description, as in `ritual list`
+    duration: timedelta | None
+    who: str  # both (together) or each (every partner on their own)
+    starter: bool
+
+
+@dataclass(frozen=True)
+class UpcomingView:
+    """One occurrence still to come."""
+
+    ritual_id: str
+    title: str
+    at: datetime  # the UTC instant
+    local: datetime  # the same instant in the couple's zone
+    duration: timedelta | None
+    prompt: str | None
+
+
+@dataclass(frozen=True)
 class FeedLinkView:
     """A calendar sharing link, without its token (which is never stored)."""
 

@@ -65,11 +65,16 @@ def _participants(state: CoupleState, handles: Sequence[str] | None) -> tuple[st
 
 def describe(definition: RitualDefined) -> str:
     """A human description of when a ritual happens."""
-    if definition.cron is not None:
-        return schedule.describe_cron(definition.cron)
-    if definition.per_week is not None:
-        times = "once" if definition.per_week == 1 else f"{definition.per_week} times"
-        return f"{times} a week" + ("" if definition.together else " each")
+    return describe_schedule(definition.cron, definition.per_week, together=definition.together)
+
+
+def describe_schedule(cron: str | None, per_week: int | None, *, together: bool) -> str:
+    """A human description of a cron schedule, a weekly count, or neither."""
+    if cron is not None:
+        return schedule.describe_cron(cron)
+    if per_week is not None:
+        times = "once" if per_week == 1 else f"{per_week} times"
+        return f"{times} a week" + ("" if together else " each")
     return "now and then, when it suits you"
 
 

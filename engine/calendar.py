@@ -1,0 +1,335 @@
+"""What a couple's calendar feed holds, built from their history. Pure: no I/O, no clock.
+
+The builder replays the events that shape the calendar (ritual definitions, pauses,
+resumptions, retirements, skips, the couple's time zone, sealed capsules) in log order,
+each with the time it was recorded, and follows every occurrence inside the feed window:
+
+- an occurrence first appears with SEQUENCE 0, stamped with the recorded time of the
+  event that created it; every later event that changes how it looks (title, length,
+  prompt, reminder, skipped, gone, back again) raises its SEQUENCE by one and restamps
+  it. Nothing reads the clock, so an unchanged history gives the same items;
+- an occurrence that an edit, a pause, a retirement or a new time zone removes stays in
+  the feed as cancelled for one window: while the change that removed it lies within
+  the window's look-back (30 days by default), and only if it was inside the window's
+  front edge when that change was made (so it could have been seen). Then it drops out;
+- the window is anchored to local days: from the start of the day ``days_back`` days
+  before today to the end of the day ``days_ahead`` days after it.
+
+Occurrences are keyed by their UTC instant, never by local wall time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from engine import schedule
+from engine.catalog import prompt_for
+from engine.domain import ritual as ritual_domain
+from engine.domain.ritual import RitualState
+from engine.events import (
+    CapsuleSealed,
+    CoupleCreated,
+    CoupleSettingsChanged,
+    Event,
+    OccurrenceSkipped,
+    RitualAdded,
+    RitualDefined,
+    RitualEdited,
+    RitualPaused,
+    RitualResumed,
+    RitualRetired,
+)
+from engine.feeds import AllDayItem, FeedItem, TimedItem
+from engine.schedule import Occurrence
+from engine.views import UpcomingView
+
+History = Iterable[tuple[datetime, Event]]
+"""The couple's events in log order, each with the (aware) time it was recorded."""
+
+FEED_TYPES: tuple[str, ...] = tuple(
+    cls.type_name
+    for cls in (
+        CoupleCreated,
+        CoupleSettingsChanged,
+        CapsuleSealed,
+        RitualAdded,
+        RitualEdited,
+        RitualPaused,
+        RitualResumed,
+        RitualRetired,
+        OccurrenceSkipped,
+    )
+)
+"""The event types a feed is built from; no other event changes a feed."""
+
+DEFAULT_DURATION = timedelta(minutes=15)
+"""How long an occurrence lasts in the calendar when its ritual has no duration."""
+
+_NAMESPACE = uuid.UUID("5f0d2c7e-8a41-4b7a-9c3e-1d6b2f8e4a90")  # fixed forever: UIDs derive from it
+
+
+def occurrence_uid(ritual_id: str, at: datetime) -> str:
+    """The UID of one occurrence: a UUIDv5 of the ritual id and the UTC instant."""
+    return str(
+        uuid.uuid5(_NAMESPACE, f"occurrence/{ritual_id}/{at.astimezone(UTC):%Y%m%dT%H%M%SZ}")
+    )
+
+
+def calendar_uid(couple_id: str, partner_id: str | None = None) -> str:
+    """The stable UID of a couple's calendar, or of one partner's."""
+    scope = f"calendar/{couple_id}" + (f"/{partner_id}" if partner_id else "")
+    return str(uuid.uuid5(_NAMESPACE, scope))
+
+
+def capsule_uid(capsule_id: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"capsule/{capsule_id}"))
+
+
+@dataclass(frozen=True)
+class Window:
+    """The local days a feed covers, ``first_day`` to ``last_day`` inclusive."""
+
+    zone: ZoneInfo
+    first_day: date
+    last_day: date
+    days_ahead: int
+
+    @classmethod
+    def around(cls, now: datetime, zone: ZoneInfo, *, days_back: int, days_ahead: int) -> Window:
+        today = now.astimezone(zone).date()
+        return cls(
+            zone, today - timedelta(days=days_back), today + timedelta(days=days_ahead), days_ahead
+        )
+
+    @property
+    def start(self) -> datetime:
+        return schedule.local_day_bounds(self.first_day, self.zone)[0]
+
+    @property
+    def end(self) -> datetime:
+        return schedule.local_day_bounds(self.last_day, self.zone)[1]
+
+    def front_at(self, moment: datetime) -> datetime:
+        """Where the window ended when it was looked at on the local day of ``moment``."""
+        day = moment.astimezone(self.zone).date() + timedelta(days=self.days_ahead)
+        return schedule.local_day_bounds(day, self.zone)[1]
+
+
+def definition_at(state: RitualState, moment: datetime) -> RitualDefined:
+    """The ritual's definition in force at ``moment`` (its first one before it existed)."""
+    chosen = state.definitions[0]
+    for definition in state.definitions[1:]:
+        if definition.effective_from > moment:
+            break
+        chosen = definition
+    return chosen
+
+
+def _scheduled(
+    state: RitualState, zone: ZoneInfo, start: datetime, end: datetime, partner_id: str | None
+) -> Iterator[tuple[Occurrence, RitualDefined]]:
+    """The ritual's occurrences in [start, end) that ``partner_id`` takes part in."""
+    for occ in schedule.occurrences(state.periods(), zone, start, end):
+        definition = definition_at(state, occ.at)
+        if partner_id is None or partner_id in definition.participants:
+            yield occ, definition
+
+
+def upcoming(
+    states: Mapping[str, RitualState],
+    zone: ZoneInfo,
+    start: datetime,
+    end: datetime,
+    partner_id: str | None = None,
+) -> list[UpcomingView]:
+    """Every occurrence in [start, end) across rituals, soonest first; skipped ones left out."""
+    found = [
+        UpcomingView(
+            ritual_id=rid,
+            title=definition.title,
+            at=occ.at,
+            local=occ.local,
+            duration=definition.duration,
+            prompt=prompt_for(definition.prompts, rid, occ.at),
+        )
+        for rid, state in states.items()
+        for occ, definition in _scheduled(state, zone, start, end, partner_id)
+        if occ.at not in state.skips
+    ]
+    return sorted(found, key=lambda v: (v.at, v.title, v.ritual_id))
+
+
+# -- following occurrences through the history -----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Look:
+    """Everything about an occurrence that its calendar event shows."""
+
+    title: str
+    duration: timedelta
+    reminder: timedelta | None
+    prompt: str | None
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class _Track:
+    look: _Look
+    sequence: int
+    stamp: datetime
+    gone: bool = False  # removed from the schedule at ``stamp``
+
+
+class _Tracker:
+    """Replays a history and keeps, per ritual and instant, how each occurrence looks."""
+
+    def __init__(self, window: Window, partner_id: str | None) -> None:
+        self.window = window
+        self.partner_id = partner_id
+        self.zone: ZoneInfo | None = None
+        self.rituals: dict[str, RitualState] = {}
+        self.tracks: dict[str, dict[datetime, _Track]] = {}
+        self.start, self.end = window.start, window.end
+
+    def apply(self, recorded: datetime, event: Event) -> None:
+        match event:
+            case CoupleCreated() | CoupleSettingsChanged():
+                if self.zone is None or self.zone.key != event.time_zone:
+                    self.zone = ZoneInfo(event.time_zone)
+                    for rid in self.rituals:
+                        self._refresh(rid, recorded)
+            case OccurrenceSkipped():
+                self._evolve(event.ritual_id, event)
+                track = self.tracks.get(event.ritual_id, {}).get(event.occurrence)
+                if track is not None and not track.gone and not track.look.skipped:
+                    self.tracks[event.ritual_id][event.occurrence] = _Track(
+                        replace(track.look, skipped=True), track.sequence + 1, recorded
+                    )
+            case RitualDefined() | RitualPaused() | RitualResumed() | RitualRetired():
+                self._evolve(event.ritual_id, event)
+                self._refresh(event.ritual_id, recorded)
+
+    def _evolve(self, ritual_id: str, event: Event) -> None:
+        state = self.rituals.get(ritual_id, RitualState())
+        self.rituals[ritual_id] = ritual_domain.evolve(state, event)
+
+    def _refresh(self, ritual_id: str, recorded: datetime) -> None:
+        looks = self._looks(ritual_id)
+        tracks = self.tracks.setdefault(ritual_id, {})
+        for at, look in looks.items():
+            track = tracks.get(at)
+            if track is None:
+                tracks[at] = _Track(look, 0, recorded)
+            elif track.gone or track.look != look:
+                tracks[at] = _Track(look, track.sequence + 1, recorded)
+        for at, track in list(tracks.items()):
+            if at not in looks and not track.gone:
+                tracks[at] = _Track(track.look, track.sequence + 1, recorded, gone=True)
+
+    def _looks(self, ritual_id: str) -> dict[datetime, _Look]:
+        state = self.rituals[ritual_id]
+        if self.zone is None or not state.definitions:
+            return {}
+        return {
+            occ.at: _Look(
+                title=d.title,
+                duration=d.duration or DEFAULT_DURATION,
+                reminder=d.reminder,
+                prompt=prompt_for(d.prompts, ritual_id, occ.at),
+                skipped=occ.at in state.skips,
+            )
+            for occ, d in _scheduled(state, self.zone, self.start, self.end, self.partner_id)
+        }
+
+    def items(self) -> Iterator[TimedItem]:
+        for rid, tracks in self.tracks.items():
+            for at, track in tracks.items():
+                if track.gone and (
+                    track.stamp < self.start or at >= self.window.front_at(track.stamp)
+                ):
+                    continue
+                look = track.look
+                yield TimedItem(
+                    uid=occurrence_uid(rid, at),
+                    start=at,
+                    end=at + look.duration,
+                    summary=look.title,
+                    description=_description(look),
+                    cancelled=track.gone or look.skipped,
+                    sequence=track.sequence,
+                    stamp=track.stamp,
+                    alarm=look.reminder,
+                )
+
+
+def _description(look: _Look) -> str:
+    length = f"About {_length(look.duration)}."
+    return f"{look.prompt}\n\n{length}" if look.prompt else length
+
+
+def _length(duration: timedelta) -> str:
+    hours, minutes = divmod(round(duration.total_seconds() / 60), 60)
+    parts = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((hours, "hour"), (minutes, "minute"))
+        if n
+    ]
+    return " ".join(parts) or "a moment"
+
+
+# -- the feed ------------------------------------------------------------------------------
+
+
+def capsule_days(history: History) -> list[AllDayItem]:
+    """The opening day of every sealed capsule, titled without anything of its content."""
+    return [
+        AllDayItem(
+            uid=capsule_uid(event.capsule_id),
+            day=event.opens_on,
+            summary="Time capsule opens",
+            description="A time capsule can be opened today. Find a quiet moment to read it.",
+            stamp=recorded,
+        )
+        for recorded, event in history
+        if isinstance(event, CapsuleSealed)
+    ]
+
+
+def feed_items(
+    history: Sequence[tuple[datetime, Event]],
+    now: datetime,
+    *,
+    partner_id: str | None = None,
+    days_back: int = 30,
+    days_ahead: int = 90,
+    all_day: Iterable[AllDayItem] = (),
+) -> list[FeedItem]:
+    """The items of a couple's feed (or one partner's) for the window around ``now``.
+
+    ``all_day`` adds more all-day milestones (a plan's weeks, say); like the capsule
+    days, those outside the window are left out. Quota rituals have no items.
+    """
+    zones = [
+        e.time_zone for _, e in history if isinstance(e, CoupleCreated | CoupleSettingsChanged)
+    ]
+    window = Window.around(
+        now, ZoneInfo(zones[-1] if zones else "UTC"), days_back=days_back, days_ahead=days_ahead
+    )
+    tracker = _Tracker(window, partner_id)
+    for recorded, event in history:
+        tracker.apply(recorded, event)
+    days = sorted(
+        (
+            d
+            for d in (*capsule_days(history), *all_day)
+            if window.first_day <= d.day <= window.last_day
+        ),
+        key=lambda d: (d.day, d.uid),
+    )
+    timed = sorted(tracker.items(), key=lambda t: (t.start, t.uid))
+    return [*days, *timed]
