@@ -871,6 +871,24 @@ def share_revoke_command(state: CliState, link_id: str) -> None:
     click.echo(f"Revoked {link.short_id}{label}. Calendars using it will stop updating.")
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="TCP port."
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Worker threads."
+)
+@pass_state
+def serve_command(state: CliState, host: str, port: int, threads: int) -> None:
+    """Serve the calendar feeds over HTTP until stopped (Ctrl-C); logs go to stderr."""
+    from engine.web.serve import log_to_stderr, serve
+
+    log_to_stderr()
+    with Engine.open(state.settings.db_url, via="server") as eng:
+        serve(eng, host=host, port=port, threads=threads)
+
+
 # -- privacy: visibility, export, import and erasure ---------------------------------------
 
 

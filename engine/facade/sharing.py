@@ -212,3 +212,12 @@ class SharingMixin(EngineCore):
     def record_feed_fetch(self, link_id: str, at: datetime) -> None:
         """Note when a calendar app last fetched a link (not an event: it changes too often)."""
         self.link_index.fetched(link_id, at)
+
+    def log_position(self) -> int:
+        """The position of the newest event in the whole log: the server's change detector."""
+        return self.store.last_position()
+
+    def event_recorded_at(self, position: int) -> datetime | None:
+        """When the event at ``position`` was recorded (None when there is none)."""
+        found = self.store.read_all(after=position - 1, limit=1) if position > 0 else []
+        return found[0].recorded_at if found and found[0].position == position else None

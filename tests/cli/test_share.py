@@ -87,3 +87,28 @@ def test_revoking_twice_is_refused_kindly(couple: Run, event_count: Callable[[],
     again = couple("share", "revoke", link["id"])
     assert again.exit_code == 1 and "already revoked" in again.stderr
     assert event_count() == before
+
+
+def test_serve_runs_the_feed_app_on_waitress_with_the_options_given(
+    couple: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import waitress
+
+    from engine.web import FeedApp, serve
+
+    seen: dict[str, object] = {}
+
+    def fake_serve(app: object, **options: object) -> None:
+        seen["app"], seen["options"] = app, options
+
+    monkeypatch.setattr(waitress, "serve", fake_serve)
+    monkeypatch.setattr(serve, "log_to_stderr", lambda: None)  # leave the test's logging be
+    result = couple("serve", "--host", "0.0.0.0", "--port", "9090", "--threads", "8")
+    assert result.exit_code == 0, result.output
+    assert isinstance(seen["app"], FeedApp)
+    assert seen["options"] == {"host": "0.0.0.0", "port": 9090, "threads": 8, "ident": "ritual"}
+
+
+def test_serve_refuses_a_port_out_of_range(couple: Run) -> None:
+    result = couple("serve", "--port", "70000")
+    assert result.exit_code == 2 and "70000" in result.stderr

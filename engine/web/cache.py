@@ -1,0 +1,204 @@
+"""What the feed server keeps in memory so that a repeat fetch touches the database once.
+
+Every request first reads the position of the newest event in the log (one indexed
+query). Anything learned while the log stood at a position stays valid for as long as it
+stands there, because every change that matters is an event: a revocation is one (and
+its ``feed_links`` row changes in the same transaction), and so is any edit a feed shows.
+
+- :class:`PositionedCache` remembers which token hashes open which link, dropped whenever
+  the position moves.
+- :class:`FeedCache` keeps rendered feeds by (couple, partner). When the position moves,
+  an entry is checked against ``Engine.feed_version`` (the newest event that can change
+  that feed) and kept if the feed's own events did not change; it is rendered again when
+  they did, or when the couple's local day changed (the feed's window moves daily).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from engine.views import FeedTarget
+from engine.web.http import COMMON, FEED_CACHE_CONTROL, Headers, Response, http_date
+
+if TYPE_CHECKING:
+    from engine.api import Engine
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class PositionedCache(Generic[K, V]):
+    """A bounded LRU whose entries hold only while the log stays at one position.
+
+    ``put`` keeps a value only if the position it was computed at is still the current
+    one, so a slow request can never store something older than a change another request
+    has already seen.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._position = -1
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, position: int, key: K) -> tuple[bool, V | None]:
+        """(found, value) for ``key`` at ``position``."""
+        with self._lock:
+            if position != self._position:
+                if position > self._position:
+                    self._items.clear()
+                    self._position = position
+                return False, None
+            if key not in self._items:
+                return False, None
+            self._items.move_to_end(key)
+            return True, self._items[key]
+
+    def put(self, position: int, key: K, value: V) -> None:
+        with self._lock:
+            if position != self._position:
+                return
+            self._items[key] = value
+            self._items.move_to_end(key)
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class RenderedFeed:
+    """One rendered feed with its validators and the response headers built once."""
+
+    body: bytes
+    etag: str
+    last_modified: datetime
+    version: int  # Engine.feed_version when it was rendered
+    checked_at: int  # the log position at which ``version`` was last confirmed
+    day: date  # the couple's local date it was rendered for
+    zone: ZoneInfo
+    ok: Response  # the 200, headers built once
+    not_modified: Response  # the 304
+
+
+FeedKey = tuple[str, str | None]  # (couple id, partner id)
+
+
+def _responses(body: bytes, etag: str, last_modified: datetime) -> tuple[Response, Response]:
+    validators: Headers = (
+        ("ETag", etag),
+        ("Last-Modified", http_date(last_modified)),
+        ("Cache-Control", FEED_CACHE_CONTROL),
+        *COMMON,
+    )
+    full = (
+        ("Content-Type", "text/calendar; charset=utf-8"),
+        ("Content-Length", str(len(body))),
+        *validators,
+    )
+    return Response("200 OK", full, body), Response("304 Not Modified", validators)
+
+
+class FeedCache:
+    """Rendered feeds by (couple, partner), at most ``size`` of them (least recently used
+    go first); at most one render per feed at a time."""
+
+    def __init__(self, engine: Engine, size: int = 1024) -> None:
+        self._engine = engine
+        self._size = size
+        self._entries: OrderedDict[FeedKey, RenderedFeed] = OrderedDict()
+        self._lock = threading.Lock()
+        self._render_locks: dict[FeedKey, threading.Lock] = {}
+        self.renders = 0  # how many times a feed was rendered (for tests and the benchmark)
+
+    def _get(self, key: FeedKey) -> RenderedFeed | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def _put(self, key: FeedKey, entry: RenderedFeed) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                dropped, _ = self._entries.popitem(last=False)
+                self._render_locks.pop(dropped, None)
+
+    def feed(self, target: FeedTarget, position: int, now: datetime) -> RenderedFeed:
+        """The feed a link opens, rendered at most once per change or local day.
+
+        Raises ``NotFound`` when the couple no longer exists (an erased couple).
+        """
+        key = (target.couple_id, target.partner_id)
+        entry = self._get(key)
+        if entry is not None and entry.day == now.astimezone(entry.zone).date():
+            if entry.checked_at >= position:
+                return entry
+            if self._engine.feed_version(target.couple_id) == entry.version:
+                confirmed = replace(entry, checked_at=position)
+                self._put(key, confirmed)
+                return confirmed
+        with self._lock:
+            render_lock = self._render_locks.setdefault(key, threading.Lock())
+        with render_lock:
+            fresh = self._get(key)
+            if fresh is not None and fresh is not entry and fresh.checked_at >= position:
+                return fresh  # another request rendered it while this one waited
+            rendered = self._render(target, position, now, previous=entry)
+            self._put(key, rendered)
+            return rendered
+
+    def _render(
+        self, target: FeedTarget, position: int, now: datetime, previous: RenderedFeed | None
+    ) -> RenderedFeed:
+        eng = self._engine
+        couple = eng.couple(target.couple_id)  # NotFound for a couple that is gone
+        zone = ZoneInfo(couple.time_zone)
+        day = now.astimezone(zone).date()
+        version = eng.feed_version(couple.id)  # read before rendering: never too new
+        body = eng.calendar_feed(couple.id, partner=target.partner_id)
+        self.renders += 1
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        last_modified = _last_modified(
+            eng.event_recorded_at, version, datetime.combine(day, time(0), zone), previous
+        )
+        ok, not_modified = _responses(body, etag, last_modified)
+        return RenderedFeed(
+            body=body,
+            etag=etag,
+            last_modified=last_modified,
+            version=version,
+            checked_at=position,
+            day=day,
+            zone=zone,
+            ok=ok,
+            not_modified=not_modified,
+        )
+
+
+def _last_modified(
+    recorded_at: Callable[[int], datetime | None],
+    version: int,
+    day_start: datetime,
+    previous: RenderedFeed | None,
+) -> datetime:
+    """When the feed last changed: its newest event, or the start of the local day whose
+    window it shows, whichever is later; never earlier than what was served before.
+
+    The same inputs give the same time, so a restarted server answers the same
+    ``Last-Modified`` and ``If-Modified-Since`` keeps working across restarts.
+    """
+    candidates = [day_start]
+    newest = recorded_at(version) if version else None
+    if newest is not None:
+        candidates.append(newest)
+    if previous is not None:
+        candidates.append(previous.last_modified)
+    return max(candidates).replace(microsecond=0)
