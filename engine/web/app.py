@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from engine.domain.sharing import FEED_PATH, FEED_SUFFIX, token_hash
 from engine.errors import NotFound, StoreUnavailable
 from engine.views import FeedTarget
-from engine.web.cache import FeedCache, PositionedCache
+from engine.web.cache import FeedCache, LogWatch, PositionedCache
 from engine.web.http import (
     HEALTHY,
     METHOD_NOT_ALLOWED,
@@ -45,6 +45,10 @@ READ_METHODS = frozenset({"GET", "HEAD"})
 HEALTH_PATH = "/healthz"
 TOKEN_PLACEHOLDER = f"{FEED_PATH}<token>{FEED_SUFFIX}"
 
+RECHECK = timedelta(seconds=1)
+"""How long one reading of the log position serves the requests that follow it (see
+``engine.web.cache``); ``timedelta(0)`` reads it on every request."""
+
 FETCH_RESOLUTION = timedelta(minutes=1)
 """A link's ``last fetched`` time is written at most once a minute, so that a busy link
 does not turn its requests into database writes."""
@@ -53,8 +57,11 @@ does not turn its requests into database writes."""
 class FeedApp:
     """The WSGI application serving a couple's calendar feeds by sharing link."""
 
-    def __init__(self, engine: Engine, *, cache_size: int = 1024) -> None:
+    def __init__(
+        self, engine: Engine, *, recheck: timedelta = RECHECK, cache_size: int = 1024
+    ) -> None:
         self.engine = engine
+        self.log = LogWatch(engine, recheck)
         self.feeds = FeedCache(engine, size=cache_size)
         self._targets: PositionedCache[str, FeedTarget | None] = PositionedCache(cache_size)
         self._fetched: dict[str, datetime] = {}
@@ -107,7 +114,7 @@ class FeedApp:
     def _feed(self, token: str, environ: WSGIEnvironment) -> tuple[Response, str | None]:
         eng = self.engine
         now = eng.now()
-        position = eng.log_position()
+        position = self.log.position(now)
         key = token_hash(token)
         found, target = self._targets.get(position, key)
         if not found:
@@ -140,6 +147,11 @@ class FeedApp:
             log.warning("could not note the fetch of link %s just now", target.link_id[:8])
 
 
-def create_app(engine: Engine, *, cache_size: int = 1024) -> FeedApp:
-    """The WSGI application serving ``engine``'s feeds; mount it anywhere in a host app."""
-    return FeedApp(engine, cache_size=cache_size)
+def create_app(engine: Engine, *, recheck: timedelta = RECHECK, cache_size: int = 1024) -> FeedApp:
+    """The WSGI application serving ``engine``'s feeds; mount it anywhere in a host app.
+
+    ``recheck``: how long one reading of the log serves later requests (changes made
+    through ``engine`` itself apply at once). ``cache_size``: how many rendered feeds and
+    link lookups are kept.
+    """
+    return FeedApp(engine, recheck=recheck, cache_size=cache_size)

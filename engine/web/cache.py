@@ -1,9 +1,16 @@
-"""What the feed server keeps in memory so that a repeat fetch touches the database once.
+"""What the feed server keeps in memory so that a repeat fetch needs no database at all.
 
-Every request first reads the position of the newest event in the log (one indexed
-query). Anything learned while the log stood at a position stays valid for as long as it
-stands there, because every change that matters is an event: a revocation is one (and
-its ``feed_links`` row changes in the same transaction), and so is any edit a feed shows.
+Everything hangs on the position of the newest event in the log. Anything learned while
+the log stood at a position stays valid for as long as it stands there, because every
+change that matters is an event: a revocation is one (and its ``feed_links`` row changes
+in the same transaction), and so is any edit a feed shows.
+
+- :class:`LogWatch` reads that position (one indexed query), and lets one reading serve
+  the requests of the next ``recheck`` interval (one second by default): under load the
+  database sees one query a second instead of one per request, while a calendar app,
+  which fetches every few minutes at most, always meets a fresh reading. Events appended
+  through the same Engine (a host app revoking a link) expire the reading at once;
+  events from other processes (``ritual share revoke``) apply within the interval.
 
 - :class:`PositionedCache` remembers which token hashes open which link, dropped whenever
   the position moves.
@@ -20,7 +27,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -32,6 +39,39 @@ if TYPE_CHECKING:
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+class LogWatch:
+    """The log's newest position, read at most once per ``recheck`` interval."""
+
+    def __init__(self, engine: Engine, recheck: timedelta) -> None:
+        self._engine = engine
+        self._recheck = recheck
+        self._lock = threading.Lock()
+        self._position = -1
+        self._read_at: datetime | None = None
+        self._generation = 0  # moves on each expiry, so a reading older than it is not kept
+        self._subscribed = False
+
+    def position(self, now: datetime) -> int:
+        """The newest position; raises ``StoreUnavailable`` when it cannot be read."""
+        with self._lock:
+            read_at, generation = self._read_at, self._generation
+            if read_at is not None and read_at <= now < read_at + self._recheck:
+                return self._position
+        position = self._engine.log_position()
+        with self._lock:
+            if generation == self._generation:
+                self._position, self._read_at = position, now
+            if not self._subscribed:
+                self._subscribed = True
+                self._engine.subscribe(self._expire)
+        return position
+
+    def _expire(self, batch: object) -> None:
+        with self._lock:
+            self._read_at = None
+            self._generation += 1
 
 
 class PositionedCache(Generic[K, V]):
