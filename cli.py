@@ -709,7 +709,7 @@ def catalog_command(state: CliState, as_json: bool) -> None:
     for t in templates:
         starter = "  (in the starter set)" if t.starter else ""
         length = f", {format_duration(t.duration)}" if t.duration else ""
-        who = "together" if t.who == "both" else "each on your own"
+        who = "together" if t.who == "both" else "on your own"
         click.echo(f"{t.key}{starter}")
         click.echo(f"    {t.title}: {t.schedule}{length}, {who}")
         click.echo(f"    {t.summary}")

@@ -47,7 +47,7 @@ from engine.feeds import AllDayItem, FeedItem, TimedItem
 from engine.schedule import Occurrence
 from engine.views import UpcomingView
 
-History = Iterable[tuple[datetime, Event]]
+History = Sequence[tuple[datetime, Event]]
 """The couple's events in log order, each with the (aware) time it was recorded."""
 
 FEED_TYPES: tuple[str, ...] = tuple(
@@ -301,7 +301,7 @@ def capsule_days(history: History) -> list[AllDayItem]:
 
 
 def feed_items(
-    history: Sequence[tuple[datetime, Event]],
+    history: History,
     now: datetime,
     *,
     partner_id: str | None = None,

@@ -8,11 +8,12 @@ definitions are read differently around DST changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from icalendar import Alarm, Calendar, vDuration
+from icalendar import Alarm, Calendar, vDDDTypes, vDuration, vInt, vText
 from icalendar import Event as VEvent
 
 PRODID = "-//ritual-engine//Reconnection rituals//EN"
@@ -69,41 +70,65 @@ def render(calendar: FeedCalendar, items: Sequence[FeedItem]) -> bytes:
     cal.add("x-wr-calname", calendar.name)
     cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
+    shared = _Shared()
     for item in items:
-        cal.add_component(_timed(item) if isinstance(item, TimedItem) else _all_day(item))
+        cal.add_component(
+            shared.timed(item) if isinstance(item, TimedItem) else shared.all_day(item)
+        )
     ics: bytes = cal.to_ical()
     return ics
 
 
-def _timed(item: TimedItem) -> VEvent:
-    event = _common(item.uid, item.stamp, item.sequence, item.summary, item.description)
-    event.add("dtstart", item.start)
-    event.add("dtend", item.end)
-    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-    if item.alarm is not None and not item.cancelled:
+class _Shared:
+    """Builds events from property values made once and shared by every event showing them.
+
+    Occurrences of one ritual repeat their title, description, stamp and alarm, so each
+    distinct value becomes one icalendar property object (never changed after it is made).
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Callable[[Any], Any], object], Any] = {}
+
+    def _once(self, kind: Callable[[Any], Any], value: object) -> Any:
+        key = (kind, value)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = kind(value)
+        return made
+
+    def timed(self, item: TimedItem) -> VEvent:
+        event = self._common(item.uid, item.stamp, item.sequence, item.summary, item.description)
+        event["dtstart"] = vDDDTypes(item.start)
+        event["dtend"] = vDDDTypes(item.end)
+        event["status"] = self._once(vText, "CANCELLED" if item.cancelled else "CONFIRMED")
+        if item.alarm is not None and not item.cancelled:
+            event.add_component(self._once(self._alarm, (item.summary, item.alarm)))
+        return event
+
+    def all_day(self, item: AllDayItem) -> VEvent:
+        event = self._common(item.uid, item.stamp, item.sequence, item.summary, item.description)
+        event["dtstart"] = vDDDTypes(item.day)
+        event["dtend"] = vDDDTypes(item.day + timedelta(days=1))
+        event["status"] = self._once(vText, "CONFIRMED")
+        return event
+
+    @staticmethod
+    def _alarm(value: tuple[str, timedelta]) -> Alarm:
+        summary, lead = value
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", item.summary)
-        alarm.add("trigger", -item.alarm)
-        event.add_component(alarm)
-    return event
+        alarm.add("description", summary)
+        alarm.add("trigger", -lead)
+        return alarm
 
-
-def _all_day(item: AllDayItem) -> VEvent:
-    event = _common(item.uid, item.stamp, item.sequence, item.summary, item.description)
-    event.add("dtstart", item.day)
-    event.add("dtend", item.day + timedelta(days=1))
-    event.add("status", "CONFIRMED")
-    return event
-
-
-def _common(uid: str, stamp: datetime, sequence: int, summary: str, description: str) -> VEvent:
-    event = VEvent()
-    event.add("uid", uid)
-    event.add("dtstamp", stamp)
-    event.add("last-modified", stamp)
-    event.add("sequence", sequence)
-    event.add("summary", summary)
-    event.add("description", description)
-    event.add("transp", "TRANSPARENT")
-    return event
+    def _common(
+        self, uid: str, stamp: datetime, sequence: int, summary: str, description: str
+    ) -> VEvent:
+        event = VEvent()
+        event["uid"] = vText(uid)
+        event["dtstamp"] = event["last-modified"] = self._once(vDDDTypes, stamp.astimezone(UTC))
+        event["sequence"] = self._once(vInt, sequence)
+        event["summary"] = self._once(vText, summary)
+        event["description"] = self._once(vText, description)
+        event["transp"] = self._once(vText, "TRANSPARENT")
+        return event
