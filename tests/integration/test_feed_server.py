@@ -59,7 +59,9 @@ def served(tmp_path: Path) -> Iterator[Served]:
     with Engine.open(f"sqlite:///{folder / 'rituals.db'}", via="server") as eng:
         couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
         eng.add_ritual(couple, "Morning check", cron="30 7 * * *", duration=timedelta(minutes=2))
-        server = start_in_thread(create_app(eng), threads=2)
+        # every request reads the log here (the real clock cannot be held still); the
+        # one-second reading window is covered with a fixed clock in tests/unit
+        server = start_in_thread(create_app(eng, recheck=timedelta(0)), threads=2)
         try:
             yield Served(eng, couple, server, folder)
         finally:
