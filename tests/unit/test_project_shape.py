@@ -21,6 +21,7 @@ PURE_MODULES = [
     "engine/parsing.py",
     "engine/events/base.py",
     "engine/events/codec.py",
+    "engine/web/http.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "engine/domain").glob("*.py")),
 ]
 IMPURE_IMPORTS = {"sqlalchemy", "click", "os", "alembic", "waitress", "psycopg", "sqlite3"}
