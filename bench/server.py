@@ -14,12 +14,15 @@ scenario compares like with like:
 - ``304``: the same fetch with ``If-None-Match`` (waitress closes the connection after a
   response without a body, for both servers alike).
 
-The feed server logs every request, as in production, to a handler that discards the
-line after formatting it. Printed: requests per second (median of the rounds), latency
-percentiles (over all rounds), the servers' CPU time per request (robust against other
-work on the machine, since only the servers run in this process), and the median over
-the rounds of the feed server's rate divided by the static server's in the same round
-(the goal is at least 0.8), with the same ratio by CPU time per request beside it.
+On Linux the servers' process is pinned to one CPU and the clients' to another.
+The feed server logs every request as ``ritual serve`` does, only into /dev/null
+(``--no-access-log`` shows what that line costs).
+
+Printed: requests per second (median of the rounds), latency percentiles (over all
+rounds), the servers' CPU time per request (robust against other work on the machine,
+since only the servers run in this process), and the median over the rounds of the feed
+server's rate divided by the static server's in the same round (the goal is at least
+0.8), with the same ratio by CPU time per request beside it.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engine import Engine
 from engine.catalog import starter_templates
 from engine.web import create_app
-from engine.web.serve import start_in_thread
+from engine.web.serve import log_to_stderr, start_in_thread
 
 Load = tuple[int, list[float]]  # (requests answered, latencies in seconds)
 
@@ -71,6 +74,7 @@ def static_app(body: bytes) -> Callable[..., Iterable[bytes]]:
 
 def load(url: str, headers: dict[str, str], clients: int, seconds: float) -> Load:
     """Fetch ``url`` from ``clients`` threads for ``seconds``; runs in its own process."""
+    pin(1)
     parts = urlsplit(url)
     deadline = time.perf_counter() + seconds
     latencies: list[list[float]] = [[] for _ in range(clients)]
@@ -93,6 +97,13 @@ def load(url: str, headers: dict[str, str], clients: int, seconds: float) -> Loa
         t.join()
     flat = [x for mine in latencies for x in mine]
     return len(flat), flat
+
+
+def pin(cpu: int) -> None:
+    """Keep this process on one CPU (Linux, two CPUs or more): the servers on the first,
+    the clients on the second, so neither steals the other's time slices."""
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
+        os.sched_setaffinity(0, {cpu})
 
 
 def percentiles(latencies: list[float]) -> tuple[float, float, float]:
@@ -139,13 +150,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="runs per server and scenario")
     parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
     parser.add_argument("--threads", type=int, default=4, help="waitress worker threads")
+    parser.add_argument(
+        "--no-access-log", action="store_true", help="measure without the per-request log line"
+    )
     args = parser.parse_args()
+    pin(0)
 
-    access = logging.getLogger("engine.web.access")
     devnull = Path(os.devnull).open("w")  # noqa: SIM115 (open for the whole run)
-    access.addHandler(logging.StreamHandler(devnull))
-    access.setLevel(logging.INFO)
-    access.propagate = False
+    log_to_stderr(stream=devnull)  # as `ritual serve` logs, into the void
+    if args.no_access_log:
+        logging.getLogger("engine.web.access").setLevel(logging.WARNING)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # 8 clients > 4 threads, on purpose
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -42,27 +41,29 @@ V = TypeVar("V")
 
 
 class LogWatch:
-    """The log's newest position, read at most once per ``recheck`` interval."""
+    """The log's newest position, read at most once per ``recheck`` interval.
+
+    Requests read ``_reading`` without a lock (one attribute read is atomic); only a new
+    reading or an expiry takes the lock.
+    """
 
     def __init__(self, engine: Engine, recheck: timedelta) -> None:
         self._engine = engine
         self._recheck = recheck
         self._lock = threading.Lock()
-        self._position = -1
-        self._read_at: datetime | None = None
+        self._reading: tuple[int, datetime, datetime] | None = None  # position, read, expires
         self._generation = 0  # moves on each expiry, so a reading older than it is not kept
         self._subscribed = False
 
     def position(self, now: datetime) -> int:
         """The newest position; raises ``StoreUnavailable`` when it cannot be read."""
-        with self._lock:
-            read_at, generation = self._read_at, self._generation
-            if read_at is not None and read_at <= now < read_at + self._recheck:
-                return self._position
+        reading, generation = self._reading, self._generation
+        if reading is not None and reading[1] <= now < reading[2]:
+            return reading[0]
         position = self._engine.log_position()
         with self._lock:
             if generation == self._generation:
-                self._position, self._read_at = position, now
+                self._reading = (position, now, now + self._recheck)
             if not self._subscribed:
                 self._subscribed = True
                 self._engine.subscribe(self._expire)
@@ -70,45 +71,46 @@ class LogWatch:
 
     def _expire(self, batch: object) -> None:
         with self._lock:
-            self._read_at = None
             self._generation += 1
+            self._reading = None
+
+
+_MISSING = object()
 
 
 class PositionedCache(Generic[K, V]):
-    """A bounded LRU whose entries hold only while the log stays at one position.
+    """A bounded map whose entries hold only while the log stays at one position.
 
     ``put`` keeps a value only if the position it was computed at is still the current
     one, so a slow request can never store something older than a change another request
-    has already seen.
+    has already seen. Reads take no lock; when full, the oldest entry goes.
     """
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._position = -1
-        self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
+        self._state: tuple[int, dict[K, V]] = (-1, {})  # (position, entries), replaced whole
 
     def get(self, position: int, key: K) -> tuple[bool, V | None]:
         """(found, value) for ``key`` at ``position``."""
-        with self._lock:
-            if position != self._position:
-                if position > self._position:
-                    self._items.clear()
-                    self._position = position
-                return False, None
-            if key not in self._items:
-                return False, None
-            self._items.move_to_end(key)
-            return True, self._items[key]
+        current, items = self._state
+        if position == current:
+            value = items.get(key, _MISSING)
+            return (False, None) if value is _MISSING else (True, value)  # type: ignore[return-value]
+        if position > current:
+            with self._lock:
+                if position > self._state[0]:
+                    self._state = (position, {})
+        return False, None
 
     def put(self, position: int, key: K, value: V) -> None:
         with self._lock:
-            if position != self._position:
+            current, items = self._state
+            if position != current:
                 return
-            self._items[key] = value
-            self._items.move_to_end(key)
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
+            items[key] = value
+            if len(items) > self._size:
+                del items[next(iter(items))]
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,8 @@ class RenderedFeed:
     last_modified: datetime
     version: int  # Engine.feed_version when it was rendered
     checked_at: int  # the log position at which ``version`` was last confirmed
-    day: date  # the couple's local date it was rendered for
-    zone: ZoneInfo
+    day_starts: datetime  # the couple's local day it was rendered for, as UTC instants:
+    day_ends: datetime  # the feed's window moves when that day is over
     ok: Response  # the 200, headers built once
     not_modified: Response  # the 304
 
@@ -145,31 +147,27 @@ def _responses(body: bytes, etag: str, last_modified: datetime) -> tuple[Respons
 
 
 class FeedCache:
-    """Rendered feeds by (couple, partner), at most ``size`` of them (least recently used
-    go first); at most one render per feed at a time."""
+    """Rendered feeds by (couple, partner), at most ``size`` of them (the oldest go
+    first); at most one render per feed at a time."""
 
     def __init__(self, engine: Engine, size: int = 1024) -> None:
         self._engine = engine
         self._size = size
-        self._entries: OrderedDict[FeedKey, RenderedFeed] = OrderedDict()
+        self._entries: dict[FeedKey, RenderedFeed] = {}
         self._lock = threading.Lock()
         self._render_locks: dict[FeedKey, threading.Lock] = {}
         self.renders = 0  # how many times a feed was rendered (for tests and the benchmark)
 
     def _get(self, key: FeedKey) -> RenderedFeed | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+        return self._entries.get(key)  # no lock: one dict read is atomic
 
     def _put(self, key: FeedKey, entry: RenderedFeed) -> None:
         with self._lock:
             self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                dropped, _ = self._entries.popitem(last=False)
-                self._render_locks.pop(dropped, None)
+            if len(self._entries) > self._size:
+                oldest = next(iter(self._entries))
+                del self._entries[oldest]
+                self._render_locks.pop(oldest, None)
 
     def feed(self, target: FeedTarget, position: int, now: datetime) -> RenderedFeed:
         """The feed a link opens, rendered at most once per change or local day.
@@ -178,7 +176,7 @@ class FeedCache:
         """
         key = (target.couple_id, target.partner_id)
         entry = self._get(key)
-        if entry is not None and entry.day == now.astimezone(entry.zone).date():
+        if entry is not None and entry.day_starts <= now < entry.day_ends:
             if entry.checked_at >= position:
                 return entry
             if self._engine.feed_version(target.couple_id) == entry.version:
@@ -202,13 +200,13 @@ class FeedCache:
         couple = eng.couple(target.couple_id)  # NotFound for a couple that is gone
         zone = ZoneInfo(couple.time_zone)
         day = now.astimezone(zone).date()
+        day_starts = datetime.combine(day, time(0), zone).astimezone(UTC)
+        day_ends = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
         version = eng.feed_version(couple.id)  # read before rendering: never too new
         body = eng.calendar_feed(couple.id, partner=target.partner_id)
         self.renders += 1
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        last_modified = _last_modified(
-            eng.event_recorded_at, version, datetime.combine(day, time(0), zone), previous
-        )
+        last_modified = _last_modified(eng.event_recorded_at, version, day_starts, previous)
         ok, not_modified = _responses(body, etag, last_modified)
         return RenderedFeed(
             body=body,
@@ -216,8 +214,8 @@ class FeedCache:
             last_modified=last_modified,
             version=version,
             checked_at=position,
-            day=day,
-            zone=zone,
+            day_starts=day_starts,
+            day_ends=day_ends,
             ok=ok,
             not_modified=not_modified,
         )

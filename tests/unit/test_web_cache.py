@@ -80,11 +80,9 @@ def test_a_positioned_cache_forgets_everything_when_the_log_moves() -> None:
     assert cache.get(2, "a") == (True, 1)
 
 
-def test_a_positioned_cache_keeps_the_most_recently_used() -> None:
+def test_a_full_positioned_cache_lets_the_oldest_entry_go() -> None:
     cache: PositionedCache[str, int] = PositionedCache(size=2)
     cache.get(1, "a")
-    for key, value in (("a", 1), ("b", 2)):
+    for key, value in (("a", 1), ("b", 2), ("c", 3)):
         cache.put(1, key, value)
-    cache.get(1, "a")
-    cache.put(1, "c", 3)
-    assert [cache.get(1, k)[0] for k in "abc"] == [True, False, True]
+    assert [cache.get(1, k) for k in "abc"] == [(False, None), (True, 2), (True, 3)]
