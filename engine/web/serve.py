@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -33,61 +32,9 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 8080, threads:
     waitress.serve(create_app(engine), host=host, port=port, threads=threads, ident="ritual")
 
 
-class BatchedStreamHandler(logging.Handler):
-    """Writes log lines to a stream in batches, a few times a second, from one thread.
-
-    A plain ``StreamHandler`` takes its lock and makes a system call for every line; with
-    several request threads logging at once they queue on that lock, which cost the feed
-    server a third of its throughput in ``bench/server.py``. Here a request thread only
-    formats its line and appends it to a deque (atomic, no lock); a daemon thread writes
-    what has gathered every ``interval`` seconds, and ``flush``/``close`` write the rest,
-    so nothing is lost at exit.
-    """
-
-    def __init__(self, stream: TextIO, interval: float = 0.2) -> None:
-        super().__init__()
-        self.stream = stream
-        self._interval = interval
-        self._lines: deque[str] = deque()
-        self._writing = threading.Lock()  # between the writer thread and close(), never requests
-        self._closed = threading.Event()
-        threading.Thread(target=self._write_periodically, name="log-writer", daemon=True).start()
-
-    def createLock(self) -> None:
-        self.lock = None  # emit only appends to a deque
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self._lines.append(self.format(record))
-        except Exception:
-            self.handleError(record)
-
-    def flush(self) -> None:
-        with self._writing:
-            lines = []
-            while self._lines:
-                lines.append(self._lines.popleft())
-            if lines:
-                self.stream.write("\n".join(lines) + "\n")
-                self.stream.flush()
-
-    def close(self) -> None:
-        self._closed.set()
-        self.flush()
-        super().close()
-
-    def _write_periodically(self) -> None:
-        while not self._closed.wait(self._interval):
-            self.flush()
-
-
 def log_to_stderr(level: int = logging.INFO, stream: TextIO | None = None) -> None:
-    """Send the access log and the server's messages to stderr (or ``stream``), one line
-    each, written in batches a few times a second."""
-    handler = BatchedStreamHandler(stream or sys.stderr)
-    logging.basicConfig(level=level, format=LOG_FORMAT, handlers=[handler], force=True)
-    # the format names no thread or process: spare every record from looking them up
-    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    """Send the access log and the server's messages to stderr (or ``stream``), a line each."""
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=stream or sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # no migration chatter per start
 
 
