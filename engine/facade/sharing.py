@@ -20,6 +20,7 @@ from engine.domain import couple as couple_domain
 from engine.domain import sharing
 from engine.domain.couple import CoupleState
 from engine.domain.text import clean_line
+from engine.errors import NotFound
 from engine.events import FeedLinkIssued, FeedLinkRevoked
 from engine.facade.core import CoupleRef, EngineCore, couple_stream, new_id
 from engine.views import FeedLinkView, FeedTarget, IssuedFeedLink
@@ -197,7 +198,8 @@ class SharingMixin(EngineCore):
     # -- for the feed server -------------------------------------------------------------
 
     def feed_target(self, token: str) -> FeedTarget | None:
-        """The live link a presented token opens, or None (unknown and revoked alike).
+        """The live link a presented token opens, or None: unknown and revoked links, a
+        couple that was erased and a partner who has left all open nothing.
 
         The token is always hashed and looked up once, and the stored hash compared in
         constant time, so that unknown and revoked tokens cost the same.
@@ -206,6 +208,13 @@ class SharingMixin(EngineCore):
         row = self.link_index.find(presented)
         same = hmac.compare_digest(row.token_hash if row else _NO_HASH, presented)
         if row is None or not same or row.revoked:
+            return None
+        try:
+            state = self.load_couple(row.couple_id)
+        except NotFound:
+            return None
+        partner = row.partner_id
+        if partner is not None and all(p.partner_id != partner for p in state.partners):
             return None
         return FeedTarget(row.link_id, row.couple_id, row.partner_id, row.last_fetched_at)
 

@@ -159,3 +159,11 @@ def test_the_history_names_links_without_labels_or_hashes(eng: Engine, couple: C
     assert revoked.summary == "revoked a calendar link"
     text = json.dumps([shared.data, revoked.data])
     assert "Secret spot" not in text and "token" not in text
+
+
+def test_a_link_opens_nothing_once_its_couple_is_gone(
+    eng: Engine, couple: CoupleView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = token_of(eng.share_feed(couple, base_url=BASE).url)
+    monkeypatch.setattr(eng, "_is_erased", lambda couple_id: True)
+    assert eng.feed_target(token) is None
