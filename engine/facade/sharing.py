@@ -64,7 +64,7 @@ class EventLinkIndex:
         self._fetched: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
-    def find(self, token_hash: str) -> LinkRow | None:
+    def _rows(self) -> dict[str, LinkRow]:
         rows: dict[str, LinkRow] = {}
         for r in self._core.store.read_types(("sharing.link_issued", "sharing.link_revoked")):
             match r.event:
@@ -74,7 +74,10 @@ class EventLinkIndex:
                     )
                 case FeedLinkRevoked() if r.event.link_id in rows:
                     rows[r.event.link_id] = replace(rows[r.event.link_id], revoked=True)
-        found = next((row for row in rows.values() if row.token_hash == token_hash), None)
+        return rows
+
+    def find(self, token_hash: str) -> LinkRow | None:
+        found = next((row for row in self._rows().values() if row.token_hash == token_hash), None)
         if found is None:
             return None
         with self._lock:
@@ -85,8 +88,9 @@ class EventLinkIndex:
             self._fetched[link_id] = at
 
     def last_fetched(self, couple_id: str) -> dict[str, datetime]:
+        theirs = {link_id for link_id, row in self._rows().items() if row.couple_id == couple_id}
         with self._lock:
-            return dict(self._fetched)
+            return {link_id: at for link_id, at in self._fetched.items() if link_id in theirs}
 
 
 class SharingMixin(EngineCore):
@@ -140,7 +144,7 @@ class SharingMixin(EngineCore):
                 couple_stream(state.couple_id),
                 [event],
                 expected_version=state.version,
-                actor=partner_id,
+                actor=None,
             )
             return state, event
 

@@ -42,8 +42,8 @@ log = logging.getLogger("engine.web")
 access_log = logging.getLogger("engine.web.access")
 ACCESS_RECORD = (access_log.name, logging.INFO, __file__, 0, "%s %s %s %d %.1fms")
 """An access line is made with ``makeRecord`` and ``handle``, the two halves of ``info``
-without its search for the calling line, which the line does not need: that search was a
-tenth of the hot path's time in ``bench/server.py``."""
+without its search for the calling line, which an access line does not need (worth a few
+percent of the throughput in ``bench/server.py``)."""
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 HEALTH_PATH = "/healthz"
@@ -65,7 +65,7 @@ class FeedApp:
         self, engine: Engine, *, recheck: timedelta = RECHECK, cache_size: int = 1024
     ) -> None:
         self.engine = engine
-        self.log = LogWatch(engine, recheck)
+        self.watch = LogWatch(engine, recheck)
         self.feeds = FeedCache(engine, size=cache_size)
         self._targets: PositionedCache[str, FeedTarget | None] = PositionedCache(cache_size)
         self._fetched: dict[str, datetime] = {}
@@ -95,7 +95,7 @@ class FeedApp:
             log.warning("the database is unavailable; answered %s with 503", shown)
             response = UNAVAILABLE
         except NotFound:
-            response = NOT_FOUND  # the link's couple is gone (erased)
+            response = NOT_FOUND  # the couple or partner went away after the lookup
         except Exception:
             log.exception("could not serve %s", shown)
             response = SERVER_ERROR
@@ -115,7 +115,7 @@ class FeedApp:
     def _feed(self, token: str, environ: WSGIEnvironment) -> tuple[Response, str | None]:
         eng = self.engine
         now = eng.now()
-        position = self.log.position(now)
+        position = self.watch.position(now)
         key = token_hash(token)
         found, target = self._targets.get(position, key)
         if not found:

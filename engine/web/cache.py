@@ -11,7 +11,6 @@ in the same transaction), and so is any edit a feed shows.
   which fetches every few minutes at most, always meets a fresh reading. Events appended
   through the same Engine (a host app revoking a link) expire the reading at once;
   events from other processes (``ritual share revoke``) apply within the interval.
-
 - :class:`PositionedCache` remembers which token hashes open which link, dropped whenever
   the position moves.
 - :class:`FeedCache` keeps rendered feeds by (couple, partner). When the position moves,
@@ -27,7 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from engine.views import FeedTarget
@@ -96,7 +95,7 @@ class PositionedCache(Generic[K, V]):
         current, items = self._state
         if position == current:
             value = items.get(key, _MISSING)
-            return (False, None) if value is _MISSING else (True, value)  # type: ignore[return-value]
+            return (False, None) if value is _MISSING else (True, cast(V, value))
         if position > current:
             with self._lock:
                 if position > self._state[0]:
