@@ -23,6 +23,7 @@ from engine.config import Settings
 from engine.parsing import format_duration, parse_date, parse_duration, parse_moment
 from engine.views import (
     CoupleView,
+    FeedLinkView,
     HistoryEntry,
     PlanView,
     RitualView,
@@ -1252,6 +1253,101 @@ def rebuild_command(state: CliState, name: str | None) -> None:
 
 
 # -- sharing links and the feed server -----------------------------------------------------
+
+
+def link_json(link: FeedLinkView, couple: CoupleView) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "label": link.label,
+        "partner": link.partner,
+        "created_at": iso_local(link.created_at, couple),
+        "last_fetched_at": iso_local(link.last_fetched_at, couple),
+        "revoked_at": iso_local(link.revoked_at, couple),
+    }
+
+
+@cli.group("share", invoke_without_command=True)
+@click.option("--partner", help="Only this partner's rituals (default: the couple's calendar).")
+@click.option("--label", help='Where the link will live, e.g. "Sam\'s phone".')
+@click.option(
+    "--base-url", metavar="URL", help="Scheme and host of the link [env: RITUAL_BASE_URL]."
+)
+@click.pass_context
+def share_group(
+    ctx: click.Context, partner: str | None, label: str | None, base_url: str | None
+) -> None:
+    """Issue a calendar subscription link; list or revoke links."""
+    if ctx.invoked_subcommand is not None:
+        return
+    state = ctx.find_object(CliState)
+    assert state is not None
+    issued = state.engine.share_feed(
+        state.couple,
+        base_url=base_url or state.settings.base_url,
+        partner=partner,
+        label=label,
+    )
+    whose = f"{issued.link.partner}'s rituals" if issued.link.partner else "your rituals"
+    click.echo(f"Here is a calendar link for {whose} ({issued.link.short_id}).")
+    click.echo("It is shown only this once, so add it to your calendar app now:\n")
+    click.echo(f"  {issued.webcal_url}")
+    click.echo(f"  {issued.url}\n")
+    click.echo(
+        "Anyone holding the link can see the ritual names and times, never your notes. "
+        f"`ritual share revoke {issued.link.short_id}` turns it off."
+    )
+
+
+@share_group.command("list")
+@click.option("--all", "include_revoked", is_flag=True, help="Include revoked links.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def share_list_command(state: CliState, include_revoked: bool, as_json: bool) -> None:
+    """List sharing links: label, partner, created and last fetched (never the links)."""
+    eng = state.engine
+    couple = eng.couple(state.couple)
+    links = eng.feed_links(couple, include_revoked=include_revoked)
+    if as_json:
+        echo_json([link_json(link, couple) for link in links])
+        return
+    if not links:
+        click.echo("No calendar links yet. `ritual share` makes one.")
+    for link in links:
+        who = link.partner or "both"
+        fetched = local(link.last_fetched_at, couple) if link.last_fetched_at else "not yet"
+        revoked = f", revoked {local(link.revoked_at, couple)}" if link.revoked_at else ""
+        click.echo(f"{link.short_id}  {link.label or '(no label)'}  [{who}]")
+        click.echo(
+            f"          created {local(link.created_at, couple)}, last fetched {fetched}{revoked}"
+        )
+
+
+@share_group.command("revoke")
+@click.argument("link_id")
+@pass_state
+def share_revoke_command(state: CliState, link_id: str) -> None:
+    """Turn off the link LINK_ID at once (see `ritual share list`)."""
+    link = state.engine.revoke_feed_link(state.couple, link_id)
+    label = f" ({link.label})" if link.label else ""
+    click.echo(f"Revoked {link.short_id}{label}. Calendars using it will stop updating.")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="TCP port."
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Worker threads."
+)
+@pass_state
+def serve_command(state: CliState, host: str, port: int, threads: int) -> None:
+    """Serve the calendar feeds over HTTP until stopped (Ctrl-C); logs go to stderr."""
+    from engine.web.serve import log_to_stderr, serve
+
+    log_to_stderr()
+    with Engine.open(state.settings.db_url, via="server") as eng:
+        serve(eng, host=host, port=port, threads=threads)
 
 
 # -- privacy: visibility, export, import and erasure ---------------------------------------

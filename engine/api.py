@@ -23,6 +23,7 @@ from engine.facade.journal import JournalMixin
 from engine.facade.plans import PlansMixin
 from engine.facade.portability import PortabilityMixin
 from engine.facade.rituals import RitualsMixin
+from engine.facade.sharing import SharingMixin
 from engine.facade.streaks import StreaksMixin
 
 
@@ -38,6 +39,7 @@ class Engine(
     CalendarMixin,
     PlansMixin,
     InsightsMixin,
+    SharingMixin,
 ):
     """The public facade over the event store. Use it as a context manager."""
 
@@ -109,6 +111,7 @@ def _sa_engine(url: str) -> Any:
 def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) -> EventStore:
     """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
     from engine.events.sqlstore import SqlEventStore, translate_errors
+    from engine.feed_link_table import record_link_events
 
     sa_engine = _sa_engine(url)
     if migrate:  # Alembic is imported only here: a process that never migrates starts faster
@@ -116,7 +119,7 @@ def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) ->
 
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock)
+    return SqlEventStore(sa_engine, clock, hooks=[record_link_events])
 
 
 def upgrade_database(url: str) -> str | None:

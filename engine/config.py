@@ -9,6 +9,8 @@ from pathlib import Path
 
 ENV_DB = "RITUAL_DB"
 ENV_COUPLE = "RITUAL_COUPLE"
+ENV_BASE_URL = "RITUAL_BASE_URL"
+DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 
 def default_db_url() -> str:
@@ -21,10 +23,11 @@ def default_db_url() -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the data lives and which couple a command is about."""
+    """Where the data lives, which couple a command is about, and where feeds are served."""
 
     db_url: str
     couple: str | None = None
+    base_url: str = DEFAULT_BASE_URL  # scheme and host printed in sharing links
 
     @classmethod
     def from_env(
@@ -32,11 +35,13 @@ class Settings:
         db_url: str | None = None,
         couple: str | None = None,
         environ: Mapping[str, str] | None = None,
+        base_url: str | None = None,
     ) -> Settings:
         env = os.environ if environ is None else environ
         return cls(
             db_url=db_url or env.get(ENV_DB) or default_db_url(),
             couple=couple or env.get(ENV_COUPLE) or None,
+            base_url=base_url or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL,
         )
 
 

@@ -53,6 +53,22 @@ data_keys = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+feed_links = sa.Table(
+    "feed_links",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("link_id", sa.String(40), nullable=False),
+    sa.Column("couple_id", sa.String(40), nullable=False),
+    sa.Column("partner_id", sa.String(40), nullable=True),
+    sa.Column("revoked", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_fetched_at", sa.DateTime(timezone=True), nullable=True),
+    sa.UniqueConstraint("link_id"),
+    sa.Index(None, "couple_id"),
+)
+"""The server's lookup of sharing links: token hash -> link. Kept in step with the
+sharing events inside their append transaction; ``last_fetched_at`` is not an event."""
+
 
 projection_checkpoints = sa.Table(
     "projection_checkpoints",

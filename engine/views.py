@@ -319,3 +319,38 @@ class ErasureView:
     partner: str | None  # the handle of the partner who left; None: the whole couple
     keys_destroyed: int
     storage_scrubbed: bool  # the database's own files were rewritten without the keys
+
+
+@dataclass(frozen=True)
+class FeedLinkView:
+    """A calendar sharing link, without its token (which is never stored)."""
+
+    id: str
+    label: str | None
+    partner: str | None  # a handle; None for the couple's whole calendar
+    created_at: datetime
+    last_fetched_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+
+@dataclass(frozen=True)
+class IssuedFeedLink:
+    """A link just issued: the only moment its URLs (which hold the token) are known."""
+
+    link: FeedLinkView
+    url: str = field(repr=False)
+    webcal_url: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class FeedTarget:
+    """What a live link opens, for the feed server."""
+
+    link_id: str
+    couple_id: str
+    partner_id: str | None
+    last_fetched_at: datetime | None

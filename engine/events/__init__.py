@@ -49,6 +49,7 @@ from engine.events.rituals import (
     RitualResumed,
     RitualRetired,
 )
+from engine.events.sharing import FeedLinkIssued, FeedLinkRevoked
 from engine.events.store import EventStore, MemoryEventStore, Metadata, NewEvent, RecordedEvent
 
 __all__ = [
@@ -64,6 +65,8 @@ __all__ = [
     "CoupleSettingsChanged",
     "Event",
     "EventStore",
+    "FeedLinkIssued",
+    "FeedLinkRevoked",
     "GroundRulesAgreed",
     "MemoryEventStore",
     "Metadata",

@@ -21,6 +21,7 @@ from engine.clock import Clock, utc_now
 from engine.crypto import KeyringCipher
 from engine.db import data_keys, events
 from engine.errors import ConcurrencyError, NotAllowed, StoreUnavailable
+from engine.events.base import Event
 from engine.events.store import (
     NO_METADATA,
     Metadata,
@@ -45,20 +46,28 @@ def _utc(value: datetime) -> datetime:
 
 @contextlib.contextmanager
 def translate_errors() -> Iterator[None]:
-    """Turn driver-level failures into the engine's StoreUnavailable."""
+    """Turn driver-level failures into the engine's StoreUnavailable.
+
+    Every database failure that is not a bug in a statement counts: a server that cannot
+    be reached, a locked or unreadable file ("file is not a database" is a plain
+    DatabaseError), an exhausted connection pool. Integrity errors pass through: they
+    are the optimistic-concurrency check.
+    """
     try:
         yield
-    except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+    except (sa_exc.IntegrityError, sa_exc.ProgrammingError, sa_exc.DataError):
+        raise
+    except sa_exc.DatabaseError as exc:
+        if type(exc) is sa_exc.DatabaseError:  # "file is not a database" and the like
+            raise StoreUnavailable(
+                "cannot read that database; please check it is the ritual database you meant"
+            ) from exc
         reason = (
             "the database is busy" if "locked" in str(exc).lower() else "cannot reach the database"
         )
         raise StoreUnavailable(f"{reason}; please try again in a moment") from exc
-    except sa_exc.DatabaseError as exc:
-        if type(exc) is not sa_exc.DatabaseError:  # integrity and data errors mean other things
-            raise
-        raise StoreUnavailable(
-            "cannot read that database; please check it is the ritual database you meant"
-        ) from exc
+    except (sa_exc.InterfaceError, sa_exc.TimeoutError) as exc:
+        raise StoreUnavailable("cannot reach the database; please try again in a moment") from exc
 
 
 class SqlEngineAccess:
@@ -180,14 +189,36 @@ def _values(row: Row) -> dict[str, Any]:
     }
 
 
+AppendHook = Callable[[sa.Connection, Sequence[RecordedEvent]], None]
+"""Called inside an append's transaction with the events as recorded; a table kept in
+step with the log (such as ``feed_links``) commits or rolls back with the events."""
+
+
+def _recorded(row: Row, position: int, event: Event, metadata: Metadata) -> RecordedEvent:
+    return RecordedEvent(
+        position=position,
+        stream_id=row.stream_id,
+        version=row.version,
+        couple_id=row.couple_id,
+        event_id=row.event_id,
+        event=event,
+        metadata=metadata,
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+    )
+
+
 class SqlEventStore:
     """An event store in a SQL database (implements ``engine.events.store.EventStore``)."""
 
-    def __init__(self, sa_engine: sa.Engine, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, sa_engine: sa.Engine, clock: Clock = utc_now, *, hooks: Sequence[AppendHook] = ()
+    ) -> None:
         self.db = SqlEngineAccess(sa_engine)
         self.cipher = KeyringCipher(SqlKeyring(self.db, clock))
         self._clock = clock
         self._subscribers = Subscribers()
+        self._hooks = tuple(hooks)
 
     def append(
         self,
@@ -238,6 +269,13 @@ class SqlEventStore:
                         [_values(r) for r in pending],
                     )
                 )
+                if self._hooks:
+                    recorded = [
+                        _recorded(row, position, new.event, metadata)
+                        for row, position, (new, _) in zip(pending, positions, encoded, strict=True)
+                    ]
+                    for hook in self._hooks:
+                        hook(conn, recorded)
         except sa_exc.IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version or 0) from exc
         rows = [replace(r, position=p) for r, p in zip(pending, positions, strict=True)]

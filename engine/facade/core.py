@@ -121,8 +121,9 @@ class EngineCore:
     def _erase_read_models(self, couple_id: str, partner_id: str | None = None) -> None:
         """Delete what read models hold of a couple (or of one partner of it).
 
-        Called by the erasure commands after the keys are destroyed. Facade parts that
-        keep read-model rows override it and call ``super()._erase_read_models``.
+        Called by the erasure commands once the keys are destroyed and the tombstone is
+        written. Facade parts that keep read-model rows override it and call
+        ``super()._erase_read_models``.
         """
         return
 

@@ -33,10 +33,10 @@ class ErasureMixin(EngineCore):
         be read; other couples in the store are untouched."""
         cid = self.load_couple(couple).couple_id
         destroyed = self.store.cipher.forget(cid)
-        self._erase_read_models(cid)
         tombstone = CoupleErased(at=self.now())
         self.append(cid, couple_stream(cid), [tombstone], expected_version=None, actor=None)
         destroyed += self.store.cipher.forget(cid)
+        self._erase_read_models(cid)
         return ErasureView(cid, None, destroyed, self.store.scrub())
 
     def erase_partner(self, couple: CoupleRef, handle: str) -> ErasureView:

@@ -19,6 +19,8 @@ from engine.events import (
     CoupleCreated,
     CoupleSettingsChanged,
     Event,
+    FeedLinkIssued,
+    FeedLinkRevoked,
     GroundRulesAgreed,
     OccurrenceSkipped,
     PartnerAdded,
@@ -120,6 +122,11 @@ def describe_event(
             return f"finished the plan, keeping {len(event.kept)} of its rituals"
         case PartnerErased():
             return f"{who(event.partner_id)} left, and their own words were erased"
+        case FeedLinkIssued():
+            whose = f"{who(event.partner_id)}'s" if event.partner_id else "the couple's"
+            return f"shared {whose} calendar through a new link"
+        case FeedLinkRevoked():
+            return "revoked a calendar link"
         case _:
             return event.type_name
 

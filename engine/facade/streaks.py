@@ -47,6 +47,12 @@ class StreaksMixin(EngineCore):
 
     # -- read models -------------------------------------------------------------------
 
+    def _erase_read_models(self, couple_id: str, partner_id: str | None = None) -> None:
+        """Fold the tombstone now: the runner drops an erased couple's rows with it (a
+        partner's marks hold ids and times only, no text, so they stay)."""
+        self.catch_up()
+        super()._erase_read_models(couple_id, partner_id)
+
     def catch_up(self) -> int:
         """Fold new events into every read model; returns how many events were folded."""
         return self._projections.catch_up()

@@ -49,6 +49,7 @@ class _MemoryWriter:
         self._rows = rows
         self._checkpoints = checkpoints
         self._dropped: set[str] = set()
+        self._forgotten: set[tuple[str, str]] = set()
         self._staged: dict[str, Rows] = {}
         self._staged_checkpoints: dict[str, Checkpoint] = {}
 
@@ -69,6 +70,12 @@ class _MemoryWriter:
     def set_checkpoint(self, name: str, checkpoint: Checkpoint) -> None:
         self._staged_checkpoints[name] = checkpoint
 
+    def forget(self, name: str, couple_id: str) -> None:
+        self._forgotten.add((name, couple_id))
+        staged = self._staged.get(name, {})
+        for key in [k for k, (couple, _) in staged.items() if couple == couple_id]:
+            del staged[key]
+
     def drop(self, name: str) -> None:
         self._dropped.add(name)
         self._staged.pop(name, None)
@@ -76,6 +83,10 @@ class _MemoryWriter:
     def commit(self) -> None:
         for name in self._dropped:
             self._rows.pop(name, None)
+        for name, couple_id in self._forgotten:
+            rows = self._rows.get(name, {})
+            for key in [k for k, (couple, _) in rows.items() if couple == couple_id]:
+                del rows[key]
         for name, rows in self._staged.items():
             self._rows.setdefault(name, {}).update(rows)
         self._checkpoints.update(self._staged_checkpoints)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.errors import NotFound
-from engine.events import EventStore, RecordedEvent
+from engine.events import CoupleErased, EventStore, RecordedEvent
 from engine.projections.projection import Json, Projection, fold_batch, touched_keys
 
 BATCH = 5000
@@ -52,6 +52,10 @@ class ReadModelWriter(Protocol):
         ...
 
     def set_checkpoint(self, name: str, checkpoint: Checkpoint) -> None: ...
+
+    def forget(self, name: str, couple_id: str) -> None:
+        """Delete every state of ``couple_id`` in this read model."""
+        ...
 
     def drop(self, name: str) -> None:
         """Delete every state of the model."""
@@ -148,11 +152,16 @@ class ProjectionRunner:
         tx: ReadModelWriter, projection: Projection[Any], events: Sequence[RecordedEvent]
     ) -> None:
         """Fold a batch into the touched states and move the checkpoint past it."""
+        erased = {r.couple_id for r in events if isinstance(r.event, CoupleErased)}
         stored = tx.load(projection.name, touched_keys(projection, events))
         known = {key: projection.load(data) for key, data in stored.items()}
         batch = fold_batch(projection, known, events)
         rows = {
-            key: (batch.couples[key], projection.dump(state)) for key, state in batch.states.items()
+            key: (batch.couples[key], projection.dump(state))
+            for key, state in batch.states.items()
+            if batch.couples[key] not in erased
         }
         tx.save(projection.name, rows, existing=stored.keys())
+        for couple_id in erased:  # a tombstone: the couple leaves every read model
+            tx.forget(projection.name, couple_id)
         tx.set_checkpoint(projection.name, Checkpoint(events[-1].position, projection.version))

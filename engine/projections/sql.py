@@ -114,5 +114,12 @@ class _SqlWriter:
         if updated.rowcount == 0:
             self._conn.execute(projection_checkpoints.insert().values(projection=name, **values))
 
+    def forget(self, name: str, couple_id: str) -> None:
+        self._conn.execute(
+            read_models.delete().where(
+                read_models.c.projection == name, read_models.c.couple_id == couple_id
+            )
+        )
+
     def drop(self, name: str) -> None:
         self._conn.execute(read_models.delete().where(read_models.c.projection == name))

@@ -54,6 +54,7 @@ READ_COMMANDS = {
     ("streaks",): ["--json"],
     ("plan", "list"): ["--json"],
     ("plan", "status"): ["--json"],
+    ("share", "list"): ["--all", "--json"],
 }
 """Every command that reads, with the options that change what it shows."""
 
@@ -64,7 +65,7 @@ WRITE_COMMANDS = {
     "forget", "import", "init", "journal share", "partner add", "partner rename", "pause",
     "repair", "repair-response", "resume", "retire", "rules set", "skip", "timeout call",
     "timeout end", "plan start", "plan done", "plan extend", "plan pause", "plan resume",
-    "plan finish", "rebuild",
+    "plan finish", "rebuild", "share revoke", "serve",
 }  # fmt: skip
 
 

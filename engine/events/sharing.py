@@ -1,0 +1,36 @@
+"""Events of the couple's stream about calendar sharing links.
+
+A link is the only key to a couple's calendar, so the token itself is never stored:
+only its SHA-256 hash, and even that is sealed in the log (like intimate text) so that
+the history, exports and logs never show it. The server looks hashes up in the
+``feed_links`` table, which the store keeps in step with these events in the same
+transaction (see :mod:`engine.feed_link_table`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from engine.events.base import Event, event_type, secret
+
+
+@event_type("sharing.link_issued")
+@dataclass(frozen=True, kw_only=True)
+class FeedLinkIssued(Event):
+    """A calendar subscription link was issued, for the couple or for one partner."""
+
+    link_id: str
+    partner_id: str | None  # None: the couple's whole calendar
+    label: str | None = secret(default=None)  # where it is used, e.g. "Sam's phone"
+    token_hash: str = secret()  # hex SHA-256 of the token; the token is never stored
+    at: datetime
+
+
+@event_type("sharing.link_revoked")
+@dataclass(frozen=True, kw_only=True)
+class FeedLinkRevoked(Event):
+    """A calendar subscription link stopped working for good."""
+
+    link_id: str
+    at: datetime

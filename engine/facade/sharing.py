@@ -1,0 +1,236 @@
+"""Calendar sharing links: issue, list and revoke them, and find one by its token.
+
+Issuing and revoking are events in the couple's stream. The server finds links through a
+:class:`LinkIndex`: on a SQL store the ``feed_links`` table (kept in step with the events
+inside their append transaction, see :mod:`engine.feed_link_table`); on any other store an
+index folded from the events themselves, which is what the in-memory tests use.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from engine.domain import couple as couple_domain
+from engine.domain import sharing
+from engine.domain.couple import CoupleState
+from engine.domain.text import clean_line
+from engine.errors import NotFound
+from engine.events import FeedLinkIssued, FeedLinkRevoked
+from engine.facade.core import CoupleRef, EngineCore, couple_stream, new_id
+from engine.views import FeedLinkView, FeedTarget, IssuedFeedLink
+
+_NO_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """One link as the server's index holds it."""
+
+    token_hash: str
+    link_id: str
+    couple_id: str
+    partner_id: str | None
+    revoked: bool
+    last_fetched_at: datetime | None = None
+
+
+class LinkIndex(Protocol):
+    """Finds links by token hash and remembers when they were last fetched."""
+
+    def find(self, token_hash: str) -> LinkRow | None:
+        """The link whose token has this hash, revoked or not."""
+        ...
+
+    def fetched(self, link_id: str, at: datetime) -> None:
+        """Record that a calendar app fetched the link's feed at ``at``."""
+        ...
+
+    def last_fetched(self, couple_id: str) -> dict[str, datetime]:
+        """When each of the couple's links was last fetched (links never fetched are absent)."""
+        ...
+
+
+class EventLinkIndex:
+    """A :class:`LinkIndex` folded from the sharing events of any store (slow; for tests)."""
+
+    def __init__(self, core: EngineCore) -> None:
+        self._core = core
+        self._fetched: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    def _rows(self) -> dict[str, LinkRow]:
+        rows: dict[str, LinkRow] = {}
+        for r in self._core.store.read_types(("sharing.link_issued", "sharing.link_revoked")):
+            match r.event:
+                case FeedLinkIssued():
+                    rows[r.event.link_id] = LinkRow(
+                        r.event.token_hash, r.event.link_id, r.couple_id, r.event.partner_id, False
+                    )
+                case FeedLinkRevoked() if r.event.link_id in rows:
+                    rows[r.event.link_id] = replace(rows[r.event.link_id], revoked=True)
+        return rows
+
+    def find(self, token_hash: str) -> LinkRow | None:
+        found = next((row for row in self._rows().values() if row.token_hash == token_hash), None)
+        if found is None:
+            return None
+        with self._lock:
+            return replace(found, last_fetched_at=self._fetched.get(found.link_id))
+
+    def fetched(self, link_id: str, at: datetime) -> None:
+        with self._lock:
+            self._fetched[link_id] = at
+
+    def last_fetched(self, couple_id: str) -> dict[str, datetime]:
+        theirs = {link_id for link_id, row in self._rows().items() if row.couple_id == couple_id}
+        with self._lock:
+            return {link_id: at for link_id, at in self._fetched.items() if link_id in theirs}
+
+
+class SharingMixin(EngineCore):
+    """Calendar sharing links."""
+
+    @functools.cached_property
+    def link_index(self) -> LinkIndex:
+        """Where links are found by token hash: the ``feed_links`` table on SQL stores."""
+        from engine.events.sqlstore import SqlEventStore
+
+        store = self.store
+        if isinstance(store, SqlEventStore):
+            from engine.feed_link_table import SqlLinkIndex
+
+            return SqlLinkIndex(store.db)
+        return EventLinkIndex(self)
+
+    def _links(self, state: CoupleState) -> dict[str, sharing.FeedLink]:
+        events = [r.event for r in self.store.read_stream(couple_stream(state.couple_id))]
+        return sharing.fold_links(events)
+
+    def share_feed(
+        self,
+        couple: CoupleRef = None,
+        *,
+        base_url: str,
+        partner: str | None = None,
+        label: str | None = None,
+    ) -> IssuedFeedLink:
+        """Issue a calendar subscription link (for one partner's rituals, or the couple's).
+
+        The token is in the returned URLs and nowhere else: only its hash is stored.
+        """
+        sharing.clean_base_url(base_url)
+        text = None if label is None else clean_line(label, "label", max_len=sharing.LABEL_MAX)
+        token = secrets.token_urlsafe(sharing.TOKEN_BYTES)
+        link_id = new_id()
+
+        def attempt() -> tuple[CoupleState, FeedLinkIssued]:
+            state = self.load_couple(couple)
+            partner_id = None if partner is None else state.partner(partner).partner_id
+            event = FeedLinkIssued(
+                link_id=link_id,
+                partner_id=partner_id,
+                label=text,
+                token_hash=sharing.token_hash(token),
+                at=self.now(),
+            )
+            self.append(
+                state.couple_id,
+                couple_stream(state.couple_id),
+                [event],
+                expected_version=state.version,
+                actor=None,
+            )
+            return state, event
+
+        state, event = self.retrying(attempt)
+        url, webcal = sharing.feed_urls(base_url, token)
+        link = sharing.FeedLink(event.link_id, event.partner_id, event.label, event.at)
+        return IssuedFeedLink(self._link_view(state, link, None), url, webcal)
+
+    def feed_links(
+        self, couple: CoupleRef = None, *, include_revoked: bool = False
+    ) -> list[FeedLinkView]:
+        """The couple's sharing links, oldest first (never their tokens)."""
+        state = self.load_couple(couple)
+        fetched = self.link_index.last_fetched(state.couple_id)
+        return [
+            self._link_view(state, link, fetched.get(link.link_id))
+            for link in self._links(state).values()
+            if include_revoked or link.revoked_at is None
+        ]
+
+    def revoke_feed_link(self, couple: CoupleRef, link: str) -> FeedLinkView:
+        """Stop a link (by id or id prefix) from opening the calendar, from now on."""
+
+        def attempt() -> tuple[CoupleState, sharing.FeedLink]:
+            state = self.load_couple(couple)
+            links = self._links(state)
+            found = sharing.check_revocable(
+                links[couple_domain.find_by_prefix(dict(links), link, "link")]
+            )
+            event = FeedLinkRevoked(link_id=found.link_id, at=self.now())
+            self.append(
+                state.couple_id,
+                couple_stream(state.couple_id),
+                [event],
+                expected_version=state.version,
+                actor=None,
+            )
+            return state, replace(found, revoked_at=event.at)
+
+        state, revoked = self.retrying(attempt)
+        return self._link_view(state, revoked, None)
+
+    def _link_view(
+        self, state: CoupleState, link: sharing.FeedLink, last_fetched: datetime | None
+    ) -> FeedLinkView:
+        return FeedLinkView(
+            id=link.link_id,
+            label=link.label,
+            partner=None if link.partner_id is None else state.handle_of(link.partner_id),
+            created_at=link.created_at,
+            last_fetched_at=last_fetched,
+            revoked_at=link.revoked_at,
+        )
+
+    # -- for the feed server -------------------------------------------------------------
+
+    def feed_target(self, token: str) -> FeedTarget | None:
+        """The live link a presented token opens, or None: unknown and revoked links, a
+        couple that was erased and a partner who has left all open nothing.
+
+        The token is always hashed and looked up once, and the stored hash compared in
+        constant time, so that unknown and revoked tokens cost the same.
+        """
+        presented = sharing.token_hash(token)
+        row = self.link_index.find(presented)
+        same = hmac.compare_digest(row.token_hash if row else _NO_HASH, presented)
+        if row is None or not same or row.revoked:
+            return None
+        try:
+            state = self.load_couple(row.couple_id)
+        except NotFound:
+            return None
+        partner = row.partner_id
+        if partner is not None and all(p.partner_id != partner for p in state.partners):
+            return None
+        return FeedTarget(row.link_id, row.couple_id, row.partner_id, row.last_fetched_at)
+
+    def record_feed_fetch(self, link_id: str, at: datetime) -> None:
+        """Note when a calendar app last fetched a link (not an event: it changes too often)."""
+        self.link_index.fetched(link_id, at)
+
+    def log_position(self) -> int:
+        """The position of the newest event in the whole log: the server's change detector."""
+        return self.store.last_position()
+
+    def event_recorded_at(self, position: int) -> datetime | None:
+        """When the event at ``position`` was recorded (None when there is none)."""
+        found = self.store.read_all(after=position - 1, limit=1) if position > 0 else []
+        return found[0].recorded_at if found and found[0].position == position else None

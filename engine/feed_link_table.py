@@ -1,0 +1,115 @@
+"""The ``feed_links`` table: how the server finds a sharing link by the hash of its token.
+
+Why a table beside the log: a request must find its link with one indexed lookup, not by
+folding every couple's stream. Why it cannot drift from the log: :func:`record_link_events`
+is an append hook of the SQL store (``engine.api.open_sql_store`` installs it), so a link
+row is written, and a revocation flips ``revoked``, inside the very transaction that
+appends the sharing event. Either both commit or neither does; a revoked link cannot keep
+working because a second write failed. ``last_fetched_at`` is the one column that is not
+derived from events: the server sets it when a calendar app fetches the feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from engine.db import feed_links
+from engine.events import (
+    CoupleErased,
+    FeedLinkIssued,
+    FeedLinkRevoked,
+    PartnerErased,
+    RecordedEvent,
+)
+from engine.events.sqlstore import SqlEngineAccess
+from engine.facade.sharing import LinkRow
+
+
+def record_link_events(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -> None:
+    """Append hook: mirror issued and revoked links into ``feed_links``, and drop the
+    links of an erased couple or of a partner whose words were erased."""
+    for r in recorded:
+        match r.event:
+            case FeedLinkIssued():
+                conn.execute(
+                    feed_links.insert().values(
+                        token_hash=r.event.token_hash,
+                        link_id=r.event.link_id,
+                        couple_id=r.couple_id,
+                        partner_id=r.event.partner_id,
+                        revoked=False,
+                        created_at=r.event.at,
+                    )
+                )
+            case FeedLinkRevoked():
+                conn.execute(
+                    feed_links.update()
+                    .where(feed_links.c.link_id == r.event.link_id)
+                    .values(revoked=True)
+                )
+            case CoupleErased():  # an erased couple's links stop working with the tombstone
+                conn.execute(feed_links.delete().where(feed_links.c.couple_id == r.couple_id))
+            case PartnerErased():  # so do the links to a departed partner's own calendar
+                conn.execute(
+                    feed_links.delete().where(
+                        feed_links.c.couple_id == r.couple_id,
+                        feed_links.c.partner_id == r.event.partner_id,
+                    )
+                )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
+class SqlLinkIndex:
+    """Links by token hash, from the ``feed_links`` table (implements ``LinkIndex``)."""
+
+    def __init__(self, access: SqlEngineAccess) -> None:
+        self._db = access
+
+    def find(self, token_hash: str) -> LinkRow | None:
+        with self._db.read() as conn:
+            row = conn.execute(
+                sa.select(
+                    feed_links.c.token_hash,
+                    feed_links.c.link_id,
+                    feed_links.c.couple_id,
+                    feed_links.c.partner_id,
+                    feed_links.c.revoked,
+                    feed_links.c.last_fetched_at,
+                ).where(feed_links.c.token_hash == token_hash)
+            ).first()
+        if row is None:
+            return None
+        return LinkRow(
+            token_hash=row.token_hash,
+            link_id=row.link_id,
+            couple_id=row.couple_id,
+            partner_id=row.partner_id,
+            revoked=row.revoked,
+            last_fetched_at=_utc(row.last_fetched_at),
+        )
+
+    def fetched(self, link_id: str, at: datetime) -> None:
+        with self._db.write() as conn:
+            conn.execute(
+                feed_links.update()
+                .where(feed_links.c.link_id == link_id)
+                .values(last_fetched_at=at)
+            )
+
+    def last_fetched(self, couple_id: str) -> dict[str, datetime]:
+        with self._db.read() as conn:
+            rows = conn.execute(
+                sa.select(feed_links.c.link_id, feed_links.c.last_fetched_at).where(
+                    feed_links.c.couple_id == couple_id,
+                    feed_links.c.last_fetched_at.is_not(None),
+                )
+            ).all()
+        return {link_id: at for link_id, at in ((r[0], _utc(r[1])) for r in rows) if at}

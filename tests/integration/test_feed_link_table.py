@@ -1,0 +1,89 @@
+"""The feed_links table on SQLite: kept in step with the sharing events inside their
+append transaction, and described by the migrations exactly as engine.db declares it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from engine import Engine, FixedClock
+from engine.api import open_sql_store
+from engine.db import feed_links, metadata
+from engine.domain.sharing import token_hash
+from engine.events import RecordedEvent
+from engine.events.sqlstore import SqlEventStore
+
+NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'links.db'}"
+
+
+@pytest.fixture
+def eng(url: str) -> Iterator[Engine]:
+    clock = FixedClock(NOW)
+    with Engine(open_sql_store(url, clock=clock), clock) as engine:
+        engine.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
+        yield engine
+
+
+def rows(eng: Engine) -> list[sa.Row[tuple[object, ...]]]:
+    store = eng.store
+    assert isinstance(store, SqlEventStore)
+    with store.db.read() as conn:
+        return list(conn.execute(sa.select(feed_links)).all())
+
+
+def test_the_migrations_match_the_declared_tables(url: str) -> None:
+    store = open_sql_store(url)
+    assert isinstance(store, SqlEventStore)
+    try:
+        with store.db.sa_engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    finally:
+        store.close()
+
+
+def test_issuing_and_revoking_keep_the_table_in_step(eng: Engine) -> None:
+    issued = eng.share_feed(base_url="https://cal.example.org", partner="sam")
+    token = issued.url.rsplit("/", 1)[1].removesuffix(".ics")
+    (row,) = rows(eng)
+    assert row.token_hash == token_hash(token) and row.link_id == issued.link.id
+    assert row.revoked is False and row.partner_id is not None
+    target = eng.feed_target(token)
+    assert target is not None
+    eng.record_feed_fetch(target.link_id, NOW)
+    assert eng.feed_links()[0].last_fetched_at == NOW
+    eng.revoke_feed_link(None, issued.link.id)
+    (row,) = rows(eng)
+    assert row.revoked is True
+    assert eng.feed_target(token) is None
+
+
+def test_a_failing_hook_takes_the_event_and_the_row_back_with_it(url: str) -> None:
+    from engine.feed_link_table import record_link_events
+
+    def refuse(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -> None:
+        record_link_events(conn, recorded)
+        raise RuntimeError("refused after the row was written")
+
+    clock = FixedClock(NOW)
+    with Engine(open_sql_store(url, clock=clock), clock) as eng:
+        eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
+        events_before = eng.store.count()
+    store = open_sql_store(url, clock=clock)
+    assert isinstance(store, SqlEventStore)
+    failing = SqlEventStore(store.db.sa_engine, clock, hooks=[refuse])
+    with Engine(failing, clock) as eng:
+        with pytest.raises(RuntimeError, match="refused"):
+            eng.share_feed(base_url="https://cal.example.org")
+        assert eng.store.count() == events_before
+        assert rows(eng) == []
