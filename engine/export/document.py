@@ -2,8 +2,8 @@
 
 Pure: the facade gathers an :class:`ExportContent` and this module turns it into plain
 JSON-ready data. The keys are described in the README ("Export and import"); new keys
-may be added in a later version (streaks and plan progress go into ``summary``), and
-readers ignore keys they do not know. Every instant is ISO 8601 in UTC.
+may be added in a later version, and readers ignore keys they do not know. Every
+instant is ISO 8601 in UTC.
 """
 
 from __future__ import annotations
@@ -29,7 +29,14 @@ from engine.events import (
 )
 from engine.events.codec import to_plain
 from engine.facade.rituals import describe
-from engine.views import CapsuleView, JournalEntryView, NoteView, RitualView
+from engine.views import (
+    CapsuleView,
+    JournalEntryView,
+    NoteView,
+    PlanView,
+    RitualView,
+    StreakView,
+)
 
 FORMAT = "ritual-engine-export"
 VERSION = 1
@@ -58,6 +65,8 @@ class ExportContent:
     notes: Sequence[NoteView]
     capsules: Sequence[CapsuleView]
     events: Sequence[ExportedEvent]
+    streaks: Sequence[StreakView] = ()
+    plan: PlanView | None = None
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -160,6 +169,32 @@ def summary_json(content: ExportContent) -> dict[str, Any]:
         },
         "pauses_in_talks": kinds[TimeoutCalled],
         "capsules": {"sealed": kinds[CapsuleSealed], "opened": kinds[CapsuleOpened]},
+        "streaks": [
+            {
+                "ritual": s.title,
+                "ritual_id": s.ritual_id,
+                "unit": s.unit,
+                "current": s.couple.current,
+                "best": s.couple.best,
+                "done": s.couple.done,
+                "skipped": s.couple.skipped,
+                "missed": s.couple.missed,
+                "strength": round(s.couple.strength, 3),
+                "freezes_used": s.couple.freezes_used,
+            }
+            for s in content.streaks
+        ],
+        "plan": None
+        if content.plan is None
+        else {
+            "plan": content.plan.template,
+            "week": content.plan.week,
+            "weeks_total": content.plan.weeks_total,
+            "tasks_done": content.plan.tasks_done,
+            "tasks_total": content.plan.tasks_total,
+            "percent": content.plan.percent,
+            "pace": content.plan.pace,
+        },
     }
 
 

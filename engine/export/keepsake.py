@@ -45,6 +45,7 @@ def render_markdown(content: ExportContent) -> str:
         out += ["", "## Ground rules for difficult talks", ""]
         out += [f"{n}. {rule}" for n, rule in enumerate(content.ground_rules, start=1)]
     out += _rituals(content, zone)
+    out += _progress(content)
     if content.journal:
         out += ["", "## Appreciations"]
         for j in content.journal:
@@ -102,4 +103,26 @@ def _rituals(content: ExportContent, zone: ZoneInfo) -> list[str]:
             out += ["", f"Paused from {_day(pause.since, zone)}{until}."]
         if ritual.retired_at:
             out += ["", f"Retired on {_day(ritual.retired_at, zone)}, with thanks."]
+    return out
+
+
+def _progress(content: ExportContent) -> list[str]:
+    """Streaks and plan progress as of the export, described without judging."""
+    out: list[str] = []
+    if content.streaks:
+        out += ["", "## Where your rituals stand", ""]
+        for s in content.streaks:
+            line = s.couple
+            unit = "weeks" if s.unit == "week" else "times"
+            out.append(
+                f"- {s.title}: {line.current} {unit} running (best {line.best}), "
+                f"done {line.done}, strength {round(line.strength * 100)}%"
+            )
+    plan = content.plan
+    if plan is not None:
+        out += ["", "## Your plan", ""]
+        out.append(
+            f"{plan.title}: week {plan.week} of {plan.weeks_total}, "
+            f"{plan.tasks_done} of {plan.tasks_total} tasks done ({plan.percent}%)."
+        )
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from engine.domain.couple import CoupleState
 from engine.domain.visibility import EVERYONE, hidden_fields, is_listed
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import NewEvent
@@ -22,11 +23,12 @@ from engine.facade.connection import ConnectionMixin
 from engine.facade.core import CoupleRef
 from engine.facade.history import HistoryMixin
 from engine.facade.journal import JournalMixin, capsule_views, journal_views, note_views
+from engine.facade.plans import PlansMixin
 from engine.facade.rituals import RitualsMixin
-from engine.views import CoupleView
+from engine.views import CoupleView, PlanView
 
 
-class PortabilityMixin(RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin):
+class PortabilityMixin(RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin, PlansMixin):
     """Taking a couple's data out, and bringing it back in."""
 
     def export_data(
@@ -63,6 +65,8 @@ class PortabilityMixin(RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin
             journal=journal_views(state, vid, recorded),
             notes=note_views(state, vid, today, titles, recorded),
             capsules=capsule_views(state, vid, today, recorded),
+            streaks=self.streaks(state.couple_id),
+            plan=self._plan_as_of_now(state),
             events=[
                 ExportedEvent(
                     r,
@@ -73,6 +77,11 @@ class PortabilityMixin(RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin
                 if is_listed(r.event, vid, state)
             ],
         )
+
+    def _plan_as_of_now(self, state: CoupleState) -> PlanView | None:
+        """The latest plan's progress, read without settling weeks (an export never writes)."""
+        latest = self._latest_plan(state.couple_id)
+        return None if latest is None else self._plan_view(state, latest, ())
 
     def import_data(self, document: Mapping[str, Any]) -> CoupleView:
         """Bring back a couple from a full export, with its original event ids, streams,
