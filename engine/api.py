@@ -20,12 +20,14 @@ from engine.facade.history import HistoryMixin
 from engine.facade.insights import InsightsMixin
 from engine.facade.plans import PlansMixin
 from engine.facade.rituals import RitualsMixin
+from engine.facade.status import StatusMixin
 from engine.facade.streaks import StreaksMixin
 
 
 class Engine(
     CouplesMixin,
     RitualsMixin,
+    StatusMixin,
     StreaksMixin,
     ConnectionMixin,
     HistoryMixin,
