@@ -1,7 +1,7 @@
 """What a couple practised, day by day: today's rituals and the heatmap of recent weeks.
 
-Pure: no I/O, and the clock comes in as an argument. Both read the ``ritual_marks`` read
-model, so nothing is decrypted for them.
+Pure: no I/O, and the clock comes in as an argument. What was logged comes from the
+``ritual_marks`` read model, which holds no text.
 
 An occurrence is *done* when every participant checked in, *skipped* when let go,
 *pending* while its late-entry window is open (until the end of the next local day),
