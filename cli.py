@@ -10,6 +10,7 @@ import contextlib
 import functools
 import json
 import os
+import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -23,13 +24,18 @@ from engine.config import Settings
 from engine.parsing import format_duration, parse_date, parse_duration, parse_moment
 from engine.views import (
     CoupleView,
+    DriftSignal,
     FeedLinkView,
+    HeatmapView,
     HistoryEntry,
     PlanView,
     RitualView,
+    StatusView,
     StreakLine,
     StreakView,
+    TodayItem,
     WeekInsight,
+    WeekProgress,
 )
 
 P = ParamSpec("P")
@@ -895,24 +901,29 @@ def echo_rituals_added(v: PlanView) -> None:
         )
 
 
-def echo_pace(v: PlanView) -> None:
+def pace_line(v: PlanView) -> str:
+    """The tasks done and the pace, in one kind sentence."""
     summary = f"{v.tasks_done} of {v.tasks_total} tasks done ({v.percent}%)"
     if v.pace == "finished":
-        click.echo(f"{summary}. You finished the plan on {v.finished_on:%a %d %b %Y}.")
-    elif v.pace == "paused":
-        click.echo(
+        return f"{summary}. You finished the plan on {v.finished_on:%a %d %b %Y}."
+    if v.pace == "paused":
+        return (
             f"{summary}. Paused since {v.paused_since:%a %d %b}; "
             "`ritual plan resume` when you are ready."
         )
-    elif v.pace == "behind":
-        click.echo(f"{summary}. You are taking it slower, and that is fine.")
+    if v.pace == "behind":
+        return f"{summary}. You are taking it slower, and that is fine."
+    return f"{summary}: right on pace."
+
+
+def echo_pace(v: PlanView) -> None:
+    click.echo(pace_line(v))
+    if v.pace == "behind":
         keys = ", ".join(t.key for t in v.earlier_open)
         click.echo(
             f"Still open from earlier weeks: {keys}. Mark them done whenever they happen, "
             "or give this week more room with `ritual plan extend`."
         )
-    else:
-        click.echo(f"{summary}: right on pace.")
 
 
 @plan_group.command("list")
@@ -1086,13 +1097,20 @@ def insights_command(state: CliState, weeks: int, as_json: bool) -> None:
     trend = CLOSENESS_TRENDS.get(view.closeness_trend or "")
     if trend:
         click.echo(f"\nCloseness ratings over these weeks {trend}.")
-    if not view.signals:
-        click.echo("\nNothing here asks for attention. Keep tending the small things.")
-        return
-    click.echo("\nWorth a gentle look together:")
-    for s in view.signals:
-        click.echo(textwrap.fill(s.observation, 88, initial_indent="- ", subsequent_indent="  "))
-        click.echo(textwrap.fill(s.suggestion, 88, initial_indent="  ", subsequent_indent="  "))
+    click.echo()
+    for text in signal_lines(view.signals):
+        click.echo(text)
+
+
+def signal_lines(signals: Sequence[DriftSignal]) -> list[str]:
+    """Each drift signal's observation and suggestion, or one calm line when there is none."""
+    if not signals:
+        return ["Nothing here asks for attention. Keep tending the small things."]
+    lines = ["Worth a gentle look together:"]
+    for s in signals:
+        lines.append(textwrap.fill(s.observation, 88, initial_indent="- ", subsequent_indent="  "))
+        lines.append(textwrap.fill(s.suggestion, 88, initial_indent="  ", subsequent_indent="  "))
+    return lines
 
 
 CLOSENESS_TRENDS = {
@@ -1155,8 +1173,18 @@ def streak_line_json(line: StreakLine, couple: CoupleView) -> dict[str, Any]:
     }
 
 
+def week_json(week: WeekProgress | None) -> dict[str, Any] | None:
+    if week is None:
+        return None
+    return {
+        "week_start": week.week_start.isoformat(),
+        "target": week.target,
+        "done": week.done,
+        "partners": dict(week.by_partner),
+    }
+
+
 def streak_json(view: StreakView, couple: CoupleView) -> dict[str, Any]:
-    week = view.this_week
     return {
         "ritual": view.title,
         "ritual_id": view.ritual_id,
@@ -1164,15 +1192,32 @@ def streak_json(view: StreakView, couple: CoupleView) -> dict[str, Any]:
         "status": view.status,
         **streak_line_json(view.couple, couple),
         "partners": {p.partner: streak_line_json(p.figures, couple) for p in view.partners},
-        "this_week": None
-        if week is None
-        else {
-            "week_start": week.week_start.isoformat(),
-            "target": week.target,
-            "done": week.done,
-            "partners": dict(week.by_partner),
-        },
+        "this_week": week_json(view.this_week),
     }
+
+
+def in_a_row(count: int, unit: str) -> str:
+    if unit == "week":
+        return f"{count} week{'' if count == 1 else 's'} in a row"
+    return f"{count} in a row"
+
+
+def streak_headline(view: StreakView) -> str:
+    """The couple's streak of a ritual that keeps one, said warmly: never a tally of misses."""
+    line = view.couple
+    if line.current and line.missed and line.current <= 7:
+        headline = f"back at it, {in_a_row(line.current, view.unit)}"
+    elif line.current:
+        headline = in_a_row(line.current, view.unit)
+    elif line.best:
+        headline = "a fresh start is one check-in away"
+    else:
+        headline = "ready for its first time"
+    return headline + (f" (best {line.best})" if line.best > line.current else "")
+
+
+def freeze_text(day: date) -> str:
+    return f"A freeze covered {day:%a %d %b}, so your streak held."
 
 
 def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
@@ -1184,17 +1229,7 @@ def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
             return [f"{title}: ready whenever you are."]
         last = local(line.last_done, couple, "%a %d %b")
         return [f"{title}: shared {line.done} times, most recently on {last}."]
-    runs = "weeks in a row" if view.unit == "week" else "in a row"
-    if line.current and line.missed and line.current <= 7:
-        headline = f"back at it, {line.current} {runs}"
-    elif line.current:
-        headline = f"{line.current} {runs}"
-    elif line.best:
-        headline = "a fresh start is one check-in away"
-    else:
-        headline = "ready for its first time"
-    if line.best > line.current:
-        headline += f" (best {line.best})"
+    headline = streak_headline(view)
     if line.strength >= 0.005:
         headline += f", strength {round(line.strength * 100)}%"
     details = []
@@ -1205,7 +1240,7 @@ def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
     elif line.completion_rate is not None:
         details.append(f"last 4 weeks {round(line.completion_rate * 100)}% done")
     details += [
-        f"{p.partner} {p.figures.current} {runs}"
+        f"{p.partner} {in_a_row(p.figures.current, view.unit)}"
         for p in view.partners
         if p.figures.current and p.figures.current != line.current
     ]
@@ -1213,7 +1248,7 @@ def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
     if details:
         lines.append("  " + " · ".join(details))
     if line.last_freeze is not None and line.current:
-        lines.append(f"  A freeze covered {line.last_freeze:%a %d %b}, so your streak held.")
+        lines.append(f"  {freeze_text(line.last_freeze)}")
     return lines
 
 
@@ -1237,6 +1272,215 @@ def streaks_command(state: CliState, as_of: str | None, as_json: bool) -> None:
     for view in views:
         for text in streak_text(view, couple):
             click.echo(text)
+
+
+RECENT_FREEZE = timedelta(days=7)
+"""A freeze this recent is mentioned on the status."""
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HEAT_PLAIN = (".", "o", "O", "#")
+HEAT_STYLES: tuple[dict[str, Any], ...] = (
+    {"fg": "bright_black"},
+    {"fg": "green", "dim": True},
+    {"fg": "green"},
+    {"fg": "bright_green", "bold": True},
+)
+HEAT_WORDS = ("a quiet day", "some", "most", "all done")
+
+
+def wants_colour(ctx: click.Context) -> bool:
+    """Colour on a terminal (or when the context asks for it), never with NO_COLOR set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if ctx.color is not None:
+        return ctx.color
+    return sys.stdout.isatty()
+
+
+def heat_level(share: float) -> int:
+    """0 a quiet day (nothing done, or nothing due), 1 some, 2 half or more, 3 all done."""
+    if share >= 1:
+        return 3
+    if share >= 0.5:
+        return 2
+    return 1 if share > 0 else 0
+
+
+def heat_cell(share: float | None, colour: bool) -> str:
+    if share is None:
+        return " "
+    level = heat_level(share)
+    return click.style("■", **HEAT_STYLES[level]) if colour else HEAT_PLAIN[level]
+
+
+def heatmap_lines(heatmap: HeatmapView, colour: bool) -> list[str]:
+    """Weekdays down, weeks across (the oldest left), each month's name over its first week."""
+    mondays = [heatmap.start + timedelta(weeks=n) for n in range(len(heatmap.weeks))]
+    labels = [(n, d) for n, d in enumerate(mondays) if n == 0 or d.month != mondays[n - 1].month]
+    if len(labels) > 1 and labels[1][0] == 1:
+        labels.pop(0)  # the first week's month name would run into the next one
+    header = ""
+    for n, monday in labels:
+        header = header.ljust(2 * n) + f"{monday:%b}"
+    lines = [f"       {header}"]
+    for row, name in enumerate(WEEKDAYS):
+        cells = " ".join(heat_cell(week[row], colour) for week in heatmap.weeks)
+        lines.append(f"  {name}  {cells}".rstrip())
+    legend = [f"{heat_cell(level / 3, colour)} {word}" for level, word in enumerate(HEAT_WORDS)]
+    lines.append("       " + "  ".join(reversed(legend)))
+    return lines
+
+
+def strength_bar(strength: float, colour: bool, width: int = 10) -> str:
+    filled = round(strength * width)
+    percent = f"{round(strength * 100)}%"
+    if not colour:
+        return f"[{'#' * filled}{'-' * (width - filled)}] {percent}"
+    done = click.style("■" * filled, fg="green") if filled else ""
+    rest = click.style("■" * (width - filled), fg="bright_black") if filled < width else ""
+    return f"{done}{rest} {percent}"
+
+
+def join_words(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def today_words(item: TodayItem, as_of: datetime) -> str:
+    """Where one of today's rituals stands; what is still open is never called late."""
+    week = item.this_week
+    if week is not None:
+        counts = [f"{who} {n}" for who, n in week.by_partner if n != week.done]
+        text = f"{week.done} of {week.target} this week"
+        text += f" ({', '.join(counts)})" if counts else ""
+        return text + (", done for this week" if item.status == "done" else "")
+    if item.status == "done":
+        return "done" if len(item.participants) == 1 else f"done by {join_words(item.by)}"
+    if item.status == "skipped":
+        return "let go for today"
+    if item.by:
+        waiting = join_words([p for p in item.participants if p not in item.by])
+        return f"{join_words(item.by)} checked in; {waiting} can add theirs until tomorrow ends"
+    if item.at is not None and item.at > as_of:
+        return "coming up"
+    return "still open until tomorrow ends"
+
+
+def plan_lines(v: PlanView) -> list[str]:
+    if v.week == 0:
+        return [f"Plan: {v.title} begins on {v.starts_on:%a %d %b}. Week 1: {v.weeks[0].theme}."]
+    heading = f"Plan: {v.title}"
+    if v.pace != "finished":
+        heading += f", week {v.week} of {v.weeks_total}: {v.theme}"
+    return [heading, f"  {pace_line(v)}"]
+
+
+def status_text(view: StatusView, couple: CoupleView, colour: bool) -> list[str]:
+    """The status screen: today, streaks, the plan, the last weeks, and any suggestion."""
+    if view.empty:
+        return [
+            f"Welcome, {couple.name}. Your story here starts with a first ritual: add one with "
+            "`ritual add`, or find one to begin with in `ritual catalog`."
+        ]
+    lines = [f"{couple.name}, {view.day:%A %d %B}"]
+    if view.today:
+        lines += ["", "Today"]
+        width = max(len(t.title) for t in view.today)
+        for t in view.today:
+            when = f"{t.local:%H:%M}" if t.local else " " * 5
+            lines.append(f"  {when}  {t.title.ljust(width)}  {today_words(t, view.as_of)}")
+    if view.streaks:
+        lines += ["", "Streaks"]
+        width = max(len(s.title) for s in view.streaks)
+        heads = [streak_headline(s) for s in view.streaks]
+        head_width = max(len(h) for h in heads)
+        for s, head in zip(view.streaks, heads, strict=True):
+            bar = strength_bar(s.couple.strength, colour)
+            lines.append(f"  {s.title.ljust(width)}  {head.ljust(head_width)}  {bar}")
+            freeze = s.couple.last_freeze
+            if freeze and s.couple.current and view.day - freeze <= RECENT_FREEZE:
+                lines.append(f"    {freeze_text(freeze)}")
+    if view.plan:
+        lines += ["", *plan_lines(view.plan)]
+    lines += ["", f"The last {len(view.heatmap.weeks)} weeks"]
+    lines += heatmap_lines(view.heatmap, colour)
+    return [*lines, "", *signal_lines(view.suggestions)]
+
+
+def status_json(view: StatusView, couple: CoupleView) -> dict[str, Any]:
+    plan = view.plan
+    return {
+        "day": view.day.isoformat(),
+        "today": [
+            {
+                "ritual": t.title,
+                "ritual_id": t.ritual_id,
+                "time": iso_local(t.at, couple),
+                "status": t.status,
+                "by": list(t.by),
+                "participants": list(t.participants),
+                "this_week": week_json(t.this_week),
+            }
+            for t in view.today
+        ],
+        "streaks": [
+            {
+                "ritual": s.title,
+                "ritual_id": s.ritual_id,
+                "unit": s.unit,
+                "current": s.couple.current,
+                "best": s.couple.best,
+                "strength": round(s.couple.strength, 3),
+                "freezes_used": s.couple.freezes_used,
+                "last_freeze": s.couple.last_freeze.isoformat() if s.couple.last_freeze else None,
+            }
+            for s in view.streaks
+        ],
+        "plan": None
+        if plan is None
+        else {
+            "plan": plan.template,
+            "title": plan.title,
+            "week": plan.week,
+            "weeks_total": plan.weeks_total,
+            "theme": plan.theme,
+            "tasks_done": plan.tasks_done,
+            "tasks_total": plan.tasks_total,
+            "percent": plan.percent,
+            "pace": plan.pace,
+        },
+        "heatmap": {
+            "start": view.heatmap.start.isoformat(),
+            "weeks": [
+                [None if share is None else round(share, 3) for share in week]
+                for week in view.heatmap.weeks
+            ],
+        },
+        "suggestions": [
+            {"key": s.key, "observation": s.observation, "suggestion": s.suggestion}
+            for s in view.suggestions
+        ],
+    }
+
+
+@cli.command("status")
+@click.option("--as-of", "as_of", metavar="TIME", help="Look from this time instead (ISO 8601).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def status_command(state: CliState, as_of: str | None, as_json: bool) -> None:
+    """Today at a glance: rituals, streaks, the plan, the last 12 weeks, anything to look at."""
+    from zoneinfo import ZoneInfo
+
+    eng = state.engine
+    couple = eng.couple(state.couple)
+    moment = parse_moment(as_of, ZoneInfo(couple.time_zone)) if as_of else None
+    view = eng.status(couple, as_of=moment)
+    if as_json:
+        echo_json(status_json(view, couple))
+        return
+    if view.plan is not None:
+        echo_rituals_added(view.plan)
+    for line in status_text(view, couple, wants_colour(click.get_current_context())):
+        click.echo(line)
 
 
 @cli.command("rebuild")

@@ -24,6 +24,7 @@ from engine.facade.plans import PlansMixin
 from engine.facade.portability import PortabilityMixin
 from engine.facade.rituals import RitualsMixin
 from engine.facade.sharing import SharingMixin
+from engine.facade.status import StatusMixin
 from engine.facade.streaks import StreaksMixin
 
 
@@ -31,6 +32,7 @@ class Engine(
     PortabilityMixin,
     CouplesMixin,
     RitualsMixin,
+    StatusMixin,
     StreaksMixin,
     ConnectionMixin,
     HistoryMixin,

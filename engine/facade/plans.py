@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from engine.domain import plan as plan_domain
 from engine.domain import ritual as ritual_domain
@@ -163,10 +163,12 @@ class PlansMixin(EngineCore):
 
     # -- the machinery -----------------------------------------------------------------
 
-    def _plans(self, couple_id: str) -> list[PlanState]:
-        """Every plan of a couple, oldest first."""
+    def _plans(self, couple_id: str, *, until: datetime | None = None) -> list[PlanState]:
+        """Every plan of a couple, oldest first (as recorded by ``until``, when given)."""
         plans: dict[str, PlanState] = {}
         for r in self.store.read_couple(couple_id, types=PLAN_EVENTS):
+            if until is not None and r.recorded_at > until:
+                continue
             plans[r.stream_id] = plan_domain.evolve(plans.get(r.stream_id, PlanState()), r.event)
         return list(plans.values())
 

@@ -171,7 +171,7 @@ def figures(
         for partner, at in mark.done_by(now).items():
             if partner in lines:
                 lines[partner].last_done = _latest(lines[partner].last_done, at)
-    current = _in_force(ritual, now) or ritual.current
+    current = in_force(ritual, now) or ritual.current
     unit = "occurrence" if current.cron else "week" if current.per_week else "occasional"
     return RitualFigures(
         unit=unit,
@@ -194,9 +194,9 @@ def _cron_slots(
     horizon = max([now, *logged_early]) + _TICK
     start = min(p.start for p in periods)
     slots = []
-    for low, high, zone in _zone_segments(zones, start, horizon):
+    for low, high, zone in zone_segments(zones, start, horizon):
         for occ in schedule.occurrences(periods, zone, low, high):
-            definition = _in_force(ritual, occ.at)
+            definition = in_force(ritual, occ.at)
             assert definition is not None and definition.cron is not None
             mark = scheduled.get(occ.at)
             done = mark.done_by(now) if mark else {}
@@ -280,7 +280,7 @@ def _this_week(
     for definition, start, end in _spans(ritual):
         if definition.per_week is None or start > now or (end is not None and end <= now):
             continue
-        zone = _zone_at(zones, now)
+        zone = zone_at(zones, now)
         monday = _monday(now, zone)
         week_start = schedule.local_day_bounds(monday, zone)[0]
         low = max(week_start, start)
@@ -306,7 +306,8 @@ def _spans(ritual: RitualState) -> list[Span]:
     return spans
 
 
-def _in_force(ritual: RitualState, moment: datetime) -> RitualDefined | None:
+def in_force(ritual: RitualState, moment: datetime) -> RitualDefined | None:
+    """The ritual's definition in force at ``moment`` (None before it was added)."""
     found = None
     for definition in ritual.definitions:
         if definition.effective_from <= moment:
@@ -318,7 +319,8 @@ def _paused(ritual: RitualState, low: datetime, high: datetime) -> bool:
     return any(p.since < high and (p.until is None or p.until > low) for p in ritual.pauses)
 
 
-def _zone_at(zones: Zones, moment: datetime) -> ZoneInfo:
+def zone_at(zones: Zones, moment: datetime) -> ZoneInfo:
+    """The couple's zone at ``moment``."""
     found = zones[0][1]
     for since, zone in zones:
         if since <= moment:
@@ -326,9 +328,10 @@ def _zone_at(zones: Zones, moment: datetime) -> ZoneInfo:
     return found
 
 
-def _zone_segments(
+def zone_segments(
     zones: Zones, start: datetime, end: datetime
 ) -> Iterator[tuple[datetime, datetime, ZoneInfo]]:
+    """[start, end) cut where the couple's zone changed: (low, high, zone) pieces."""
     for i, (since, zone) in enumerate(zones):
         low = start if i == 0 else max(start, since)
         high = end if i + 1 == len(zones) else min(end, zones[i + 1][0])
@@ -345,9 +348,9 @@ def _weeks(
     start: datetime, end: datetime | None, zones: Zones, now: datetime
 ) -> Iterator[tuple[date, datetime, datetime, ZoneInfo]]:
     """The local weeks from the one holding ``start`` to the one holding ``now`` (or ``end``)."""
-    monday = _monday(start, _zone_at(zones, start))
+    monday = _monday(start, zone_at(zones, start))
     while True:
-        zone = _zone_at(zones, datetime.combine(monday, time(12), tzinfo=UTC))
+        zone = zone_at(zones, datetime.combine(monday, time(12), tzinfo=UTC))
         week_start = schedule.local_day_bounds(monday, zone)[0]
         if week_start > now or (end is not None and week_start >= end):
             return

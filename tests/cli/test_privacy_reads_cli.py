@@ -55,6 +55,7 @@ READ_COMMANDS = {
     ("plan", "list"): ["--json"],
     ("plan", "status"): ["--json"],
     ("share", "list"): ["--all", "--json"],
+    ("status",): ["--json"],
 }
 """Every command that reads, with the options that change what it shows."""
 

@@ -25,6 +25,7 @@ PURE_MODULES = [
     "engine/feeds.py",
     "engine/insights.py",
     "engine/drift.py",
+    "engine/practice.py",
     "engine/projections/projection.py",
     "engine/projections/marks.py",
     "engine/projections/streaks.py",

@@ -1,0 +1,159 @@
+"""What a couple practised, day by day: today's rituals and the heatmap of recent weeks.
+
+Pure: no I/O, and the clock comes in as an argument. What was logged comes from the
+``ritual_marks`` read model, which holds no text.
+
+An occurrence is *done* when every participant checked in, *skipped* when let go,
+*pending* while its late-entry window is open (until the end of the next local day),
+and *missed* after that, as for streaks. A heatmap cell is the share of practice on one
+local day::
+
+    share = (done + check-ins) / (due + check-ins)
+
+- ``due`` counts the day's done and missed occurrences (each on the local day it was
+  scheduled for); skipped and pending ones are left out, and paused ones do not exist;
+- ``done`` counts each done occurrence as 1 and a missed one by the part of it that was
+  logged (a together ritual only one of two partners logged adds 0.5);
+- ``check-ins`` are those of quota and occasional rituals logged that day: each adds one
+  done to the day;
+- a day with nothing due and nothing logged is 0, a quiet day; days still to come and
+  days before the couple began are None.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from engine import schedule
+from engine.domain.ritual import RitualState
+from engine.projections.marks import Mark
+from engine.projections.streaks import Zones, in_force, zone_at, zone_segments
+from engine.schedule import Occurrence
+from engine.views import HeatmapView, TodayItem
+
+WEEKS = 12
+"""Weeks in the heatmap, the current one last."""
+
+DONE, SKIPPED, PENDING, MISSED = "done", "skipped", "pending", "missed"
+
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One scheduled occurrence of a ritual and what was logged for it by ``now``."""
+
+    ritual: RitualState
+    occurrence: Occurrence
+    participants: tuple[str, ...]  # partner ids, of the definition in force then
+    done: tuple[str, ...]  # the participants who checked in, in participant order
+    status: str  # done, skipped, pending or missed
+
+    def practice(self) -> float | None:
+        """What it adds to its day's done count; None when it is not due (skipped, pending)."""
+        if self.status == DONE:
+            return 1.0
+        if self.status == MISSED:
+            return len(self.done) / len(self.participants)
+        return None
+
+
+@dataclass(frozen=True)
+class Logbook:
+    """A couple's rituals and marks, indexed once for the questions below."""
+
+    rituals: Sequence[RitualState]
+    scheduled: Mapping[tuple[str, datetime], Mark]  # (ritual id, occurrence) -> its mark
+    check_ins: Sequence[datetime]  # when each quota or occasional check-in was logged
+    zones: Zones
+    now: datetime
+
+    @classmethod
+    def of(
+        cls, rituals: Iterable[RitualState], marks: Iterable[Mark], zones: Zones, now: datetime
+    ) -> Logbook:
+        scheduled: dict[tuple[str, datetime], Mark] = {}
+        check_ins: list[datetime] = []
+        for mark in marks:
+            if mark.occurrence is not None:
+                scheduled[(mark.ritual_id, mark.occurrence)] = mark
+            elif done := mark.done_by(now):
+                check_ins.append(min(done.values()))
+        return cls(tuple(rituals), scheduled, tuple(check_ins), zones, now)
+
+    def local_day(self, moment: datetime) -> date:
+        return moment.astimezone(zone_at(self.zones, moment)).date()
+
+    def occurrences(self, low: datetime, high: datetime) -> Iterator[Logged]:
+        """Every ritual's occurrences with low <= at < high, ritual by ritual, in time order."""
+        for ritual in self.rituals:
+            periods = ritual.periods()
+            for seg_low, seg_high, zone in zone_segments(self.zones, low, high):
+                for occ in schedule.occurrences(periods, zone, seg_low, seg_high):
+                    yield self._logged(ritual, occ, zone)
+
+    def _logged(self, ritual: RitualState, occ: Occurrence, zone: ZoneInfo) -> Logged:
+        definition = in_force(ritual, occ.at)
+        assert definition is not None
+        who = definition.participants
+        mark = self.scheduled.get((ritual.ritual_id, occ.at))
+        logged = mark.done_by(self.now) if mark else {}
+        done = tuple(p for p in who if p in logged)
+        if len(done) == len(who):
+            status = DONE
+        elif mark is not None and mark.skipped_by(self.now):
+            status = SKIPPED
+        elif schedule.late_entry_deadline(occ, zone) > self.now:
+            status = PENDING
+        else:
+            status = MISSED
+        return Logged(ritual, occ, who, done, status)
+
+
+def today(book: Logbook, handles: Mapping[str, str]) -> list[TodayItem]:
+    """The occurrences of the couple's local day at ``now``, soonest first."""
+    zone = zone_at(book.zones, book.now)
+    low, high = schedule.local_day_bounds(book.now.astimezone(zone).date(), zone)
+    found = sorted(book.occurrences(low, high), key=lambda logged: logged.occurrence)
+    return [
+        TodayItem(
+            ritual_id=logged.ritual.ritual_id,
+            title=logged.ritual.title,
+            at=logged.occurrence.at,
+            local=logged.occurrence.local,
+            status=logged.status,
+            by=tuple(handles.get(p, p) for p in logged.done),
+            participants=tuple(handles.get(p, p) for p in logged.participants),
+        )
+        for logged in found
+    ]
+
+
+def heatmap(book: Logbook, *, began: datetime, weeks: int = WEEKS) -> HeatmapView:
+    """The share of practice on each local day of the last ``weeks`` weeks (Monday first)."""
+    last = book.local_day(book.now)
+    start = last - timedelta(days=last.weekday() + 7 * (weeks - 1))
+    first = max(start, book.local_day(began))
+    due: dict[date, float] = defaultdict(float)
+    done: dict[date, float] = defaultdict(float)
+    # A day's bounds depend on the zone of that time: look a day wider, then keep by date.
+    low = datetime.combine(start - _DAY, time(), tzinfo=UTC)
+    for logged in book.occurrences(low, book.now + 2 * _DAY):
+        day, part = logged.occurrence.local.date(), logged.practice()
+        if part is not None and first <= day <= last:
+            due[day] += 1
+            done[day] += part
+    for at in book.check_ins:
+        day = book.local_day(at)
+        if first <= day <= last:
+            due[day] += 1
+            done[day] += 1
+    cells = [
+        None if not first <= day <= last else done[day] / due[day] if due[day] else 0.0
+        for day in (start + timedelta(days=n) for n in range(7 * weeks))
+    ]
+    return HeatmapView(start, tuple(tuple(cells[i : i + 7]) for i in range(0, len(cells), 7)))
