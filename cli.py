@@ -1584,14 +1584,21 @@ def share_revoke_command(state: CliState, link_id: str) -> None:
 @click.option(
     "--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Worker threads."
 )
+@click.option(
+    "--recheck",
+    type=click.FloatRange(0, 60),
+    default=0,
+    show_default=True,
+    help="Seconds one reading of the log serves; 0 reads it for every request.",
+)
 @pass_state
-def serve_command(state: CliState, host: str, port: int, threads: int) -> None:
+def serve_command(state: CliState, host: str, port: int, threads: int, recheck: float) -> None:
     """Serve the calendar feeds over HTTP until stopped (Ctrl-C); logs go to stderr."""
     from engine.web.serve import log_to_stderr, serve
 
     log_to_stderr()
     with Engine.open(state.settings.db_url, via="server") as eng:
-        serve(eng, host=host, port=port, threads=threads)
+        serve(eng, host=host, port=port, threads=threads, recheck=timedelta(seconds=recheck))
 
 
 # -- privacy: visibility, export, import and erasure ---------------------------------------

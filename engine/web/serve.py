@@ -6,10 +6,11 @@ import logging
 import sys
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
 from engine.errors import StoreUnavailable
-from engine.web.app import create_app
+from engine.web.app import RECHECK, create_app
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
@@ -21,7 +22,14 @@ log = logging.getLogger("engine.web")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 8080, threads: int = 4) -> None:
+def serve(
+    engine: Engine,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    threads: int = 4,
+    recheck: timedelta = RECHECK,
+) -> None:
     """Serve ``engine``'s feeds until interrupted, logging each request to stderr."""
     import waitress
 
@@ -29,7 +37,8 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 8080, threads:
         engine.log_position()  # connect and migrate now rather than on the first request
     except StoreUnavailable:
         log.warning("the database cannot be reached yet; feeds answer 503 until it can")
-    waitress.serve(create_app(engine), host=host, port=port, threads=threads, ident="ritual")
+    app = create_app(engine, recheck=recheck)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="ritual")
 
 
 def log_to_stderr(level: int = logging.INFO, stream: TextIO | None = None) -> None:
