@@ -4,7 +4,7 @@ talks, ground rules, and time capsules. All of it lives in the couple's stream."
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from engine.domain import couple as couple_domain
@@ -16,14 +16,13 @@ from engine.events import (
     AppreciationShared,
     CapsuleOpened,
     CapsuleSealed,
-    Event,
     GroundRulesAgreed,
     RepairAnswered,
     RepairAttempted,
     TimeoutCalled,
     TimeoutEnded,
 )
-from engine.facade.core import CoupleRef, EngineCore, couple_stream, new_id
+from engine.facade.core import CoupleRef, Decision, EngineCore, new_id
 from engine.facade.journal import capsule_views
 from engine.kinds import REPAIR_ANSWERS, REPAIR_KINDS
 from engine.views import CapsuleView
@@ -42,29 +41,6 @@ def add_months(day: date, months: int) -> date:
 class ConnectionMixin(EngineCore):
     """Appreciations, repairs, time-outs, ground rules and capsules."""
 
-    def _couple_command(
-        self,
-        couple: CoupleRef,
-        decide: Callable[[CoupleState], tuple[Sequence[Event], str | None]],
-    ) -> tuple[CoupleState, Sequence[Event]]:
-        """Load the couple, decide, append with retries; returns the state and the events."""
-
-        def attempt() -> tuple[CoupleState, Sequence[Event]]:
-            state = self.load_couple(couple)
-            events, actor = decide(state)
-            if not events:
-                return state, events
-            self.append(
-                state.couple_id,
-                couple_stream(state.couple_id),
-                events,
-                expected_version=state.version,
-                actor=actor,
-            )
-            return state, events
-
-        return self.retrying(attempt)
-
     # -- appreciations -----------------------------------------------------------------
 
     def appreciate(
@@ -74,7 +50,7 @@ class ConnectionMixin(EngineCore):
         body = clean_text(text, "appreciation")
         appreciation_id = new_id()
 
-        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+        def decide(state: CoupleState) -> Decision:
             author, recipient = state.partner(by), state.partner(to)
             if author.partner_id == recipient.partner_id:
                 raise InvalidInput("an appreciation goes to the other partner")
@@ -88,13 +64,13 @@ class ConnectionMixin(EngineCore):
             )
             return [event], author.partner_id
 
-        self._couple_command(couple, decide)
+        self.couple_command(couple, decide)
         return appreciation_id
 
     def share_appreciation(self, couple: CoupleRef, appreciation_id: str, *, by: str) -> str:
         """Share a journal appreciation with the partner it is about."""
 
-        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+        def decide(state: CoupleState) -> Decision:
             author = state.partner(by)
             aid = couple_domain.find_by_prefix(
                 dict(state.appreciations), appreciation_id, "appreciation"
@@ -106,7 +82,7 @@ class ConnectionMixin(EngineCore):
                 raise NotAllowed("that appreciation is already shared")
             return [AppreciationShared(appreciation_id=aid, at=self.now())], author.partner_id
 
-        _, events = self._couple_command(couple, decide)
+        _, events = self.couple_command(couple, decide)
         shared = events[0]
         assert isinstance(shared, AppreciationShared)
         return shared.appreciation_id
@@ -120,7 +96,7 @@ class ConnectionMixin(EngineCore):
         text = clean_optional_text(note, "note")
         repair_id = new_id()
 
-        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+        def decide(state: CoupleState) -> Decision:
             partner = state.partner(by)
             couple_domain.require_two(state, "a repair attempt")
             event = RepairAttempted(
@@ -128,7 +104,7 @@ class ConnectionMixin(EngineCore):
             )
             return [event], partner.partner_id
 
-        self._couple_command(couple, decide)
+        self.couple_command(couple, decide)
         return repair_id
 
     def respond_to_repair(
@@ -145,7 +121,7 @@ class ConnectionMixin(EngineCore):
             raise InvalidInput(f"answer with one of: {', '.join(REPAIR_ANSWERS)}")
         text = clean_optional_text(note, "note")
 
-        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+        def decide(state: CoupleState) -> Decision:
             partner = state.partner(by)
             repair = couple_domain.check_open_repair(state, repair_id, partner.partner_id)
             event = RepairAnswered(
@@ -157,7 +133,7 @@ class ConnectionMixin(EngineCore):
             )
             return [event], partner.partner_id
 
-        _, events = self._couple_command(couple, decide)
+        _, events = self.couple_command(couple, decide)
         answered = events[0]
         assert isinstance(answered, RepairAnswered)
         return answered.repair_id
@@ -169,20 +145,20 @@ class ConnectionMixin(EngineCore):
 
         timeout_id = new_id()
 
-        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+        def decide(state: CoupleState) -> Decision:
             partner = state.partner(by)
             if state.open_timeout is not None:
                 raise NotAllowed("a pause is already running; end it with `ritual timeout end`")
             event = TimeoutCalled(timeout_id=timeout_id, by=partner.partner_id, at=self.now())
             return [event], partner.partner_id
 
-        self._couple_command(couple, decide)
+        self.couple_command(couple, decide)
         return timeout_id
 
     def end_timeout(self, couple: CoupleRef, *, by: str) -> str:
         """Come back to the talk after a pause."""
 
-        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+        def decide(state: CoupleState) -> Decision:
             partner = state.partner(by)
             if state.open_timeout is None:
                 raise NotAllowed("no pause is running")
@@ -191,7 +167,7 @@ class ConnectionMixin(EngineCore):
             )
             return [event], partner.partner_id
 
-        _, events = self._couple_command(couple, decide)
+        _, events = self.couple_command(couple, decide)
         ended = events[0]
         assert isinstance(ended, TimeoutEnded)
         return ended.timeout_id
@@ -204,10 +180,10 @@ class ConnectionMixin(EngineCore):
         if len(cleaned) > MAX_RULES:
             raise InvalidInput(f"keep it to at most {MAX_RULES} ground rules")
 
-        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+        def decide(state: CoupleState) -> Decision:
             return [GroundRulesAgreed(rules=cleaned, at=self.now())], None
 
-        self._couple_command(couple, decide)
+        self.couple_command(couple, decide)
         return len(cleaned)
 
     def ground_rules(self, couple: CoupleRef = None) -> tuple[str, ...]:
@@ -222,7 +198,7 @@ class ConnectionMixin(EngineCore):
         """Seal a message until ``opens_on`` (three months from today by default)."""
         body = clean_text(message, "capsule message", max_len=LETTER_MAX)
 
-        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+        def decide(state: CoupleState) -> Decision:
             partner = state.partner(by)
             today = self.today(state)
             opening = opens_on or add_months(today, CAPSULE_MONTHS)
@@ -239,7 +215,7 @@ class ConnectionMixin(EngineCore):
             )
             return [event], partner.partner_id
 
-        state, events = self._couple_command(couple, decide)
+        state, events = self.couple_command(couple, decide)
         sealed = events[0]
         assert isinstance(sealed, CapsuleSealed)
         return CapsuleView(
@@ -249,7 +225,7 @@ class ConnectionMixin(EngineCore):
     def open_capsule(self, couple: CoupleRef, capsule_id: str, *, by: str) -> CapsuleView:
         """Open a capsule on or after its date and read it."""
 
-        def decide(state: CoupleState) -> tuple[Sequence[Event], str | None]:
+        def decide(state: CoupleState) -> Decision:
             partner = state.partner(by)
             capsule = couple_domain.check_capsule_openable(state, capsule_id, self.today(state))
             if capsule.opened:
@@ -261,7 +237,7 @@ class ConnectionMixin(EngineCore):
 
         state = self.load_couple(couple)
         cid = couple_domain.find_by_prefix(dict(state.capsules), capsule_id, "capsule")
-        self._couple_command(couple, decide)
+        self.couple_command(couple, decide)
         return next(c for c in self.capsules(couple) if c.id == cid)
 
     def capsules(self, couple: CoupleRef = None, *, viewer: str | None = None) -> list[CapsuleView]:

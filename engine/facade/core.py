@@ -28,6 +28,9 @@ from engine.views import CoupleView, PartnerView
 
 T = TypeVar("T")
 
+Decision = tuple[Sequence[Event], str | None]
+"""What a couple-stream decider returns: the events to append, and the acting partner id."""
+
 RETRIES = 8
 """How often a command re-reads and re-decides after another writer got in first."""
 
@@ -253,6 +256,29 @@ class EngineCore:
             )
             for p, n in zip(positions, batch, strict=True)
         ]
+
+    def couple_command(
+        self,
+        couple: CoupleRef,
+        decide: Callable[[CoupleState], Decision],
+    ) -> tuple[CoupleState, Sequence[Event]]:
+        """Load the couple, decide, append with retries; returns the state and the events."""
+
+        def attempt() -> tuple[CoupleState, Sequence[Event]]:
+            state = self.load_couple(couple)
+            events, actor = decide(state)
+            if not events:
+                return state, events
+            self.append(
+                state.couple_id,
+                couple_stream(state.couple_id),
+                events,
+                expected_version=state.version,
+                actor=actor,
+            )
+            return state, events
+
+        return self.retrying(attempt)
 
     def retrying(self, attempt: Callable[[], T]) -> T:
         """Run a read-decide-append attempt again when another writer got in first."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from engine.domain.couple import CoupleState
 from engine.domain.text import clean_handle, clean_line
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import CoupleCreated, CoupleSettingsChanged, PartnerAdded, PartnerRenamed
-from engine.facade.core import CoupleRef, EngineCore, couple_stream, new_id
+from engine.facade.core import CoupleRef, Decision, EngineCore, couple_stream, new_id
 from engine.schedule import parse_zone
 from engine.views import CoupleView
 
@@ -85,8 +86,7 @@ class CouplesMixin(EngineCore):
     ) -> CoupleView:
         """Add a partner to a couple."""
 
-        def attempt() -> CoupleView:
-            state = self.load_couple(couple)
+        def decide(state: CoupleState) -> Decision:
             h = clean_handle(handle)
             if any(p.handle == h for p in state.partners):
                 raise NotAllowed(f"there is already a partner called '{h}'")
@@ -97,37 +97,23 @@ class CouplesMixin(EngineCore):
                 handle=h,
                 display_name=clean_line(display_name or h.capitalize(), "display name"),
             )
-            self.append(
-                state.couple_id,
-                couple_stream(state.couple_id),
-                [event],
-                expected_version=state.version,
-                actor=None,
-            )
-            return self.couple(state.couple_id)
+            return [event], None
 
-        return self.retrying(attempt)
+        state, _ = self.couple_command(couple, decide)
+        return self.couple(state.couple_id)
 
     def rename_partner(self, couple: CoupleRef, handle: str, display_name: str) -> CoupleView:
         """Change a partner's display name."""
 
-        def attempt() -> CoupleView:
-            state = self.load_couple(couple)
-            partner = state.partner(handle)
-            event = PartnerRenamed(
-                partner_id=partner.partner_id,
-                display_name=clean_line(display_name, "display name"),
-            )
-            self.append(
-                state.couple_id,
-                couple_stream(state.couple_id),
-                [event],
-                expected_version=state.version,
-                actor=partner.partner_id,
-            )
-            return self.couple(state.couple_id)
+        name = clean_line(display_name, "display name")
 
-        return self.retrying(attempt)
+        def decide(state: CoupleState) -> Decision:
+            partner = state.partner(handle)
+            event = PartnerRenamed(partner_id=partner.partner_id, display_name=name)
+            return [event], partner.partner_id
+
+        state, _ = self.couple_command(couple, decide)
+        return self.couple(state.couple_id)
 
     def change_settings(
         self,
@@ -139,8 +125,7 @@ class CouplesMixin(EngineCore):
     ) -> CoupleView:
         """Change the couple's zone, monthly streak freezes, or proxy check-ins."""
 
-        def attempt() -> CoupleView:
-            state = self.load_couple(couple)
+        def decide(state: CoupleState) -> Decision:
             event = CoupleSettingsChanged(
                 time_zone=parse_zone(tz).key if tz is not None else state.time_zone,
                 freezes_per_month=_check_freezes(
@@ -148,13 +133,7 @@ class CouplesMixin(EngineCore):
                 ),
                 proxy_checkins=state.proxy_checkins if proxy_checkins is None else proxy_checkins,
             )
-            self.append(
-                state.couple_id,
-                couple_stream(state.couple_id),
-                [event],
-                expected_version=state.version,
-                actor=None,
-            )
-            return self.couple(state.couple_id)
+            return [event], None
 
-        return self.retrying(attempt)
+        state, _ = self.couple_command(couple, decide)
+        return self.couple(state.couple_id)

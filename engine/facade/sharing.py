@@ -22,7 +22,7 @@ from engine.domain.couple import CoupleState
 from engine.domain.text import clean_line
 from engine.errors import NotFound
 from engine.events import FeedLinkIssued, FeedLinkRevoked
-from engine.facade.core import CoupleRef, EngineCore, couple_stream, new_id
+from engine.facade.core import CoupleRef, Decision, EngineCore, couple_stream, new_id
 from engine.views import FeedLinkView, FeedTarget, IssuedFeedLink
 
 _NO_HASH = "0" * 64
@@ -129,8 +129,7 @@ class SharingMixin(EngineCore):
         token = secrets.token_urlsafe(sharing.TOKEN_BYTES)
         link_id = new_id()
 
-        def attempt() -> tuple[CoupleState, FeedLinkIssued]:
-            state = self.load_couple(couple)
+        def decide(state: CoupleState) -> Decision:
             partner_id = None if partner is None else state.partner(partner).partner_id
             event = FeedLinkIssued(
                 link_id=link_id,
@@ -139,16 +138,11 @@ class SharingMixin(EngineCore):
                 token_hash=sharing.token_hash(token),
                 at=self.now(),
             )
-            self.append(
-                state.couple_id,
-                couple_stream(state.couple_id),
-                [event],
-                expected_version=state.version,
-                actor=None,
-            )
-            return state, event
+            return [event], None
 
-        state, event = self.retrying(attempt)
+        state, events = self.couple_command(couple, decide)
+        event = events[0]
+        assert isinstance(event, FeedLinkIssued)
         url, webcal = sharing.feed_urls(base_url, token)
         link = sharing.FeedLink(event.link_id, event.partner_id, event.label, event.at)
         return IssuedFeedLink(self._link_view(state, link, None), url, webcal)
@@ -168,24 +162,18 @@ class SharingMixin(EngineCore):
     def revoke_feed_link(self, couple: CoupleRef, link: str) -> FeedLinkView:
         """Stop a link (by id or id prefix) from opening the calendar, from now on."""
 
-        def attempt() -> tuple[CoupleState, sharing.FeedLink]:
-            state = self.load_couple(couple)
+        def decide(state: CoupleState) -> Decision:
             links = self._links(state)
             found = sharing.check_revocable(
                 links[couple_domain.find_by_prefix(dict(links), link, "link")]
             )
-            event = FeedLinkRevoked(link_id=found.link_id, at=self.now())
-            self.append(
-                state.couple_id,
-                couple_stream(state.couple_id),
-                [event],
-                expected_version=state.version,
-                actor=None,
-            )
-            return state, replace(found, revoked_at=event.at)
+            return [FeedLinkRevoked(link_id=found.link_id, at=self.now())], None
 
-        state, revoked = self.retrying(attempt)
-        return self._link_view(state, revoked, None)
+        state, events = self.couple_command(couple, decide)
+        revoked = events[0]
+        assert isinstance(revoked, FeedLinkRevoked)
+        found = self._links(state)[revoked.link_id]
+        return self._link_view(state, replace(found, revoked_at=revoked.at), None)
 
     def _link_view(
         self, state: CoupleState, link: sharing.FeedLink, last_fetched: datetime | None
