@@ -1587,7 +1587,7 @@ def share_revoke_command(state: CliState, link_id: str) -> None:
 @click.option(
     "--recheck",
     type=click.FloatRange(0, 60),
-    default=0,
+    default=1.0,
     show_default=True,
     help="Seconds one reading of the log serves; 0 reads it for every request.",
 )

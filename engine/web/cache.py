@@ -5,12 +5,12 @@ the log stood at a position stays valid for as long as it stands there, because 
 change that matters is an event: a revocation is one (and its ``feed_links`` row changes
 in the same transaction), and so is any edit a feed shows.
 
-- :class:`LogWatch` reads that position (one indexed query) for every request by
-  default, so a change from any process applies on the next fetch. A host may let one
-  reading serve the requests of a ``recheck`` interval instead (one query a second
-  rather than one per request); events appended through the same Engine (a host app
-  revoking a link) expire the reading at once, events from other processes
-  (``ritual share revoke``) then apply within the interval.
+- :class:`LogWatch` reads that position (one indexed query), and lets one reading serve
+  the requests of the next ``recheck`` interval (one second by default): under load the
+  database sees one query a second instead of one per request, while a calendar app,
+  which fetches every few minutes at most, always meets a fresh reading. Events appended
+  through the same Engine (a host app revoking a link) expire the reading at once;
+  events from other processes (``ritual share revoke``) apply within the interval.
 - :class:`PositionedCache` remembers which token hashes open which link, dropped whenever
   the position moves.
 - :class:`FeedCache` keeps rendered feeds by (couple, partner). When the position moves,
