@@ -54,7 +54,8 @@ def check_read_models(store: SqlEventStore) -> int:
     left_by_child = folding.tally(runner, COUPLE).count
     runner.catch_up()
     everything = folding.Tally(count=store.count(), last=store.last_position(), backwards=0)
-    assert folding.tally(runner, COUPLE) == everything  # positions a killed append took stay unused
+    # events, not positions: on PostgreSQL an append killed mid-way leaves its positions unused
+    assert folding.tally(runner, COUPLE) == everything
     assert folding.states(runner, COUPLE) == folding.from_scratch(store, COUPLE)
     return left_by_child
 
