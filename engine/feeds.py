@@ -21,6 +21,27 @@ REFRESH = timedelta(hours=1)
 """How often calendar apps are asked to fetch the feed again."""
 
 
+class _Text(vText):
+    """A TEXT value escaped exactly as RFC 5545 says, so it reads back as it was typed.
+
+    icalendar's ``vText`` first turns a typed backslash followed by ``N`` into a line
+    break (its shorthand for one), so a title like ``C:\\New`` would show as two lines.
+    """
+
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        escaped = (
+            self.replace("\\", "\\\\")
+            .replace(";", "\\;")
+            .replace(",", "\\,")
+            .replace("\r\n", "\n")
+            .replace("\r", "\n")
+            .replace("\n", "\\n")
+        )
+        return escaped.encode("utf-8")
+
+
 @dataclass(frozen=True)
 class FeedCalendar:
     """The calendar's own properties."""
@@ -66,8 +87,8 @@ def render(calendar: FeedCalendar, items: Sequence[FeedItem]) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("uid", calendar.uid)
-    cal.add("name", calendar.name)
-    cal.add("x-wr-calname", calendar.name)
+    cal.add("name", _Text(calendar.name))
+    cal.add("x-wr-calname", _Text(calendar.name))
     cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
     shared = _Shared()
@@ -117,7 +138,7 @@ class _Shared:
         summary, lead = value
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
+        alarm.add("description", _Text(summary))
         alarm.add("trigger", -lead)
         return alarm
 
@@ -128,7 +149,7 @@ class _Shared:
         event["uid"] = vText(uid)
         event["dtstamp"] = event["last-modified"] = self._once(vDDDTypes, stamp.astimezone(UTC))
         event["sequence"] = self._once(vInt, sequence)
-        event["summary"] = self._once(vText, summary)
-        event["description"] = self._once(vText, description)
+        event["summary"] = self._once(_Text, summary)
+        event["description"] = self._once(_Text, description)
         event["transp"] = self._once(vText, "TRANSPARENT")
         return event

@@ -7,6 +7,7 @@ and the two lists must be equal.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -77,7 +78,8 @@ def parse_feed(ics: bytes) -> ParsedFeed:
 
     extras = {x.name: x.value for x in strict.extras}
     assert strict.version == "2.0" and strict.prodid
-    assert strict.name == [extras["x-wr-calname"]] == [str(lenient["NAME"])]
+    name = _unescape(extras["x-wr-calname"])
+    assert strict.name == [name] and _unescape(str(lenient["NAME"])) == name
     assert lenient["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
     assert extras["x-published-ttl"] == str(lenient["X-PUBLISHED-TTL"].to_ical().decode())
     assert strict.refresh_interval == lenient.decoded("REFRESH-INTERVAL")
@@ -88,6 +90,14 @@ def parse_feed(ics: bytes) -> ParsedFeed:
         refresh=strict.refresh_interval,
         events=from_strict,
     )
+
+
+_ESCAPED = re.compile(r"\\([\\;,nN])")
+
+
+def _unescape(raw: str) -> str:
+    """An escaped TEXT value read back (``icalendar`` leaves NAME and X- properties raw)."""
+    return _ESCAPED.sub(lambda m: "\n" if m[1] in "nN" else m[1], raw)
 
 
 def _from_strict(e: Any) -> Parsed:

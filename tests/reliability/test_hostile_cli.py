@@ -1,19 +1,24 @@
 """Hostile input through the command line, on both backends.
 
 Every input either gets a clear one-line error with the right exit code (and the event
-count does not move), or is stored and read back exactly as given. Rendering hostile
-titles into calendar feeds is checked with the feeds.
+count does not move), or is stored and read back exactly as given; hostile titles and
+prompts that are stored also come out of `ritual feed` exactly as given, with nothing
+injected into the calendar around them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import icalendar
 import pytest
 
 from engine import AppreciationGiven, CheckedIn, Engine
-from tests.reliability.conftest import CoupleDb
+from tests.feed_check import BERLIN, ParsedFeed, parse_feed
+from tests.reliability.conftest import CoupleDb, empty_database
 
 USAGE, REFUSED = 2, 1
 ADD = ("add", "W")
@@ -238,3 +243,99 @@ def test_a_capsule_file_with_a_byte_order_mark_keeps_only_the_letter(couple_db: 
     with couple_db.engine() as eng:
         sealed = [r.event for r in eng.store.read_couple(eng.couple(None).id)][-1]
     assert getattr(sealed, "message", None) == "Dear future us, keep going."
+
+
+# -- rendered safely in the calendar feed ----------------------------------------------
+
+FEED_COUPLE = 'Sam \\N Alex; "us", BEGIN:VCALENDAR'
+DAYS_AHEAD = 3
+PLAIN = "Evening walk"
+
+# (id, title, prompt): every one accepted, and shown as given in SUMMARY and DESCRIPTION
+FEED_TEXTS: list[tuple[str, str, str]] = [
+    ("a plain title", PLAIN, "What made you smile today?"),
+    ("SQL", SQLISH, "x' OR '1'='1"),
+    ("calendar lines as text", "BEGIN:VEVENT", "END:VCALENDAR"),
+    ("properties as text", "SUMMARY:surprise", "DTSTART:19700101T000000Z;VALUE=DATE"),
+    ("joined emoji", "👩‍❤️‍👨 time 🫶🏽", "🌙✨ one thing?"),
+    ("several scripts", "Zeit für uns · 二人の時間 · وقت معًا", "Ça va ? Как дела? 잘 지냈어?"),
+    ("quotes", "\"Us\" time, 'just' us", 'What\'s "enough" for you?'),
+    ("semicolons", "walk; talk; tea;", "a;b;;c"),
+    ("commas", "walk, talk, tea,", ",,,"),
+    ("backslashes", "C:\\New \\N \\n no breaks \\", "\\\\; \\, \\N"),
+    ("markup and format codes", "<b>us</b> & co 100% %s {0}", "<script>alert(1)</script>"),
+    ("a title folded between emoji", "ü🫶" * 60, "ß" * 300),
+]
+
+
+def starts_of(feed: ParsedFeed, title: str) -> list[datetime | date]:
+    return sorted(e.start for e in feed.events if e.summary == title)
+
+
+@pytest.fixture(scope="module")
+def feed(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[bytes, ParsedFeed]]:
+    """A couple whose every ritual has a hostile title and prompt, and their feed.
+
+    Every ritual runs daily at the same local time, twelve hours from now, so rituals
+    added a moment apart all have the same occurrences in the feed's window.
+    """
+    folder = tmp_path_factory.mktemp("feed")
+    with empty_database(backend, folder) as url:
+        db = CoupleDb(url, folder)
+        init = ("init", "--name", FEED_COUPLE, "--partner", "sam", "--tz", "Europe/Berlin")
+        assert db.run(*init).exit_code == 0
+        cron = f"0 {(datetime.now(BERLIN).hour + 12) % 24} * * *"
+        for _, title, prompt in FEED_TEXTS:
+            added = db.run("add", title, "--cron", cron, "--duration", "20m", "--reminder", "10m",
+                           "--prompt", prompt)  # fmt: skip
+            assert added.exit_code == 0, added.output
+        window = ("--days-back", "0", "--days-ahead", str(DAYS_AHEAD))
+        assert db.run("feed", "--out", "@feed.ics", *window).exit_code == 0
+        ics = (folder / "feed.ics").read_bytes()
+        yield ics, parse_feed(ics)
+
+
+def test_a_feed_of_hostile_titles_has_one_event_per_occurrence_and_nothing_injected(
+    feed: tuple[bytes, ParsedFeed],
+) -> None:
+    ics, parsed = feed
+    occurrences = starts_of(parsed, PLAIN)
+    assert len(occurrences) in (DAYS_AHEAD, DAYS_AHEAD + 1)  # today's may have passed
+    assert len(set(occurrences)) == len(occurrences)
+    per_title = {title: len(occurrences) for _, title, _ in FEED_TEXTS}
+    assert Counter(e.summary for e in parsed.events) == per_title
+    assert parsed.name == f"{FEED_COUPLE}: rituals"
+
+    lines = ics.decode("utf-8").split("\r\n")
+    events = len(parsed.events)
+    assert Counter(line for line in lines if line.startswith(("BEGIN:", "END:"))) == {
+        "BEGIN:VCALENDAR": 1,
+        "END:VCALENDAR": 1,
+        "BEGIN:VEVENT": events,
+        "END:VEVENT": events,
+        "BEGIN:VALARM": events,
+        "END:VALARM": events,
+    }
+    assert max(len(line.encode()) for line in lines) <= 75, "lines are folded at 75 octets"
+
+
+@pytest.mark.parametrize(
+    ("title", "prompt"), [c[1:] for c in FEED_TEXTS], ids=[c[0] for c in FEED_TEXTS]
+)
+def test_a_hostile_title_and_prompt_come_out_of_the_feed_exactly_as_given(
+    feed: tuple[bytes, ParsedFeed], title: str, prompt: str
+) -> None:
+    ics, parsed = feed
+    events = [e for e in parsed.events if e.summary == title]
+    assert starts_of(parsed, title) == starts_of(parsed, PLAIN)
+    assert {e.description for e in events} == {f"{prompt}\n\nAbout 20 minutes."}
+    assert {e.alarms for e in events} == {(timedelta(minutes=-10),)}
+    reminders = [
+        str(alarm["DESCRIPTION"])
+        for vevent in icalendar.Calendar.from_ical(ics).walk("VEVENT")
+        if str(vevent["SUMMARY"]) == title
+        for alarm in vevent.walk("VALARM")
+    ]
+    assert reminders == [title] * len(events)

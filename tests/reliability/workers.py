@@ -6,8 +6,11 @@ writers start together. Writers print one JSON line of what they saw at the end;
 error they do not handle ends them with a traceback and a non-zero exit code, which the
 test reports. Every loop is bounded in count and in time.
 
-Events are ``timeout.called`` events whose ``timeout_id`` is a marker the tests parse:
-``<writer>:<n>`` for writers, ``<batch>:<index>:<size>`` for the crasher's batches.
+The concurrent writers append ``timeout.called`` events whose ``timeout_id`` is a marker
+the test parses (``<writer>:<n>``). The slow writers and the crasher append check-ins and
+skips (``practice``) that the read models fold; the crasher names each batch in its
+metadata's ``correlation_id`` and catches the read models up after every batch, so a kill
+lands in an append or in a projection's transaction alike.
 """
 
 from __future__ import annotations
@@ -18,15 +21,16 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from engine.api import open_sql_store
 from engine.errors import ConcurrencyError
-from engine.events import NewEvent, TimeoutCalled
+from engine.events import CheckedIn, Event, Metadata, NewEvent, OccurrenceSkipped, TimeoutCalled
 from engine.events.sqlstore import SqlEventStore
+from tests.reliability import folding
 
 AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 DEADLINE_S = 90.0
@@ -36,6 +40,26 @@ DEADLINE_S = 90.0
 def probe(marker: str, by: str = "p") -> NewEvent:
     """A small event carrying ``marker`` in its payload."""
     return NewEvent(TimeoutCalled(timeout_id=marker, by=by, at=AT), AT)
+
+
+def practice(n: int, by: str) -> NewEvent:
+    """A writer's ``n``-th check-in or skip. Writers share a few rituals and occurrences,
+    so they mark the same occurrences and the read model merges what they logged in log
+    order: only a fold that sees every event once, in order, gives a rebuild's states."""
+    ritual_id = f"r{n % 3}"
+    occurrence = AT + timedelta(hours=n % 5)
+    done_at = AT + timedelta(minutes=n)
+    event: Event
+    match n % 4:
+        case 0:
+            event = OccurrenceSkipped(ritual_id=ritual_id, occurrence=occurrence, partner_id=by)
+        case 1:  # a quota check-in: a key of its own
+            event = CheckedIn(ritual_id=ritual_id, partner_id=by, occurrence=None, done_at=done_at)
+        case _:
+            event = CheckedIn(
+                ritual_id=ritual_id, partner_id=by, occurrence=occurrence, done_at=done_at
+            )
+    return NewEvent(event, done_at)
 
 
 def _open(url: str) -> SqlEventStore:
@@ -104,22 +128,25 @@ def slow_writer(url: str, couple_id: str, name: str, total: str, max_delay_ms: s
     for n in range(int(total)):
         if time.monotonic() > deadline:
             raise SystemExit("ran out of time")
-        store.append(couple_id, f"slow-{name}", [probe(f"{name}:{n}", name)], expected_version=n)
+        store.append(couple_id, f"slow-{name}", [practice(n, name)], expected_version=n)
     store.close()
     print(json.dumps({"sent": int(total)}), flush=True)
 
 
 def crasher(url: str, couple_id: str, name: str, size: str) -> None:
-    """Append batches of ``size`` events until killed (or out of time or batches)."""
+    """Append batches of ``size`` events, catching the read models up after each one,
+    until killed (or out of time or batches)."""
     store = _open(url)
+    runner = folding.runner_for(store)
     _handshake(wait_for_go=False)
     deadline = time.monotonic() + DEADLINE_S
     for batch in range(100_000):
         if time.monotonic() > deadline:
             break
-        marker = f"{name}-{batch}"
-        events = [probe(f"{marker}:{i}:{size}", name) for i in range(int(size))]
-        store.append(couple_id, f"crash-{name}", events, expected_version=None)
+        events = [practice(batch * int(size) + i, name) for i in range(int(size))]
+        marker = Metadata(correlation_id=f"{name}-{batch}")
+        store.append(couple_id, f"crash-{name}", events, expected_version=None, metadata=marker)
+        runner.catch_up()
     store.close()
 
 

@@ -158,6 +158,19 @@ def test_a_reminder_becomes_an_alarm_on_confirmed_occurrences_only(
     assert {e.alarms for e in parsed.confirmed()} == {(timedelta(minutes=-10),)}
 
 
+def test_typed_backslashes_and_separators_come_back_as_typed_and_never_as_line_breaks(
+    eng: Engine,
+) -> None:
+    couple = eng.create_couple("Sam \\N Alex; us, too", ["sam"], "Europe/Berlin")
+    title, prompt = "C:\\New, folder; \\N", "\\N or \\n?"
+    eng.add_ritual(couple, title, cron="0 18 * * *", prompts=[prompt])
+    parsed = feed(eng, couple, days_ahead=1)
+    assert parsed.name == "Sam \\N Alex; us, too: rituals"
+    assert {(e.summary, e.description) for e in parsed.events} == {
+        (title, f"{prompt}\n\nAbout 15 minutes.")
+    }
+
+
 def test_a_sealed_capsule_shows_its_opening_day_as_an_all_day_event_without_content(
     eng: Engine, couple: CoupleView
 ) -> None:
