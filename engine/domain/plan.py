@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from engine import catalog, schedule
+from engine.domain.ritual import Pause
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.events import (
     Event,
@@ -31,12 +32,6 @@ _IDS = uuid.UUID("6f1c2f0e-5d53-4c39-9a43-3d1f3c0d2a11")
 
 
 @dataclass(frozen=True)
-class PlanPause:
-    since: datetime
-    until: datetime | None  # None: still paused
-
-
-@dataclass(frozen=True)
 class PlanState:
     """One plan as the deciders see it."""
 
@@ -46,12 +41,12 @@ class PlanState:
     weeks_started: dict[int, PlanWeekStarted] = field(default_factory=dict)
     done: dict[str, str | None] = field(default_factory=dict)  # task key -> partner id
     extensions: tuple[int, ...] = ()  # one week number per extension
-    pauses: tuple[PlanPause, ...] = ()
+    pauses: tuple[Pause, ...] = ()
     finished: PlanFinished | None = None
     version: int = 0
 
     @property
-    def paused(self) -> PlanPause | None:
+    def paused(self) -> Pause | None:
         last = self.pauses[-1] if self.pauses else None
         return last if last is not None and last.until is None else None
 
@@ -78,10 +73,10 @@ def evolve(state: PlanState, event: Event) -> PlanState:
         case PlanWeekExtended():
             return replace(state, extensions=(*state.extensions, event.week))
         case PlanPaused():
-            return replace(state, pauses=(*state.pauses, PlanPause(event.at, None)))
+            return replace(state, pauses=(*state.pauses, Pause(event.at, None)))
         case PlanResumed() if state.paused is not None:
             return replace(
-                state, pauses=(*state.pauses[:-1], PlanPause(state.pauses[-1].since, event.at))
+                state, pauses=(*state.pauses[:-1], Pause(state.pauses[-1].since, event.at))
             )
         case PlanFinished():
             return replace(state, finished=event)

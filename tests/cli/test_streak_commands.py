@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from cli import cli, streak_text
-from engine.api import open_sql_store
 from engine.views import CoupleView, PartnerStreak, StreakLine, StreakView
 
 Run = Callable[..., Result]
@@ -39,11 +37,6 @@ STREAK_KEYS = {
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'rituals.db'}"
-
-
-@pytest.fixture
 def run(db_url: str) -> Run:
     runner = CliRunner()
 
@@ -54,18 +47,6 @@ def run(db_url: str) -> Run:
     invoke("add", "Hourly hello", "--cron", "0 * * * *")
     invoke("add", "Appreciation journal", "--per-week", "3", "--each")
     return invoke
-
-
-@pytest.fixture
-def event_count(db_url: str) -> Callable[[], int]:
-    def count() -> int:
-        store = open_sql_store(db_url)
-        try:
-            return store.count()
-        finally:
-            store.close()
-
-    return count
 
 
 def test_a_check_in_says_the_new_streak(run: Run) -> None:
