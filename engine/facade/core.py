@@ -22,7 +22,6 @@ from engine.events import (
     EventStore,
     Metadata,
     NewEvent,
-    RecordedEvent,
 )
 from engine.views import CoupleView, PartnerView
 
@@ -231,31 +230,16 @@ class EngineCore:
         expected_version: int | None,
         actor: str | None,
         occurred_at: datetime | None = None,
-    ) -> list[RecordedEvent]:
-        """Append events as one batch and return them as recorded."""
+    ) -> list[int]:
+        """Append events as one batch, as the acting partner; returns their positions."""
         when = occurred_at or self.now()
-        batch = [NewEvent(e, when) for e in events]
-        positions = self.store.append(
+        return self.store.append(
             couple_id,
             stream_id,
-            batch,
+            [NewEvent(e, when) for e in events],
             expected_version=expected_version,
             metadata=Metadata(actor=actor, via=self.via, correlation_id=new_id()),
         )
-        return [
-            RecordedEvent(
-                position=p,
-                stream_id=stream_id,
-                version=0,
-                couple_id=couple_id,
-                event_id=n.event_id,
-                event=n.event,
-                metadata=Metadata(actor=actor, via=self.via),
-                occurred_at=when,
-                recorded_at=when,
-            )
-            for p, n in zip(positions, batch, strict=True)
-        ]
 
     def couple_command(
         self,
