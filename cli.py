@@ -302,9 +302,14 @@ def partner_rename_command(state: CliState, handle: str, display_name: str) -> N
 @click.option(
     "--proxy-checkins/--no-proxy-checkins", default=None, help="Allow checking in for both."
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
 @pass_state
 def settings_command(
-    state: CliState, tz: str | None, freezes: int | None, proxy_checkins: bool | None
+    state: CliState,
+    tz: str | None,
+    freezes: int | None,
+    proxy_checkins: bool | None,
+    as_json: bool,
 ) -> None:
     """Show or change the couple's settings."""
     eng = state.engine
@@ -314,6 +319,18 @@ def settings_command(
         c = eng.change_settings(
             state.couple, tz=tz, freezes_per_month=freezes, proxy_checkins=proxy_checkins
         )
+    if as_json:
+        echo_json(
+            {
+                "id": c.id,
+                "name": c.name,
+                "time_zone": c.time_zone,
+                "partners": list(c.handles),
+                "freezes_per_month": c.freezes_per_month,
+                "proxy_checkins": c.proxy_checkins,
+            }
+        )
+        return
     click.echo(f"{c.name}: {c.time_zone}, partners {', '.join(c.handles)}")
     click.echo(f"streak freezes a month: {c.freezes_per_month}")
     click.echo(f"one partner may check in for both: {'yes' if c.proxy_checkins else 'no'}")
@@ -645,10 +662,14 @@ def rules_set_command(state: CliState, rules: Sequence[str]) -> None:
 
 
 @rules_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
-def rules_show_command(state: CliState) -> None:
+def rules_show_command(state: CliState, as_json: bool) -> None:
     """Show the ground rules."""
     rules = state.engine.ground_rules(state.couple)
+    if as_json:
+        echo_json([{"number": n, "rule": rule} for n, rule in enumerate(rules, start=1)])
+        return
     if not rules:
         click.echo("No ground rules yet. Agree on some with `ritual rules set`.")
     for n, rule in enumerate(rules, start=1):

@@ -169,3 +169,17 @@ def test_several_couples_need_a_name(run: Run) -> None:
     assert run("--couple", "kim & lee", "add", "Walk", "--cron", "0 8 * * *").exit_code == 0
     assert "Walk" in run("--couple", "Kim & Lee", "list").output
     assert "Walk" not in run("--couple", "Sam & Alex", "list").output
+
+
+def test_rules_and_settings_print_stable_json(couple: Run) -> None:
+    assert json.loads(couple("rules", "show", "--json").output) == []
+    couple("rules", "set", "One voice at a time", "Pauses are welcome")
+    assert json.loads(couple("rules", "show", "--json").output) == [
+        {"number": 1, "rule": "One voice at a time"},
+        {"number": 2, "rule": "Pauses are welcome"},
+    ]
+    settings = json.loads(couple("settings", "--freezes", "2", "--json").output)
+    assert settings["freezes_per_month"] == 2
+    assert set(settings) == {
+        "id", "name", "time_zone", "partners", "freezes_per_month", "proxy_checkins",
+    }  # fmt: skip

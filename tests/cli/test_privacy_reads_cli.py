@@ -39,8 +39,8 @@ TEXT_READERS = {"journal list", "notes", "export", "rules show", "capsule open"}
 READ_COMMANDS = {
     ("list",): ["--all", "--json"],
     ("couples",): ["--json"],
-    ("settings",): [],
-    ("rules", "show"): [],
+    ("settings",): ["--json"],
+    ("rules", "show"): ["--json"],
     ("log",): ["--limit", "1000", "--json"],
     ("journal", "list"): ["--json"],
     ("notes",): ["--json"],
