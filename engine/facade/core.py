@@ -22,10 +22,13 @@ from engine.events import (
     EventStore,
     Metadata,
     NewEvent,
+    PartnerErased,
 )
 from engine.views import CoupleView, PartnerView
 
 T = TypeVar("T")
+
+PARTNER_ERASED = (PartnerErased.type_name,)
 
 Decision = tuple[Sequence[Event], str | None]
 """What a couple-stream decider returns: the events to append, and the acting partner id."""
@@ -155,6 +158,11 @@ class EngineCore:
 
     def load_couple(self, ref: CoupleRef) -> CoupleState:
         couple_id = self._couple_id(ref)
+        # Another process may have erased a partner since this one cached their key:
+        # learn of it before anything of theirs is decrypted.
+        for r in self.store.read_couple(couple_id, types=PARTNER_ERASED, decrypt=False):
+            if isinstance(r.event, PartnerErased):
+                self.store.cipher.known_erased(couple_id, r.event.partner_id)
         events = [r.event for r in self.store.read_stream(couple_stream(couple_id))]
         if not events:
             raise NotFound("no couple by that name or id")

@@ -1,0 +1,22 @@
+"""A partner erased by one process is unreadable at once in another that had their key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine import Engine
+from engine.events import ERASED
+
+
+def test_a_long_running_engine_stops_reading_a_partner_erased_elsewhere(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'rituals.db'}"
+    with Engine.open(url) as server, Engine.open(url) as cli:
+        cli.create_couple("Sam & Alex", ["sam", "alex", "kim"], "UTC")
+        cli.appreciate(None, by="kim", to="sam", text="thank you for the walk")
+        (entry,) = server.journal(viewer="sam")
+        assert entry.text == "thank you for the walk"  # the server now holds kim's key
+
+        cli.erase_partner(None, "kim")
+
+        (entry,) = server.journal(viewer="sam")
+        assert entry.text == ERASED
