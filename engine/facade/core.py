@@ -28,7 +28,7 @@ from engine.views import CoupleView, PartnerView
 
 T = TypeVar("T")
 
-PARTNER_ERASED = (PartnerErased.type_name,)
+TOMBSTONES = (CoupleErased.type_name, PartnerErased.type_name)
 
 Decision = tuple[Sequence[Event], str | None]
 """What a couple-stream decider returns: the events to append, and the acting partner id."""
@@ -158,9 +158,12 @@ class EngineCore:
 
     def load_couple(self, ref: CoupleRef) -> CoupleState:
         couple_id = self._couple_id(ref)
-        # Another process may have erased a partner since this one cached their key:
-        # learn of it before anything of theirs is decrypted.
-        for r in self.store.read_couple(couple_id, types=PARTNER_ERASED, decrypt=False):
+        # Another process may have erased the couple or a partner since this one cached
+        # their keys: learn of it before anything of theirs is decrypted.
+        for r in self.store.read_couple(couple_id, types=TOMBSTONES, decrypt=False):
+            if isinstance(r.event, CoupleErased):
+                self.store.cipher.known_erased(couple_id)
+                raise NotFound(ERASED_COUPLE)
             if isinstance(r.event, PartnerErased):
                 self.store.cipher.known_erased(couple_id, r.event.partner_id)
         events = [r.event for r in self.store.read_stream(couple_stream(couple_id))]

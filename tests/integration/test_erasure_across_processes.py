@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine import Engine
+import pytest
+
+from engine import Engine, NotFound
 from engine.events import ERASED
 
 
@@ -20,3 +22,16 @@ def test_a_long_running_engine_stops_reading_a_partner_erased_elsewhere(tmp_path
 
         (entry,) = server.journal(viewer="sam")
         assert entry.text == ERASED
+
+
+def test_a_long_running_engine_holding_a_couple_view_finds_it_gone(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'rituals.db'}"
+    with Engine.open(url) as server, Engine.open(url) as cli:
+        couple = cli.create_couple("Sam & Alex", ["sam", "alex"], "UTC")
+        cli.appreciate(couple, by="alex", to="sam", text="you make Sundays easy")
+        assert server.journal(couple)[0].text == "you make Sundays easy"
+
+        cli.erase_couple(couple)
+
+        with pytest.raises(NotFound):
+            server.journal(couple)
