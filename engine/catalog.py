@@ -53,7 +53,7 @@ def _minutes(n: int) -> timedelta:
     return timedelta(minutes=n)
 
 
-# The rows of the starter catalog, in the order of the domain brief, followed by the
+# The starter catalog, in its usual order (daily, weekly, monthly, occasional), then the
 # templates the 8-week plan introduces (those are never part of the starter set).
 CATALOG: tuple[Template, ...] = (
     Template(

@@ -16,7 +16,7 @@ from engine.catalog import CATALOG, Template, prompt_for, starter_templates, tem
 from engine.errors import NotFound
 from engine.kinds import RITUAL_KINDS
 
-# (key, schedule shape, minutes or None, participants), in the order of DOMAIN.md's table.
+# (key, schedule shape, minutes or None, participants), in catalog order.
 DOMAIN_TABLE = [
     ("morning-micro-check", "daily", 2, "both"),
     ("evening-one-thing", "daily", 5, "both"),
