@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine import Engine, FixedClock, InvalidInput, MemoryEventStore, NotFound
+from engine import Engine, FixedClock, InvalidInput, NotFound
 from engine.calendar import FEED_TYPES, feed_items
 from engine.catalog import CATALOG
 from engine.events import CoupleCreated, RitualAdded
@@ -19,11 +19,6 @@ from tests.feed_check import BERLIN, START, at_local, parse_feed
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(START)
-
-
-@pytest.fixture
-def eng(clock: FixedClock) -> Engine:
-    return Engine(MemoryEventStore(clock), clock)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine import Engine, FixedClock, InvalidInput, MemoryEventStore, NotAllowed, NotFound
+from engine import Engine, FixedClock, InvalidInput, NotAllowed, NotFound
 from engine.views import CoupleView
 
 BERLIN_MORNING = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday 07:00 in Berlin
@@ -17,11 +17,6 @@ BERLIN_MORNING = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday 07:00 in Berli
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(BERLIN_MORNING)
-
-
-@pytest.fixture
-def eng(clock: FixedClock) -> Engine:
-    return Engine(MemoryEventStore(clock), clock)
 
 
 @pytest.fixture

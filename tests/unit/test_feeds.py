@@ -11,7 +11,7 @@ import pytest
 
 import engine.calendar
 import engine.feeds
-from engine import Engine, FixedClock, MemoryEventStore
+from engine import Engine, FixedClock
 from engine.calendar import occurrence_uid
 from engine.views import CoupleView
 from tests.feed_check import BERLIN, START, ParsedFeed, at_local, days, parse_feed
@@ -20,11 +20,6 @@ from tests.feed_check import BERLIN, START, ParsedFeed, at_local, days, parse_fe
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(START)
-
-
-@pytest.fixture
-def eng(clock: FixedClock) -> Engine:
-    return Engine(MemoryEventStore(clock), clock)
 
 
 @pytest.fixture

@@ -28,11 +28,6 @@ def clock() -> FixedClock:
     return FixedClock(MORNING)
 
 
-@pytest.fixture
-def eng(clock: FixedClock) -> Engine:
-    return Engine(MemoryEventStore(clock), clock)
-
-
 def daily_practice(eng: Engine, clock: FixedClock, days: int) -> None:
     couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
     eng.add_ritual(couple, "Morning check", cron="30 7 * * *")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine import Engine, FixedClock, MemoryEventStore
+from engine import Engine, FixedClock
 from engine.views import CoupleView, StatusView
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -23,11 +23,6 @@ def berlin(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(berlin(3, 2, 6))  # Monday 2 March 2026, 06:00
-
-
-@pytest.fixture
-def eng(clock: FixedClock) -> Engine:
-    return Engine(MemoryEventStore(clock), clock)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine import Engine, FixedClock, MemoryEventStore
+from engine import Engine, FixedClock
 from engine.views import CoupleView, StreakLine, StreakView
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -32,11 +32,6 @@ def moving_average(practice: list[float], weight: float) -> float:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(berlin(3, 1))
-
-
-@pytest.fixture
-def eng(clock: FixedClock) -> Engine:
-    return Engine(MemoryEventStore(clock), clock)
 
 
 def couple_of(eng: Engine, freezes: int = 1, proxy: bool = False) -> CoupleView:
