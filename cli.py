@@ -7,6 +7,7 @@ error), every other engine error with 1. ``--help`` never touches the database.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -20,6 +21,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import click
 
 from engine import Engine, InvalidInput, RitualError
+from engine.clock import Clock, utc_now
 from engine.config import Settings
 from engine.parsing import format_duration, parse_date, parse_duration, parse_moment
 from engine.views import (
@@ -76,18 +78,38 @@ class RitualGroup(click.Group):
             raise EngineUsageError(f"{message}; see `{path} --help`") from None
 
 
+@dataclasses.dataclass(frozen=True)
+class CliSeams:
+    """What a caller of the command line may replace: where every moment comes from.
+
+    The console script uses the real clock. A test (or a host that drives the CLI
+    in-process) passes ``obj=CliSeams(clock=FixedClock(...))`` to click's ``invoke``, so
+    every command, "now" included, sees that moment.
+    """
+
+    clock: Clock = utc_now
+
+
 class CliState:
     """What every command shares; the engine is opened on first use."""
 
-    def __init__(self, db_url: str | None, couple: str | None, viewer: str | None = None) -> None:
+    def __init__(
+        self,
+        db_url: str | None,
+        couple: str | None,
+        viewer: str | None = None,
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
         self.settings = Settings.from_env(db_url=db_url, couple=couple)
         self.viewer = viewer
+        self.clock = clock
         self._engine: Engine | None = None
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = Engine.open(self.settings.db_url, via="cli")
+            self._engine = Engine.open(self.settings.db_url, clock=self.clock, via="cli")
         return self._engine
 
     @property
@@ -206,7 +228,8 @@ def duration_option(value: str | None) -> timedelta | None:
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, couple: str | None, viewer: str | None) -> None:
     """Small, steady rituals for a couple, kept as an event log and shared as calendars."""
-    state = CliState(db_url, couple, viewer)
+    seams = ctx.obj if isinstance(ctx.obj, CliSeams) else CliSeams()
+    state = CliState(db_url, couple, viewer, clock=seams.clock)
     ctx.obj = state
     ctx.call_on_close(state.close)
 
@@ -1618,7 +1641,7 @@ def serve_command(state: CliState, host: str, port: int, threads: int, recheck: 
     from engine.web.serve import log_to_stderr, serve
 
     log_to_stderr()
-    with Engine.open(state.settings.db_url, via="server") as eng:
+    with Engine.open(state.settings.db_url, clock=state.clock, via="server") as eng:
         serve(eng, host=host, port=port, threads=threads, recheck=timedelta(seconds=recheck))
 
 

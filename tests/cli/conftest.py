@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 
 from cli import cli
 from engine.api import open_sql_store
+from tests.moments import cli_at
 
 Run = Callable[..., Result]
 
@@ -23,9 +24,12 @@ def db_url(sql_url: str) -> str:
 def run(db_url: str) -> Run:
     """Run `ritual --db URL ARGS...`; returns click's Result (stdout and stderr apart)."""
     runner = CliRunner()
+    seams = cli_at()
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(cli, ["--db", db_url, *args], input=input, catch_exceptions=False)
+        return runner.invoke(
+            cli, ["--db", db_url, *args], input=input, catch_exceptions=False, obj=seams
+        )
 
     return invoke
 

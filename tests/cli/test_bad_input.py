@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.cli.conftest import Run
+from tests.moments import cli_at
 
 USAGE, REFUSED = 2, 1
 
@@ -177,6 +178,8 @@ def test_help_never_touches_the_database(tmp_path: object) -> None:
     from cli import cli
 
     target = Path(str(tmp_path)) / "never.db"
-    result = CliRunner().invoke(cli, ["--db", f"sqlite:///{target}", "checkin", "--help"])
+    result = CliRunner().invoke(
+        cli, ["--db", f"sqlite:///{target}", "checkin", "--help"], obj=cli_at()
+    )
     assert result.exit_code == 0
     assert not target.exists()

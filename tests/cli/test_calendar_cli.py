@@ -13,6 +13,7 @@ from cli import cli
 from engine import Engine
 from engine.catalog import CATALOG
 from tests.feed_check import parse_feed
+from tests.moments import cli_at, cli_clock
 
 Run = Callable[..., Result]
 
@@ -25,9 +26,10 @@ def db_url(tmp_path: Path) -> str:
 @pytest.fixture
 def run(db_url: str) -> Run:
     runner = CliRunner()
+    seams = cli_at()
 
     def invoke(*args: str) -> Result:
-        return runner.invoke(cli, ["--db", db_url, *args])
+        return runner.invoke(cli, ["--db", db_url, *args], obj=seams)
 
     return invoke
 
@@ -43,7 +45,7 @@ def couple(run: Run) -> None:
 
 
 def event_count(db_url: str) -> int:
-    with Engine.open(db_url) as eng:
+    with Engine.open(db_url, clock=cli_clock()) as eng:
         return eng.store.count()
 
 

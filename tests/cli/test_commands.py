@@ -183,3 +183,13 @@ def test_rules_and_settings_print_stable_json(couple: Run) -> None:
     assert set(settings) == {
         "id", "name", "time_zone", "partners", "freezes_per_month", "proxy_checkins",
     }  # fmt: skip
+
+
+def test_every_command_takes_now_from_the_clock_seam(run: Run) -> None:
+    run("init", "--name", "Sam & Alex", "--partner", "sam", "--partner", "alex", "--tz", "UTC")
+    run("add", "Evening check", "--cron", "0 20 * * *")
+    result = run("status")
+    assert result.exit_code == 0, result.output
+    # CLI_NOW is Wednesday 25 November 2026, 17:30 UTC, whatever the machine's clock says
+    assert result.output.startswith("Sam & Alex, Wednesday 25 November")
+    assert "20:00  Evening check" in result.output

@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from cli import cli
 from engine import Engine
+from tests.moments import cli_at, cli_clock
 
 Run = Callable[..., Result]
 SECRETS = ("slow coffee on the balcony", "You made time for me", "I was short with you")
@@ -24,9 +25,10 @@ def db(tmp_path: Path) -> str:
 @pytest.fixture
 def run(db: str) -> Run:
     runner = CliRunner()
+    seams = cli_at()
 
     def invoke(*args: str) -> Result:
-        result = runner.invoke(cli, ["--db", db, *args])
+        result = runner.invoke(cli, ["--db", db, *args], obj=seams)
         assert "Traceback" not in result.output
         return result
 
@@ -120,12 +122,12 @@ def test_insights_as_text_show_a_row_per_week_and_a_calm_word(run: Run) -> None:
 
 @pytest.mark.parametrize("weeks", ["0", "53"])
 def test_a_window_outside_one_to_fifty_two_weeks_is_refused(run: Run, db: str, weeks: str) -> None:
-    with Engine.open(db) as eng:
+    with Engine.open(db, clock=cli_clock()) as eng:
         before = eng.store.count()
     result = run("insights", "--weeks", weeks)
     assert result.exit_code == 2
     assert result.stderr.strip() == "Error: --weeks must be between 1 and 52"
-    with Engine.open(db) as eng:
+    with Engine.open(db, clock=cli_clock()) as eng:
         assert eng.store.count() == before
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from cli import cli
 from engine import Engine
+from tests.moments import CLI_NOW, cli_at, cli_clock
 
 Run = Callable[..., Result]
 
@@ -25,9 +26,10 @@ def db(tmp_path: Path) -> str:
 @pytest.fixture
 def run(db: str) -> Run:
     runner = CliRunner()
+    seams = cli_at()
 
     def invoke(*args: str) -> Result:
-        return runner.invoke(cli, ["--db", db, *args])
+        return runner.invoke(cli, ["--db", db, *args], obj=seams)
 
     result = invoke(
         "init", "--name", "Sam & Alex", "--partner", "sam", "--partner", "alex", "--tz", "UTC"
@@ -37,12 +39,12 @@ def run(db: str) -> Run:
 
 
 def event_count(db: str) -> int:
-    with Engine.open(db) as eng:
+    with Engine.open(db, clock=cli_clock()) as eng:
         return eng.store.count()
 
 
 def days_ago(n: int) -> str:
-    return (datetime.now(UTC).date() - timedelta(days=n)).isoformat()
+    return (CLI_NOW.date() - timedelta(days=n)).isoformat()
 
 
 def status(run: Run) -> Any:

@@ -12,13 +12,16 @@ import pytest
 from click.testing import CliRunner, Result
 
 import cli
+from tests.moments import cli_at
 
 NOTE = "Vivienne the quiet breakfast"
 THANKS = "Winifred thank you for listening"
 
 
 def ritual(db: Path, *args: str, input: str | None = None) -> Result:
-    result = CliRunner().invoke(cli.cli, ["--db", f"sqlite:///{db}", *args], input=input)
+    result = CliRunner().invoke(
+        cli.cli, ["--db", f"sqlite:///{db}", *args], input=input, obj=cli_at()
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit), result
     return result
 

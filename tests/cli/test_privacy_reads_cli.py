@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 import cli
 from engine import Engine
 from engine.crypto import TOKEN_PREFIX
+from tests.moments import cli_at, cli_clock
 
 EVERYONE = frozenset({None, "sam", "alex"})
 TEXTS: dict[str, frozenset[str | None]] = {
@@ -87,7 +88,9 @@ class Session:
     seen: list[tuple[str, str | None, Result]] = field(default_factory=list)
 
     def run(self, *args: str, viewer: str | None = None, input: str | None = None) -> Result:
-        result = self.runner.invoke(cli.cli, ["--db", f"sqlite:///{self.db}", *args], input=input)
+        result = self.runner.invoke(
+            cli.cli, ["--db", f"sqlite:///{self.db}", *args], input=input, obj=cli_at()
+        )
         assert result.exception is None or isinstance(result.exception, SystemExit), result
         self.seen.append((command_of(args), viewer, result))
         return result
@@ -160,7 +163,7 @@ def test_a_private_entry_is_invisible_to_the_other_partner_through_every_read_pa
 ) -> None:
     for viewer, args in read_variants():
         session.ok(*args, viewer=viewer)
-    with Engine.open(f"sqlite:///{session.db}") as eng:
+    with Engine.open(f"sqlite:///{session.db}", clock=cli_clock()) as eng:
         for viewer in (None, "sam", "alex"):
             api_outputs = [
                 eng.history(limit=1000, viewer=viewer),

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from cli import cli, streak_text
 from engine.views import CoupleView, PartnerStreak, StreakLine, StreakView
+from tests.moments import cli_at
 
 Run = Callable[..., Result]
 
@@ -39,9 +40,10 @@ STREAK_KEYS = {
 @pytest.fixture
 def run(db_url: str) -> Run:
     runner = CliRunner()
+    seams = cli_at()
 
     def invoke(*args: str) -> Result:
-        return runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+        return runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False, obj=seams)
 
     invoke("init", "--name", "Sam & Alex", "--partner", "sam", "--partner", "alex", "--tz", "UTC")
     invoke("add", "Hourly hello", "--cron", "0 * * * *")

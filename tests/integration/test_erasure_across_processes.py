@@ -8,11 +8,12 @@ import pytest
 
 from engine import Engine, NotFound
 from engine.events import ERASED
+from tests.moments import cli_clock
 
 
 def test_a_long_running_engine_stops_reading_a_partner_erased_elsewhere(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'rituals.db'}"
-    with Engine.open(url) as server, Engine.open(url) as cli:
+    with Engine.open(url, clock=cli_clock()) as server, Engine.open(url, clock=cli_clock()) as cli:
         cli.create_couple("Sam & Alex", ["sam", "alex", "kim"], "UTC")
         cli.appreciate(None, by="kim", to="sam", text="thank you for the walk")
         (entry,) = server.journal(viewer="sam")
@@ -26,7 +27,7 @@ def test_a_long_running_engine_stops_reading_a_partner_erased_elsewhere(tmp_path
 
 def test_a_long_running_engine_holding_a_couple_view_finds_it_gone(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'rituals.db'}"
-    with Engine.open(url) as server, Engine.open(url) as cli:
+    with Engine.open(url, clock=cli_clock()) as server, Engine.open(url, clock=cli_clock()) as cli:
         couple = cli.create_couple("Sam & Alex", ["sam", "alex"], "UTC")
         cli.appreciate(couple, by="alex", to="sam", text="you make Sundays easy")
         assert server.journal(couple)[0].text == "you make Sundays easy"

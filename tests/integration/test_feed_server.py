@@ -18,6 +18,7 @@ from engine.events.sqlstore import SqlEventStore
 from engine.views import CoupleView
 from engine.web import create_app
 from engine.web.serve import RunningServer, start_in_thread
+from tests.moments import cli_clock
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Served:
 def served(tmp_path: Path) -> Iterator[Served]:
     folder = tmp_path / "data"
     folder.mkdir()
-    with Engine.open(f"sqlite:///{folder / 'rituals.db'}", via="server") as eng:
+    with Engine.open(f"sqlite:///{folder / 'rituals.db'}", via="server", clock=cli_clock()) as eng:
         couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
         eng.add_ritual(couple, "Morning check", cron="30 7 * * *", duration=timedelta(minutes=2))
         # every request reads the log here (the real clock cannot be held still); the

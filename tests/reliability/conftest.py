@@ -27,6 +27,7 @@ from cli import cli
 from engine import Engine
 from engine.api import open_sql_store
 from engine.events.sqlstore import SqlEventStore
+from tests.moments import cli_at, cli_clock
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = Path(__file__).with_name("workers.py")
@@ -110,10 +111,12 @@ class CoupleDb:
     def run(self, *args: str) -> Result:
         """Run `ritual` in-process; an argument ``@name`` stands for a file in ``folder``."""
         args = tuple(str(self.folder / a[1:]) if a.startswith("@") else a for a in args)
-        return CliRunner().invoke(cli, ["--db", self.url, *args], catch_exceptions=False)
+        return CliRunner().invoke(
+            cli, ["--db", self.url, *args], catch_exceptions=False, obj=cli_at()
+        )
 
     def engine(self) -> Engine:
-        return Engine.open(self.url)
+        return Engine.open(self.url, clock=cli_clock())
 
     def count(self) -> int:
         with self.engine() as eng:

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from engine import CheckedIn, Engine
+from tests.moments import cli_at, cli_clock
 from tests.reliability.conftest import run_cli
 
 pytestmark = pytest.mark.slow
@@ -29,7 +30,7 @@ def test_two_checkin_processes_at_once_both_succeed_and_every_check_in_is_kept_o
         ["init", "--name", "Sam & Alex", "--partner", "sam", "--partner", "alex", "--tz", "UTC"],
         ["add", "Evening walk", "--per-week", "7"],
     ):
-        assert runner.invoke(cli, ["--db", url, *args]).exit_code == 0
+        assert runner.invoke(cli, ["--db", url, *args], obj=cli_at()).exit_code == 0
 
     for round_ in range(ROUNDS):
         procs = [run_cli(url, ["checkin", "Evening walk", "--by", who]) for who in PARTNERS]
@@ -43,7 +44,7 @@ def test_two_checkin_processes_at_once_both_succeed_and_every_check_in_is_kept_o
             assert "locked" not in (out + err).lower()
             assert out.startswith("Checked in ")
 
-    with Engine.open(url) as eng:
+    with Engine.open(url, clock=cli_clock()) as eng:
         couple = eng.load_couple(None)
         ritual = eng.store.read_stream(f"ritual-{eng.ritual(None, 'Evening walk').id}")
     handles = {p.partner_id: p.handle for p in couple.partners}

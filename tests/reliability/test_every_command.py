@@ -8,6 +8,7 @@ import re
 from click.testing import CliRunner
 
 from cli import cli
+from tests.moments import cli_at
 
 SESSION: list[tuple[str, ...]] = [
     ("db", "current"),
@@ -43,10 +44,11 @@ SESSION: list[tuple[str, ...]] = [
 
 def test_a_whole_session_of_commands_succeeds_on_an_empty_database(db_url: str) -> None:
     runner = CliRunner()
+    seams = cli_at()
     ids: dict[str, str] = {}
     for args in SESSION:
         args = tuple(a.format(**ids) for a in args)
-        result = runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+        result = runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False, obj=seams)
         assert result.exit_code == 0, f"{args}: {result.output}"
         if args[0] in ("appreciate", "repair"):
             found = re.search(r"\(([0-9a-f]{8})\)", result.output)
@@ -54,6 +56,6 @@ def test_a_whole_session_of_commands_succeeds_on_an_empty_database(db_url: str) 
             ids[args[0].replace("appreciate", "appreciation")] = found.group(1)
         if args[-1] == "--json":
             assert json.loads(result.output) is not None
-    history = json.loads(runner.invoke(cli, ["--db", db_url, "log", "--json"]).output)
+    history = json.loads(runner.invoke(cli, ["--db", db_url, "log", "--json"], obj=seams).output)
     assert len(history) == 20
     assert "slow tea" not in json.dumps(history)

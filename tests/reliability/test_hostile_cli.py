@@ -18,6 +18,7 @@ import pytest
 
 from engine import AppreciationGiven, CheckedIn, Engine
 from tests.feed_check import BERLIN, ParsedFeed, parse_feed
+from tests.moments import CLI_NOW
 from tests.reliability.conftest import CoupleDb, empty_database
 
 USAGE, REFUSED = 2, 1
@@ -286,7 +287,7 @@ def feed(
         db = CoupleDb(url, folder)
         init = ("init", "--name", FEED_COUPLE, "--partner", "sam", "--tz", "Europe/Berlin")
         assert db.run(*init).exit_code == 0
-        cron = f"0 {(datetime.now(BERLIN).hour + 12) % 24} * * *"
+        cron = f"0 {(CLI_NOW.astimezone(BERLIN).hour + 12) % 24} * * *"
         for _, title, prompt in FEED_TEXTS:
             added = db.run("add", title, "--cron", cron, "--duration", "20m", "--reminder", "10m",
                            "--prompt", prompt)  # fmt: skip
