@@ -16,13 +16,14 @@ import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import click
 
-from engine import Engine, InvalidInput, RitualError
+from engine import Engine, InvalidInput, NotFound, RitualError
 from engine.clock import Clock, utc_now
 from engine.config import Settings
+from engine.kinds import RepairAnswer, RepairKind, RitualKind
 from engine.parsing import format_duration, parse_date, parse_duration, parse_moment
 from engine.views import (
     CoupleView,
@@ -105,6 +106,7 @@ class CliState:
         self.viewer = viewer
         self.clock = clock
         self._engine: Engine | None = None
+        self._couple: str | None = None
 
     @property
     def engine(self) -> Engine:
@@ -113,8 +115,15 @@ class CliState:
         return self._engine
 
     @property
-    def couple(self) -> str | None:
-        return self.settings.couple
+    def couple(self) -> str:
+        """The id of the couple --couple (or RITUAL_COUPLE) names, resolved once."""
+        if self._couple is None:
+            self._couple = resolve_couple(self.engine, self.settings.couple)
+        return self._couple
+
+    def ritual(self, ref: str) -> str:
+        """The id of the couple's ritual a typed title, id or id prefix names."""
+        return resolve_ritual(self.engine, self.couple, ref)
 
     def viewer_for(self, viewer: str | None) -> str | None:
         """Who a read is made as: the command's --as, else the group's, else the shared view."""
@@ -123,6 +132,53 @@ class CliState:
     def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
+
+
+PREFIX_LEAST = 4
+"""The fewest characters of an id that the CLI accepts as a prefix."""
+
+
+def resolve_couple(engine: Engine, ref: str | None) -> str:
+    """A couple the way people type it: its name (any case), id, or an id prefix of at least
+    four characters; with nothing typed, the only couple in the database."""
+    couples = engine.couples()
+    if ref is None or not ref.strip():
+        if len(couples) == 1:
+            return couples[0].id
+        if not couples:
+            raise NotFound("no couple yet; start with `ritual init`")
+        raise InvalidInput("this database holds several couples; name one with --couple")
+    wanted = ref.strip()
+    for c in couples:
+        if wanted == c.id or wanted.casefold() == c.name.casefold():
+            return c.id
+    prefixed = [c.id for c in couples if len(wanted) >= PREFIX_LEAST and c.id.startswith(wanted)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        raise InvalidInput("that id prefix matches several couples; give more of it")
+    for erased in engine.erased_couples():
+        if wanted == erased or (len(wanted) >= PREFIX_LEAST and erased.startswith(wanted)):
+            engine.couple(erased)  # raises NotFound, saying the couple was erased
+    raise NotFound("no couple by that name or id; see `ritual couples`")
+
+
+def resolve_ritual(engine: Engine, couple_id: str, ref: str) -> str:
+    """A ritual the way people type it: its title (any case), id, or an id prefix of at
+    least four characters."""
+    try:
+        return engine.ritual(couple_id, ref).id
+    except NotFound:
+        wanted = ref.strip().lower()
+        rituals = engine.rituals(couple_id, include_retired=True)
+        prefixed = [
+            r.id for r in rituals if len(wanted) >= PREFIX_LEAST and r.id.startswith(wanted)
+        ]
+        if len(prefixed) == 1:
+            return prefixed[0]
+        if prefixed:
+            raise InvalidInput("that id prefix matches several rituals; give more of it") from None
+        raise NotFound(f"unknown ritual '{ref.strip()[:60]}'; see `ritual list`") from None
 
 
 def pass_state(fn: Callable[Concatenate[CliState, P], R]) -> Callable[P, R]:
@@ -396,7 +452,7 @@ def add_command(
         cron=cron,
         per_week=per_week,
         duration=duration_option(duration),
-        kind=kind,
+        kind=cast(RitualKind | None, kind),
         participants=split_handles(participants),
         together=False if each else None,
         reminder=duration_option(reminder),
@@ -456,7 +512,7 @@ def edit_command(
     """Change RITUAL from now on (its history keeps the old version)."""
     r = state.engine.edit_ritual(
         state.couple,
-        ritual,
+        state.ritual(ritual),
         title=title,
         cron=cron,
         per_week=per_week,
@@ -464,7 +520,7 @@ def edit_command(
         participants=split_handles(participants),
         together=together,
         reminder=duration_option(reminder),
-        kind=kind,
+        kind=cast(RitualKind | None, kind),
         prompts=prompts or None,
     )
     click.echo(f"Updated {r.title}: {r.schedule}.")
@@ -477,7 +533,7 @@ def edit_command(
 def pause_command(state: CliState, ritual: str, until: str | None) -> None:
     """Pause RITUAL; paused occurrences simply do not exist."""
     day = parse_date(until) if until else None
-    r = state.engine.pause_ritual(state.couple, ritual, until=day)
+    r = state.engine.pause_ritual(state.couple, state.ritual(ritual), until=day)
     when = f" until {day.isoformat()}" if day else " until you resume it"
     click.echo(f"Paused {r.title}{when}. It will be here when you are ready.")
 
@@ -487,7 +543,7 @@ def pause_command(state: CliState, ritual: str, until: str | None) -> None:
 @pass_state
 def resume_command(state: CliState, ritual: str) -> None:
     """Resume a paused RITUAL."""
-    r = state.engine.resume_ritual(state.couple, ritual)
+    r = state.engine.resume_ritual(state.couple, state.ritual(ritual))
     click.echo(f"Welcome back to {r.title}.")
 
 
@@ -496,7 +552,7 @@ def resume_command(state: CliState, ritual: str) -> None:
 @pass_state
 def retire_command(state: CliState, ritual: str) -> None:
     """Retire RITUAL for good; its history stays."""
-    r = state.engine.retire_ritual(state.couple, ritual)
+    r = state.engine.retire_ritual(state.couple, state.ritual(ritual))
     click.echo(f"Retired {r.title}. Thank you for the times you shared it.")
 
 
@@ -530,7 +586,7 @@ def checkin_command(
     moment = parse_moment(at, ZoneInfo(couple.time_zone)) if at else None
     done = eng.check_in(
         couple,
-        ritual,
+        state.ritual(ritual),
         by=partner,
         at=moment,
         closeness=closeness,
@@ -559,7 +615,7 @@ def skip_command(
     from zoneinfo import ZoneInfo
 
     moment = parse_moment(at, ZoneInfo(couple.time_zone)) if at else None
-    skipped = eng.skip(couple, ritual, by=partner, at=moment, reason=reason)
+    skipped = eng.skip(couple, state.ritual(ritual), by=partner, at=moment, reason=reason)
     click.echo(f"Let {skipped.title} of {local(skipped.local, couple)} go. Streak untouched.")
 
 
@@ -608,7 +664,7 @@ def journal_share_command(state: CliState, appreciation_id: str, partner: str) -
 @pass_state
 def repair_command(state: CliState, partner: str, kind: str, note: str | None) -> None:
     """Record a repair attempt after a hurt."""
-    rid = state.engine.repair(state.couple, by=partner, kind=kind, note=note)
+    rid = state.engine.repair(state.couple, by=partner, kind=cast(RepairKind, kind), note=note)
     click.echo(f"Repair attempt noted ({rid[:8]}). Reaching out takes courage.")
 
 
@@ -640,7 +696,9 @@ def repair_response_command(
     if len(chosen) != 1:
         raise click.UsageError("answer with exactly one of --accepted or --not-yet")
     (final,) = chosen
-    state.engine.respond_to_repair(state.couple, repair_id, by=partner, answer=final, note=note)
+    state.engine.respond_to_repair(
+        state.couple, repair_id, by=partner, answer=cast(RepairAnswer, final), note=note
+    )
     if final == "accepted":
         click.echo("Repair accepted. Thank you for meeting each other.")
     else:
@@ -1099,7 +1157,8 @@ def plan_finish_command(
         raise click.UsageError(
             "choose what continues: --keep RITUAL (repeat it), --keep-all or --keep-none"
         )
-    v = state.engine.finish_plan(state.couple, keep=keep, keep_all=keep_all)
+    kept = [state.ritual(ref) for ref in keep]
+    v = state.engine.finish_plan(state.couple, keep=kept, keep_all=keep_all)
     kept = [r.title for r in v.rituals if r.status != "retired"]
     click.echo(f"You finished {v.title}. Well done.")
     if kept:
@@ -1525,6 +1584,22 @@ def status_command(state: CliState, as_of: str | None, as_json: bool) -> None:
         echo_rituals_added(view.plan)
     for line in status_text(view, couple, wants_colour(click.get_current_context())):
         click.echo(line)
+
+
+@cli.command("tick")
+@pass_state
+def tick_command(state: CliState) -> None:
+    """Record what time has brought about: a plan week that began adds its rituals, a
+    finished plan retires what it let go (every command does this for what it touches;
+    `ritual serve` does it every few minutes). With --couple, for that couple only."""
+    eng = state.engine
+    couple = state.couple if state.settings.couple else None
+    settled = eng.tick(couple)
+    if not settled:
+        click.echo("Nothing new to record; every plan is up to date.")
+    for v in settled:
+        click.echo(f"{v.title}: week {v.week} of {v.weeks_total} is under way.")
+        echo_rituals_added(v)
 
 
 @cli.command("rebuild")

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from engine import CheckedIn, Engine, FixedClock
-from engine.facade.core import ritual_stream
+from engine.events import Metadata, NewEvent
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
@@ -36,7 +36,7 @@ def fill(eng: Engine, events: int) -> float:
     """A couple with five rituals and ``events`` check-ins carrying notes; returns the
     seconds the check-in batches took to write."""
     couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "UTC")
-    partner = eng.load_couple(couple).partners[0].partner_id
+    partner = couple.partners[0].id
     rituals = [eng.add_ritual(couple, f"Ritual {n}", cron="0 8 * * *").id for n in range(5)]
     began = time.perf_counter()
     for day in range(0, events // 5, 10):
@@ -51,7 +51,13 @@ def fill(eng: Engine, events: int) -> float:
                 )
                 for d in range(day, min(day + 10, events // 5))
             ]
-            eng.append(couple.id, ritual_stream(rid), batch, expected_version=None, actor=partner)
+            eng.store.append(
+                couple.id,
+                f"ritual-{rid}",
+                [NewEvent(e, e.done_at) for e in batch],
+                expected_version=None,
+                metadata=Metadata(actor=partner),
+            )
     return time.perf_counter() - began
 
 

@@ -22,8 +22,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from engine import Engine, FixedClock, practice
-from engine.api import open_sql_store
+from engine.api import open_sql_store, read_models_for
 from engine.events import CheckedIn, Event, NewEvent, OccurrenceSkipped
+from engine.services.session import Session
+from engine.services.streaks import Streaks
 
 START = datetime(2022, 1, 3, tzinfo=UTC)  # a Monday
 CHUNK = 1000
@@ -32,7 +34,7 @@ CHUNK = 1000
 def practise(eng: Engine, couple_id: str, ids: dict[str, str], days: int, seed: int) -> int:
     """``days`` of practice, appended stream by stream in large batches; returns the count."""
     rng = random.Random(seed)
-    partners = [p.partner_id for p in eng.load_couple(couple_id).partners]
+    partners = [p.id for p in eng.couple(couple_id).partners]
     streams: dict[str, list[NewEvent]] = {rid: [] for rid in ids.values()}
 
     def add(rid: str, event: Event, at: datetime) -> None:
@@ -92,11 +94,12 @@ def measure(years: int) -> None:
         clock.now = START + timedelta(days=days, hours=12)
         eng.catch_up()
 
-        state = eng.load_couple(couple)
-        rituals = list(eng.ritual_states(couple.id).values())
-        marks = [m for ms in eng._marks(couple.id).values() for m in ms]
-        zones = eng._zones(couple.id)
-        handles = {p.partner_id: p.handle for p in state.partners}
+        session = Session(eng.store, clock)  # the services the status is composed of
+        streaks = Streaks(session, read_models_for)
+        rituals = list(session.ritual_states(couple.id).values())
+        marks = [m for ms in streaks.marks(couple.id).values() for m in ms]
+        zones = streaks.zones(couple.id)
+        handles = {p.id: p.handle for p in couple.partners}
 
         def added_part() -> None:
             book = practice.Logbook.of(rituals, marks, zones, clock.now)

@@ -53,6 +53,7 @@ from engine.events import (
     TimeoutCalled,
     TimeoutEnded,
 )
+from engine.services.retry import RetryPolicy
 from engine.views import (
     CapsuleView,
     CheckInView,
@@ -144,6 +145,7 @@ __all__ = [
     "RecordedEvent",
     "RepairAnswered",
     "RepairAttempted",
+    "RetryPolicy",
     "RitualAdded",
     "RitualEdited",
     "RitualError",

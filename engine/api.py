@@ -1,49 +1,106 @@
 """The Engine facade: one object to embed in another app or drive from the CLI.
 
-Every command loads what it needs from the event log, decides with the pure domain
-code, and appends the resulting events; queries return frozen views. The store is
-created on first use, so constructing an Engine never touches a database.
+``Engine`` composes one plain service per topic (``engine.services``) over a shared
+:class:`~engine.services.session.Session` and delegates to them; it inherits nothing. Every
+command loads what its decision needs, decides with the pure domain code, and appends the
+resulting events; queries return frozen views and never write. The store is created on
+first use (once, even when threads race), so constructing an Engine touches no database.
+
+References are strict: a couple is its id or its :class:`CoupleView`; a ritual its id, its
+:class:`RitualView` or the exact title of one of the couple's rituals. An unknown id raises
+``NotFound``. Names and id prefixes that people type are resolved by the CLI.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
 from engine.clock import Clock, utc_now
+from engine.domain.sharing import LinkIndex
 from engine.events import EventStore, RecordedEvent
-from engine.facade.calendar import CalendarMixin
-from engine.facade.connection import ConnectionMixin
-from engine.facade.couples import CouplesMixin
-from engine.facade.erasure import ErasureMixin
-from engine.facade.history import HistoryMixin
-from engine.facade.insights import InsightsMixin
-from engine.facade.journal import JournalMixin
-from engine.facade.plans import PlansMixin
-from engine.facade.portability import PortabilityMixin
-from engine.facade.rituals import RitualsMixin
-from engine.facade.sharing import SharingMixin
-from engine.facade.status import StatusMixin
-from engine.facade.streaks import StreaksMixin
+from engine.kinds import RepairAnswer, RepairKind, RitualKind
+from engine.plan_templates import PlanTemplate
+from engine.projections import ReadModels
+from engine.services.calendar import Calendar
+from engine.services.checkins import CheckIns
+from engine.services.connection import Connection
+from engine.services.couples import Couples
+from engine.services.history import History
+from engine.services.insights import Insights
+from engine.services.journal import Journal
+from engine.services.plans import DEFAULT_PLAN, Plans
+from engine.services.privacy import Privacy
+from engine.services.retry import RetryPolicy
+from engine.services.rituals import Rituals
+from engine.services.session import CoupleRef, RitualRef, Session
+from engine.services.sharing import Sharing
+from engine.services.status import Status
+from engine.services.streaks import Streaks
+from engine.views import (
+    CapsuleView,
+    CheckInView,
+    CoupleView,
+    DriftSignal,
+    ErasureView,
+    FeedLinkView,
+    FeedTarget,
+    HistoryEntry,
+    InsightsView,
+    IssuedFeedLink,
+    JournalEntryView,
+    NoteView,
+    PlanMilestone,
+    PlanView,
+    ReadModelView,
+    RitualView,
+    SkipView,
+    StatusView,
+    StreakView,
+    TemplateView,
+    UpcomingView,
+)
 
 
-class Engine(
-    PortabilityMixin,
-    CouplesMixin,
-    RitualsMixin,
-    StatusMixin,
-    StreaksMixin,
-    ConnectionMixin,
-    HistoryMixin,
-    JournalMixin,
-    ErasureMixin,
-    CalendarMixin,
-    PlansMixin,
-    InsightsMixin,
-    SharingMixin,
-):
-    """The public facade over the event store. Use it as a context manager."""
+class Engine:
+    """The public facade over the event store. Use it as a context manager.
+
+    Thread-safe: one Engine may serve many threads at once (conflicting writes are
+    re-decided under its :class:`RetryPolicy`). Its methods block on the database, so an
+    asyncio host calls them in a thread pool, e.g. ``await asyncio.to_thread(eng.status, cid)``.
+    """
+
+    def __init__(
+        self,
+        store: EventStore | Callable[[], EventStore],
+        clock: Clock = utc_now,
+        *,
+        via: str = "api",
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        session = Session(store, clock, via=via, retry=retry)
+        self._session = session
+        self._streaks = Streaks(session, read_models_for)
+        self._couples = Couples(session)
+        self._rituals = Rituals(session)
+        self._check_ins = CheckIns(session, self._streaks)
+        self._journal = Journal(session)
+        self._connection = Connection(session, self._journal)
+        self._plans = Plans(session)
+        self._status = Status(session, self._streaks, self._plans)
+        self._insights = Insights(session)
+        self._history = History(session)
+        self._calendar = Calendar(session, self._plans)
+        self._sharing = Sharing(session, link_index_for)
+        self._privacy = Privacy(
+            session,
+            rituals=self._rituals,
+            streaks=self._streaks,
+            plans=self._plans,
+            forget=(self._streaks.forget,),
+        )
 
     @classmethod
     def open(
@@ -53,11 +110,12 @@ class Engine(
         clock: Clock = utc_now,
         via: str = "api",
         migrate: bool = True,
+        retry: RetryPolicy | None = None,
     ) -> Engine:
         """An Engine over a SQL database (default: the user data directory's SQLite file).
 
         Nothing connects until the first command; then the schema is created or upgraded
-        when ``migrate`` is true.
+        when ``migrate`` is true. Raises InvalidInput for a URL that is not valid.
         """
         from engine.config import Settings
 
@@ -66,13 +124,33 @@ class Engine(
         def factory() -> EventStore:
             return open_sql_store(db_url, clock=clock, migrate=migrate)
 
-        return cls(factory, clock, via=via)
+        return cls(factory, clock, via=via, retry=retry)
+
+    # -- resources -----------------------------------------------------------------------
+
+    @property
+    def store(self) -> EventStore:
+        """The event store, created on first use (StoreUnavailable when it cannot be)."""
+        return self._session.store
+
+    @property
+    def clock(self) -> Clock:
+        """The clock every command and query reads the time from."""
+        return self._session.clock
+
+    def now(self) -> datetime:
+        """The engine's current time (from its clock)."""
+        return self._session.now()
 
     def subscribe(
         self, subscriber: Callable[[Sequence[RecordedEvent]], None]
     ) -> Callable[[], None]:
         """Call ``subscriber`` with every batch this process commits; returns an unsubscriber."""
         return self.store.subscribe(subscriber)
+
+    def close(self) -> None:
+        """Release the store's connections (a store never created is left alone)."""
+        self._session.close()
 
     def __enter__(self) -> Engine:
         return self
@@ -84,6 +162,510 @@ class Engine(
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # -- couples -------------------------------------------------------------------------
+
+    def create_couple(
+        self,
+        name: str,
+        partners: Sequence[str],
+        tz: str,
+        *,
+        display_names: Mapping[str, str] | None = None,
+        freezes_per_month: int = 1,
+        proxy_checkins: bool = False,
+    ) -> CoupleView:
+        """Start a couple with partners (by handle) in an IANA zone; returns its view.
+
+        Raises InvalidInput for a bad name, handle or zone, NotAllowed when a couple of that
+        name exists."""
+        return self._couples.create(
+            name,
+            partners,
+            tz,
+            display_names=display_names,
+            freezes_per_month=freezes_per_month,
+            proxy_checkins=proxy_checkins,
+        )
+
+    def couples(self) -> list[CoupleView]:
+        """Every couple in the store that was not erased, oldest first."""
+        return self._couples.all()
+
+    def erased_couples(self) -> list[str]:
+        """The ids of the couples that were erased at their request (a host can drop what
+        it keeps of them too)."""
+        return sorted(self._session.erased_couples())
+
+    def couple(self, couple: CoupleRef) -> CoupleView:
+        """One couple by id (or view). Raises NotFound for an unknown or erased couple."""
+        return self._couples.get(couple)
+
+    def add_partner(
+        self, couple: CoupleRef, handle: str, display_name: str | None = None
+    ) -> CoupleView:
+        """Add a partner; returns the couple. NotAllowed when the handle is taken."""
+        return self._couples.add_partner(couple, handle, display_name)
+
+    def rename_partner(self, couple: CoupleRef, handle: str, display_name: str) -> CoupleView:
+        """Change a partner's display name; returns the couple. NotFound for no such partner."""
+        return self._couples.rename_partner(couple, handle, display_name)
+
+    def change_settings(
+        self,
+        couple: CoupleRef,
+        *,
+        tz: str | None = None,
+        freezes_per_month: int | None = None,
+        proxy_checkins: bool | None = None,
+    ) -> CoupleView:
+        """Change the zone, monthly streak freezes or proxy check-ins; returns the couple.
+        Raises InvalidInput for an unknown zone or a freeze count out of range."""
+        return self._couples.change_settings(
+            couple, tz=tz, freezes_per_month=freezes_per_month, proxy_checkins=proxy_checkins
+        )
+
+    # -- rituals -------------------------------------------------------------------------
+
+    def rituals(self, couple: CoupleRef, *, include_retired: bool = False) -> list[RitualView]:
+        """The couple's rituals, oldest first (retired ones only when asked)."""
+        return self._rituals.list(couple, include_retired)
+
+    def ritual(self, couple: CoupleRef, ritual: RitualRef) -> RitualView:
+        """One ritual by id, view or exact title. Raises NotFound when there is none, and
+        InvalidInput when several active rituals share the title."""
+        return self._rituals.get(couple, ritual)
+
+    def add_ritual(
+        self,
+        couple: CoupleRef,
+        title: str | None = None,
+        *,
+        cron: str | None = None,
+        per_week: int | None = None,
+        duration: timedelta | None = None,
+        kind: RitualKind | None = None,
+        participants: Sequence[str] | None = None,
+        together: bool | None = None,
+        reminder: timedelta | None = None,
+        prompts: Sequence[str] | None = None,
+        template: str | None = None,
+    ) -> RitualView:
+        """Add a ritual with a cron schedule, a weekly quota, or a catalog template's
+        defaults; returns it. Raises InvalidInput for a bad definition, NotAllowed when an
+        active ritual has that title."""
+        return self._rituals.add(
+            couple,
+            title,
+            cron=cron,
+            per_week=per_week,
+            duration=duration,
+            kind=kind,
+            participants=participants,
+            together=together,
+            reminder=reminder,
+            prompts=prompts,
+            template=template,
+        )
+
+    def edit_ritual(
+        self,
+        couple: CoupleRef,
+        ritual: RitualRef,
+        *,
+        title: str | None = None,
+        cron: str | None = None,
+        per_week: int | None = None,
+        duration: timedelta | None = None,
+        kind: RitualKind | None = None,
+        participants: Sequence[str] | None = None,
+        together: bool | None = None,
+        reminder: timedelta | None = None,
+        prompts: Sequence[str] | None = None,
+    ) -> RitualView:
+        """Change a ritual from now on (history keeps the old definition); returns it.
+        Raises InvalidInput when nothing changes, NotAllowed for a retired ritual."""
+        return self._rituals.edit(
+            couple,
+            ritual,
+            title=title,
+            cron=cron,
+            per_week=per_week,
+            duration=duration,
+            kind=kind,
+            participants=participants,
+            together=together,
+            reminder=reminder,
+            prompts=prompts,
+        )
+
+    def pause_ritual(
+        self, couple: CoupleRef, ritual: RitualRef, *, until: date | None = None
+    ) -> RitualView:
+        """Pause a ritual, optionally until the start of a local date; returns it."""
+        return self._rituals.pause(couple, ritual, until)
+
+    def resume_ritual(self, couple: CoupleRef, ritual: RitualRef) -> RitualView:
+        """Bring a paused ritual back now; returns it. NotAllowed when it is not paused."""
+        return self._rituals.resume(couple, ritual)
+
+    def retire_ritual(self, couple: CoupleRef, ritual: RitualRef) -> RitualView:
+        """End a ritual for good (its history stays); returns it."""
+        return self._rituals.retire(couple, ritual)
+
+    # -- logging -------------------------------------------------------------------------
+
+    def check_in(
+        self,
+        couple: CoupleRef,
+        ritual: RitualRef,
+        *,
+        by: str,
+        at: datetime | None = None,
+        occurrence: datetime | None = None,
+        closeness: int | None = None,
+        note: str | None = None,
+        note_shared: bool = False,
+        for_both: bool = False,
+    ) -> CheckInView:
+        """Record that partner ``by`` did a ritual (now, at ``at``, or for an exact
+        occurrence); returns the check-in with the partner's new streak. Raises NotAllowed
+        for a second check-in of one occurrence or a closed late-entry window."""
+        return self._check_ins.check_in(
+            couple,
+            ritual,
+            by=by,
+            at=at,
+            occurrence=occurrence,
+            closeness=closeness,
+            note=note,
+            note_shared=note_shared,
+            for_both=for_both,
+        )
+
+    def skip(
+        self,
+        couple: CoupleRef,
+        ritual: RitualRef,
+        *,
+        by: str | None = None,
+        at: datetime | None = None,
+        occurrence: datetime | None = None,
+        reason: str | None = None,
+    ) -> SkipView:
+        """Let an occurrence go on purpose (skips never break a streak); returns the skip."""
+        return self._check_ins.skip(
+            couple, ritual, by=by, at=at, occurrence=occurrence, reason=reason
+        )
+
+    # -- connection ----------------------------------------------------------------------
+
+    def appreciate(
+        self, couple: CoupleRef, *, by: str, to: str, text: str, private: bool = False
+    ) -> str:
+        """Write an appreciation (a private one stays in the writer's journal until shared);
+        returns its id. InvalidInput when it is addressed to its author."""
+        return self._connection.appreciate(couple, by=by, to=to, text=text, private=private)
+
+    def share_appreciation(self, couple: CoupleRef, appreciation_id: str, *, by: str) -> str:
+        """Share a journal appreciation (by id or id prefix) with its recipient; returns its
+        id. NotAllowed for someone else's or an already shared one."""
+        return self._connection.share_appreciation(couple, appreciation_id, by=by)
+
+    def repair(
+        self, couple: CoupleRef, *, by: str, kind: RepairKind, note: str | None = None
+    ) -> str:
+        """Record a repair attempt; returns its id for the other partner's answer."""
+        return self._connection.repair(couple, by=by, kind=kind, note=note)
+
+    def respond_to_repair(
+        self,
+        couple: CoupleRef,
+        repair_id: str,
+        *,
+        by: str,
+        answer: RepairAnswer,
+        note: str | None = None,
+    ) -> str:
+        """The other partner answers a repair attempt; returns the repair's id."""
+        return self._connection.respond_to_repair(
+            couple, repair_id, by=by, answer=answer, note=note
+        )
+
+    def call_timeout(self, couple: CoupleRef, *, by: str) -> str:
+        """Call a pause in a difficult talk; returns its id. NotAllowed when one runs."""
+        return self._connection.call_timeout(couple, by=by)
+
+    def end_timeout(self, couple: CoupleRef, *, by: str) -> str:
+        """Come back to the talk after a pause; returns its id. NotAllowed when none runs."""
+        return self._connection.end_timeout(couple, by=by)
+
+    def agree_ground_rules(self, couple: CoupleRef, rules: Sequence[str]) -> int:
+        """Record the couple's ground rules for difficult talks; returns how many."""
+        return self._connection.agree_ground_rules(couple, rules)
+
+    def ground_rules(self, couple: CoupleRef) -> tuple[str, ...]:
+        """The couple's current ground rules."""
+        return self._connection.ground_rules(couple)
+
+    def seal_capsule(
+        self, couple: CoupleRef, *, by: str, message: str, opens_on: date | None = None
+    ) -> CapsuleView:
+        """Seal a message until ``opens_on`` (three months from today by default); returns
+        the capsule without its message."""
+        return self._connection.seal_capsule(couple, by=by, message=message, opens_on=opens_on)
+
+    def open_capsule(self, couple: CoupleRef, capsule_id: str, *, by: str) -> CapsuleView:
+        """Open a capsule on or after its date; returns it with its message. NotAllowed
+        before the date."""
+        return self._connection.open_capsule(couple, capsule_id, by=by)
+
+    # -- reading as someone --------------------------------------------------------------
+
+    def journal(self, couple: CoupleRef, *, viewer: str | None = None) -> list[JournalEntryView]:
+        """The appreciations ``viewer`` may read, oldest first: every shared one and the
+        viewer's own journal entries (None, the default, is the couple's shared view)."""
+        return self._journal.journal(couple, viewer)
+
+    def notes(self, couple: CoupleRef, *, viewer: str | None = None) -> list[NoteView]:
+        """The notes ``viewer`` may read, oldest first: their own, the check-in notes
+        others shared, and the reasons given for skips."""
+        return self._journal.notes(couple, viewer)
+
+    def capsules(self, couple: CoupleRef, *, viewer: str | None = None) -> list[CapsuleView]:
+        """Every capsule; a message shows to nobody before its opening date, then to all."""
+        return self._journal.capsules(couple, viewer)
+
+    def history(
+        self, couple: CoupleRef, *, limit: int = 20, viewer: str | None = None
+    ) -> list[HistoryEntry]:
+        """The newest ``limit`` events the viewer may know of, newest first, described
+        without private text (another partner's journal entries stay out until shared)."""
+        return self._history.history(couple, limit, viewer)
+
+    # -- how it is going -----------------------------------------------------------------
+
+    def status(self, couple: CoupleRef, *, as_of: datetime | None = None) -> StatusView:
+        """Today (or ``as_of``'s local day) at a glance: rituals, streaks, the plan, recent
+        weeks and drift. Writes nothing; another moment sees what was recorded by then."""
+        return self._status.status(couple, as_of)
+
+    def streaks(self, couple: CoupleRef, *, as_of: datetime | None = None) -> list[StreakView]:
+        """How each active or paused ritual is going, as of now (or ``as_of``)."""
+        return self._streaks.streaks(couple, as_of)
+
+    def ritual_streak(
+        self, couple: CoupleRef, ritual: RitualRef, *, as_of: datetime | None = None
+    ) -> StreakView:
+        """How one ritual is going, as of now (or ``as_of``)."""
+        return self._streaks.ritual_streak(couple, ritual, as_of)
+
+    def insights(self, couple: CoupleRef, *, weeks: int = 8) -> InsightsView:
+        """The last ``weeks`` ISO weeks (1 to 52), the closeness trend and drift signals.
+        Raises InvalidInput for a week count out of range."""
+        return self._insights.insights(couple, weeks)
+
+    def drift_signals(self, couple: CoupleRef) -> list[DriftSignal]:
+        """The drift signals on now: observations with a suggestion, never a verdict."""
+        return self._insights.drift_signals(couple)
+
+    # -- read models ---------------------------------------------------------------------
+
+    def catch_up(self) -> int:
+        """Fold new events into every read model; returns how many events were folded."""
+        return self._streaks.catch_up()
+
+    def read_models(self, projection: str | None = None) -> list[ReadModelView]:
+        """Each read model (or the one named) and how far it has folded the log. Raises
+        NotFound for an unknown name."""
+        return self._streaks.read_models(projection)
+
+    def rebuild(
+        self, projection: str | None = None, *, progress: Callable[[int], None] | None = None
+    ) -> list[ReadModelView]:
+        """Drop one read model (or all) and fold the whole log into it again; returns their
+        state. ``progress`` is told how many log positions each committed batch covered."""
+        return self._streaks.rebuild(projection, progress)
+
+    # -- plans ---------------------------------------------------------------------------
+
+    def plan_templates(self) -> tuple[PlanTemplate, ...]:
+        """The plans a couple can start."""
+        return self._plans.templates()
+
+    def plan_status(self, couple: CoupleRef) -> PlanView | None:
+        """The couple's latest plan (running or finished) as it stands now, weeks that have
+        begun included; None if none yet. Writes nothing (see :meth:`tick`)."""
+        return self._plans.status(couple)
+
+    def plan_milestones(self, couple: CoupleRef) -> list[PlanMilestone]:
+        """A dated, content-free entry for every plan week with a known first day."""
+        return self._plans.milestones(couple)
+
+    def tick(self, couple: CoupleRef | None = None) -> list[PlanView]:
+        """Record what time has brought about (a plan week that began adds its rituals; a
+        finished plan retires what it let go) for one couple or every couple; returns the
+        plans for which something was recorded. Every command does this for what it
+        touches; ``ritual tick`` and ``ritual serve`` call it for everyone."""
+        return self._plans.tick(couple)
+
+    def start_plan(
+        self, couple: CoupleRef, template: str = DEFAULT_PLAN, *, on: date | None = None
+    ) -> PlanView:
+        """Begin a plan on ``on`` (default: today); returns it. NotFound for an unknown
+        template, NotAllowed while another plan runs."""
+        return self._plans.start(couple, template, on)
+
+    def plan_task_done(self, couple: CoupleRef, task: str, *, by: str | None = None) -> PlanView:
+        """Mark a task done by one partner (a handle) or, without ``by``, by both; returns
+        the plan. NotAllowed when no plan runs or the task's week has not begun."""
+        return self._plans.task_done(couple, task, by)
+
+    def extend_plan_week(self, couple: CoupleRef) -> PlanView:
+        """Give the current plan week seven more days; returns the plan."""
+        return self._plans.extend_week(couple)
+
+    def pause_plan(self, couple: CoupleRef) -> PlanView:
+        """Stop the plan's clock (no week begins until it resumes); returns the plan."""
+        return self._plans.pause(couple)
+
+    def resume_plan(self, couple: CoupleRef) -> PlanView:
+        """Let the plan's clock run again from today; returns the plan."""
+        return self._plans.resume(couple)
+
+    def finish_plan(
+        self, couple: CoupleRef, *, keep: Sequence[RitualRef] = (), keep_all: bool = False
+    ) -> PlanView:
+        """End the plan. Its rituals named in ``keep``, or all with ``keep_all``, continue;
+        the others are retired, their history kept. Returns the finished plan."""
+        return self._plans.finish(couple, keep, keep_all)
+
+    # -- the calendar --------------------------------------------------------------------
+
+    def catalog(self) -> list[TemplateView]:
+        """The ritual templates a couple can start from, in catalog order."""
+        return self._calendar.catalog()
+
+    def upcoming(
+        self, couple: CoupleRef, *, days: int = 7, partner: str | None = None
+    ) -> list[UpcomingView]:
+        """The occurrences of the next ``days`` days (1 to 366), soonest first, skipped ones
+        left out (with ``partner``: only the rituals that partner takes part in)."""
+        return self._calendar.upcoming(couple, days, partner)
+
+    def calendar_feed(
+        self,
+        couple: CoupleRef,
+        *,
+        partner: str | None = None,
+        days_back: int = 30,
+        days_ahead: int = 90,
+    ) -> bytes:
+        """The couple's rituals (or ``partner``'s) as iCalendar bytes. They depend only on
+        the events behind :meth:`feed_version` and the local date, so they can be cached."""
+        return self._calendar.calendar_feed(
+            couple, partner=partner, days_back=days_back, days_ahead=days_ahead
+        )
+
+    def feed_version(self, couple: CoupleRef) -> int:
+        """The log position of the newest event that can change the couple's feeds (0: none)."""
+        return self._calendar.feed_version(couple)
+
+    # -- sharing -------------------------------------------------------------------------
+
+    def share_feed(
+        self,
+        couple: CoupleRef,
+        *,
+        base_url: str,
+        partner: str | None = None,
+        label: str | None = None,
+    ) -> IssuedFeedLink:
+        """Issue a calendar subscription link (for one partner's rituals, or the couple's);
+        the token is in the returned URLs and nowhere else (only its hash is stored)."""
+        return self._sharing.share_feed(couple, base_url=base_url, partner=partner, label=label)
+
+    def feed_links(self, couple: CoupleRef, *, include_revoked: bool = False) -> list[FeedLinkView]:
+        """The couple's sharing links, oldest first (never their tokens)."""
+        return self._sharing.feed_links(couple, include_revoked)
+
+    def revoke_feed_link(self, couple: CoupleRef, link: str) -> FeedLinkView:
+        """Stop a link (by id or id prefix) from opening the calendar; returns it."""
+        return self._sharing.revoke_feed_link(couple, link)
+
+    def feed_target(self, token: str) -> FeedTarget | None:
+        """The live link a presented token opens, or None (unknown, revoked, erased or a
+        departed partner's); costs the same for every unknown or revoked token."""
+        return self._sharing.feed_target(token)
+
+    def record_feed_fetch(self, link_id: str, at: datetime) -> None:
+        """Note when a calendar app last fetched a link (not an event: it changes too often)."""
+        self._sharing.record_feed_fetch(link_id, at)
+
+    def log_position(self) -> int:
+        """The position of the newest event in the whole log: the server's change detector."""
+        return self._sharing.log_position()
+
+    def event_recorded_at(self, position: int) -> datetime | None:
+        """When the event at ``position`` was recorded (None when there is none)."""
+        return self._sharing.event_recorded_at(position)
+
+    # -- privacy -------------------------------------------------------------------------
+
+    def erase_couple(self, couple: CoupleRef) -> ErasureView:
+        """Erase a couple for good: every key of theirs, their read models, and a tombstone.
+        Afterwards the couple raises NotFound and no text of theirs can be read; other
+        couples are untouched."""
+        return self._privacy.erase_couple(couple)
+
+    def erase_partner(self, couple: CoupleRef, handle: str) -> ErasureView:
+        """Erase what one partner wrote (a partner leaving): notes, appreciations, capsule
+        letters and display name. The couple and the others' words stay. NotAllowed for the
+        only partner."""
+        return self._privacy.erase_partner(couple, handle)
+
+    def export_data(
+        self, couple: CoupleRef, *, viewer: str | None = None, full: bool = False
+    ) -> dict[str, Any]:
+        """Everything ``viewer`` may see (None: the shared view) as JSON-ready data; ``full``
+        holds every text of every partner, for :meth:`import_data`, and takes no viewer."""
+        return self._privacy.export_data(couple, viewer, full)
+
+    def export_markdown(self, couple: CoupleRef, *, viewer: str | None = None) -> str:
+        """What ``viewer`` may see, as a Markdown keepsake."""
+        return self._privacy.export_markdown(couple, viewer)
+
+    def import_data(self, document: Mapping[str, Any]) -> CoupleView:
+        """Bring back a couple from a full export with its original ids, order, times and
+        metadata; returns it. NotAllowed when the database holds the couple (or another of
+        that name); InvalidInput for a damaged file."""
+        return self._privacy.import_data(document)
+
+
+def read_models_for(store: EventStore) -> ReadModels:
+    """SQL read models beside a SQL store; in-memory ones for any other store."""
+    from engine.events.sqlstore import SqlEventStore
+
+    if isinstance(store, SqlEventStore):
+        from engine.projections.sql import SqlReadModels
+
+        return SqlReadModels(store.db)
+    from engine.projections.memory import MemoryReadModels
+
+    return MemoryReadModels()
+
+
+def link_index_for(store: EventStore) -> LinkIndex:
+    """The ``feed_links`` table beside a SQL store; an index folded from events otherwise."""
+    from engine.events.sqlstore import SqlEventStore
+
+    if isinstance(store, SqlEventStore):
+        from engine.feed_link_table import SqlLinkIndex
+
+        return SqlLinkIndex(store.db)
+    from engine.services.sharing import EventLinkIndex
+
+    return EventLinkIndex(store)
 
 
 def _sa_engine(url: str) -> Any:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from engine.db import feed_links
+from engine.domain.sharing import LinkRow
 from engine.events import (
     CoupleErased,
     FeedLinkIssued,
@@ -25,7 +26,6 @@ from engine.events import (
     RecordedEvent,
 )
 from engine.events.sqlstore import SqlEngineAccess
-from engine.facade.sharing import LinkRow
 
 
 def record_link_events(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 class PartnerView:
     handle: str
     display_name: str
+    id: str  # the partner id events carry (actor, author, by), so a host can map them to people
 
 
 @dataclass(frozen=True)

@@ -294,3 +294,18 @@ def decide_resume(state: RitualState, *, now: datetime) -> RitualResumed:
 def decide_retire(state: RitualState, *, now: datetime) -> RitualRetired:
     _require_usable(state, now)
     return RitualRetired(ritual_id=state.ritual_id, at=now)
+
+
+def describe(definition: RitualDefined) -> str:
+    """A human description of when a ritual happens."""
+    return describe_schedule(definition.cron, definition.per_week, together=definition.together)
+
+
+def describe_schedule(cron: str | None, per_week: int | None, *, together: bool) -> str:
+    """A human description of a cron schedule, a weekly count, or neither."""
+    if cron is not None:
+        return schedule.describe_cron(cron)
+    if per_week is not None:
+        times = "once" if per_week == 1 else f"{per_week} times"
+        return f"{times} a week" + ("" if together else " each")
+    return "now and then, when it suits you"

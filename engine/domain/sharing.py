@@ -1,5 +1,5 @@
 """Calendar sharing links: token hashing, link URLs, and the links folded from the couple's
-stream. Pure: no I/O, no clock (the random token is drawn by the facade).
+stream. Pure: no I/O, no clock (the random token is drawn by the sharing service).
 
 Why a plain SHA-256 and no salt or key-derivation function: a token is 32 bytes from
 ``secrets`` (256 bits of entropy), not a password a person chose. Salts exist to defeat
@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from engine.errors import InvalidInput, NotAllowed
@@ -83,3 +84,31 @@ def check_revocable(link: FeedLink) -> FeedLink:
     if link.revoked_at is not None:
         raise NotAllowed("that link is already revoked; it no longer opens the calendar")
     return link
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """One link as the server's index holds it."""
+
+    token_hash: str
+    link_id: str
+    couple_id: str
+    partner_id: str | None
+    revoked: bool
+    last_fetched_at: datetime | None = None
+
+
+class LinkIndex(Protocol):
+    """Finds links by token hash and remembers when they were last fetched."""
+
+    def find(self, token_hash: str) -> LinkRow | None:
+        """The link whose token has this hash, revoked or not."""
+        ...
+
+    def fetched(self, link_id: str, at: datetime) -> None:
+        """Record that a calendar app fetched the link's feed at ``at``."""
+        ...
+
+    def last_fetched(self, couple_id: str) -> dict[str, datetime]:
+        """When each of the couple's links was last fetched (links never fetched are absent)."""
+        ...

@@ -337,6 +337,11 @@ class SqlEventStore:
                 conn.scalar(sa.select(sa.func.coalesce(sa.func.max(events.c.position), 0))) or 0
             )
 
+    def stream_version(self, stream_id: str) -> int:
+        query = sa.select(sa.func.max(events.c.version)).where(events.c.stream_id == stream_id)
+        with self.db.read() as conn:
+            return int(conn.scalar(query) or 0)
+
     def count(self) -> int:
         with self.db.read() as conn:
             return int(conn.scalar(sa.select(sa.func.count()).select_from(events)) or 0)

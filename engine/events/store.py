@@ -116,6 +116,10 @@ class EventStore(Protocol):
         """Every event of one stream, in version order."""
         ...
 
+    def stream_version(self, stream_id: str) -> int:
+        """The version of the stream's newest event (0 for a stream with none)."""
+        ...
+
     def read_couple(
         self,
         couple_id: str,
@@ -304,6 +308,9 @@ class MemoryEventStore:
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
         cipher = self.cipher if decrypt else None
         return [decode_row(r, cipher) for r in list(self._rows) if r.stream_id == stream_id]
+
+    def stream_version(self, stream_id: str) -> int:
+        return self._versions.get(stream_id, 0)
 
     def read_couple(
         self,

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from engine.domain.couple import CoupleState
-from engine.domain.ritual import RitualState
+from engine.domain.ritual import RitualState, describe
 from engine.events import (
     CapsuleOpened,
     CapsuleSealed,
@@ -28,7 +28,6 @@ from engine.events import (
     TimeoutCalled,
 )
 from engine.events.codec import to_plain
-from engine.facade.rituals import describe
 from engine.views import (
     CapsuleView,
     JournalEntryView,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from engine.domain.ritual import describe
 from engine.export.document import ExportContent
-from engine.facade.rituals import describe
 from engine.parsing import format_duration
 
 

@@ -21,6 +21,46 @@ log = logging.getLogger("engine.web")
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
+TICK_EVERY = timedelta(minutes=5)
+"""How often a running server records what time has brought about (see ``Engine.tick``)."""
+
+
+class Ticker:
+    """Calls ``engine.tick()`` every ``every`` in a daemon thread until stopped, so that a plan
+    week that begins adds its rituals even when nobody runs a command. A failing tick is
+    logged and tried again at the next one; it never stops the server."""
+
+    def __init__(self, engine: Engine, every: timedelta = TICK_EVERY) -> None:
+        self._engine = engine
+        self._every = every.total_seconds()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="ritual-tick", daemon=True)
+        self.ticks = 0
+
+    def start(self) -> Ticker:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def tick_once(self) -> None:
+        """One tick, its failure logged rather than raised."""
+        try:
+            recorded = self._engine.tick()
+        except Exception:  # a tick must never take the server down
+            log.exception("recording what time brought about failed; trying again later")
+        else:
+            if recorded:
+                log.info("recorded what time brought about for %d plan(s)", len(recorded))
+        self.ticks += 1
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.tick_once()
+            self._stop.wait(self._every)
+
 
 def serve(
     engine: Engine,
@@ -29,8 +69,10 @@ def serve(
     port: int = 8080,
     threads: int = 4,
     recheck: timedelta = RECHECK,
+    tick_every: timedelta = TICK_EVERY,
 ) -> None:
-    """Serve ``engine``'s feeds until interrupted, logging each request to stderr."""
+    """Serve ``engine``'s feeds until interrupted, logging each request to stderr, and tick
+    every ``tick_every`` meanwhile."""
     import waitress
 
     try:
@@ -38,7 +80,11 @@ def serve(
     except StoreUnavailable:
         log.warning("the database cannot be reached yet; feeds answer 503 until it can")
     app = create_app(engine, recheck=recheck)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="ritual")
+    ticker = Ticker(engine, tick_every).start()
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="ritual")
+    finally:
+        ticker.stop()
 
 
 def log_to_stderr(level: int = logging.INFO, stream: TextIO | None = None) -> None:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.api import open_sql_store
+from engine.api import open_sql_store, read_models_for
 from engine.events import (
     CheckedIn,
     Event,
@@ -30,7 +30,6 @@ from engine.events import (
     RitualResumed,
 )
 from engine.events.sqlstore import SqlEventStore
-from engine.facade.streaks import read_models_for
 from engine.projections import MARKS, PROJECTIONS, ProjectionRunner, ReadModels
 from engine.projections.marks import Mark
 

@@ -250,6 +250,16 @@ def test_read_stream_returns_the_events_in_version_order(store: EventStore) -> N
     assert store.read_stream("ritual-unknown") == []
 
 
+def test_stream_version_is_the_newest_version_of_that_stream_only(store: EventStore) -> None:
+    assert store.stream_version(RITUAL_STREAM) == 0
+    store.append(COUPLE, RITUAL_STREAM, [checked_in(0), checked_in(1)], expected_version=0)
+    store.append(COUPLE, COUPLE_STREAM, [timeout(0)], expected_version=0)
+
+    assert store.stream_version(RITUAL_STREAM) == 2
+    assert store.stream_version(COUPLE_STREAM) == 1
+    assert store.stream_version("ritual-unknown") == 0
+
+
 def test_read_couple_filters_by_couple_types_and_position(store: EventStore) -> None:
     mine = store.append(COUPLE, RITUAL_STREAM, [checked_in(0)], expected_version=0)
     store.append(OTHER_COUPLE, "ritual-r2", [checked_in(1)], expected_version=0)

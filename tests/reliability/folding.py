@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from engine.api import read_models_for
 from engine.events import EventStore, RecordedEvent
-from engine.facade.streaks import read_models_for
 from engine.projections import PROJECTIONS, Projection, ProjectionRunner, ReadModels
 from engine.projections.memory import MemoryReadModels
 from engine.projections.projection import Json

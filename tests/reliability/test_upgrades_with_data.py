@@ -19,10 +19,17 @@ from alembic.script import ScriptDirectory
 from alembic import command
 from engine import CheckedIn, Engine, FixedClock
 from engine.db import create_sa_engine
+from engine.events import Metadata, NewEvent
 from engine.events.sqlstore import SqlEventStore
 from engine.migrations import current_revision, head_revision, script_location, upgrade
 
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
+
+
+def only(eng: Engine) -> str:
+    """The id of the one couple this engine holds (the library takes ids, never guesses)."""
+    (couple,) = eng.couples()
+    return couple.id
 
 
 def alembic_config(connection: sa.Connection) -> Config:
@@ -52,7 +59,7 @@ def seed(sa_engine: sa.Engine) -> dict[str, Any]:
         ritual = eng.add_ritual(
             couple, "Evening walk", cron="0 19 * * *", duration=timedelta(minutes=20)
         )
-        sam = eng.load_couple(couple).partner("sam").partner_id
+        sam = next(p.id for p in couple.partners if p.handle == "sam")
         check_in = CheckedIn(  # appended as the store has it: read models came after 0001
             ritual_id=ritual.id,
             partner_id=sam,
@@ -61,7 +68,13 @@ def seed(sa_engine: sa.Engine) -> dict[str, Any]:
             closeness=4,
             note="the long way round",
         )
-        eng.append(couple.id, f"ritual-{ritual.id}", [check_in], expected_version=1, actor=sam)
+        eng.store.append(
+            couple.id,
+            f"ritual-{ritual.id}",
+            [NewEvent(check_in, NOW)],
+            expected_version=1,
+            metadata=Metadata(actor=sam),
+        )
         eng.appreciate(couple, by="alex", to="sam", text="Thank you for the walk.")
         return snapshot(eng)
 
@@ -69,8 +82,8 @@ def seed(sa_engine: sa.Engine) -> dict[str, Any]:
 def snapshot(eng: Engine) -> dict[str, Any]:
     return {
         "couples": eng.couples(),
-        "rituals": eng.rituals(),
-        "history": [(h.position, h.type, h.summary) for h in eng.history(None, limit=100)],
+        "rituals": eng.rituals(only(eng)),
+        "history": [(h.position, h.type, h.summary) for h in eng.history(only(eng), limit=100)],
         "count": eng.store.count(),
     }
 

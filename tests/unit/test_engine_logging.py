@@ -138,13 +138,16 @@ def test_a_couple_of_one_works(eng: Engine, clock: FixedClock) -> None:
     ]
 
 
-def test_rituals_resolve_by_title_id_or_prefix(eng: Engine, couple: CoupleView) -> None:
+def test_rituals_resolve_by_id_view_or_exact_title_never_by_prefix(
+    eng: Engine, couple: CoupleView
+) -> None:
     (ritual,) = eng.rituals(couple)
     assert eng.ritual(couple, ritual.id).title == "Morning check"
-    assert eng.ritual(couple, ritual.short_id).title == "Morning check"
+    assert eng.ritual(couple, ritual) == ritual
     assert eng.ritual(couple, "MORNING CHECK").id == ritual.id
-    with pytest.raises(NotFound):
-        eng.ritual(couple, "evening")
+    for guess in (ritual.short_id, ritual.id[:6], "evening", "Morning"):
+        with pytest.raises(NotFound, match="no ritual of that title or id"):
+            eng.ritual(couple, guess)
 
 
 def test_a_retired_title_can_be_used_again(eng: Engine, couple: CoupleView) -> None:

@@ -10,7 +10,7 @@ import engine
 from engine import Engine, FixedClock, MemoryEventStore, NotAllowed
 from engine.domain.plan import ritual_id_for
 from engine.events import NewEvent, PlanFinished, PlanWeekStarted
-from engine.facade.plans import plan_stream
+from engine.services.plans import plan_stream
 from engine.views import CoupleView, PlanView
 
 # Monday 2 March 2026, 09:00 in Berlin.
@@ -43,6 +43,12 @@ def status(eng: Engine, couple: CoupleView) -> PlanView:
     return view
 
 
+def ticked(eng: Engine, couple: CoupleView) -> PlanView:
+    """What the next tick records for the couple's plan (it must record something)."""
+    (view,) = eng.tick(couple)
+    return view
+
+
 def types(store: MemoryEventStore) -> list[str]:
     return [r.type_name for r in store.raw_rows()]
 
@@ -69,15 +75,27 @@ def test_a_plan_starting_later_adds_nothing_until_its_first_day(
     view = eng.start_plan(couple, on=date(2026, 3, 9))
     assert (view.week, view.rituals_added) == (0, ())
     clock.advance(timedelta(days=7))
-    assert status(eng, couple).rituals_added == ("Weekly check",)
+    assert ticked(eng, couple).rituals_added == ("Weekly check",)
 
 
-def test_weeks_that_began_unseen_are_added_at_the_next_look(
+def test_looking_at_a_plan_whose_week_began_shows_the_week_and_writes_nothing(
     eng: Engine, couple: CoupleView, clock: FixedClock, store: MemoryEventStore
 ) -> None:
     eng.start_plan(couple)
     clock.advance(timedelta(days=15))  # Tuesday 17 March: week 3
+    count = store.count()
     view = status(eng, couple)
+    assert (view.week, view.rituals_added, store.count()) == (3, (), count)
+    assert [r.title for r in view.rituals] == ["Weekly check"]  # the others come with a tick
+    assert eng.status(couple).plan == view and store.count() == count
+
+
+def test_weeks_that_began_unseen_are_added_by_the_next_tick(
+    eng: Engine, couple: CoupleView, clock: FixedClock, store: MemoryEventStore
+) -> None:
+    eng.start_plan(couple)
+    clock.advance(timedelta(days=15))  # Tuesday 17 March: week 3
+    view = ticked(eng, couple)
     assert view.week == 3
     assert view.rituals_added == ("Listening check", "Gratitude check-in", "Five open minutes")
     assert [(r.title, r.week) for r in view.rituals] == [
@@ -87,8 +105,8 @@ def test_weeks_that_began_unseen_are_added_at_the_next_look(
         ("Five open minutes", 3),
     ]
     count = store.count()
-    again = status(eng, couple)
-    assert (again.rituals_added, store.count()) == ((), count)
+    assert (eng.tick(), store.count()) == ([], count)
+    assert status(eng, couple).rituals == view.rituals
 
 
 def test_a_plan_command_also_adds_the_rituals_of_a_week_that_began(
@@ -111,7 +129,7 @@ def test_a_ritual_the_couple_already_has_is_not_added_again(
     assert types(store)[before:] == ["plan.started", "plan.week_started"]
 
 
-def test_a_ritual_lost_between_two_writes_is_added_by_the_next_look(
+def test_a_ritual_lost_between_two_writes_is_added_by_the_next_tick(
     eng: Engine, couple: CoupleView, store: MemoryEventStore
 ) -> None:
     view = eng.start_plan(couple, on=date(2026, 3, 9))
@@ -129,7 +147,7 @@ def test_a_ritual_lost_between_two_writes_is_added_by_the_next_look(
         ],
         expected_version=1,
     )
-    assert status(eng, couple).rituals_added == ("Weekly check",)
+    assert ticked(eng, couple).rituals_added == ("Weekly check",)
     assert eng.ritual(couple, missing).title == "Weekly check"
 
 
@@ -194,7 +212,7 @@ def test_finishing_with_keep_all_retires_nothing(
     assert "ritual.retired" not in types(store)
 
 
-def test_a_let_go_ritual_left_active_by_a_crash_is_retired_by_the_next_look(
+def test_a_let_go_ritual_left_active_by_a_crash_is_retired_by_the_next_tick(
     eng: Engine, couple: CoupleView, store: MemoryEventStore
 ) -> None:
     view = eng.start_plan(couple)
@@ -203,6 +221,8 @@ def test_a_let_go_ritual_left_active_by_a_crash_is_retired_by_the_next_look(
     store.append(couple.id, plan_stream(view.id), [NewEvent(finished, MONDAY)], expected_version=2)
     assert eng.ritual(couple, rid).status == "active"
     assert status(eng, couple).pace == "finished"
+    assert eng.ritual(couple, rid).status == "active"  # a look writes nothing
+    assert ticked(eng, couple).pace == "finished"
     assert eng.ritual(couple, rid).status == "retired"
 
 

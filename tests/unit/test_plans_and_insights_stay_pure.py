@@ -15,7 +15,7 @@ PURE = [
     "engine/insights.py",
     "engine/drift.py",
 ]
-FORBIDDEN = {"sqlalchemy", "click", "os", "engine.facade", "engine.api"}
+FORBIDDEN = {"sqlalchemy", "click", "os", "engine.services", "engine.api"}
 
 
 @pytest.mark.parametrize("path", PURE)

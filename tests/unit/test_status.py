@@ -168,12 +168,14 @@ def test_a_running_plan_shows_its_week_and_pace(
 ) -> None:
     eng.start_plan(couple, on=date(2026, 3, 2))
     eng.plan_task_done(couple, "w1-letters", by="sam")
-    clock.now = berlin(3, 10, 9)  # week 2 begins at this look, with its rituals
+    clock.now = berlin(3, 10, 9)  # week 2 has begun; its rituals arrive with the next tick
+    written = eng.store.count()
     status = eng.status(couple)
-    assert status.plan is not None
+    assert status.plan is not None and eng.store.count() == written  # a look never writes
     assert (status.plan.week, status.plan.weeks_total, status.plan.pace) == (2, 8, "behind")
-    assert status.plan.rituals_added  # settled like `plan status`
-    assert {t.title for t in status.streaks} >= set(status.plan.rituals_added)
+    (ticked,) = eng.tick()
+    assert ticked.rituals_added
+    assert {t.title for t in eng.status(couple).streaks} >= set(ticked.rituals_added)
 
 
 def test_a_finished_plan_stays_on_the_status_for_a_week(

@@ -14,6 +14,8 @@ from engine.domain.couple import CoupleState
 from engine.domain.visibility import Viewer, is_listed, texts_readable
 from engine.events import (
     AppreciationGiven,
+    AppreciationShared,
+    CapsuleOpened,
     CapsuleSealed,
     CheckedIn,
     OccurrenceSkipped,
@@ -21,8 +23,11 @@ from engine.events import (
     RepairAnswered,
     RepairAttempted,
 )
-from engine.facade.core import CoupleRef, EngineCore
+from engine.services.session import MEMBERSHIP, CoupleRef, Session
 from engine.views import CapsuleView, JournalEntryView, NoteView
+
+APPRECIATION_STATE = (*MEMBERSHIP, AppreciationGiven.type_name, AppreciationShared.type_name)
+CAPSULE_STATE = (*MEMBERSHIP, CapsuleSealed.type_name, CapsuleOpened.type_name)
 
 NOTE_TYPES = (
     CheckedIn.type_name,
@@ -114,22 +119,26 @@ def capsule_views(
     ]
 
 
-class JournalMixin(EngineCore):
-    """Appreciations and notes, read as someone."""
+class Journal:
+    """Appreciations, notes and capsules, read as someone."""
 
-    def journal(
-        self, couple: CoupleRef = None, *, viewer: str | None = None
-    ) -> list[JournalEntryView]:
-        """The appreciations ``viewer`` may read, oldest first: every shared one, and the
-        viewer's own journal entries (None, the default, is the couple's shared view)."""
-        state = self.load_couple(couple)
-        found = self.store.read_couple(state.couple_id, types=(AppreciationGiven.type_name,))
-        return journal_views(state, self.viewer_id(state, viewer), found)
+    def __init__(self, session: Session) -> None:
+        self._s = session
 
-    def notes(self, couple: CoupleRef = None, *, viewer: str | None = None) -> list[NoteView]:
-        """The notes ``viewer`` may read, oldest first: their own, the check-in notes
-        others shared, and the reasons given for skips."""
-        state = self.load_couple(couple)
-        titles = {rid: s.title for rid, s in self.ritual_states(state.couple_id).items()}
-        found = self.store.read_couple(state.couple_id, types=NOTE_TYPES)
-        return note_views(state, self.viewer_id(state, viewer), self.today(state), titles, found)
+    def journal(self, couple: CoupleRef, viewer: str | None) -> list[JournalEntryView]:
+        state = self._s.load_couple(couple, types=APPRECIATION_STATE)
+        found = self._s.store.read_couple(state.couple_id, types=(AppreciationGiven.type_name,))
+        return journal_views(state, self._s.viewer_id(state, viewer), found)
+
+    def notes(self, couple: CoupleRef, viewer: str | None) -> list[NoteView]:
+        state = self._s.load_members(couple)
+        titles = {rid: s.title for rid, s in self._s.ritual_states(state.couple_id).items()}
+        found = self._s.store.read_couple(state.couple_id, types=NOTE_TYPES)
+        vid = self._s.viewer_id(state, viewer)
+        return note_views(state, vid, self._s.today(state), titles, found)
+
+    def capsules(self, couple: CoupleRef, viewer: str | None) -> list[CapsuleView]:
+        state = self._s.load_couple(couple, types=CAPSULE_STATE)
+        found = self._s.store.read_couple(state.couple_id, types=(CapsuleSealed.type_name,))
+        vid = self._s.viewer_id(state, viewer)
+        return capsule_views(state, vid, self._s.today(state), found)

@@ -1,8 +1,8 @@
 """The status screen: today's rituals, streaks, the plan, recent weeks and drift, in one view.
 
-Composed from the other queries' parts. The streaks, today's rituals and the heatmap
+Composed from the other services' parts. The streaks, today's rituals and the heatmap
 share one read of the ``ritual_marks`` read model; drift reads the couple's events
-without decrypting them.
+without decrypting them. A status never writes.
 """
 
 from __future__ import annotations
@@ -12,49 +12,48 @@ from datetime import datetime, timedelta
 from engine import drift, practice
 from engine.domain.couple import CoupleState, aware
 from engine.domain.plan_progress import plan_progress
-from engine.facade.core import CoupleRef
-from engine.facade.insights import InsightsMixin
-from engine.facade.plans import PlansMixin
-from engine.facade.streaks import StreaksMixin
 from engine.plan_templates import plan_template
+from engine.services.plans import Plans
+from engine.services.session import CoupleRef, Session
+from engine.services.streaks import Streaks
 from engine.views import PlanView, StatusView, StreakView, TodayItem
 
 FINISHED_PLAN_SHOWN = timedelta(days=7)
 """How long a finished plan stays on the status, to celebrate it."""
 
 
-class StatusMixin(StreaksMixin, PlansMixin, InsightsMixin):
+class Status:
     """How the couple is doing, on one screen."""
 
-    def status(self, couple: CoupleRef = None, *, as_of: datetime | None = None) -> StatusView:
-        """Today (or ``as_of``'s local day) at a glance.
+    def __init__(self, session: Session, streaks: Streaks, plans: Plans) -> None:
+        self._s = session
+        self._streaks = streaks
+        self._plans = plans
 
-        Looking at now settles the plan first, as :meth:`plan_status` does, so a plan week
-        that began adds its rituals; looking at another moment writes nothing and sees
-        what had been recorded by then.
-        """
-        state = self.load_couple(couple)
+    def status(self, couple: CoupleRef, as_of: datetime | None) -> StatusView:
+        state = self._s.load_members(couple)
         handles = {p.partner_id: p.handle for p in state.partners}
         if as_of is None:
-            plan = self.plan_status(state.couple_id)
-            now = self.now()
+            now = self._s.now()
+            latest = self._plans.latest(state.couple_id)
+            plan = None if latest is None else self._plans.view_now(state, latest)
         else:
             now = aware(as_of)
             plan = self._plan_as_of(state, handles, now)
         rituals = [
             r
-            for r in self.ritual_states(state.couple_id).values()
+            for r in self._s.ritual_states(state.couple_id).values()
             if r.definitions[0].effective_from <= now
         ]
-        marks = self._marks(state.couple_id)
-        zones = self._zones(state.couple_id)
+        marks = self._streaks.marks(state.couple_id)
+        zones = self._streaks.zones(state.couple_id)
         streaks = [
-            self._streak_view(state, r, marks.get(r.ritual_id, []), zones, now)
+            self._streaks.streak_view(state, r, marks.get(r.ritual_id, []), zones, now)
             for r in rituals
             if r.status(now) == "active"
         ]
         book = practice.Logbook.of(rituals, (m for ms in marks.values() for m in ms), zones, now)
-        records = self.store.read_couple(state.couple_id, decrypt=False)
+        records = self._s.store.read_couple(state.couple_id, decrypt=False)
         if as_of is not None:
             records = [r for r in records if r.recorded_at <= now]
         day = book.local_day(now)
@@ -74,7 +73,7 @@ class StatusMixin(StreaksMixin, PlansMixin, InsightsMixin):
         self, state: CoupleState, handles: dict[str, str], now: datetime
     ) -> PlanView | None:
         """The latest plan as it stood at ``now``, from what was recorded by then."""
-        plans = self._plans(state.couple_id, until=now)
+        plans = self._plans.plans(state.couple_id, until=now)
         if not plans:
             return None
         plan = plans[-1]

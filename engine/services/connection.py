@@ -22,9 +22,9 @@ from engine.events import (
     TimeoutCalled,
     TimeoutEnded,
 )
-from engine.facade.core import CoupleRef, Decision, EngineCore, new_id
-from engine.facade.journal import capsule_views
-from engine.kinds import REPAIR_ANSWERS, REPAIR_KINDS
+from engine.kinds import REPAIR_ANSWERS, REPAIR_KINDS, RepairAnswer, RepairKind
+from engine.services.journal import APPRECIATION_STATE, CAPSULE_STATE, Journal
+from engine.services.session import MEMBERSHIP, CoupleRef, Decision, Session, new_id
 from engine.views import CapsuleView
 
 MAX_RULES = 20
@@ -38,15 +38,23 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class ConnectionMixin(EngineCore):
+REPAIR_STATE = (*MEMBERSHIP, RepairAttempted.type_name, RepairAnswered.type_name)
+TIMEOUT_STATE = (*MEMBERSHIP, TimeoutCalled.type_name, TimeoutEnded.type_name)
+RULES_STATE = (*MEMBERSHIP, GroundRulesAgreed.type_name)
+
+
+class Connection:
     """Appreciations, repairs, time-outs, ground rules and capsules."""
+
+    def __init__(self, session: Session, journal: Journal) -> None:
+        self._s = session
+        self._journal = journal
 
     # -- appreciations -----------------------------------------------------------------
 
     def appreciate(
         self, couple: CoupleRef, *, by: str, to: str, text: str, private: bool = False
     ) -> str:
-        """Write an appreciation; private ones stay in the writer's journal until shared."""
         body = clean_text(text, "appreciation")
         appreciation_id = new_id()
 
@@ -60,15 +68,14 @@ class ConnectionMixin(EngineCore):
                 recipient=recipient.partner_id,
                 text=body,
                 shared=not private,
-                at=self.now(),
+                at=self._s.now(),
             )
             return [event], author.partner_id
 
-        self.couple_command(couple, decide)
+        self._s.couple_command(couple, decide, types=MEMBERSHIP)
         return appreciation_id
 
     def share_appreciation(self, couple: CoupleRef, appreciation_id: str, *, by: str) -> str:
-        """Share a journal appreciation with the partner it is about."""
 
         def decide(state: CoupleState) -> Decision:
             author = state.partner(by)
@@ -80,17 +87,18 @@ class ConnectionMixin(EngineCore):
                 raise NotAllowed("only the partner who wrote an appreciation can share it")
             if item.shared:
                 raise NotAllowed("that appreciation is already shared")
-            return [AppreciationShared(appreciation_id=aid, at=self.now())], author.partner_id
+            return [AppreciationShared(appreciation_id=aid, at=self._s.now())], author.partner_id
 
-        _, events = self.couple_command(couple, decide)
+        _, events = self._s.couple_command(couple, decide, types=APPRECIATION_STATE)
         shared = events[0]
         assert isinstance(shared, AppreciationShared)
         return shared.appreciation_id
 
     # -- repairs -----------------------------------------------------------------------
 
-    def repair(self, couple: CoupleRef, *, by: str, kind: str, note: str | None = None) -> str:
-        """Record a repair attempt; returns its id for the other partner's answer."""
+    def repair(
+        self, couple: CoupleRef, *, by: str, kind: RepairKind, note: str | None = None
+    ) -> str:
         if kind not in REPAIR_KINDS:
             raise InvalidInput(f"unknown repair kind; use one of: {', '.join(REPAIR_KINDS)}")
         text = clean_optional_text(note, "note")
@@ -100,11 +108,11 @@ class ConnectionMixin(EngineCore):
             partner = state.partner(by)
             couple_domain.require_two(state, "a repair attempt")
             event = RepairAttempted(
-                repair_id=repair_id, by=partner.partner_id, kind=kind, note=text, at=self.now()
+                repair_id=repair_id, by=partner.partner_id, kind=kind, note=text, at=self._s.now()
             )
             return [event], partner.partner_id
 
-        self.couple_command(couple, decide)
+        self._s.couple_command(couple, decide, types=MEMBERSHIP)
         return repair_id
 
     def respond_to_repair(
@@ -113,7 +121,7 @@ class ConnectionMixin(EngineCore):
         repair_id: str,
         *,
         by: str,
-        answer: str,
+        answer: RepairAnswer,
         note: str | None = None,
     ) -> str:
         """The other partner answers a repair attempt: "accepted" or "not-yet"."""
@@ -129,11 +137,11 @@ class ConnectionMixin(EngineCore):
                 by=partner.partner_id,
                 answer=answer,
                 note=text,
-                at=self.now(),
+                at=self._s.now(),
             )
             return [event], partner.partner_id
 
-        _, events = self.couple_command(couple, decide)
+        _, events = self._s.couple_command(couple, decide, types=REPAIR_STATE)
         answered = events[0]
         assert isinstance(answered, RepairAnswered)
         return answered.repair_id
@@ -141,39 +149,36 @@ class ConnectionMixin(EngineCore):
     # -- time-outs and ground rules ----------------------------------------------------
 
     def call_timeout(self, couple: CoupleRef, *, by: str) -> str:
-        """Call a pause in a difficult talk."""
 
         timeout_id = new_id()
 
         def decide(state: CoupleState) -> Decision:
             partner = state.partner(by)
             if state.open_timeout is not None:
-                raise NotAllowed("a pause is already running; end it with `ritual timeout end`")
-            event = TimeoutCalled(timeout_id=timeout_id, by=partner.partner_id, at=self.now())
+                raise NotAllowed("a pause is already running; end it first")
+            event = TimeoutCalled(timeout_id=timeout_id, by=partner.partner_id, at=self._s.now())
             return [event], partner.partner_id
 
-        self.couple_command(couple, decide)
+        self._s.couple_command(couple, decide, types=TIMEOUT_STATE)
         return timeout_id
 
     def end_timeout(self, couple: CoupleRef, *, by: str) -> str:
-        """Come back to the talk after a pause."""
 
         def decide(state: CoupleState) -> Decision:
             partner = state.partner(by)
             if state.open_timeout is None:
                 raise NotAllowed("no pause is running")
             event = TimeoutEnded(
-                timeout_id=state.open_timeout[0], by=partner.partner_id, at=self.now()
+                timeout_id=state.open_timeout[0], by=partner.partner_id, at=self._s.now()
             )
             return [event], partner.partner_id
 
-        _, events = self.couple_command(couple, decide)
+        _, events = self._s.couple_command(couple, decide, types=TIMEOUT_STATE)
         ended = events[0]
         assert isinstance(ended, TimeoutEnded)
         return ended.timeout_id
 
     def agree_ground_rules(self, couple: CoupleRef, rules: Sequence[str]) -> int:
-        """Record the couple's ground rules for difficult talks; returns how many."""
         cleaned = tuple(clean_line(r, "ground rule", max_len=300) for r in rules)
         if not cleaned:
             raise InvalidInput("give at least one ground rule")
@@ -181,26 +186,24 @@ class ConnectionMixin(EngineCore):
             raise InvalidInput(f"keep it to at most {MAX_RULES} ground rules")
 
         def decide(state: CoupleState) -> Decision:
-            return [GroundRulesAgreed(rules=cleaned, at=self.now())], None
+            return [GroundRulesAgreed(rules=cleaned, at=self._s.now())], None
 
-        self.couple_command(couple, decide)
+        self._s.couple_command(couple, decide, types=RULES_STATE)
         return len(cleaned)
 
-    def ground_rules(self, couple: CoupleRef = None) -> tuple[str, ...]:
-        """The couple's current ground rules."""
-        return self.load_couple(couple).ground_rules
+    def ground_rules(self, couple: CoupleRef) -> tuple[str, ...]:
+        return self._s.load_couple(couple, types=RULES_STATE).ground_rules
 
     # -- capsules ----------------------------------------------------------------------
 
     def seal_capsule(
         self, couple: CoupleRef, *, by: str, message: str, opens_on: date | None = None
     ) -> CapsuleView:
-        """Seal a message until ``opens_on`` (three months from today by default)."""
         body = clean_text(message, "capsule message", max_len=LETTER_MAX)
 
         def decide(state: CoupleState) -> Decision:
             partner = state.partner(by)
-            today = self.today(state)
+            today = self._s.today(state)
             opening = opens_on or add_months(today, CAPSULE_MONTHS)
             if opening <= today:
                 raise InvalidInput("a capsule opens on a date after today")
@@ -211,11 +214,11 @@ class ConnectionMixin(EngineCore):
                 author=partner.partner_id,
                 message=body,
                 opens_on=opening,
-                at=self.now(),
+                at=self._s.now(),
             )
             return [event], partner.partner_id
 
-        state, events = self.couple_command(couple, decide)
+        state, events = self._s.couple_command(couple, decide, types=MEMBERSHIP)
         sealed = events[0]
         assert isinstance(sealed, CapsuleSealed)
         return CapsuleView(
@@ -223,25 +226,18 @@ class ConnectionMixin(EngineCore):
         )
 
     def open_capsule(self, couple: CoupleRef, capsule_id: str, *, by: str) -> CapsuleView:
-        """Open a capsule on or after its date and read it."""
 
         def decide(state: CoupleState) -> Decision:
             partner = state.partner(by)
-            capsule = couple_domain.check_capsule_openable(state, capsule_id, self.today(state))
+            capsule = couple_domain.check_capsule_openable(state, capsule_id, self._s.today(state))
             if capsule.opened:
                 return [], partner.partner_id
             event = CapsuleOpened(
-                capsule_id=capsule.capsule_id, by=partner.partner_id, at=self.now()
+                capsule_id=capsule.capsule_id, by=partner.partner_id, at=self._s.now()
             )
             return [event], partner.partner_id
 
-        state = self.load_couple(couple)
+        state = self._s.load_couple(couple, types=CAPSULE_STATE)
         cid = couple_domain.find_by_prefix(dict(state.capsules), capsule_id, "capsule")
-        self.couple_command(couple, decide)
-        return next(c for c in self.capsules(couple) if c.id == cid)
-
-    def capsules(self, couple: CoupleRef = None, *, viewer: str | None = None) -> list[CapsuleView]:
-        """Every capsule; a message shows to nobody before its opening date, then to all."""
-        state = self.load_couple(couple)
-        found = self.store.read_couple(state.couple_id, types=(CapsuleSealed.type_name,))
-        return capsule_views(state, self.viewer_id(state, viewer), self.today(state), found)
+        self._s.couple_command(couple, decide, types=CAPSULE_STATE)
+        return next(c for c in self._journal.capsules(couple, None) if c.id == cid)

@@ -7,12 +7,11 @@ from datetime import timedelta
 from engine import calendar, feeds
 from engine.catalog import CATALOG
 from engine.domain import ritual as ritual_domain
-from engine.domain.ritual import RitualState
+from engine.domain.ritual import RitualState, describe_schedule
 from engine.errors import InvalidInput
 from engine.events import OccurrenceSkipped
-from engine.facade.core import RITUAL_LIFECYCLE, CoupleRef
-from engine.facade.plans import PlansMixin
-from engine.facade.rituals import describe_schedule
+from engine.services.plans import Plans
+from engine.services.session import RITUAL_LIFECYCLE, CoupleRef, Session
 from engine.views import TemplateView, UpcomingView
 
 MAX_DAYS = 366
@@ -25,11 +24,14 @@ def _days(value: int, direction: str, *, least: int) -> int:
     return value
 
 
-class CalendarMixin(PlansMixin):
+class Calendar:
     """The catalog, what comes next, and the iCalendar feeds."""
 
+    def __init__(self, session: Session, plans: Plans) -> None:
+        self._s = session
+        self._plans = plans
+
     def catalog(self) -> list[TemplateView]:
-        """The ritual templates a couple can start from, in catalog order."""
         return [
             TemplateView(
                 key=t.key,
@@ -46,50 +48,38 @@ class CalendarMixin(PlansMixin):
             for t in CATALOG
         ]
 
-    def upcoming(
-        self, couple: CoupleRef = None, *, days: int = 7, partner: str | None = None
-    ) -> list[UpcomingView]:
-        """The occurrences of the next ``days`` days across rituals, soonest first.
-
-        With ``partner``, only the rituals that partner takes part in. Skipped occurrences
-        are left out; quota rituals have no fixed times, so none of theirs are listed.
-        """
+    def upcoming(self, couple: CoupleRef, days: int, partner: str | None) -> list[UpcomingView]:
         span = timedelta(days=_days(days, "ahead", least=1))
-        state = self.load_couple(couple)
+        state = self._s.load_members(couple)
         partner_id = state.partner(partner).partner_id if partner else None
         rituals: dict[str, RitualState] = {}
         types = (*RITUAL_LIFECYCLE, OccurrenceSkipped.type_name)
-        for r in self.store.read_couple(state.couple_id, types=types):
+        for r in self._s.store.read_couple(state.couple_id, types=types):
             rid = r.stream_id.removeprefix("ritual-")
             rituals[rid] = ritual_domain.evolve(rituals.get(rid, RitualState()), r.event)
-        now = self.now()
+        now = self._s.now()
         return calendar.upcoming(rituals, state.zone, now, now + span, partner_id)
 
     def calendar_feed(
         self,
-        couple: CoupleRef = None,
+        couple: CoupleRef,
         *,
-        partner: str | None = None,
-        days_back: int = 30,
-        days_ahead: int = 90,
+        partner: str | None,
+        days_back: int,
+        days_ahead: int,
     ) -> bytes:
-        """The couple's rituals as an iCalendar feed (or only ``partner``'s rituals).
-
-        The bytes depend only on the events behind :meth:`feed_version` and on the local
-        date, so a feed can be cached on those two (and its own arguments).
-        """
         back = _days(days_back, "back", least=0)
         ahead = _days(days_ahead, "ahead", least=0)
-        state = self.load_couple(couple)
+        state = self._s.load_members(couple)
         member = state.partner(partner) if partner else None
         history = [
             (r.recorded_at, r.event)
-            for r in self.store.read_couple(state.couple_id, types=calendar.FEED_TYPES)
+            for r in self._s.store.read_couple(state.couple_id, types=calendar.FEED_TYPES)
         ]
-        milestones = [(m.day, m.week, m.title) for m in self.plan_milestones(state.couple_id)]
+        milestones = [(m.day, m.week, m.title) for m in self._plans.milestones_of(state)]
         items = calendar.feed_items(
             history,
-            self.now(),
+            self._s.now(),
             partner_id=member.partner_id if member else None,
             days_back=back,
             days_ahead=ahead,
@@ -102,8 +92,7 @@ class CalendarMixin(PlansMixin):
         )
         return feeds.render(meta, items)
 
-    def feed_version(self, couple: CoupleRef = None) -> int:
-        """The log position of the newest event that can change the couple's feeds (0: none)."""
-        state = self.load_couple(couple)
-        found = self.store.read_couple(state.couple_id, types=calendar.FEED_TYPES, decrypt=False)
+    def feed_version(self, couple: CoupleRef) -> int:
+        state = self._s.load_members(couple)
+        found = self._s.store.read_couple(state.couple_id, types=calendar.FEED_TYPES, decrypt=False)
         return found[-1].position if found else 0

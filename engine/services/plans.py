@@ -2,11 +2,12 @@
 rituals its weeks introduce.
 
 Weeks advance with time (see :mod:`engine.domain.plan_progress`), so a week may begin
-while nobody is looking. Every plan command and every plan query that may write
-(:meth:`PlansMixin.plan_status`) first *settles* the plan: it records the weeks that
-have begun since, adds the rituals they introduce as ordinary ``ritual.added`` events,
-and retires the rituals a finished plan let go. Settling is idempotent (ritual ids are
-derived from the plan id), so a crash half-way is mended by the next command.
+while nobody is looking. Every plan command, and :meth:`Plans.tick` (``ritual tick``, run
+by ``ritual serve`` too), first *settles* the plan: it records the weeks that have begun
+since, adds the rituals they introduce as ordinary ``ritual.added`` events, and retires
+the rituals a finished plan let go. Settling is idempotent (ritual ids are derived from
+the plan id), so a crash half-way is mended by the next command. Queries never write:
+:meth:`Plans.status` shows the weeks that have begun as if they were settled.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from engine.domain.plan_progress import PlanCalendar, plan_calendar, plan_progre
 from engine.domain.plan_progress import plan_milestones as milestones_of
 from engine.errors import ConcurrencyError
 from engine.events import Event
-from engine.facade.core import CoupleRef, EngineCore, ritual_stream
 from engine.plan_templates import PLAN_TEMPLATES, PlanTemplate, plan_template
+from engine.services.session import CoupleRef, RitualRef, Session, ritual_stream
 from engine.views import PlanMilestone, PlanRitualView, PlanView
 
 DEFAULT_PLAN = "reconnect-8-weeks"
@@ -46,47 +47,84 @@ def plan_stream(plan_id: str) -> str:
     return f"plan-{plan_id}"
 
 
-class PlansMixin(EngineCore):
+class Plans:
     """Plans and their progress."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
 
     # -- queries -----------------------------------------------------------------------
 
-    def plan_templates(self) -> tuple[PlanTemplate, ...]:
-        """The plans a couple can start."""
+    def templates(self) -> tuple[PlanTemplate, ...]:
         return PLAN_TEMPLATES
 
-    def plan_status(self, couple: CoupleRef = None) -> PlanView | None:
-        """The couple's latest plan (running or finished), settled first; None if none yet."""
-        state = self.load_couple(couple)
-        latest = self._latest_plan(state.couple_id)
-        if latest is None:
-            return None
-        plan, added = self.retrying(lambda: self._settle(state, latest))
-        return self._plan_view(state, plan, added)
+    def status(self, couple: CoupleRef) -> PlanView | None:
+        state = self._s.load_members(couple)
+        latest = self.latest(state.couple_id)
+        return None if latest is None else self.view_now(state, latest)
 
-    def plan_milestones(self, couple: CoupleRef = None) -> list[PlanMilestone]:
-        """A dated, content-free entry for every plan week with a known first day (writes
-        nothing, so a calendar feed can call it)."""
-        state = self.load_couple(couple)
-        now = self.now()
+    def view_now(self, state: CoupleState, plan: PlanState) -> PlanView:
+        tpl = plan_template(plan.template)
+        now = self._s.now()
+        cal = plan_calendar(plan, tpl, state.zone, now)
+        rituals = self._s.ritual_states(state.couple_id)
+        active = [s for s in rituals.values() if s.status(now) != "retired"]
+        for event in plan_domain.decide_week_starts(
+            plan,
+            tpl,
+            week=cal.week,
+            week_starts=cal.known_starts(),
+            kept_titles={s.title.casefold() for s in active},
+            kept_templates={s.current.template for s in active if s.current.template},
+            now=now,
+        ):
+            plan = plan_domain.evolve(plan, event)
+        return self.plan_view(state, plan, ())
+
+    def milestones(self, couple: CoupleRef) -> list[PlanMilestone]:
+        state = self._s.load_members(couple)
+        return self.milestones_of(state)
+
+    def milestones_of(self, state: CoupleState) -> list[PlanMilestone]:
+        now = self._s.now()
         return [
             milestone
-            for plan in self._plans(state.couple_id)
+            for plan in self.plans(state.couple_id)
             for milestone in milestones_of(plan, plan_template(plan.template), state.zone, now)
         ]
 
+    def tick(self, couple: CoupleRef | None) -> list[PlanView]:
+        """Settle the latest plan of one couple (or of every couple): the views of the plans
+        for which something was recorded."""
+        if couple is None:
+            ids = [cid for cid, _ in self._s.couple_names()]
+        else:
+            ids = [self._s.couple_id(couple)]
+        settled = []
+        for couple_id in ids:
+            state = self._s.load_members(couple_id)
+            latest = self.latest(couple_id)
+            if latest is None:
+                continue
+            view = self._tick_one(state, latest)
+            if view is not None:
+                settled.append(view)
+        return settled
+
+    def _tick_one(self, state: CoupleState, latest: PlanState) -> PlanView | None:
+        wrote: list[str] = []
+        plan, added = self._s.retrying(lambda: self._settle(state, latest, wrote))
+        return self.plan_view(state, plan, added) if wrote else None
+
     # -- commands ----------------------------------------------------------------------
 
-    def start_plan(
-        self, couple: CoupleRef = None, template: str = DEFAULT_PLAN, *, on: date | None = None
-    ) -> PlanView:
-        """Begin a plan on ``on`` (default: today); each week's rituals arrive as it begins."""
+    def start(self, couple: CoupleRef, template: str, on: date | None) -> PlanView:
         tpl = plan_template(template)
 
         def attempt() -> str:
-            state = self.load_couple(couple)
-            plans = self._plans(state.couple_id)
-            now = self.now()
+            state = self._s.load_members(couple)
+            plans = self.plans(state.couple_id)
+            now = self._s.now()
             today = now.astimezone(state.zone).date()
             plan_id = plan_domain.plan_id_for(state.couple_id, len(plans) + 1)
             event = plan_domain.decide_start(
@@ -97,17 +135,19 @@ class PlansMixin(EngineCore):
                 today=today,
                 now=now,
             )
-            self.append(
+            self._s.append(
                 state.couple_id, plan_stream(plan_id), [event], expected_version=0, actor=None
             )
             return state.couple_id
 
-        view = self.plan_status(self.retrying(attempt))
-        assert view is not None
-        return view
+        couple_id = self._s.retrying(attempt)
+        state = self._s.load_members(couple_id)
+        started = self.latest(couple_id)
+        assert started is not None
+        plan, added = self._s.retrying(lambda: self._settle(state, started))
+        return self.plan_view(state, plan, added)
 
-    def plan_task_done(self, couple: CoupleRef, task: str, *, by: str | None = None) -> PlanView:
-        """Mark a task done, by one partner (a handle) or, without ``by``, by both together."""
+    def task_done(self, couple: CoupleRef, task: str, by: str | None) -> PlanView:
 
         def decide(state: CoupleState, plan: PlanState, cal: PlanCalendar) -> Event:
             return plan_domain.decide_task_done(
@@ -117,45 +157,38 @@ class PlansMixin(EngineCore):
                 week=cal.week,
                 week_starts=cal.known_starts(),
                 by=state.partner(by).partner_id if by is not None else None,
-                now=self.now(),
+                now=self._s.now(),
             )
 
         return self._plan_command(couple, decide, actor=by)
 
-    def extend_plan_week(self, couple: CoupleRef = None) -> PlanView:
-        """Give the current week seven more days."""
+    def extend_week(self, couple: CoupleRef) -> PlanView:
         return self._plan_command(
             couple,
-            lambda _, plan, cal: plan_domain.decide_extend(plan, week=cal.week, now=self.now()),
+            lambda _, plan, cal: plan_domain.decide_extend(plan, week=cal.week, now=self._s.now()),
         )
 
-    def pause_plan(self, couple: CoupleRef = None) -> PlanView:
-        """Stop the plan's clock: no week begins until it resumes."""
+    def pause(self, couple: CoupleRef) -> PlanView:
         return self._plan_command(
             couple,
-            lambda _, plan, cal: plan_domain.decide_pause(plan, week=cal.week, now=self.now()),
+            lambda _, plan, cal: plan_domain.decide_pause(plan, week=cal.week, now=self._s.now()),
         )
 
-    def resume_plan(self, couple: CoupleRef = None) -> PlanView:
-        """Let the plan's clock run again from today."""
+    def resume(self, couple: CoupleRef) -> PlanView:
         return self._plan_command(
-            couple, lambda _, plan, cal: plan_domain.decide_resume(plan, now=self.now())
+            couple, lambda _, plan, cal: plan_domain.decide_resume(plan, now=self._s.now())
         )
 
-    def finish_plan(
-        self, couple: CoupleRef = None, *, keep: Sequence[str] = (), keep_all: bool = False
-    ) -> PlanView:
-        """End the plan. The plan's rituals named in ``keep`` (titles or ids), or all of
-        them with ``keep_all``, continue; the others are retired, their history kept."""
+    def finish(self, couple: CoupleRef, keep: Sequence[RitualRef], keep_all: bool) -> PlanView:
 
         def decide(state: CoupleState, plan: PlanState, cal: PlanCalendar) -> Event:
-            now = self.now()
-            rituals = self.ritual_states(state.couple_id)
+            now = self._s.now()
+            rituals = self._s.ritual_states(state.couple_id)
             active = {rid for rid, s in rituals.items() if s.status(now) != "retired"}
             chosen = (
                 [rid for rid in plan.ritual_ids if rid in active]
                 if keep_all
-                else [self.find_ritual_id(state.couple_id, ref) for ref in keep]
+                else [self._s.find_ritual_id(state.couple_id, ref) for ref in keep]
             )
             return plan_domain.decide_finish(plan, keep=chosen, active=active, now=now)
 
@@ -163,33 +196,31 @@ class PlansMixin(EngineCore):
 
     # -- the machinery -----------------------------------------------------------------
 
-    def _plans(self, couple_id: str, *, until: datetime | None = None) -> list[PlanState]:
+    def plans(self, couple_id: str, *, until: datetime | None = None) -> list[PlanState]:
         """Every plan of a couple, oldest first (as recorded by ``until``, when given)."""
         plans: dict[str, PlanState] = {}
-        for r in self.store.read_couple(couple_id, types=PLAN_EVENTS):
+        for r in self._s.store.read_couple(couple_id, types=PLAN_EVENTS):
             if until is not None and r.recorded_at > until:
                 continue
             plans[r.stream_id] = plan_domain.evolve(plans.get(r.stream_id, PlanState()), r.event)
         return list(plans.values())
 
-    def _latest_plan(self, couple_id: str) -> PlanState | None:
-        plans = self._plans(couple_id)
+    def latest(self, couple_id: str) -> PlanState | None:
+        plans = self.plans(couple_id)
         return plans[-1] if plans else None
 
     def _plan_command(
         self, couple: CoupleRef, decide: _Decide, *, actor: str | None = None
     ) -> PlanView:
-        """Settle the running plan, decide, append, settle again; retried when another
-        writer got in first."""
 
         def attempt() -> PlanView:
-            state = self.load_couple(couple)
+            state = self._s.load_members(couple)
             partner = state.partner(actor).partner_id if actor is not None else None
-            plan = plan_domain.require_running(self._latest_plan(state.couple_id))
+            plan = plan_domain.require_running(self.latest(state.couple_id))
             plan, added = self._settle(state, plan)
             tpl = plan_template(plan.template)
-            event = decide(state, plan, plan_calendar(plan, tpl, state.zone, self.now()))
-            self.append(
+            event = decide(state, plan, plan_calendar(plan, tpl, state.zone, self._s.now()))
+            self._s.append(
                 state.couple_id,
                 plan_stream(plan.plan_id),
                 [event],
@@ -197,16 +228,20 @@ class PlansMixin(EngineCore):
                 actor=partner,
             )
             plan, more = self._settle(state, plan_domain.evolve(plan, event))
-            return self._plan_view(state, plan, (*added, *more))
+            return self.plan_view(state, plan, (*added, *more))
 
-        return self.retrying(attempt)
+        return self._s.retrying(attempt)
 
-    def _settle(self, state: CoupleState, plan: PlanState) -> tuple[PlanState, list[str]]:
+    def _settle(
+        self, state: CoupleState, plan: PlanState, wrote: list[str] | None = None
+    ) -> tuple[PlanState, list[str]]:
         """Record the weeks that have begun and add their rituals; retire what a finished
-        plan let go. Returns the plan and the titles of the rituals added."""
+        plan let go. Returns the plan and the titles of the rituals added (and notes in
+        ``wrote`` the streams it appended to)."""
+        wrote = [] if wrote is None else wrote
         tpl = plan_template(plan.template)
-        now = self.now()
-        rituals = self.ritual_states(state.couple_id)
+        now = self._s.now()
+        rituals = self._s.ritual_states(state.couple_id)
         active = [s for s in rituals.values() if s.status(now) != "retired"]
         cal = plan_calendar(plan, tpl, state.zone, now)
         started = plan_domain.decide_week_starts(
@@ -219,13 +254,14 @@ class PlansMixin(EngineCore):
             now=now,
         )
         if started:
-            self.append(
+            self._s.append(
                 state.couple_id,
                 plan_stream(plan.plan_id),
                 started,
                 expected_version=plan.version,
                 actor=None,
             )
+            wrote.append(plan_stream(plan.plan_id))
             for event in started:
                 plan = plan_domain.evolve(plan, event)
         added = []
@@ -237,7 +273,7 @@ class PlansMixin(EngineCore):
             now=now,
         ):
             try:
-                self.append(
+                self._s.append(
                     state.couple_id,
                     ritual_stream(ritual.ritual_id),
                     [ritual],
@@ -245,19 +281,21 @@ class PlansMixin(EngineCore):
                     actor=None,
                 )
                 added.append(ritual.title)
+                wrote.append(ritual_stream(ritual.ritual_id))
             except ConcurrencyError:
                 pass  # another command added it a moment ago
         for rid in plan.finished.let_go if plan.finished else ():
             if rid in rituals and rituals[rid].status(now) != "retired":
                 self._retire(state, rid)
+                wrote.append(ritual_stream(rid))
         return plan, added
 
     def _retire(self, state: CoupleState, ritual_id: str) -> None:
         def attempt() -> None:
-            ritual = self.load_ritual(ritual_id)
-            now = self.now()
+            ritual = self._s.load_ritual(ritual_id)
+            now = self._s.now()
             if ritual.status(now) != "retired":
-                self.append(
+                self._s.append(
                     state.couple_id,
                     ritual_stream(ritual_id),
                     [ritual_domain.decide_retire(ritual, now=now)],
@@ -265,13 +303,13 @@ class PlansMixin(EngineCore):
                     actor=None,
                 )
 
-        self.retrying(attempt)
+        self._s.retrying(attempt)
 
-    def _plan_view(self, state: CoupleState, plan: PlanState, added: Sequence[str]) -> PlanView:
-        now = self.now()
+    def plan_view(self, state: CoupleState, plan: PlanState, added: Sequence[str]) -> PlanView:
+        now = self._s.now()
         handles = {p.partner_id: p.handle for p in state.partners}
         view = plan_progress(plan, plan_template(plan.template), state.zone, now, handles)
-        rituals = self.ritual_states(state.couple_id)
+        rituals = self._s.ritual_states(state.couple_id)
         return replace(
             view,
             rituals=tuple(

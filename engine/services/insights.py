@@ -10,21 +10,23 @@ from engine import drift, insights
 from engine.domain.couple import CoupleState
 from engine.errors import InvalidInput
 from engine.events import RecordedEvent
-from engine.facade.core import CoupleRef, EngineCore
+from engine.services.session import CoupleRef, Session
 from engine.views import DriftSignal, InsightsView
 
 MAX_WEEKS = 52
 
 
-class InsightsMixin(EngineCore):
+class Insights:
     """Week-by-week insights and gentle drift signals."""
 
-    def insights(self, couple: CoupleRef = None, *, weeks: int = 8) -> InsightsView:
-        """The last ``weeks`` ISO weeks (1 to 52), the closeness trend, and drift signals."""
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def insights(self, couple: CoupleRef, weeks: int) -> InsightsView:
         if not 1 <= weeks <= MAX_WEEKS:
             raise InvalidInput(f"--weeks must be between 1 and {MAX_WEEKS}")
-        state, records, handles = self._couple_history(couple)
-        now = self.now()
+        state, records, handles = self.couple_history(couple)
+        now = self._s.now()
         log = insights.read_log(records)
         week_views = insights.weekly_insights(
             log, state.zone, handles, today=now.astimezone(state.zone).date(), weeks=weeks
@@ -35,15 +37,14 @@ class InsightsMixin(EngineCore):
             signals=tuple(drift.drift_signals(records, handles, now)),
         )
 
-    def drift_signals(self, couple: CoupleRef = None) -> list[DriftSignal]:
-        """The drift signals on now: observations with a suggestion, never a verdict."""
-        _, records, handles = self._couple_history(couple)
-        return drift.drift_signals(records, handles, self.now())
+    def drift_signals(self, couple: CoupleRef) -> list[DriftSignal]:
+        _, records, handles = self.couple_history(couple)
+        return drift.drift_signals(records, handles, self._s.now())
 
-    def _couple_history(
+    def couple_history(
         self, couple: CoupleRef
     ) -> tuple[CoupleState, list[RecordedEvent], dict[str, str]]:
         """The couple, all its events (sealed fields left sealed), and partner id -> handle."""
-        state = self.load_couple(couple)
-        records = self.store.read_couple(state.couple_id, decrypt=False)
+        state = self._s.load_members(couple)
+        records = self._s.store.read_couple(state.couple_id, decrypt=False)
         return state, records, {p.partner_id: p.handle for p in state.partners}

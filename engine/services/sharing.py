@@ -8,65 +8,39 @@ index folded from the events themselves, which is what the in-memory tests use.
 
 from __future__ import annotations
 
-import functools
 import hmac
 import secrets
 import threading
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
 
 from engine.domain import couple as couple_domain
 from engine.domain import sharing
 from engine.domain.couple import CoupleState
+from engine.domain.sharing import LinkIndex, LinkRow
 from engine.domain.text import clean_line
 from engine.errors import NotFound
-from engine.events import FeedLinkIssued, FeedLinkRevoked
-from engine.facade.core import CoupleRef, Decision, EngineCore, couple_stream, new_id
+from engine.events import EventStore, FeedLinkIssued, FeedLinkRevoked
+from engine.services.session import MEMBERSHIP, CoupleRef, Decision, Session, couple_stream, new_id
 from engine.views import FeedLinkView, FeedTarget, IssuedFeedLink
 
 _NO_HASH = "0" * 64
 
-
-@dataclass(frozen=True)
-class LinkRow:
-    """One link as the server's index holds it."""
-
-    token_hash: str
-    link_id: str
-    couple_id: str
-    partner_id: str | None
-    revoked: bool
-    last_fetched_at: datetime | None = None
-
-
-class LinkIndex(Protocol):
-    """Finds links by token hash and remembers when they were last fetched."""
-
-    def find(self, token_hash: str) -> LinkRow | None:
-        """The link whose token has this hash, revoked or not."""
-        ...
-
-    def fetched(self, link_id: str, at: datetime) -> None:
-        """Record that a calendar app fetched the link's feed at ``at``."""
-        ...
-
-    def last_fetched(self, couple_id: str) -> dict[str, datetime]:
-        """When each of the couple's links was last fetched (links never fetched are absent)."""
-        ...
+LINK_TYPES = (FeedLinkIssued.type_name, FeedLinkRevoked.type_name)
 
 
 class EventLinkIndex:
     """A :class:`LinkIndex` folded from the sharing events of any store (slow; for tests)."""
 
-    def __init__(self, core: EngineCore) -> None:
-        self._core = core
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
         self._fetched: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     def _rows(self) -> dict[str, LinkRow]:
         rows: dict[str, LinkRow] = {}
-        for r in self._core.store.read_types(("sharing.link_issued", "sharing.link_revoked")):
+        for r in self._store.read_types(LINK_TYPES):
             match r.event:
                 case FeedLinkIssued():
                     rows[r.event.link_id] = LinkRow(
@@ -93,32 +67,35 @@ class EventLinkIndex:
             return {link_id: at for link_id, at in self._fetched.items() if link_id in theirs}
 
 
-class SharingMixin(EngineCore):
-    """Calendar sharing links."""
+class Sharing:
+    """Calendar sharing links, and finding one by its token for the feed server."""
 
-    @functools.cached_property
+    def __init__(self, session: Session, index_for: Callable[[EventStore], LinkIndex]) -> None:
+        self._s = session
+        self._index_for = index_for
+        self._index: LinkIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
     def link_index(self) -> LinkIndex:
         """Where links are found by token hash: the ``feed_links`` table on SQL stores."""
-        from engine.events.sqlstore import SqlEventStore
-
-        store = self.store
-        if isinstance(store, SqlEventStore):
-            from engine.feed_link_table import SqlLinkIndex
-
-            return SqlLinkIndex(store.db)
-        return EventLinkIndex(self)
+        with self._lock:
+            if self._index is None:
+                self._index = self._index_for(self._s.store)
+            return self._index
 
     def _links(self, state: CoupleState) -> dict[str, sharing.FeedLink]:
-        events = [r.event for r in self.store.read_stream(couple_stream(state.couple_id))]
-        return sharing.fold_links(events)
+        stream = couple_stream(state.couple_id)
+        found = self._s.store.read_couple(state.couple_id, types=LINK_TYPES)
+        return sharing.fold_links([r.event for r in found if r.stream_id == stream])
 
     def share_feed(
         self,
-        couple: CoupleRef = None,
+        couple: CoupleRef,
         *,
         base_url: str,
-        partner: str | None = None,
-        label: str | None = None,
+        partner: str | None,
+        label: str | None,
     ) -> IssuedFeedLink:
         """Issue a calendar subscription link (for one partner's rituals, or the couple's).
 
@@ -136,22 +113,20 @@ class SharingMixin(EngineCore):
                 partner_id=partner_id,
                 label=text,
                 token_hash=sharing.token_hash(token),
-                at=self.now(),
+                at=self._s.now(),
             )
             return [event], None
 
-        state, events = self.couple_command(couple, decide)
+        state, events = self._s.couple_command(couple, decide, types=MEMBERSHIP)
         event = events[0]
         assert isinstance(event, FeedLinkIssued)
         url, webcal = sharing.feed_urls(base_url, token)
         link = sharing.FeedLink(event.link_id, event.partner_id, event.label, event.at)
         return IssuedFeedLink(self._link_view(state, link, None), url, webcal)
 
-    def feed_links(
-        self, couple: CoupleRef = None, *, include_revoked: bool = False
-    ) -> list[FeedLinkView]:
+    def feed_links(self, couple: CoupleRef, include_revoked: bool) -> list[FeedLinkView]:
         """The couple's sharing links, oldest first (never their tokens)."""
-        state = self.load_couple(couple)
+        state = self._s.load_members(couple)
         fetched = self.link_index.last_fetched(state.couple_id)
         return [
             self._link_view(state, link, fetched.get(link.link_id))
@@ -167,9 +142,9 @@ class SharingMixin(EngineCore):
             found = sharing.check_revocable(
                 links[couple_domain.find_by_prefix(dict(links), link, "link")]
             )
-            return [FeedLinkRevoked(link_id=found.link_id, at=self.now())], None
+            return [FeedLinkRevoked(link_id=found.link_id, at=self._s.now())], None
 
-        state, events = self.couple_command(couple, decide)
+        state, events = self._s.couple_command(couple, decide, types=MEMBERSHIP)
         revoked = events[0]
         assert isinstance(revoked, FeedLinkRevoked)
         found = self._links(state)[revoked.link_id]
@@ -202,7 +177,7 @@ class SharingMixin(EngineCore):
         if row is None or not same or row.revoked:
             return None
         try:
-            state = self.load_couple(row.couple_id)
+            state = self._s.load_members(row.couple_id)
         except NotFound:
             return None
         partner = row.partner_id
@@ -216,9 +191,9 @@ class SharingMixin(EngineCore):
 
     def log_position(self) -> int:
         """The position of the newest event in the whole log: the server's change detector."""
-        return self.store.last_position()
+        return self._s.store.last_position()
 
     def event_recorded_at(self, position: int) -> datetime | None:
         """When the event at ``position`` was recorded (None when there is none)."""
-        found = self.store.read_all(after=position - 1, limit=1) if position > 0 else []
+        found = self._s.store.read_all(after=position - 1, limit=1) if position > 0 else []
         return found[0].recorded_at if found and found[0].position == position else None

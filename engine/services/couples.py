@@ -1,15 +1,25 @@
-"""Creating couples, their partners and settings."""
+"""Couples: creating them, their partners and settings, and finding them by id."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from engine.domain import couple as couple_domain
 from engine.domain.couple import CoupleState
 from engine.domain.text import clean_handle, clean_line
 from engine.errors import InvalidInput, NotAllowed
-from engine.events import CoupleCreated, CoupleSettingsChanged, PartnerAdded, PartnerRenamed
-from engine.facade.core import CoupleRef, Decision, EngineCore, couple_stream, new_id
+from engine.events import CoupleCreated, CoupleSettingsChanged, Event, PartnerAdded, PartnerRenamed
 from engine.schedule import parse_zone
+from engine.services.session import (
+    MEMBERSHIP,
+    CoupleRef,
+    Decision,
+    Session,
+    couple_stream,
+    couple_view,
+    new_id,
+)
 from engine.views import CoupleView
 
 MAX_PARTNERS = 8
@@ -22,10 +32,13 @@ def _check_freezes(freezes_per_month: int) -> int:
     return freezes_per_month
 
 
-class CouplesMixin(EngineCore):
+class Couples:
     """Couples and partners."""
 
-    def create_couple(
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def create(
         self,
         name: str,
         partners: Sequence[str],
@@ -35,12 +48,11 @@ class CouplesMixin(EngineCore):
         freezes_per_month: int = 1,
         proxy_checkins: bool = False,
     ) -> CoupleView:
-        """Start a couple with one or more partners (by handle) in an IANA time zone."""
         title = clean_line(name, "couple name")
         zone = parse_zone(tz).key
         handles = [clean_handle(h) for h in partners]
         if not handles:
-            raise InvalidInput("name at least one partner with --partner")
+            raise InvalidInput("name at least one partner")
         if len(handles) > MAX_PARTNERS:
             raise InvalidInput(f"a couple has at most {MAX_PARTNERS} partners")
         if len(set(handles)) != len(handles):
@@ -48,9 +60,7 @@ class CouplesMixin(EngineCore):
         names = {clean_handle(k): v for k, v in (display_names or {}).items()}
         if set(names) - set(handles):
             raise InvalidInput("display names were given for someone who is not a partner")
-        if any(
-            cid for cid, existing in self._couple_ids() if existing.casefold() == title.casefold()
-        ):
+        if any(existing.casefold() == title.casefold() for _, existing in self._s.couple_names()):
             raise NotAllowed("a couple with that name already exists in this database")
         couple_id = new_id()
         events = [
@@ -70,22 +80,22 @@ class CouplesMixin(EngineCore):
                 for h in handles
             ),
         ]
-        self.append(couple_id, couple_stream(couple_id), events, expected_version=0, actor=None)
-        return self.couple(couple_id)
+        self._s.append(couple_id, couple_stream(couple_id), events, expected_version=0, actor=None)
+        return self.get(couple_id)
 
-    def couples(self) -> list[CoupleView]:
-        """Every couple in the store, oldest first."""
-        return [self.couple(cid) for cid, _ in self._couple_ids()]
+    def all(self) -> list[CoupleView]:
+        """Every couple, oldest first, from one read of every couple's defining events."""
+        erased = self._s.erased_couples()
+        events: dict[str, list[Event]] = defaultdict(list)
+        for r in self._s.store.read_types(MEMBERSHIP):
+            if r.couple_id not in erased and r.stream_id == couple_stream(r.couple_id):
+                events[r.couple_id].append(r.event)
+        return [couple_view(couple_domain.fold(found)) for found in events.values()]
 
-    def couple(self, ref: CoupleRef = None) -> CoupleView:
-        """One couple by id, id prefix or name; with no argument, the only one."""
-        return self.couple_view(self.load_couple(ref))
+    def get(self, ref: CoupleRef) -> CoupleView:
+        return couple_view(self._s.load_members(ref))
 
-    def add_partner(
-        self, couple: CoupleRef, handle: str, display_name: str | None = None
-    ) -> CoupleView:
-        """Add a partner to a couple."""
-
+    def add_partner(self, couple: CoupleRef, handle: str, display_name: str | None) -> CoupleView:
         def decide(state: CoupleState) -> Decision:
             h = clean_handle(handle)
             if any(p.handle == h for p in state.partners):
@@ -99,12 +109,10 @@ class CouplesMixin(EngineCore):
             )
             return [event], None
 
-        state, _ = self.couple_command(couple, decide)
-        return self.couple(state.couple_id)
+        state, _ = self._s.couple_command(couple, decide, types=MEMBERSHIP)
+        return self.get(state.couple_id)
 
     def rename_partner(self, couple: CoupleRef, handle: str, display_name: str) -> CoupleView:
-        """Change a partner's display name."""
-
         name = clean_line(display_name, "display name")
 
         def decide(state: CoupleState) -> Decision:
@@ -112,19 +120,17 @@ class CouplesMixin(EngineCore):
             event = PartnerRenamed(partner_id=partner.partner_id, display_name=name)
             return [event], partner.partner_id
 
-        state, _ = self.couple_command(couple, decide)
-        return self.couple(state.couple_id)
+        state, _ = self._s.couple_command(couple, decide, types=MEMBERSHIP)
+        return self.get(state.couple_id)
 
     def change_settings(
         self,
         couple: CoupleRef,
         *,
-        tz: str | None = None,
-        freezes_per_month: int | None = None,
-        proxy_checkins: bool | None = None,
+        tz: str | None,
+        freezes_per_month: int | None,
+        proxy_checkins: bool | None,
     ) -> CoupleView:
-        """Change the couple's zone, monthly streak freezes, or proxy check-ins."""
-
         def decide(state: CoupleState) -> Decision:
             event = CoupleSettingsChanged(
                 time_zone=parse_zone(tz).key if tz is not None else state.time_zone,
@@ -135,5 +141,5 @@ class CouplesMixin(EngineCore):
             )
             return [event], None
 
-        state, _ = self.couple_command(couple, decide)
-        return self.couple(state.couple_id)
+        state, _ = self._s.couple_command(couple, decide, types=MEMBERSHIP)
+        return self.get(state.couple_id)

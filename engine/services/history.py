@@ -44,7 +44,8 @@ from engine.events import (
     TimeoutCalled,
     TimeoutEnded,
 )
-from engine.facade.core import CoupleRef, EngineCore
+from engine.services.journal import APPRECIATION_STATE
+from engine.services.session import CoupleRef, Session
 from engine.views import HistoryEntry
 
 _PARTNER_FIELDS = frozenset({"partner_id", "author", "recipient", "by"})
@@ -156,41 +157,38 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-class HistoryMixin(EngineCore):
+class History:
     """The event history."""
 
-    def history(
-        self, couple: CoupleRef = None, *, limit: int = 20, viewer: str | None = None
-    ) -> list[HistoryEntry]:
-        """The newest ``limit`` events the viewer may know of, newest first.
+    def __init__(self, session: Session) -> None:
+        self._s = session
 
-        Without a viewer it is the couple's shared history: another partner's journal
-        entries stay out until they are shared.
-        """
-        state = self.load_couple(couple)
-        vid = self.viewer_id(state, viewer)
-        titles = {rid: s.title for rid, s in self.ritual_states(state.couple_id).items()}
-        recorded = self.store.read_couple(state.couple_id, decrypt=False)
+    def history(self, couple: CoupleRef, limit: int, viewer: str | None) -> list[HistoryEntry]:
+        state = self._s.load_couple(couple, types=APPRECIATION_STATE)
+        vid = self._s.viewer_id(state, viewer)
+        titles = {rid: s.title for rid, s in self._s.ritual_states(state.couple_id).items()}
+        recorded = self._s.store.read_couple(state.couple_id, decrypt=False)
         visible = [r for r in reversed(recorded) if is_listed(r.event, vid, state)]
-        return [self.history_entry(state, titles, r) for r in visible[: max(limit, 0)]]
+        return [history_entry(state, titles, r) for r in visible[: max(limit, 0)]]
 
-    def history_entry(
-        self, state: CoupleState, titles: dict[str, str], r: RecordedEvent
-    ) -> HistoryEntry:
-        def who(partner_id: str) -> str:
-            return state.handle_of(partner_id)
 
-        def title(ritual_id: str) -> str:
-            return titles.get(ritual_id, "a ritual")
+def history_entry(state: CoupleState, titles: dict[str, str], r: RecordedEvent) -> HistoryEntry:
+    """One recorded event as a history line, partners by handle, without private text."""
 
-        actor = r.metadata.actor
-        return HistoryEntry(
-            position=r.position,
-            type=r.event.type_name,
-            occurred_at=r.occurred_at,
-            recorded_at=r.recorded_at,
-            actor=who(actor) if actor else None,
-            via=r.metadata.via,
-            summary=describe_event(r.event, who, title, state.zone),
-            data=public_fields(r.event, who),
-        )
+    def who(partner_id: str) -> str:
+        return state.handle_of(partner_id)
+
+    def title(ritual_id: str) -> str:
+        return titles.get(ritual_id, "a ritual")
+
+    actor = r.metadata.actor
+    return HistoryEntry(
+        position=r.position,
+        type=r.event.type_name,
+        occurred_at=r.occurred_at,
+        recorded_at=r.recorded_at,
+        actor=who(actor) if actor else None,
+        via=r.metadata.via,
+        summary=describe_event(r.event, who, title, state.zone),
+        data=public_fields(r.event, who),
+    )

@@ -1,0 +1,125 @@
+"""Logging rituals: check-ins and skips (a check-in reports the partner's new streak)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from engine.domain import ritual as ritual_domain
+from engine.domain.text import clean_optional_text
+from engine.errors import InvalidInput, NotAllowed
+from engine.services.rituals import PROMPT_MAX, check_years
+from engine.services.session import CoupleRef, RitualRef, Session, ritual_stream
+from engine.services.streaks import Streaks
+from engine.views import CheckInView, SkipView
+
+
+class CheckIns:
+    """Check-ins and skips: load the ritual's state, decide, append."""
+
+    def __init__(self, session: Session, streaks: Streaks) -> None:
+        self._s = session
+        self._streaks = streaks
+
+    def check_in(
+        self,
+        couple: CoupleRef,
+        ritual: RitualRef,
+        *,
+        by: str,
+        at: datetime | None,
+        occurrence: datetime | None,
+        closeness: int | None,
+        note: str | None,
+        note_shared: bool,
+        for_both: bool,
+    ) -> CheckInView:
+        check_years(at, occurrence)
+        if closeness is not None and type(closeness) is not int:  # not a bool, not 2.5
+            raise InvalidInput("closeness is a whole number from 1 to 5")
+        couple_state = self._s.load_members(couple)
+        partner = couple_state.partner(by)
+        text = clean_optional_text(note, "note")
+        rid = self._s.find_ritual_id(couple_state.couple_id, ritual)
+        if for_both and not couple_state.proxy_checkins:
+            raise NotAllowed("this couple checks in one by one; proxy check-ins are turned off")
+
+        def attempt() -> CheckInView:
+            state = self._s.load_ritual(rid)
+            others = tuple(p for p in state.current.participants if p != partner.partner_id)
+            event = ritual_domain.decide_check_in(
+                state,
+                couple_state.zone,
+                partner.partner_id,
+                now=self._s.now(),
+                at=at,
+                occurrence=occurrence,
+                closeness=closeness,
+                note=text,
+                note_shared=note_shared,
+                for_partners=others if for_both else (),
+            )
+            self._s.append(
+                couple_state.couple_id,
+                ritual_stream(rid),
+                [event],
+                expected_version=state.version,
+                actor=partner.partner_id,
+                occurred_at=event.done_at,
+            )
+            occ = event.occurrence
+            return CheckInView(
+                ritual_id=rid,
+                title=state.title,
+                partner=partner.handle,
+                occurrence=occ,
+                local=occ.astimezone(couple_state.zone) if occ else None,
+                done_at=event.done_at,
+            )
+
+        done = self._s.retrying(attempt)
+        streak = self._streaks.after_check_in(couple_state, rid, partner.partner_id)
+        return replace(done, streak=streak)
+
+    def skip(
+        self,
+        couple: CoupleRef,
+        ritual: RitualRef,
+        *,
+        by: str | None,
+        at: datetime | None,
+        occurrence: datetime | None,
+        reason: str | None,
+    ) -> SkipView:
+        check_years(at, occurrence)
+        couple_state = self._s.load_members(couple)
+        partner_id = couple_state.partner(by).partner_id if by else None
+        text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
+        rid = self._s.find_ritual_id(couple_state.couple_id, ritual)
+
+        def attempt() -> SkipView:
+            state = self._s.load_ritual(rid)
+            event = ritual_domain.decide_skip(
+                state,
+                couple_state.zone,
+                partner_id,
+                now=self._s.now(),
+                at=at,
+                occurrence=occurrence,
+                reason=text,
+            )
+            self._s.append(
+                couple_state.couple_id,
+                ritual_stream(rid),
+                [event],
+                expected_version=state.version,
+                actor=partner_id,
+            )
+            return SkipView(
+                ritual_id=rid,
+                title=state.title,
+                occurrence=event.occurrence,
+                local=event.occurrence.astimezone(couple_state.zone),
+            )
+
+        return self._s.retrying(attempt)

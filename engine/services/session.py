@@ -1,0 +1,298 @@
+"""What every service stands on: the store (created once, lazily, under a lock), the clock,
+loading a couple's or a ritual's state, and appending with bounded, jittered retries.
+
+References are strict: a couple is its id or its view, a ritual its id, its view or the exact
+title of one of its rituals. Names, id prefixes and "the only couple" are the CLI's business.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Collection, Sequence
+from datetime import date, datetime
+from typing import TypeVar
+
+from engine.clock import Clock, utc_now
+from engine.domain import couple as couple_domain
+from engine.domain import ritual as ritual_domain
+from engine.domain.couple import CoupleState
+from engine.domain.ritual import RitualState
+from engine.errors import InvalidInput, NotFound
+from engine.events import (
+    CoupleCreated,
+    CoupleErased,
+    CoupleSettingsChanged,
+    Event,
+    EventStore,
+    Metadata,
+    NewEvent,
+    PartnerAdded,
+    PartnerErased,
+    PartnerRenamed,
+)
+from engine.services.retry import RetryPolicy
+from engine.views import CoupleView, PartnerView, RitualView
+
+T = TypeVar("T")
+
+CoupleRef = str | CoupleView
+"""A couple by its id or its view."""
+
+RitualRef = str | RitualView
+"""A ritual by its id, its view, or the exact title (any case) of one of the couple's rituals."""
+
+Decision = tuple[Sequence[Event], str | None]
+"""What a couple-stream decider returns: the events to append, and the acting partner id."""
+
+TOMBSTONES = (CoupleErased.type_name, PartnerErased.type_name)
+
+MEMBERSHIP = (
+    CoupleCreated.type_name,
+    PartnerAdded.type_name,
+    PartnerRenamed.type_name,
+    PartnerErased.type_name,
+    CoupleSettingsChanged.type_name,
+)
+"""The couple-stream events that say who the couple is: enough for most decisions."""
+
+RITUAL_LIFECYCLE = (
+    "ritual.added",
+    "ritual.edited",
+    "ritual.paused",
+    "ritual.resumed",
+    "ritual.retired",
+)
+
+ERASED_COUPLE = "that couple was erased at their request; nothing of theirs can be read any more"
+NO_COUPLE = "no couple has that id"
+
+
+def couple_stream(couple_id: str) -> str:
+    return f"couple-{couple_id}"
+
+
+def ritual_stream(ritual_id: str) -> str:
+    return f"ritual-{ritual_id}"
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def couple_view(state: CoupleState) -> CoupleView:
+    """The frozen public view of a couple's state."""
+    return CoupleView(
+        id=state.couple_id,
+        name=state.name,
+        time_zone=state.time_zone,
+        partners=tuple(PartnerView(p.handle, p.display_name, p.partner_id) for p in state.partners),
+        freezes_per_month=state.freezes_per_month,
+        proxy_checkins=state.proxy_checkins,
+    )
+
+
+class Session:
+    """The store, the clock and the write path shared by every service of one Engine."""
+
+    def __init__(
+        self,
+        store: EventStore | Callable[[], EventStore],
+        clock: Clock = utc_now,
+        *,
+        via: str = "api",
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._store: EventStore | None = None
+        self._factory: Callable[[], EventStore] | None = None
+        if callable(store):
+            self._factory = store
+        else:
+            self._store = store
+        self._lock = threading.Lock()
+        self.clock = clock
+        self.via = via
+        self.retry = retry or RetryPolicy()
+
+    @property
+    def store(self) -> EventStore:
+        """The event store, built by the factory on first use, once even when threads race."""
+        store = self._store
+        if store is None:
+            with self._lock:
+                if self._store is None:
+                    assert self._factory is not None
+                    self._store = self._factory()
+                store = self._store
+        return store
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+
+    # -- couples -------------------------------------------------------------------------
+
+    def couple_id(self, ref: CoupleRef) -> str:
+        """The id a strict reference names (not checked against the store)."""
+        if isinstance(ref, CoupleView):
+            return ref.id
+        if not isinstance(ref, str) or not ref.strip():
+            raise InvalidInput("name a couple by its id")
+        return ref.strip()
+
+    def load_couple(self, ref: CoupleRef, *, types: Collection[str] | None = None) -> CoupleState:
+        """A couple's state folded from its stream (only the event ``types`` given, when some
+        are: the version is then the stream's own, read first so that an append with it fails
+        when anything was written since). NotFound for an unknown or erased couple."""
+        couple_id = self.couple_id(ref)
+        # Another process may have erased the couple or a partner since this one cached
+        # their keys: learn of it before anything of theirs is decrypted.
+        for r in self.store.read_couple(couple_id, types=TOMBSTONES, decrypt=False):
+            if isinstance(r.event, CoupleErased):
+                self.store.cipher.known_erased(couple_id)
+                raise NotFound(ERASED_COUPLE)
+            if isinstance(r.event, PartnerErased):
+                self.store.cipher.known_erased(couple_id, r.event.partner_id)
+        stream = couple_stream(couple_id)
+        if types is None:
+            events = [r.event for r in self.store.read_stream(stream)]
+            if not events:
+                raise NotFound(NO_COUPLE)
+            return couple_domain.fold(events)
+        version = self.store.stream_version(stream)
+        found = self.store.read_couple(couple_id, types=types)
+        state = couple_domain.fold([r.event for r in found if r.stream_id == stream])
+        if not state.couple_id:
+            raise NotFound(NO_COUPLE)
+        return _with_version(state, version)
+
+    def load_members(self, ref: CoupleRef) -> CoupleState:
+        """A couple's name, zone, settings and partners, without the rest of its stream."""
+        return self.load_couple(ref, types=MEMBERSHIP)
+
+    def couple_names(self) -> list[tuple[str, str]]:
+        """(id, name) of every couple that was not erased, oldest first: one read."""
+        erased = self.erased_couples()
+        found = self.store.read_types((CoupleCreated.type_name,))
+        return [
+            (r.couple_id, r.event.name)
+            for r in found
+            if isinstance(r.event, CoupleCreated) and r.couple_id not in erased
+        ]
+
+    def erased_couples(self) -> set[str]:
+        """The ids of every couple that asked to be forgotten."""
+        found = self.store.read_types((CoupleErased.type_name,), decrypt=False)
+        erased = {r.couple_id for r in found}
+        for couple_id in erased:
+            self.store.cipher.known_erased(couple_id)
+        return erased
+
+    def viewer_id(self, state: CoupleState, viewer: str | None) -> str | None:
+        """The partner id a read is made as; None (the default) is the shared view."""
+        return None if viewer is None else state.partner(viewer).partner_id
+
+    def today(self, state: CoupleState) -> date:
+        """Today's date in the couple's zone."""
+        return self.now().astimezone(state.zone).date()
+
+    # -- rituals -------------------------------------------------------------------------
+
+    def ritual_states(self, couple_id: str) -> dict[str, RitualState]:
+        """Every ritual of a couple, folded from lifecycle events only (no check-ins)."""
+        states: dict[str, RitualState] = {}
+        for r in self.store.read_couple(couple_id, types=RITUAL_LIFECYCLE):
+            rid = r.stream_id.removeprefix("ritual-")
+            states[rid] = ritual_domain.evolve(states.get(rid, RitualState()), r.event)
+        return states
+
+    def find_ritual_id(self, couple_id: str, ref: RitualRef) -> str:
+        """A ritual of the couple by id, view, or exact title (case-insensitive): an active
+        ritual of that title, or else the latest retired one."""
+        if isinstance(ref, RitualView):
+            ref = ref.id
+        wanted = ref.strip() if isinstance(ref, str) else ""
+        if not wanted:
+            raise InvalidInput("name a ritual by its title or id")
+        states = self.ritual_states(couple_id)
+        if wanted.lower() in states:
+            return wanted.lower()
+        now = self.now()
+        by_title = [rid for rid, s in states.items() if s.title.casefold() == wanted.casefold()]
+        active = [rid for rid in by_title if states[rid].status(now) != "retired"]
+        if len(active) > 1:
+            raise InvalidInput("several rituals have that title; name one by its id")
+        if active:
+            return active[0]
+        if by_title:
+            return max(by_title, key=lambda rid: states[rid].definitions[0].effective_from)
+        raise NotFound("this couple has no ritual of that title or id")
+
+    def load_ritual(self, ritual_id: str, *, decrypt: bool = True) -> RitualState:
+        found = self.store.read_stream(ritual_stream(ritual_id), decrypt=decrypt)
+        if not found:
+            raise NotFound("this couple has no ritual of that title or id")
+        return ritual_domain.fold([r.event for r in found])
+
+    # -- writing -------------------------------------------------------------------------
+
+    def append(
+        self,
+        couple_id: str,
+        stream_id: str,
+        events: Sequence[Event],
+        *,
+        expected_version: int | None,
+        actor: str | None,
+        occurred_at: datetime | None = None,
+    ) -> list[int]:
+        """Append events as one batch, as the acting partner; returns their positions."""
+        when = occurred_at or self.now()
+        return self.store.append(
+            couple_id,
+            stream_id,
+            [NewEvent(e, when) for e in events],
+            expected_version=expected_version,
+            metadata=Metadata(actor=actor, via=self.via, correlation_id=new_id()),
+        )
+
+    def couple_command(
+        self,
+        couple: CoupleRef,
+        decide: Callable[[CoupleState], Decision],
+        *,
+        types: Collection[str] | None = None,
+    ) -> tuple[CoupleState, Sequence[Event]]:
+        """Load the couple (only ``types``, when given), decide, append with retries; returns
+        the state and the events."""
+
+        def attempt() -> tuple[CoupleState, Sequence[Event]]:
+            state = self.load_couple(couple, types=types)
+            events, actor = decide(state)
+            if not events:
+                return state, events
+            self.append(
+                state.couple_id,
+                couple_stream(state.couple_id),
+                events,
+                expected_version=state.version,
+                actor=actor,
+            )
+            return state, events
+
+        return self.retrying(attempt)
+
+    def retrying(self, attempt: Callable[[], T]) -> T:
+        """Run a read-decide-append attempt again, after a jittered pause, when another writer
+        got in first (within the engine's RetryPolicy)."""
+        return self.retry.run(attempt)
+
+
+def _with_version(state: CoupleState, version: int) -> CoupleState:
+    from dataclasses import replace
+
+    return replace(state, version=version)

@@ -1,0 +1,191 @@
+"""The public surface, snapshotted: a name added to or removed from ``Engine`` or from
+``engine.__all__`` is a decision that shows up in review, not an accident."""
+
+from __future__ import annotations
+
+import inspect
+
+import engine
+from engine import Engine
+
+ENGINE_PUBLIC = (
+    "add_partner",
+    "add_ritual",
+    "agree_ground_rules",
+    "appreciate",
+    "calendar_feed",
+    "call_timeout",
+    "capsules",
+    "catalog",
+    "catch_up",
+    "change_settings",
+    "check_in",
+    "clock",
+    "close",
+    "couple",
+    "couples",
+    "create_couple",
+    "drift_signals",
+    "edit_ritual",
+    "end_timeout",
+    "erase_couple",
+    "erase_partner",
+    "erased_couples",
+    "event_recorded_at",
+    "export_data",
+    "export_markdown",
+    "extend_plan_week",
+    "feed_links",
+    "feed_target",
+    "feed_version",
+    "finish_plan",
+    "ground_rules",
+    "history",
+    "import_data",
+    "insights",
+    "journal",
+    "log_position",
+    "notes",
+    "now",
+    "open",
+    "open_capsule",
+    "pause_plan",
+    "pause_ritual",
+    "plan_milestones",
+    "plan_status",
+    "plan_task_done",
+    "plan_templates",
+    "read_models",
+    "rebuild",
+    "record_feed_fetch",
+    "rename_partner",
+    "repair",
+    "respond_to_repair",
+    "resume_plan",
+    "resume_ritual",
+    "retire_ritual",
+    "revoke_feed_link",
+    "ritual",
+    "ritual_streak",
+    "rituals",
+    "seal_capsule",
+    "share_appreciation",
+    "share_feed",
+    "skip",
+    "start_plan",
+    "status",
+    "store",
+    "streaks",
+    "subscribe",
+    "tick",
+    "upcoming",
+)
+
+PUBLIC_NAMES = (
+    "AppreciationGiven",
+    "AppreciationShared",
+    "CapsuleOpened",
+    "CapsuleSealed",
+    "CapsuleView",
+    "CheckInView",
+    "CheckedIn",
+    "ConcurrencyError",
+    "CoupleCreated",
+    "CoupleErased",
+    "CoupleSettingsChanged",
+    "CoupleView",
+    "DriftSignal",
+    "DuplicateEvent",
+    "Engine",
+    "ErasureView",
+    "Event",
+    "EventStore",
+    "FeedLinkIssued",
+    "FeedLinkRevoked",
+    "FeedLinkView",
+    "FeedTarget",
+    "FixedClock",
+    "GroundRulesAgreed",
+    "HeatmapView",
+    "HistoryEntry",
+    "InsightsView",
+    "InvalidInput",
+    "IssuedFeedLink",
+    "JournalEntryView",
+    "MemoryEventStore",
+    "NotAllowed",
+    "NotFound",
+    "NoteView",
+    "OccurrenceSkipped",
+    "PartnerAdded",
+    "PartnerErased",
+    "PartnerRenamed",
+    "PartnerStreak",
+    "PartnerView",
+    "PlanFinished",
+    "PlanMilestone",
+    "PlanPaused",
+    "PlanResumed",
+    "PlanRitualView",
+    "PlanStarted",
+    "PlanTaskDone",
+    "PlanTaskView",
+    "PlanView",
+    "PlanWeekExtended",
+    "PlanWeekStarted",
+    "PlanWeekView",
+    "ReadModelView",
+    "RecordedEvent",
+    "RepairAnswered",
+    "RepairAttempted",
+    "RetryPolicy",
+    "RitualAdded",
+    "RitualEdited",
+    "RitualError",
+    "RitualPaused",
+    "RitualResumed",
+    "RitualRetired",
+    "RitualView",
+    "Settings",
+    "SkipView",
+    "StatusView",
+    "StoreUnavailable",
+    "StreakLine",
+    "StreakView",
+    "TemplateView",
+    "TimeoutCalled",
+    "TimeoutEnded",
+    "TodayItem",
+    "UpcomingView",
+    "WeekInsight",
+    "WeekProgress",
+    "utc_now",
+)
+
+PLUMBING = (
+    "append",
+    "load_couple",
+    "couple_command",
+    "retrying",
+    "ritual_states",
+    "find_ritual_id",
+)
+
+
+def test_the_engine_exposes_exactly_the_snapshotted_names() -> None:
+    assert tuple(sorted(n for n in dir(Engine) if not n.startswith("_"))) == ENGINE_PUBLIC
+
+
+def test_the_package_exports_exactly_the_snapshotted_names() -> None:
+    assert tuple(engine.__all__) == PUBLIC_NAMES
+
+
+def test_the_engine_composes_services_and_inherits_nothing() -> None:
+    assert Engine.__mro__ == (Engine, object)
+    assert not any(hasattr(Engine, name) for name in PLUMBING)
+
+
+def test_every_public_method_says_what_it_does_in_its_docstring() -> None:
+    for name in ENGINE_PUBLIC:
+        member = inspect.getattr_static(Engine, name)
+        assert inspect.getdoc(member), name
