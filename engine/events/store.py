@@ -338,6 +338,11 @@ class MemoryEventStore:
             self._rows.extend(rows)
             self._by_id.update((r.event_id, r) for r in rows)
             self._versions = versions
+            for row in rows:  # the keys go with their tombstone
+                if row.type_name == "couple.erased":
+                    self.cipher.forget(row.couple_id)
+                elif row.type_name == "couple.partner_erased":
+                    self.cipher.forget(row.couple_id, str(row.payload["partner_id"]))
         if rows:
             self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
         return results
