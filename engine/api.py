@@ -174,11 +174,14 @@ class Engine:
         display_names: Mapping[str, str] | None = None,
         freezes_per_month: int = 1,
         proxy_checkins: bool = False,
+        templates: Sequence[str] = (),
     ) -> CoupleView:
         """Start a couple with partners (by handle) in an IANA zone; returns its view.
 
-        Raises InvalidInput for a bad name, handle or zone, NotAllowed when a couple of that
-        name exists."""
+        ``templates`` names catalog rituals (e.g. ``catalog.starter_templates()``' keys) the
+        couple starts with; the couple and its rituals are written in one transaction, so a
+        start cut short leaves nothing. Raises InvalidInput for a bad name, handle, zone or
+        template, NotAllowed when a couple of that name exists."""
         return self._couples.create(
             name,
             partners,
@@ -186,6 +189,7 @@ class Engine:
             display_names=display_names,
             freezes_per_month=freezes_per_month,
             proxy_checkins=proxy_checkins,
+            templates=templates,
         )
 
     def couples(self) -> list[CoupleView]:

@@ -9,8 +9,18 @@ from engine.domain import couple as couple_domain
 from engine.domain.couple import CoupleState
 from engine.domain.text import clean_handle, clean_line
 from engine.errors import InvalidInput, NotAllowed
-from engine.events import CoupleCreated, CoupleSettingsChanged, Event, PartnerAdded, PartnerRenamed
+from engine.events import (
+    Batch,
+    CoupleCreated,
+    CoupleSettingsChanged,
+    Event,
+    Metadata,
+    NewEvent,
+    PartnerAdded,
+    PartnerRenamed,
+)
 from engine.schedule import parse_zone
+from engine.services.rituals import new_ritual
 from engine.services.session import (
     MEMBERSHIP,
     CoupleRef,
@@ -19,6 +29,7 @@ from engine.services.session import (
     couple_stream,
     couple_view,
     new_id,
+    ritual_stream,
 )
 from engine.views import CoupleView
 
@@ -47,6 +58,7 @@ class Couples:
         display_names: Mapping[str, str] | None = None,
         freezes_per_month: int = 1,
         proxy_checkins: bool = False,
+        templates: Sequence[str] = (),
     ) -> CoupleView:
         title = clean_line(name, "couple name")
         zone = parse_zone(tz).key
@@ -80,7 +92,23 @@ class Couples:
                 for h in handles
             ),
         ]
-        self._s.append(couple_id, couple_stream(couple_id), events, expected_version=0, actor=None)
+        now = self._s.now()
+        state = couple_domain.fold(events)
+        rituals = [new_ritual(state, now, template=key) for key in templates]
+        titles = [r.title.casefold() for r in rituals]
+        if len(set(titles)) != len(titles):
+            raise InvalidInput("two of those rituals have the same title; name each once")
+        metadata = Metadata(actor=None, via=self._s.via, correlation_id=new_id())
+        self._s.store.append_batches(  # one transaction: a start cut short leaves nothing
+            couple_id,
+            [
+                Batch(couple_stream(couple_id), [NewEvent(e, now) for e in events], 0, metadata),
+                *(
+                    Batch(ritual_stream(r.ritual_id), [NewEvent(r, now)], 0, metadata)
+                    for r in rituals
+                ),
+            ],
+        )
         return self.get(couple_id)
 
     def all(self) -> list[CoupleView]:

@@ -6,15 +6,17 @@ Destroying a key makes every text sealed under it unreadable for good, while the
 themselves stay in place, so streams, versions and positions never change. After a
 tombstone the SQL store refuses to make a key for what it names.
 
-A couple: keys first (a crash after that leaves nothing readable, and the command can be
-run again with the couple's id), then the tombstone, the keys once more (a writer racing
-the erasure may have made a key just before the tombstone), and the read models, which
-are told to forget explicitly.
+A tombstone and the destruction of the keys it names are one transaction: the store
+deletes the keys inside the append of the tombstone (and, within that same write lock,
+refuses to make a key for what a tombstone names). So an erasure cut short has either
+not happened at all, and runs again, or happened whole. What may follow a crash are the
+read models' rows, which the next catch-up drops when it folds the tombstone (the read
+models are also told to forget explicitly), and old pages in SQLite's write-ahead log,
+which the next clean close of any connection (or ``scrub``) clears.
 
-A partner: the tombstone first, checked against the couple's version so that two
-partners erased at once cannot leave a couple without anyone; then the key. Erasing a
-partner who already left finishes the job, so a crash in between is mended by running
-the command again.
+A partner's tombstone is checked against the couple's version, so that two partners
+erased at once cannot leave a couple without anyone. Erasing a partner who already left
+finishes the job.
 
 A per-viewer export holds what that viewer may see. A full export holds every event
 with every text decrypted, for moving a couple to another database; an import takes
@@ -31,7 +33,7 @@ from typing import Any
 from engine.domain.couple import Partner
 from engine.domain.visibility import EVERYONE, hidden_fields, is_listed
 from engine.errors import InvalidInput, NotAllowed
-from engine.events import CoupleErased, NewEvent, PartnerErased
+from engine.events import Batch, CoupleErased, NewEvent, PartnerErased
 from engine.export.document import ExportContent, ExportedEvent, to_document
 from engine.export.keepsake import render_markdown
 from engine.export.reading import ImportPlan, read_document
@@ -70,10 +72,10 @@ class Privacy:
     def erase_couple(self, couple: CoupleRef) -> ErasureView:
         s = self._s
         cid = s.load_members(couple).couple_id
-        destroyed = s.store.cipher.forget(cid)
-        tombstone = CoupleErased(at=s.now())
+        destroyed = s.store.cipher.keyring.count(cid)
+        tombstone = CoupleErased(at=s.now())  # the store destroys the keys with it
         s.append(cid, couple_stream(cid), [tombstone], expected_version=None, actor=None)
-        destroyed += s.store.cipher.forget(cid)
+        destroyed += s.store.cipher.forget(cid)  # none are left; kept for any other store
         for forget in self._forget:
             forget(cid, None)
         return ErasureView(cid, None, destroyed, s.store.scrub())
@@ -81,30 +83,31 @@ class Privacy:
     def erase_partner(self, couple: CoupleRef, handle: str) -> ErasureView:
         s = self._s
 
-        def attempt() -> tuple[str, Partner]:
+        def attempt() -> tuple[str, Partner, int]:
             state = s.load_members(couple)
             wanted = handle.strip().lower()
             current = [p for p in state.partners if wanted in (p.handle, p.partner_id)]
             gone = [p for p in state.former if wanted in (p.handle, p.partner_id)]
             if gone and not current:
-                return state.couple_id, gone[-1]  # left before: make sure the key is gone
+                return state.couple_id, gone[-1], 0  # left before: make sure the key is gone
             partner = state.partner(wanted)
             if len(state.partners) < 2:
                 raise NotAllowed(
                     f"{partner.handle} is the only partner here; to erase everything, "
                     "erase the whole couple instead"
                 )
-            s.append(
+            keys = s.store.cipher.keyring.count(state.couple_id, partner.partner_id)
+            s.append(  # the store destroys the partner's key with the tombstone
                 state.couple_id,
                 couple_stream(state.couple_id),
                 [PartnerErased(partner_id=partner.partner_id, at=s.now())],
                 expected_version=state.version,
                 actor=partner.partner_id,
             )
-            return state.couple_id, partner
+            return state.couple_id, partner, keys
 
-        cid, partner = s.retrying(attempt)
-        destroyed = s.store.cipher.forget(cid, partner.partner_id)
+        cid, partner, destroyed = s.retrying(attempt)
+        destroyed += s.store.cipher.forget(cid, partner.partner_id)
         for forget in self._forget:
             forget(cid, partner.partner_id)
         return ErasureView(cid, partner.handle, destroyed, s.store.scrub())
@@ -155,15 +158,18 @@ class Privacy:
     def import_data(self, document: Mapping[str, Any]) -> CoupleView:
         plan = read_document(document)
         self._check_import_target(plan)
-        for batch in plan.batches():
-            first = batch[0]
-            self._s.store.append(
-                plan.couple_id,
-                first.stream_id,
-                [NewEvent(e.event, e.occurred_at, e.event_id) for e in batch],
-                expected_version=first.version - 1,
-                metadata=first.metadata,
-            )
+        self._s.store.append_batches(  # one transaction: a cut-short import leaves nothing
+            plan.couple_id,
+            [
+                Batch(
+                    batch[0].stream_id,
+                    [NewEvent(e.event, e.occurred_at, e.event_id) for e in batch],
+                    expected_version=batch[0].version - 1,
+                    metadata=batch[0].metadata,
+                )
+                for batch in plan.batches()
+            ],
+        )
         for partner_id in plan.former_partners:
             self._s.store.cipher.forget(plan.couple_id, partner_id)
         return couple_view(self._s.load_members(plan.couple_id))
@@ -178,6 +184,16 @@ class Privacy:
             for cid, name in self._s.couple_names()
         ):
             raise NotAllowed("this database already has a couple of that name")
+        streams = {e.stream_id for e in plan.events}
+        if any(
+            r.couple_id != plan.couple_id
+            for stream in sorted(streams)
+            for r in self._s.store.read_stream(stream, decrypt=False)[:1]
+        ):
+            raise NotAllowed(
+                "that export names rituals or plans another couple in this database already "
+                "has; nothing was imported"
+            )
         stored = [r.event_id for r in self._s.store.read_couple(plan.couple_id, decrypt=False)]
         wanted = [e.event_id for e in plan.events]
         if stored and (len(stored) >= len(wanted) or wanted[: len(stored)] != stored):
