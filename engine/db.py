@@ -41,6 +41,7 @@ events = sa.Table(
     sa.UniqueConstraint("stream_id", "version"),
     sa.UniqueConstraint("event_id"),
     sa.Index(None, "couple_id", "position"),
+    sa.Index(None, "couple_id", "type", "position"),  # a couple's events of a few types
     sqlite_autoincrement=True,
 )
 

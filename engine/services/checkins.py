@@ -45,7 +45,7 @@ class CheckIns:
             raise NotAllowed("this couple checks in one by one; proxy check-ins are turned off")
 
         def attempt() -> CheckInView:
-            state = self._s.load_ritual(rid)
+            state = self._s.load_ritual(rid, couple_state.couple_id)
             others = tuple(p for p in state.current.participants if p != partner.partner_id)
             event = ritual_domain.decide_check_in(
                 state,
@@ -98,7 +98,7 @@ class CheckIns:
         rid = self._s.find_ritual_id(couple_state.couple_id, ritual)
 
         def attempt() -> SkipView:
-            state = self._s.load_ritual(rid)
+            state = self._s.load_ritual(rid, couple_state.couple_id)
             event = ritual_domain.decide_skip(
                 state,
                 couple_state.zone,

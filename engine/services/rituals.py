@@ -295,7 +295,7 @@ class Rituals:
         rid = self._s.find_ritual_id(couple.couple_id, ritual)
 
         def attempt() -> RitualView:
-            state = self._s.load_ritual(rid)
+            state = self._s.load_ritual(rid, couple.couple_id)
             event = decide(state, self._s.now())
             self._s.append(
                 couple.couple_id,

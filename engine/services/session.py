@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -63,6 +64,9 @@ RITUAL_LIFECYCLE = (
     "ritual.resumed",
     "ritual.retired",
 )
+
+LOGGED = ("ritual.checked_in", "ritual.skipped")
+"""The ritual-stream events that log an occurrence rather than define the ritual."""
 
 ERASED_COUPLE = "that couple was erased at their request; nothing of theirs can be read any more"
 NO_COUPLE = "no couple has that id"
@@ -232,11 +236,24 @@ class Session:
             return max(by_title, key=lambda rid: states[rid].definitions[0].effective_from)
         raise NotFound("this couple has no ritual of that title or id")
 
-    def load_ritual(self, ritual_id: str, *, decrypt: bool = True) -> RitualState:
-        found = self.store.read_stream(ritual_stream(ritual_id), decrypt=decrypt)
-        if not found:
+    def load_ritual(self, ritual_id: str, couple_id: str | None = None) -> RitualState:
+        """A ritual's state. Given its couple, only the definitions are decrypted: the
+        check-ins and skips the deciders need are read with their notes left sealed (the
+        stream's version is read first, so an append with it fails if anything came since)."""
+        stream = ritual_stream(ritual_id)
+        if couple_id is None:
+            found = self.store.read_stream(stream)
+            if not found:
+                raise NotFound("this couple has no ritual of that title or id")
+            return ritual_domain.fold([r.event for r in found])
+        version = self.store.stream_version(stream)
+        defined = self.store.read_couple(couple_id, types=RITUAL_LIFECYCLE)
+        logged = self.store.read_couple(couple_id, types=LOGGED, decrypt=False)
+        events = [r.event for r in (*defined, *logged) if r.stream_id == stream]
+        state = ritual_domain.fold(events)
+        if not state.definitions:
             raise NotFound("this couple has no ritual of that title or id")
-        return ritual_domain.fold([r.event for r in found])
+        return replace(state, version=version)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -293,6 +310,4 @@ class Session:
 
 
 def _with_version(state: CoupleState, version: int) -> CoupleState:
-    from dataclasses import replace
-
     return replace(state, version=version)

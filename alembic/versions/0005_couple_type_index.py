@@ -1,0 +1,27 @@
+"""An index on (couple_id, type, position): a command reads one couple's events of a few
+types (who the couple is, its rituals' definitions, its tombstones) without scanning the
+rest of that couple's history.
+
+Revision ID: 0005
+Revises: 0003
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0005"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index(
+        op.f("ix_events_couple_id_type_position"), "events", ["couple_id", "type", "position"]
+    )
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_events_couple_id_type_position"), table_name="events")

@@ -1,0 +1,260 @@
+"""Command latency against history and database size, beside pyeventsourcing's command path.
+
+    python bench/commands.py [--quick] [--runs N]
+
+For a couple with 10, 1,000, 10,000 and 100,000 events of history (half check-ins with a
+note on a quota ritual, half appreciations), and for databases of 1, 1,000 and 10,000
+couples, it prints the median latency of a check-in, an appreciation, a status and a
+cold calendar feed (a fresh Engine over the same database). Histories are written in
+batches straight into the store (with SQLite's ``synchronous=OFF`` while building), never
+command by command, so the whole run takes a few minutes; the timed commands run on a
+normally opened store, one event per durable commit. In the same run it measures
+pyeventsourcing's command path (load the aggregate, call a method, ``app.save``) on a
+SQLite file and prints the engine's appreciation throughput beside it.
+
+Targets: the 10,000-event history within 1.3x of the 10-event latency; 10,000 couples
+within 1.3x of 1; command throughput at least 0.5x the peer's. ``--quick`` leaves out
+the 100,000-event history and the 10,000-couple database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from engine import AppreciationGiven, CheckedIn, Engine, FixedClock
+from engine.api import open_sql_store
+from engine.db import create_sa_engine
+from engine.events import Batch, CoupleCreated, Metadata, NewEvent, PartnerAdded, RitualAdded
+from engine.events.sqlstore import SqlEventStore
+
+START = datetime(2026, 3, 2, 8, tzinfo=UTC)
+NOW = START + timedelta(days=400)
+BATCH = 500
+HISTORIES = (10, 1_000, 10_000, 100_000)
+COUPLES = (1, 1_000, 10_000)
+
+
+def median_ms(runs: int, work: Callable[[], object], clock: FixedClock) -> float:
+    times = []
+    for _ in range(runs):
+        clock.advance(timedelta(minutes=1))
+        began = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1000
+
+
+def fast_store(url: str, clock: FixedClock) -> SqlEventStore:
+    """A migrated store that does not wait for the disk: for building histories only."""
+    store = open_sql_store(url, clock=clock)
+    store.close()
+    sa_engine = create_sa_engine(url)
+
+    @sa.event.listens_for(sa_engine, "connect")
+    def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
+
+    return SqlEventStore(sa_engine, clock)
+
+
+def new_couple(store: SqlEventStore, at: datetime) -> tuple[str, str, list[str]]:
+    """Append a couple of two partners with a quota ritual; returns ids."""
+    couple_id, ritual_id = uuid.uuid4().hex, uuid.uuid4().hex
+    partners = [uuid.uuid4().hex, uuid.uuid4().hex]
+    events = [
+        CoupleCreated(couple_id=couple_id, name=f"Couple {couple_id[:8]}", time_zone="UTC"),
+        PartnerAdded(partner_id=partners[0], handle="sam", display_name="Sam"),
+        PartnerAdded(partner_id=partners[1], handle="alex", display_name="Alex"),
+    ]
+    ritual = RitualAdded(
+        ritual_id=ritual_id,
+        title="Walk",
+        kind="shared-activity",
+        cron=None,
+        per_week=3,
+        duration=None,
+        participants=tuple(partners),
+        together=False,
+        reminder=None,
+        prompts=(),
+        template=None,
+        effective_from=at,
+    )
+    store.append_batches(
+        couple_id,
+        [
+            Batch(f"couple-{couple_id}", [NewEvent(e, at) for e in events], 0, Metadata()),
+            Batch(f"ritual-{ritual_id}", [NewEvent(ritual, at)], 0, Metadata()),
+        ],
+    )
+    return couple_id, ritual_id, partners
+
+
+def fill(store: SqlEventStore, couple_id: str, ritual_id: str, partners: list[str], n: int) -> None:
+    """``n`` events of history, half check-ins with a note, half appreciations, in batches."""
+    step = timedelta(days=365) / max(n, 1)
+    for first in range(0, n, BATCH):
+        checkins, thanks = [], []
+        for i in range(first, min(first + BATCH, n)):
+            at = START + step * i
+            who = partners[i % 2]
+            if i % 2:
+                text = "Thank you for the slow evening."
+                event = AppreciationGiven(
+                    appreciation_id=uuid.uuid4().hex,
+                    author=who,
+                    recipient=partners[(i + 1) % 2],
+                    text=text,
+                    shared=True,
+                    at=at,
+                )
+                thanks.append(NewEvent(event, at))
+            else:
+                done = CheckedIn(
+                    ritual_id=ritual_id, partner_id=who, occurrence=None, done_at=at, note="ok"
+                )
+                checkins.append(NewEvent(done, at))
+        store.append(couple_id, f"ritual-{ritual_id}", checkins, expected_version=None)
+        store.append(couple_id, f"couple-{couple_id}", thanks, expected_version=None)
+
+
+def measure(url: str, couple_id: str, runs: int) -> dict[str, float]:
+    clock = FixedClock(NOW)
+    with Engine.open(url, clock=clock) as eng:
+        eng.catch_up()  # the read models are kept up to date as the log grows
+        eng.status(couple_id)  # warm: connections, keys, code paths
+        figures = {
+            "check-in": median_ms(
+                runs, lambda: eng.check_in(couple_id, "Walk", by="sam", note="again"), clock
+            ),
+            "appreciate": median_ms(
+                runs,
+                lambda: eng.appreciate(couple_id, by="alex", to="sam", text="thank you"),
+                clock,
+            ),
+            "status": median_ms(runs, lambda: eng.status(couple_id), clock),
+        }
+
+    def cold_feed() -> None:
+        with Engine.open(url, clock=clock) as fresh:
+            fresh.calendar_feed(couple_id)
+
+    figures["cold feed"] = median_ms(runs, cold_feed, clock)
+    return figures
+
+
+def show(label: str, figures: dict[str, float], base: dict[str, float] | None) -> None:
+    cells = []
+    for name, ms in figures.items():
+        ratio = f" ({ms / base[name]:4.2f}x)" if base else ""
+        cells.append(f"{name} {ms:7.2f} ms{ratio}")
+    print(f"{label:>24}  " + "  ".join(cells), flush=True)
+
+
+def peer_throughput(folder: Path, commands: int) -> float:
+    """pyeventsourcing's command path on SQLite: get the aggregate, change it, save it."""
+    from eventsourcing.application import Application
+    from eventsourcing.domain import Aggregate, event
+
+    class Couple(Aggregate):
+        @event("Created")
+        def __init__(self, name: str) -> None:
+            self.name = name
+            self.thanks = 0
+
+        @event("Appreciated")
+        def appreciate(self, text: str) -> None:
+            self.thanks += 1
+
+    app = Application(
+        env={
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(folder / "peer.db"),
+        }
+    )
+    couple = Couple("Sam & Alex")
+    app.save(couple)
+    for _ in range(10):
+        couple.appreciate("warm-up")
+    app.save(couple)
+    began = time.perf_counter()
+    for _ in range(commands):
+        loaded = app.repository.get(couple.id)
+        loaded.appreciate("Thank you for the slow evening.")
+        app.save(loaded)
+    return commands / (time.perf_counter() - began)
+
+
+def engine_throughput(url: str, couple_id: str, commands: int) -> float:
+    clock = FixedClock(NOW)
+    with Engine.open(url, clock=clock) as eng:
+        eng.appreciate(couple_id, by="sam", to="alex", text="warm-up")
+        began = time.perf_counter()
+        for _ in range(commands):
+            eng.appreciate(couple_id, by="sam", to="alex", text="Thank you.")
+        return commands / (time.perf_counter() - began)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Leave out the largest sizes.")
+    parser.add_argument("--runs", type=int, default=15, help="Timed runs per figure.")
+    args = parser.parse_args()
+    histories = HISTORIES[:-1] if args.quick else HISTORIES
+    couples = COUPLES[:-1] if args.quick else COUPLES
+    clock = FixedClock(START)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print("History of one couple (median latency; ratio to the 10-event history)")
+        base: dict[str, float] | None = None
+        first_url, first_couple = "", ""
+        for size in histories:
+            url = f"sqlite:///{folder / f'history-{size}.db'}"
+            store = fast_store(url, clock)
+            couple_id, ritual_id, partners = new_couple(store, START)
+            fill(store, couple_id, ritual_id, partners, size)
+            store.close()
+            figures = measure(url, couple_id, args.runs)
+            show(f"{size:,} events", figures, base)
+            if base is None:
+                base, first_url, first_couple = figures, url, couple_id
+
+        print("Couples in the database (median latency; ratio to 1 couple)")
+        base = None
+        url = f"sqlite:///{folder / 'couples.db'}"
+        store = fast_store(url, clock)
+        made: list[tuple[str, str, list[str]]] = []
+        for count in couples:
+            while len(made) < count:
+                made.append(new_couple(store, START))
+                fill(store, *made[-1], 10)
+            figures = measure(url, made[0][0], args.runs)
+            show(f"{count:,} couples", figures, base)
+            base = base or figures
+        store.close()
+
+        commands = 200
+        ours = engine_throughput(first_url, first_couple, commands)
+        peer = peer_throughput(folder, commands)
+        print(
+            f"Throughput, one event per durable commit: Engine.appreciate {ours:6.0f}/s, "
+            f"pyeventsourcing {peer:6.0f}/s ({ours / peer:4.2f}x; target >= 0.5x)"
+        )
+
+
+if __name__ == "__main__":
+    main()
