@@ -296,7 +296,7 @@ class SqlEventStore:
         ids = [new.event_id for new, _ in encoded]
         found = conn.execute(sa.select(events).where(events.c.event_id.in_(ids))).all()
         stored = {r.event_id: _row(r) for r in found}
-        replayed = check_replay(stored, batch.stream_id, encoded)
+        replayed = check_replay(stored, couple_id, batch, encoded)
         if replayed is not None:
             return [stored[i] for i in ids], False
         current = versions.get(batch.stream_id)
