@@ -117,6 +117,25 @@ class ProjectionRunner:
         stored = self.models.states(name, couple_id, prefix)
         return {key: projection.load(data) for key, data in stored.items()}
 
+    def states_now(self, name: str, couple_id: str, prefix: str = "") -> dict[str, Any]:
+        """One couple's states with the events the model has not folded yet folded in
+        memory: current even where the read models cannot be written (a read-only database
+        user), and writing nothing."""
+        projection = self.projection(name)
+        checkpoint = self.models.checkpoint(name)
+        if checkpoint is None or checkpoint.version != projection.version:
+            known: dict[str, Any] = {}
+            after = 0
+        else:
+            known = self.states(name, couple_id, prefix)
+            after = checkpoint.position
+        events = self.store.read_couple(couple_id, after=after, decrypt=False)
+        if any(isinstance(r.event, CoupleErased) for r in events):
+            return {}
+        folded = fold_batch(projection, known, events)
+        merged = {**known, **folded.states}
+        return {key: state for key, state in merged.items() if key.startswith(prefix)}
+
     def _current(self, projection: Projection[Any]) -> Checkpoint:
         """The model's checkpoint, after dropping a model built by another version."""
         checkpoint = self.models.checkpoint(projection.name)

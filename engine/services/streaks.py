@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from engine.domain.couple import CoupleState, aware
 from engine.domain.ritual import RitualState
+from engine.errors import StoreUnavailable
 from engine.events import CoupleCreated, CoupleSettingsChanged, EventStore
 from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels
 from engine.projections.marks import MARKS, Mark
@@ -109,9 +110,12 @@ class Streaks:
     def marks(self, couple_id: str, ritual_id: str = "") -> dict[str, list[Mark]]:
         """The couple's marks (of one ritual) by ritual id, caught up to the newest event."""
         runner = self.runner
-        runner.catch_up()
+        try:
+            runner.catch_up()
+        except StoreUnavailable:  # e.g. a read-only database user: fold what is new in memory
+            pass
         found: dict[str, list[Mark]] = defaultdict(list)
-        for mark in runner.states(MARKS.name, couple_id, ritual_id).values():
+        for mark in runner.states_now(MARKS.name, couple_id, ritual_id).values():
             found[mark.ritual_id].append(mark)
         return found
 
