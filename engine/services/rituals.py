@@ -35,12 +35,10 @@ def check_definition(
 ) -> tuple[str | None, tuple[str, ...]]:
     """The normalised cron and cleaned prompts of a valid definition; InvalidInput otherwise."""
     if cron is not None and per_week is not None:
-        raise InvalidInput(
-            "give either a schedule (--cron) or a weekly count (--per-week), not both"
-        )
+        raise InvalidInput("give either a cron schedule or a weekly count, not both")
     normalised = schedule.validate_cron(cron) if cron is not None else None
     if per_week is not None and not 1 <= per_week <= MAX_PER_WEEK:
-        raise InvalidInput(f"--per-week must be between 1 and {MAX_PER_WEEK}")
+        raise InvalidInput(f"a weekly count must be between 1 and {MAX_PER_WEEK}")
     if duration is not None and not timedelta(minutes=1) <= duration <= MAX_DURATION:
         raise InvalidInput("a duration must be between 1 minute and 12 hours")
     if reminder is not None and not timedelta(0) <= reminder <= MAX_REMINDER:
@@ -86,9 +84,7 @@ def new_ritual(
     if tpl is not None and cron is None and per_week is None:
         cron, per_week = tpl.cron, tpl.per_week
     elif tpl is None and cron is None and per_week is None:
-        raise InvalidInput(
-            "give the ritual a schedule with --cron or a weekly count with --per-week"
-        )
+        raise InvalidInput("give the ritual a cron schedule or a weekly count")
     if title is None:
         if tpl is None:
             raise InvalidInput("a ritual needs a title")

@@ -7,6 +7,7 @@ already counts it. Where the read models live is decided where the store is buil
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -110,10 +111,8 @@ class Streaks:
     def marks(self, couple_id: str, ritual_id: str = "") -> dict[str, list[Mark]]:
         """The couple's marks (of one ritual) by ritual id, caught up to the newest event."""
         runner = self.runner
-        try:
-            runner.catch_up()
-        except StoreUnavailable:  # e.g. a read-only database user: fold what is new in memory
-            pass
+        with contextlib.suppress(StoreUnavailable):  # e.g. a read-only database user: the
+            runner.catch_up()  # events not folded yet are then folded in memory below
         found: dict[str, list[Mark]] = defaultdict(list)
         for mark in runner.states_now(MARKS.name, couple_id, ritual_id).values():
             found[mark.ritual_id].append(mark)
