@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from engine import schedule
 from engine.errors import InvalidInput, NotAllowed
@@ -20,7 +19,7 @@ from engine.events import (
     RitualResumed,
     RitualRetired,
 )
-from engine.schedule import Occurrence, Period
+from engine.schedule import Occurrence, Period, ZoneLike, zone_at
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a logged moment may be before it is refused."""
@@ -133,7 +132,7 @@ def fold(events: list[Event]) -> RitualState:
     return state
 
 
-def resolve_occurrence(state: RitualState, tz: ZoneInfo, at: datetime, now: datetime) -> Occurrence:
+def resolve_occurrence(state: RitualState, tz: ZoneLike, at: datetime, now: datetime) -> Occurrence:
     """The occurrence a moment belongs to.
 
     An occurrence earlier the same local day wins. Otherwise the nearer of the latest
@@ -144,7 +143,7 @@ def resolve_occurrence(state: RitualState, tz: ZoneInfo, at: datetime, now: date
     periods = state.periods()
     prev = schedule.previous_occurrence(periods, tz, at)
     nxt = schedule.next_occurrence(periods, tz, at)
-    day = at.astimezone(tz).date()
+    day = at.astimezone(zone_at(tz, at)).date()
     if prev is not None and prev.local.date() == day:
         return prev
     if prev is not None and schedule.late_entry_deadline(prev, tz) <= now:
@@ -160,7 +159,7 @@ def resolve_occurrence(state: RitualState, tz: ZoneInfo, at: datetime, now: date
     raise NotAllowed(f"'{state.title}' has no occurrence near that time")
 
 
-def exact_occurrence(state: RitualState, tz: ZoneInfo, moment: datetime) -> Occurrence:
+def exact_occurrence(state: RitualState, tz: ZoneLike, moment: datetime) -> Occurrence:
     """The occurrence at exactly ``moment``; NotAllowed if the schedule has none there."""
     periods = state.periods()
     found = schedule.occurrences(periods, tz, moment, moment + timedelta(seconds=1))
@@ -185,7 +184,7 @@ def _moment(at: datetime | None, now: datetime) -> datetime:
 
 def _occurrence_for(
     state: RitualState,
-    tz: ZoneInfo,
+    tz: ZoneLike,
     moment: datetime,
     occurrence: datetime | None,
     now: datetime,
@@ -207,7 +206,7 @@ def _occurrence_for(
 
 def decide_check_in(
     state: RitualState,
-    tz: ZoneInfo,
+    tz: ZoneLike,
     partner_id: str,
     *,
     now: datetime,
@@ -252,7 +251,7 @@ def decide_check_in(
 
 def decide_skip(
     state: RitualState,
-    tz: ZoneInfo,
+    tz: ZoneLike,
     partner_id: str | None,
     *,
     now: datetime,

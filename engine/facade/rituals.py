@@ -34,12 +34,14 @@ def _check_definition(
     reminder: timedelta | None,
     kind: str,
     prompts: Sequence[str],
+    new_schedule: bool = True,
 ) -> tuple[str | None, tuple[str, ...]]:
     if cron is not None and per_week is not None:
         raise InvalidInput(
             "give either a schedule (--cron) or a weekly count (--per-week), not both"
         )
-    normalised = schedule.validate_cron(cron) if cron is not None else None
+    check = schedule.check_floor if new_schedule else schedule.validate_cron
+    normalised = check(cron) if cron is not None else None
     if per_week is not None and not 1 <= per_week <= MAX_PER_WEEK:
         raise InvalidInput(f"--per-week must be between 1 and {MAX_PER_WEEK}")
     if duration is not None and not timedelta(minutes=1) <= duration <= MAX_DURATION:
@@ -224,6 +226,7 @@ class RitualsMixin(StreaksMixin):
                 reminder=reminder if reminder is not None else old.reminder,
                 kind=new_kind,
                 prompts=prompts if prompts is not None else old.prompts,
+                new_schedule=cron is not None,
             )
             event = RitualEdited(
                 ritual_id=state.ritual_id,
@@ -320,12 +323,14 @@ class RitualsMixin(StreaksMixin):
         if for_both and not couple_state.proxy_checkins:
             raise NotAllowed("this couple checks in one by one; change that with `ritual settings`")
 
+        zones = self._zones(couple_state.couple_id)
+
         def attempt() -> CheckInView:
             state = self.load_ritual(rid)
             others = tuple(p for p in state.current.participants if p != partner.partner_id)
             event = ritual_domain.decide_check_in(
                 state,
-                couple_state.zone,
+                zones,
                 partner.partner_id,
                 now=self.now(),
                 at=at,
@@ -349,7 +354,7 @@ class RitualsMixin(StreaksMixin):
                 title=state.title,
                 partner=partner.handle,
                 occurrence=occ,
-                local=occ.astimezone(couple_state.zone) if occ else None,
+                local=occ.astimezone(schedule.zone_at(zones, occ)) if occ else None,
                 done_at=event.done_at,
             )
 
@@ -374,11 +379,13 @@ class RitualsMixin(StreaksMixin):
         text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
         rid = self.find_ritual_id(couple_state.couple_id, ritual)
 
+        zones = self._zones(couple_state.couple_id)
+
         def attempt() -> SkipView:
             state = self.load_ritual(rid)
             event = ritual_domain.decide_skip(
                 state,
-                couple_state.zone,
+                zones,
                 partner_id,
                 now=self.now(),
                 at=at,
@@ -396,7 +403,7 @@ class RitualsMixin(StreaksMixin):
                 ritual_id=rid,
                 title=state.title,
                 occurrence=event.occurrence,
-                local=event.occurrence.astimezone(couple_state.zone),
+                local=event.occurrence.astimezone(schedule.zone_at(zones, event.occurrence)),
             )
 
         return self.retrying(attempt)
