@@ -96,8 +96,8 @@ def render(
 
     A feed holds at most ``max_events`` events in at most ``max_bytes`` bytes: beyond
     that, the events nearest to ``around`` (today; by default the middle of the items'
-    span) are kept, on both sides, and the calendar's description says how many earlier
-    and later ones are left out.
+    span) are kept, on both sides, and the calendar's description says that those
+    further back or ahead are left out.
     """
     if len(items) <= max_events:
         ics = _render(calendar, items)
@@ -108,9 +108,7 @@ def render(
     keep = min(len(items), max_events)
     while True:
         kept = sorted(ranked[:keep])
-        earlier = sum(1 for i in ranked[keep:] if _start(items[i]) < centre)
-        note = _left_out(earlier, len(items) - keep - earlier)
-        ics = _render(calendar, [items[i] for i in kept], note)
+        ics = _render(calendar, [items[i] for i in kept], _left_out(keep))
         if len(ics) <= max_bytes or keep == 0:
             return ics
         keep = min(keep - 1, int(keep * max_bytes / len(ics) * 0.98))
@@ -127,15 +125,10 @@ def _middle(items: Sequence[FeedItem]) -> datetime:
     return min(starts) + (max(starts) - min(starts)) / 2
 
 
-def _left_out(earlier: int, later: int) -> str:
-    def counted(n: int, which: str) -> str:
-        return f"{n:,} {which} {'one' if n == 1 else 'ones'}"
-
-    parts = [counted(n, which) for n, which in ((earlier, "earlier"), (later, "later")) if n]
-    verb = "is" if earlier + later == 1 else "are"
+def _left_out(kept: int) -> str:
     return (
-        "To stay light enough for every calendar app, this calendar holds the occurrences "
-        f"nearest to today; {' and '.join(parts)} {verb} left out. "
+        f"To stay light enough for every calendar app, this calendar holds the {kept:,} "
+        "occurrences nearest to today and leaves out those further back or further ahead. "
         "`ritual upcoming` lists everything to come."
     )
 
