@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from engine import schedule
 from engine.catalog import prompt_for
 from engine.domain import ritual as ritual_domain
-from engine.domain.ritual import RitualState
+from engine.domain.ritual import RitualState, definition_at
 from engine.events import (
     CapsuleSealed,
     CoupleCreated,
@@ -160,16 +160,6 @@ class Window:
     @property
     def end(self) -> datetime:
         return schedule.local_day_bounds(self.last_day, self.zone)[1]
-
-
-def definition_at(state: RitualState, moment: datetime) -> RitualDefined:
-    """The ritual's definition in force at ``moment`` (its first one before it existed)."""
-    chosen = state.definitions[0]
-    for definition in state.definitions[1:]:
-        if definition.effective_from > moment:
-            break
-        chosen = definition
-    return chosen
 
 
 def _scheduled(

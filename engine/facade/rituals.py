@@ -407,3 +407,69 @@ class RitualsMixin(StreaksMixin):
             )
 
         return self.retrying(attempt)
+
+    def plan_absence(
+        self,
+        couple: CoupleRef,
+        ritual: str | None = None,
+        *,
+        since: date,
+        until: date,
+        by: str | None = None,
+        reason: str | None = None,
+    ) -> list[SkipView]:
+        """Let go every occurrence of the local days ``since`` to ``until`` (inclusive):
+        of one ritual, or with ``ritual=None`` of every ritual with fixed times.
+
+        Skips are neutral in streaks. Occurrences already skipped or done, and those
+        whose late-entry window has closed, stay as they are; rituals that are paused,
+        retired or have no fixed times are passed over when all are asked for.
+        """
+        _check_years(since, until)
+        couple_state = self.load_couple(couple)
+        partner_id = couple_state.partner(by).partner_id if by else None
+        text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
+        zones = self._zones(couple_state.couple_id)
+        now = self.now()
+        if ritual is not None:
+            rids = [self.find_ritual_id(couple_state.couple_id, ritual)]
+        else:
+            states = self.ritual_states(couple_state.couple_id)
+            rids = [
+                rid
+                for rid, st in states.items()
+                if st.status(now) != "retired" and st.current.cron is not None
+            ]
+        views: list[SkipView] = []
+        for rid in rids:
+
+            def attempt(rid: str = rid) -> list[SkipView]:
+                state = self.load_ritual(rid)
+                events = ritual_domain.decide_absence(
+                    state, zones, partner_id, now=self.now(), first=since, last=until, reason=text
+                )
+                if events:
+                    self.append(
+                        couple_state.couple_id,
+                        ritual_stream(rid),
+                        events,
+                        expected_version=state.version,
+                        actor=partner_id,
+                    )
+                return [
+                    SkipView(
+                        ritual_id=rid,
+                        title=state.title,
+                        occurrence=e.occurrence,
+                        local=e.occurrence.astimezone(schedule.zone_at(zones, e.occurrence)),
+                    )
+                    for e in events
+                ]
+
+            views += self.retrying(attempt)
+        if not views:
+            what = f"'{self.load_ritual(rids[0]).title}' has nothing" if ritual else ""
+            what = what or "no ritual has anything"
+            days = f"from {since:%a %d %b} to {until:%a %d %b}" if until != since else ""
+            raise NotAllowed(f"{what} left to let go {days or f'on {since:%a %d %b}'}")
+        return sorted(views, key=lambda v: (v.occurrence, v.title))
