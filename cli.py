@@ -539,7 +539,7 @@ def checkin_command(
         note_shared=share_note,
         for_both=for_both,
     )
-    when = f" for {local(done.occurrence, couple)}" if done.occurrence else ""
+    when = f" for {done.local:%a %d %b %H:%M}" if done.local else ""  # in the zone it was due
     weeks = "" if done.occurrence else " week" if done.streak == 1 else " weeks"
     streak = f"Streak: {done.streak}{weeks}." if done.streak else "Saved."
     click.echo(f"Checked in {done.title}{when} for {done.partner}. {streak}")
