@@ -7,8 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import Engine, FixedClock
+from engine.calendar import feed_items
+from engine.events import CoupleCreated, CoupleSettingsChanged, Event, RitualAdded
+from engine.feeds import FeedCalendar, render
 from engine.views import CoupleView
 from tests.feed_check import at_local, parse_feed
 
@@ -123,3 +128,54 @@ def test_a_pause_until_a_date_ends_at_its_start_in_the_zone_it_was_made_in(
     assert parsed.confirmed()[0].start == at_local(date(2026, 9, 9), 19, 0, NEW_YORK)
     assert parsed.confirmed()[0].start >= berlin_midnight
     assert eng.ritual(couple, "Evening").paused_until == berlin_midnight
+
+
+# -- any move, any zones -------------------------------------------------------------------
+
+ZONES = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Lord_Howe", "Asia/Kolkata"]
+CRONS = ["30 7 * * *", "0 21 * * *", "0 2 * * *", "30 2 * * 0", "0 * * * *", "15 9 * * 1-5"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(ZONES),
+    st.sampled_from(ZONES),
+    st.lists(st.sampled_from(CRONS), min_size=1, max_size=3, unique=True),
+    st.integers(min_value=0, max_value=60 * 24 * 60 - 1),
+)
+def test_whatever_the_zones_and_schedules_a_move_never_touches_a_past_event(
+    old: str, new: str, crons: list[str], minutes: int
+) -> None:
+    began = datetime(2026, 9, 1, tzinfo=UTC)
+    moved = began + timedelta(minutes=minutes)
+    history: list[tuple[datetime, Event]] = [
+        (began, CoupleCreated(couple_id="c", name="Sam & Alex", time_zone=old))
+    ]
+    for n, cron in enumerate(crons):
+        added = RitualAdded(
+            ritual_id=f"r{n}",
+            title=f"Ritual {n}",
+            kind="other",
+            cron=cron,
+            per_week=None,
+            duration=None,
+            participants=("p",),
+            together=True,
+            reminder=None,
+            effective_from=began,
+        )
+        history.append((began, added))
+    meta = FeedCalendar(uid="u", name="us")
+    before = _events(
+        render(meta, feed_items(history, moved, days_back=60, days_ahead=3, max_events=None))
+    )
+    history.append(
+        (moved, CoupleSettingsChanged(time_zone=new, freezes_per_month=1, proxy_checkins=False))
+    )
+    after = _events(
+        render(meta, feed_items(history, moved, days_back=60, days_ahead=3, max_events=None))
+    )
+    for uid, (at, block) in after.items():
+        if at < moved:
+            assert before[uid] == (at, block)
+    assert b"CANCELLED" not in b"".join(block for _, block in after.values())
