@@ -337,8 +337,9 @@ def settings_command(
 ) -> None:
     """Show or change the couple's settings."""
     eng = state.engine
+    before = eng.couple(state.couple)
     if tz is None and freezes is None and proxy_checkins is None:
-        c = eng.couple(state.couple)
+        c = before
     else:
         c = eng.change_settings(
             state.couple, tz=tz, freezes_per_month=freezes, proxy_checkins=proxy_checkins
@@ -358,6 +359,11 @@ def settings_command(
     click.echo(f"{c.name}: {c.time_zone}, partners {', '.join(c.handles)}")
     click.echo(f"streak freezes a month: {c.freezes_per_month}")
     click.echo(f"one partner may check in for both: {'yes' if c.proxy_checkins else 'no'}")
+    if c.time_zone != before.time_zone:
+        click.echo(
+            f"From now on your rituals follow {c.time_zone} time; what you already lived "
+            f"keeps its {before.time_zone} times."
+        )
 
 
 # -- rituals -------------------------------------------------------------------------------

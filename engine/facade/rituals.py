@@ -372,7 +372,11 @@ class RitualsMixin(StreaksMixin):
         occurrence: datetime | None = None,
         reason: str | None = None,
     ) -> SkipView:
-        """Let an occurrence go on purpose; skips never break a streak."""
+        """Let an occurrence go on purpose; skips never break a streak.
+
+        ``at`` or ``occurrence`` may lie up to 90 days ahead (a planned absence); a time
+        to come names the occurrence at that instant, else the nearest one that local day.
+        """
         _check_years(at, occurrence)
         couple_state = self.load_couple(couple)
         partner_id = couple_state.partner(by).partner_id if by else None

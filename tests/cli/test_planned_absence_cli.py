@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner, Result
@@ -80,3 +80,30 @@ def test_a_skip_that_cannot_be_read_says_why_in_one_line(
     assert got.exit_code == USAGE
     assert words in got.stderr and got.stderr.count("\n") == 1
     assert "Traceback" not in got.output
+
+
+def test_a_move_says_it_changes_the_future_only_and_the_past_keeps_its_times(
+    db_url: str,
+) -> None:
+    clock = FixedClock(QUICKSTART_MONDAY)
+    runner, seams = CliRunner(), cli_at(clock)
+
+    def run(*args: str) -> Result:
+        return runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False, obj=seams)
+
+    init = ("init", "--name", "Sam & Alex", "--partner", "sam", "--partner", "alex")
+    assert run(*init, "--tz", "Europe/Berlin").exit_code == 0
+    assert run("add", "Evening", "--cron", "0 21 * * *").exit_code == 0
+    clock.advance(timedelta(days=1))  # Tuesday morning
+    before = [line for line in run("feed").output.splitlines() if "DTSTART" in line]
+    got = run("settings", "--tz", "America/New_York")
+    assert got.output.endswith(
+        "From now on your rituals follow America/New_York time; what you already lived "
+        "keeps its Europe/Berlin times.\n"
+    )
+    after = [line for line in run("feed").output.splitlines() if "DTSTART" in line]
+    lived = "DTSTART:20261123T200000Z"  # Monday's 21:00 in Berlin
+    assert lived in before and lived in after
+    assert "DTSTART:20261124T200000Z" in before and "DTSTART:20261124T200000Z" not in after
+    assert "DTSTART:20261125T020000Z" in after  # Tuesday's 21:00 in New York
+    assert "Europe/Berlin" not in run("settings", "--freezes", "2").output
