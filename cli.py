@@ -39,6 +39,7 @@ from engine.views import (
     WeekInsight,
     WeekProgress,
 )
+from engine.wording import occurrence_phrase, plural
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -204,6 +205,8 @@ def history_json(h: HistoryEntry, couple: CoupleView) -> dict[str, Any]:
         "via": h.via,
         "summary": h.summary,
         "data": h.data,
+        "id": h.entry_id,
+        "undone": h.undone,
     }
 
 
@@ -538,10 +541,12 @@ def checkin_command(
         note_shared=share_note,
         for_both=for_both,
     )
-    when = f" for {local(done.occurrence, couple)}" if done.occurrence else ""
-    weeks = "" if done.occurrence else " week" if done.streak == 1 else " weeks"
+    today = eng.now().astimezone(ZoneInfo(couple.time_zone)).date()
+    when = f" ({occurrence_phrase(done.local, today)})" if done.local else ""
+    weeks = "" if done.occurrence else " " + plural("week", done.streak)
     streak = f"Streak: {done.streak}{weeks}." if done.streak else "Saved."
-    click.echo(f"Checked in {done.title}{when} for {done.partner}. {streak}")
+    who = " and ".join(done.partners or (done.partner,))
+    click.echo(f"Checked in {done.title}{when} for {who}. {streak}")
 
 
 @cli.command("skip")
@@ -561,6 +566,16 @@ def skip_command(
     moment = parse_moment(at, ZoneInfo(couple.time_zone)) if at else None
     skipped = eng.skip(couple, ritual, by=partner, at=moment, reason=reason)
     click.echo(f"Let {skipped.title} of {local(skipped.local, couple)} go. Streak untouched.")
+
+
+@cli.command("undo")
+@click.argument("entry_id", required=False)
+@click.option("--by", "partner", required=True, help="Your handle: only you can undo your entry.")
+@pass_state
+def undo_command(state: CliState, entry_id: str | None, partner: str) -> None:
+    """Take back your newest entry of the last 7 days, or ENTRY_ID (see `ritual log`)."""
+    undone = state.engine.undo(state.couple, by=partner, entry=entry_id)
+    click.echo(f"Undone: {undone.summary}. It no longer counts anywhere; the log keeps a note.")
 
 
 @cli.command("appreciate")
@@ -1869,7 +1884,8 @@ def log_command(state: CliState, limit: int, as_json: bool, viewer: str | None) 
         echo_json([history_json(h, couple) for h in entries])
         return
     for h in entries:
-        click.echo(f"{local(h.occurred_at, couple, '%Y-%m-%d %H:%M')}  {h.summary}")
+        summary = f"(undone) {h.summary}" if h.undone else h.summary
+        click.echo(f"{local(h.occurred_at, couple, '%Y-%m-%d %H:%M')}  {h.entry_id[:8]}  {summary}")
 
 
 @cli.group("db")

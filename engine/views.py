@@ -59,6 +59,7 @@ class CheckInView:
     local: datetime | None  # the occurrence in the couple's zone
     done_at: datetime
     streak: int = 0  # the partner's current streak on this ritual, this check-in included
+    partners: tuple[str, ...] = ()  # every handle this check-in counts for, the partner first
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,18 @@ class HistoryEntry:
     via: str
     summary: str
     data: dict[str, Any] = field(default_factory=dict)
+    entry_id: str = ""  # the event id, for `ritual undo`
+    undone: bool = False  # a partner took this entry back
+
+
+@dataclass(frozen=True)
+class UndoView:
+    """An entry that was just undone."""
+
+    entry_id: str
+    type: str
+    summary: str  # what it was, without any private text
+    occurred_at: datetime
 
 
 @dataclass(frozen=True)

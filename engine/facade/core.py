@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -23,7 +24,11 @@ from engine.events import (
     Metadata,
     NewEvent,
     PartnerErased,
+    RecordedEvent,
+    honoured,
+    retractions_stream,
 )
+from engine.events.honouring import HonouringStore
 from engine.views import CoupleView, PartnerView
 
 T = TypeVar("T")
@@ -90,6 +95,21 @@ class EngineCore:
             assert self._store_factory is not None
             self._store = self._store_factory()
         return self._store
+
+    @property
+    def lived(self) -> HonouringStore:
+        """The store as the couple lived it: entries someone undid are left out."""
+        return HonouringStore(self.store)
+
+    def honoured_stream(self, stream_id: str) -> tuple[list[RecordedEvent], int]:
+        """A stream's events without undone entries, and the stream's true version."""
+        found = self.store.read_stream(stream_id)
+        if not found:
+            return found, 0
+        taken = self.store.read_stream(retractions_stream(found[0].couple_id), decrypt=False)
+        return honoured(found, {getattr(r.event, "retracted_event_id", "") for r in taken}), len(
+            found
+        )
 
     def now(self) -> datetime:
         return self.clock()
@@ -166,10 +186,10 @@ class EngineCore:
                 raise NotFound(ERASED_COUPLE)
             if isinstance(r.event, PartnerErased):
                 self.store.cipher.known_erased(couple_id, r.event.partner_id)
-        events = [r.event for r in self.store.read_stream(couple_stream(couple_id))]
-        if not events:
+        found, version = self.honoured_stream(couple_stream(couple_id))
+        if not found:
             raise NotFound("no couple by that name or id")
-        return couple_domain.fold(events)
+        return replace(couple_domain.fold([r.event for r in found]), version=version)
 
     def viewer_id(self, state: CoupleState, viewer: str | None) -> str | None:
         """The partner id a read is made as; None (the default) is the shared view."""
@@ -225,10 +245,10 @@ class EngineCore:
         raise NotFound(f"unknown ritual '{wanted[:60]}'; see `ritual list`")
 
     def load_ritual(self, ritual_id: str) -> RitualState:
-        events = [r.event for r in self.store.read_stream(ritual_stream(ritual_id))]
-        if not events:
+        found, version = self.honoured_stream(ritual_stream(ritual_id))
+        if not found:
             raise NotFound("unknown ritual")
-        return ritual_domain.fold(events)
+        return replace(ritual_domain.fold([r.event for r in found]), version=version)
 
     # -- writing -----------------------------------------------------------------------
 

@@ -166,10 +166,16 @@ class PlansMixin(EngineCore):
     def _plans(self, couple_id: str, *, until: datetime | None = None) -> list[PlanState]:
         """Every plan of a couple, oldest first (as recorded by ``until``, when given)."""
         plans: dict[str, PlanState] = {}
-        for r in self.store.read_couple(couple_id, types=PLAN_EVENTS):
+        found = self.store.read_couple(couple_id, types=PLAN_EVENTS)
+        kept = {r.event_id for r in self.lived.read_couple(couple_id, types=PLAN_EVENTS)}
+        for r in found:
             if until is not None and r.recorded_at > until:
                 continue
-            plans[r.stream_id] = plan_domain.evolve(plans.get(r.stream_id, PlanState()), r.event)
+            plan = plans.get(r.stream_id, PlanState())
+            if r.event_id in kept:
+                plans[r.stream_id] = plan_domain.evolve(plan, r.event)
+            else:  # undone: it no longer counts, but the stream still holds it
+                plans[r.stream_id] = replace(plan, version=plan.version + 1)
         return list(plans.values())
 
     def _latest_plan(self, couple_id: str) -> PlanState | None:

@@ -54,7 +54,7 @@ class StatusMixin(StreaksMixin, PlansMixin, InsightsMixin):
             if r.status(now) == "active"
         ]
         book = practice.Logbook.of(rituals, (m for ms in marks.values() for m in ms), zones, now)
-        records = self.store.read_couple(state.couple_id, decrypt=False)
+        records = self.lived.read_couple(state.couple_id, decrypt=False)
         if as_of is not None:
             records = [r for r in records if r.recorded_at <= now]
         day = book.local_day(now)

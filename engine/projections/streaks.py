@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from engine import schedule
-from engine.domain.ritual import RitualState
+from engine.domain.ritual import RitualState, landing_periods
 from engine.events import RitualDefined
 from engine.projections.marks import Mark
 from engine.projections.strength import cron_interval_days, smoothing, step
@@ -187,20 +187,23 @@ def figures(
 def _cron_slots(
     ritual: RitualState, scheduled: dict[datetime, Mark], zones: Zones, now: datetime
 ) -> list[_Slot]:
-    periods = ritual.periods()
-    if not periods:
+    if not ritual.periods():
         return []
+    added = ritual.definitions[0].effective_from
+    periods = landing_periods(ritual, zone_at(zones, added))
     logged_early = [at for at, m in scheduled.items() if at > now and m.done_by(now)]
     horizon = max([now, *logged_early]) + _TICK
     start = min(p.start for p in periods)
     slots = []
     for low, high, zone in zone_segments(zones, start, horizon):
         for occ in schedule.occurrences(periods, zone, low, high):
-            definition = in_force(ritual, occ.at)
-            assert definition is not None and definition.cron is not None
+            definition = in_force(ritual, occ.at) or ritual.definitions[0]
+            assert definition.cron is not None
             mark = scheduled.get(occ.at)
             done = mark.done_by(now) if mark else {}
             skipped = mark is not None and mark.skipped_by(now)
+            if occ.at < added and not (done or skipped):
+                continue  # the morning before the ritual was added counts only when logged
             still_open = schedule.late_entry_deadline(occ, zone) > now
             who = definition.participants
             entries = {
