@@ -39,7 +39,7 @@ from engine.views import (
     WeekInsight,
     WeekProgress,
 )
-from engine.wording import occurrence_phrase, plural
+from engine.wording import count_of, occurrence_phrase, plural, times
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -1257,12 +1257,13 @@ def streak_json(view: StreakView, couple: CoupleView) -> dict[str, Any]:
 
 def in_a_row(count: int, unit: str) -> str:
     if unit == "week":
-        return f"{count} week{'' if count == 1 else 's'} in a row"
+        return f"{count_of(count, 'week')} in a row"
     return f"{count} in a row"
 
 
 def streak_headline(view: StreakView) -> str:
-    """The couple's streak of a ritual that keeps one, said warmly: never a tally of misses."""
+    """The couple's streak of a ritual that keeps one, said warmly and truly: never a
+    tally of misses, never a word the figures beside it contradict."""
     line = view.couple
     if line.current and line.missed and line.current <= 7:
         headline = f"back at it, {in_a_row(line.current, view.unit)}"
@@ -1270,6 +1271,12 @@ def streak_headline(view: StreakView) -> str:
         headline = in_a_row(line.current, view.unit)
     elif line.best:
         headline = "a fresh start is one check-in away"
+    elif view.unit == "week" and line.check_ins:
+        aim = f" of {view.this_week.target}" if view.this_week else ""
+        logged = count_of(line.check_ins, "check-in")
+        headline = f"no full week{aim} yet, {logged} so far; every one counts"
+    elif line.missed or line.check_ins:
+        headline = "not done together yet; the next one is a fresh start"
     else:
         headline = "ready for its first time"
     return headline + (f" (best {line.best})" if line.best > line.current else "")
@@ -1277,6 +1284,11 @@ def streak_headline(view: StreakView) -> str:
 
 def freeze_text(day: date) -> str:
     return f"A freeze covered {day:%a %d %b}, so your streak held."
+
+
+def held_freeze(line: StreakLine) -> date | None:
+    """The freeze to mention: only one inside the streak that is running now."""
+    return line.held_by_freeze if line.current else None
 
 
 def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
@@ -1287,7 +1299,7 @@ def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
         if not line.done:
             return [f"{title}: ready whenever you are."]
         last = local(line.last_done, couple, "%a %d %b")
-        return [f"{title}: shared {line.done} times, most recently on {last}."]
+        return [f"{title}: shared {times(line.done)}, most recently on {last}."]
     headline = streak_headline(view)
     if line.strength >= 0.005:
         headline += f", strength {round(line.strength * 100)}%"
@@ -1306,8 +1318,8 @@ def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
     lines = [f"{title}: {headline}"]
     if details:
         lines.append("  " + " · ".join(details))
-    if line.last_freeze is not None and line.current:
-        lines.append(f"  {freeze_text(line.last_freeze)}")
+    if (freeze := held_freeze(line)) is not None:
+        lines.append(f"  {freeze_text(freeze)}")
     return lines
 
 
@@ -1455,8 +1467,8 @@ def status_text(view: StatusView, couple: CoupleView, colour: bool) -> list[str]
         for s, head in zip(view.streaks, heads, strict=True):
             bar = strength_bar(s.couple.strength, colour)
             lines.append(f"  {s.title.ljust(width)}  {head.ljust(head_width)}  {bar}")
-            freeze = s.couple.last_freeze
-            if freeze and s.couple.current and view.day - freeze <= RECENT_FREEZE:
+            freeze = held_freeze(s.couple)
+            if freeze and view.day - freeze <= RECENT_FREEZE:
                 lines.append(f"    {freeze_text(freeze)}")
     if view.plan:
         lines += ["", *plan_lines(view.plan)]

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from engine.events import RecordedEvent
 from engine.insights import CoupleLog, read_log
 from engine.views import DriftSignal
+from engine.wording import count_of, plural
 
 FALLING_WINDOW = timedelta(weeks=3)
 FALLING_MIN_BEFORE = 6
@@ -90,8 +91,8 @@ def _repairs(log: CoupleLog, now: datetime) -> DriftSignal | None:
     return DriftSignal(
         key="repairs_not_accepted",
         observation=(
-            f"Of the {len(answered)} repair attempts answered in the last four weeks, "
-            f"{accepted} were accepted."
+            f"Of the {count_of(len(answered), 'repair attempt')} answered in the last four "
+            f"weeks, {accepted} {plural('was', accepted)} accepted."
         ),
         suggestion=(
             '"Not yet" is an honest answer, not a failure. Ask each other what makes a '

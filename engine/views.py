@@ -258,6 +258,8 @@ class StreakLine:
     completion_rate: float | None = None  # done / due over the last 4 weeks; None: none due
     last_done: datetime | None = None
     strength: float = 0.0  # 0 to 1, a moving average of practice
+    held_by_freeze: date | None = None  # the latest freeze inside the current streak, if any
+    check_ins: int = 0  # every check-in counted, of quota rituals too (``done`` counts weeks)
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,7 @@ def test_coming_back_after_a_miss_is_celebrated_and_a_freeze_is_named() -> None:
         missed=1,
         freezes_used=1,
         last_freeze=date(2026, 3, 3),
+        held_by_freeze=date(2026, 3, 3),
         strength=0.61,
     )
     text = "\n".join(streak_text(_view(line), COUPLE))
