@@ -509,7 +509,9 @@ def retire_command(state: CliState, ritual: str) -> None:
 @cli.command("checkin")
 @click.argument("ritual")
 @click.option("--by", "partner", required=True, help="Partner handle, e.g. sam.")
-@click.option("--at", "at", help="When it happened (ISO 8601; default: now).")
+@click.option(
+    "--at", "at", help="When it happened: 2026-11-25T07:30, today 7:30, yesterday 21:30, 21:30."
+)
 @click.option("--closeness", type=int, help="How close you felt, 1 to 5.")
 @click.option("--note", help="A private note (only you will see it).")
 @click.option("--share-note", is_flag=True, help="Let your partner see the note too.")
@@ -530,7 +532,7 @@ def checkin_command(
     couple = eng.couple(state.couple)
     from zoneinfo import ZoneInfo
 
-    moment = parse_moment(at, ZoneInfo(couple.time_zone)) if at else None
+    moment = parse_moment(at, ZoneInfo(couple.time_zone), eng.now()) if at else None
     done = eng.check_in(
         couple,
         ritual,
@@ -552,7 +554,9 @@ def checkin_command(
 @cli.command("skip")
 @click.argument("ritual")
 @click.option("--by", "partner", help="Partner handle.")
-@click.option("--at", "at", help="A time within the occurrence's day (ISO 8601; default: now).")
+@click.option(
+    "--at", "at", help="A time within the occurrence's day (ISO 8601 or yesterday 21:30)."
+)
 @click.option("--reason", help="Why (travel, illness, not today); kept private.")
 @pass_state
 def skip_command(
@@ -563,7 +567,7 @@ def skip_command(
     couple = eng.couple(state.couple)
     from zoneinfo import ZoneInfo
 
-    moment = parse_moment(at, ZoneInfo(couple.time_zone)) if at else None
+    moment = parse_moment(at, ZoneInfo(couple.time_zone), eng.now()) if at else None
     skipped = eng.skip(couple, ritual, by=partner, at=moment, reason=reason)
     click.echo(f"Let {skipped.title} of {local(skipped.local, couple)} go. Streak untouched.")
 
@@ -1333,7 +1337,7 @@ def streaks_command(state: CliState, as_of: str | None, as_json: bool) -> None:
 
     eng = state.engine
     couple = eng.couple(state.couple)
-    moment = parse_moment(as_of, ZoneInfo(couple.time_zone)) if as_of else None
+    moment = parse_moment(as_of, ZoneInfo(couple.time_zone), eng.now()) if as_of else None
     views = eng.streaks(couple, as_of=moment)
     if as_json:
         echo_json([streak_json(v, couple) for v in views])
@@ -1543,7 +1547,7 @@ def status_command(state: CliState, as_of: str | None, as_json: bool) -> None:
 
     eng = state.engine
     couple = eng.couple(state.couple)
-    moment = parse_moment(as_of, ZoneInfo(couple.time_zone)) if as_of else None
+    moment = parse_moment(as_of, ZoneInfo(couple.time_zone), eng.now()) if as_of else None
     view = eng.status(couple, as_of=moment)
     if as_json:
         echo_json(status_json(view, couple))

@@ -15,6 +15,7 @@ from engine.domain import couple as couple_domain
 from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState
+from engine.domain.suggest import ID_MIN, did_you_mean
 from engine.errors import ConcurrencyError, InvalidInput, NotFound
 from engine.events import (
     CoupleCreated,
@@ -61,6 +62,11 @@ def couple_stream(couple_id: str) -> str:
 
 def ritual_stream(ritual_id: str) -> str:
     return f"ritual-{ritual_id}"
+
+
+def _looks_like_id(text: str) -> bool:
+    """Whether ``text`` could be the start of an id (hexadecimal digits)."""
+    return bool(text) and all(ch in "0123456789abcdef" for ch in text.lower())
 
 
 def new_id() -> str:
@@ -166,15 +172,20 @@ class EngineCore:
         for couple_id, name in couples:
             if wanted == couple_id or wanted.casefold() == name.casefold():
                 return couple_id
-        prefixed = [cid for cid, _ in couples if len(wanted) >= 4 and cid.startswith(wanted)]
+        prefixed = [cid for cid, _ in couples if len(wanted) >= ID_MIN and cid.startswith(wanted)]
         if len(prefixed) == 1:
             return prefixed[0]
         if any(
-            wanted == cid or (len(wanted) >= 4 and cid.startswith(wanted))
+            wanted == cid or (len(wanted) >= ID_MIN and cid.startswith(wanted))
             for cid in self._erased_couples()
         ):
             raise NotFound(ERASED_COUPLE)
-        raise NotFound("no couple by that name or id")
+        # A name is suggested only when the store holds one couple: then it can only be
+        # the asker's own, and a hosted store never reveals one couple to another.
+        hint = did_you_mean(wanted, [couples[0][1]]) if len(couples) == 1 else ""
+        if not hint and len(wanted) < ID_MIN and _looks_like_id(wanted):
+            raise InvalidInput(f"give at least {ID_MIN} characters of the id")
+        raise NotFound(f"no couple by that name or id{hint}")
 
     def load_couple(self, ref: CoupleRef) -> CoupleState:
         couple_id = self._couple_id(ref)
@@ -237,12 +248,16 @@ class EngineCore:
         lowered = wanted.lower()
         if lowered in states:
             return lowered
-        prefixed = [rid for rid in states if len(lowered) >= 4 and rid.startswith(lowered)]
+        prefixed = [rid for rid in states if len(lowered) >= ID_MIN and rid.startswith(lowered)]
         if len(prefixed) == 1:
             return prefixed[0]
         if len(prefixed) > 1:
             raise InvalidInput("that id prefix matches several rituals; give more of it")
-        raise NotFound(f"unknown ritual '{wanted[:60]}'; see `ritual list`")
+        titles = [s.title for s in states.values() if s.status(now) != "retired"]
+        hint = did_you_mean(wanted, titles)
+        if not hint and len(lowered) < ID_MIN and _looks_like_id(lowered):
+            raise InvalidInput(f"give at least {ID_MIN} characters of the id")
+        raise NotFound(f"unknown ritual '{wanted[:60]}'{hint or '; see `ritual list`'}")
 
     def load_ritual(self, ritual_id: str) -> RitualState:
         found, version = self.honoured_stream(ritual_stream(ritual_id))

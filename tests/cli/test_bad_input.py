@@ -59,7 +59,7 @@ CASES = [
         "bad time",
         ["checkin", "Hourly hello", "--by", "sam", "--at", "yesterday"],
         USAGE,
-        "ISO 8601",
+        "is not a time I can read; try 2026-11-23T08:00, yesterday 21:30 or today 7:30",
     ),
     (
         "future time",

@@ -102,7 +102,7 @@ def test_an_unreadable_as_of_time_is_refused_in_one_line_without_writing(
     before = event_count()
     result = run("streaks", "--as-of", "last tuesday")
     assert result.exit_code == 2
-    assert "ISO 8601" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "not a time I can read" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
     assert event_count() == before
 
