@@ -953,6 +953,7 @@ def plan_json(v: PlanView) -> dict[str, Any]:
             {"id": r.id, "title": r.title, "week": r.week, "status": r.status} for r in v.rituals
         ],
         "rituals_added": list(v.rituals_added),
+        "rituals_reused": [{"kept": kept, "in_place_of": plan} for kept, plan in v.rituals_reused],
     }
 
 
@@ -962,6 +963,11 @@ def echo_rituals_added(v: PlanView) -> None:
             f"New with this week: {', '.join(v.rituals_added)}. "
             "They are yours to change with `ritual edit`."
         )
+
+
+def echo_rituals_reused(v: PlanView) -> None:
+    for kept, plan in v.rituals_reused:
+        click.echo(f"Your {kept} serves as the plan's {plan}, so it was not added twice.")
 
 
 def pace_line(v: PlanView) -> str:
@@ -983,10 +989,19 @@ def echo_pace(v: PlanView) -> None:
     click.echo(pace_line(v))
     if v.pace == "behind":
         keys = ", ".join(t.key for t in v.earlier_open)
+        room = "" if v.over else ", or give this week more room with `ritual plan extend`"
         click.echo(
-            f"Still open from earlier weeks: {keys}. Mark them done whenever they happen, "
-            "or give this week more room with `ritual plan extend`."
+            f"Still open from earlier weeks: {keys}. Mark them done whenever they happen{room}."
         )
+
+
+def plan_over_line(v: PlanView) -> str:
+    """A plan whose weeks have all run: it has ended, and finishing is the next step."""
+    last = f" (the last day was {v.week_ends_on:%a %d %b})" if v.week_ends_on else ""
+    return (
+        f"{v.title}: all {v.weeks_total} weeks have run their course{last}. "
+        "Choose what continues with `ritual plan finish --keep RITUAL` (or --keep-all)."
+    )
 
 
 @plan_group.command("list")
@@ -1025,6 +1040,7 @@ def plan_start_command(state: CliState, template: str, on: str | None) -> None:
     else:
         click.echo(f"{v.title} has begun. Week {v.week}: {v.theme}.")
     echo_rituals_added(v)
+    echo_rituals_reused(v)
     click.echo("See this week's tasks with `ritual plan status`.")
 
 
@@ -1044,23 +1060,30 @@ def plan_status_command(state: CliState, as_json: bool) -> None:
     if v.week == 0:
         click.echo(f"{v.title} begins on {v.starts_on:%a %d %b}. Week 1: {v.weeks[0].theme}.")
         return
-    header = f"{v.title}, week {v.week} of {v.weeks_total}: {v.theme}"
-    if v.week_ends_on and v.days_left is not None:
-        left = {0: "its last day", 1: "1 more day"}.get(v.days_left, f"{v.days_left} more days")
-        header += f" (until {v.week_ends_on:%a %d %b}, {left})"
-    click.echo(header)
-    for t in v.tasks:
-        who = f" (by {t.by})" if t.by else ""
-        click.echo(f"  [{'x' if t.done else ' '}] {t.key}{who}")
-        click.echo(f"      {t.text}")
-    echo_pace(v)
     if v.over and v.pace != "finished":
-        click.echo(
-            "Every week has run its course. Choose what continues with "
-            "`ritual plan finish --keep RITUAL` (or --keep-all)."
-        )
+        click.echo(plan_over_line(v))
+        echo_pace(v)
+    else:
+        header = f"{v.title}, week {v.week} of {v.weeks_total}: {v.theme}"
+        if v.week_ends_on and v.days_left is not None:
+            left = {0: "its last day", 1: "1 more day"}.get(
+                v.days_left, f"{count_of(v.days_left, 'more day')}"
+            )
+            header += f" (until {v.week_ends_on:%a %d %b}, {left})"
+        click.echo(header)
+        for t in v.tasks:
+            who = f" (by {t.by})" if t.by else ""
+            click.echo(f"  [{'x' if t.done else ' '}] {t.key}{who}")
+            click.echo(f"      {t.text}")
+        echo_pace(v)
+        if v.week == v.weeks_total and v.pace != "finished":
+            click.echo(
+                "This is the last week: when it ends, `ritual plan finish` keeps the rituals "
+                "you choose (or `ritual plan extend` gives it another week)."
+            )
     if v.rituals:
         click.echo(f"Rituals from this plan: {', '.join(r.title for r in v.rituals)}.")
+    echo_rituals_reused(v)
 
 
 @plan_group.command("done")
@@ -1443,6 +1466,8 @@ def today_words(item: TodayItem, as_of: datetime) -> str:
 def plan_lines(v: PlanView) -> list[str]:
     if v.week == 0:
         return [f"Plan: {v.title} begins on {v.starts_on:%a %d %b}. Week 1: {v.weeks[0].theme}."]
+    if v.over and v.pace != "finished":
+        return [f"Plan: {plan_over_line(v)}", f"  {pace_line(v)}"]
     heading = f"Plan: {v.title}"
     if v.pace != "finished":
         heading += f", week {v.week} of {v.weeks_total}: {v.theme}"

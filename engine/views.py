@@ -134,6 +134,7 @@ class PlanView:
     finished_on: date | None
     rituals: tuple[PlanRitualView, ...] = ()
     rituals_added: tuple[str, ...] = ()  # titles of rituals added while answering
+    rituals_reused: tuple[tuple[str, str], ...] = ()  # (the couple's title, the plan's title)
 
 
 @dataclass(frozen=True)

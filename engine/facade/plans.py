@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from engine import catalog
 from engine.domain import plan as plan_domain
 from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
@@ -221,7 +222,9 @@ class PlansMixin(EngineCore):
             week=cal.week,
             week_starts=cal.known_starts(),
             kept_titles={s.title.casefold() for s in active},
-            kept_templates={s.current.template for s in active if s.current.template},
+            kept_families={
+                kin for s in active if (kin := catalog.family_of(s.current.template)) is not None
+            },
             now=now,
         )
         if started:
@@ -287,4 +290,15 @@ class PlansMixin(EngineCore):
                 if rid in rituals
             ),
             rituals_added=tuple(added),
+            rituals_reused=tuple(
+                plan_domain.reused_rituals(
+                    plan,
+                    plan_template(plan.template),
+                    [
+                        (r.title, catalog.family_of(r.current.template))
+                        for rid, r in rituals.items()
+                        if rid not in plan.ritual_ids and r.definitions[0].effective_from <= now
+                    ],
+                )
+            ),
         )
