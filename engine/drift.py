@@ -46,7 +46,7 @@ def drift_signals(
     signals = signals_at(read_log(records), handles, now)
     earlier = [now - timedelta(weeks=n) for n in range(1, LASTING_WEEKS)]
     if signals and all(
-        signals_at(read_log(r for r in records if r.recorded_at <= then), handles, then)
+        signals_at(read_log(r for r in records if r.occurred_at <= then), handles, then)
         for then in earlier
     ):
         signals.append(_lasting())

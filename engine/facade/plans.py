@@ -165,12 +165,12 @@ class PlansMixin(EngineCore):
     # -- the machinery -----------------------------------------------------------------
 
     def _plans(self, couple_id: str, *, until: datetime | None = None) -> list[PlanState]:
-        """Every plan of a couple, oldest first (as recorded by ``until``, when given)."""
+        """Every plan of a couple, oldest first (as it had happened by ``until``, when given)."""
         plans: dict[str, PlanState] = {}
         found = self.store.read_couple(couple_id, types=PLAN_EVENTS)
         kept = {r.event_id for r in self.lived.read_couple(couple_id, types=PLAN_EVENTS)}
         for r in found:
-            if until is not None and r.recorded_at > until:
+            if until is not None and r.occurred_at > until:
                 continue
             plan = plans.get(r.stream_id, PlanState())
             if r.event_id in kept:
