@@ -26,12 +26,14 @@ from engine.facade.rituals import RitualsMixin
 from engine.facade.sharing import SharingMixin
 from engine.facade.status import StatusMixin
 from engine.facade.streaks import StreaksMixin
+from engine.facade.undo import UndoMixin
 
 
 class Engine(
     PortabilityMixin,
     CouplesMixin,
     RitualsMixin,
+    UndoMixin,
     StatusMixin,
     StreaksMixin,
     ConnectionMixin,

@@ -39,6 +39,7 @@ from engine.events.plans import (
     PlanWeekExtended,
     PlanWeekStarted,
 )
+from engine.events.retractions import EntryRetracted, honoured, retractions_stream
 from engine.events.rituals import (
     CheckedIn,
     OccurrenceSkipped,
@@ -71,6 +72,7 @@ __all__ = [
     "CoupleCreated",
     "CoupleErased",
     "CoupleSettingsChanged",
+    "EntryRetracted",
     "Event",
     "EventStore",
     "FeedLinkIssued",
@@ -103,7 +105,9 @@ __all__ = [
     "TimeoutEnded",
     "event_class",
     "event_type",
+    "honoured",
     "registered_types",
+    "retractions_stream",
     "secret",
     "secret_fields",
     "upcaster",

@@ -59,7 +59,7 @@ class CalendarMixin(PlansMixin):
         partner_id = state.partner(partner).partner_id if partner else None
         rituals: dict[str, RitualState] = {}
         types = (*RITUAL_LIFECYCLE, OccurrenceSkipped.type_name)
-        for r in self.store.read_couple(state.couple_id, types=types):
+        for r in self.lived.read_couple(state.couple_id, types=types):
             rid = r.stream_id.removeprefix("ritual-")
             rituals[rid] = ritual_domain.evolve(rituals.get(rid, RitualState()), r.event)
         now = self.now()
@@ -84,7 +84,7 @@ class CalendarMixin(PlansMixin):
         member = state.partner(partner) if partner else None
         history = [
             (r.recorded_at, r.event)
-            for r in self.store.read_couple(state.couple_id, types=calendar.FEED_TYPES)
+            for r in self.lived.read_couple(state.couple_id, types=calendar.FEED_TYPES)
         ]
         milestones = [(m.day, m.week, m.title) for m in self.plan_milestones(state.couple_id)]
         items = calendar.feed_items(
@@ -106,5 +106,5 @@ class CalendarMixin(PlansMixin):
     def feed_version(self, couple: CoupleRef = None) -> int:
         """The log position of the newest event that can change the couple's feeds (0: none)."""
         state = self.load_couple(couple)
-        found = self.store.read_couple(state.couple_id, types=calendar.FEED_TYPES, decrypt=False)
+        found = self.lived.read_couple(state.couple_id, types=calendar.FEED_TYPES, decrypt=False)
         return found[-1].position if found else 0

@@ -387,6 +387,9 @@ class RitualsMixin(StreaksMixin):
                 ritual_id=rid,
                 title=state.title,
                 partner=partner.handle,
+                partners=tuple(
+                    couple_state.handle_of(p) for p in (partner.partner_id, *event.for_partners)
+                ),
                 occurrence=occ,
                 local=occ.astimezone(schedule.zone_at(zones, occ)) if occ else None,
                 done_at=event.done_at,
