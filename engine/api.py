@@ -21,6 +21,7 @@ from engine.facade.history import HistoryMixin
 from engine.facade.insights import InsightsMixin
 from engine.facade.invites import InvitesMixin
 from engine.facade.journal import JournalMixin
+from engine.facade.page import PageMixin
 from engine.facade.plans import PlansMixin
 from engine.facade.portability import PortabilityMixin
 from engine.facade.rituals import RitualsMixin
@@ -44,6 +45,7 @@ class Engine(
     InsightsMixin,
     SharingMixin,
     InvitesMixin,
+    PageMixin,
 ):
     """The public facade over the event store. Use it as a context manager."""
 

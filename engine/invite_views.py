@@ -41,4 +41,5 @@ class PageTarget:
     invite_id: str
     couple_id: str
     partner_id: str
+    handle: str  # the partner's handle, as the Engine's commands take it
     key: str = field(repr=False)

@@ -189,4 +189,5 @@ class InvitesMixin(EngineCore):
             return None
         if all(p.partner_id != row.partner_id for p in state.partners):
             return None
-        return PageTarget(row.invite_id, row.couple_id, row.partner_id, row.token_hash)
+        handle = state.handle_of(row.partner_id)
+        return PageTarget(row.invite_id, row.couple_id, row.partner_id, handle, row.token_hash)
