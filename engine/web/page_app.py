@@ -312,7 +312,7 @@ class PageApp:
         back = request.form.get("back", PAGE_PATH)
         if not csrf_ok(request.form.get("csrf"), session, target):
             refused = Refused(
-                form, "This form was out of date, so nothing was saved; please try again.", {}
+                "csrf", "This form was out of date, so nothing was saved; please try again."
             )
             return self._back(request, target, session, back, refused, 403)
         outcome = handler(self.engine, target, request.form)

@@ -98,6 +98,7 @@ def base(eng: Engine, target: PageTarget, screen: str) -> dict[str, Any]:
         "couple": couple,
         "me": me,
         "other": others[0] if others else None,
+        "names": {p.handle: p.display_name for p in couple.partners},
         "screen": screen,
         "screens": SCREENS,
         "repair_kinds": REPAIR_KINDS,

@@ -45,9 +45,14 @@ def _sentence(error: RitualError) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _typed(form: Form) -> dict[str, str]:
+    """What was typed or ticked, to give the form back as it was."""
+    return {k: form.get(k, "") for k in ("note", "reason", "text", "share_note", "private")}
+
+
 def _attempt(name: str, form: Form, run: Callable[[], str], ritual: str = "") -> Outcome:
     """Run an Engine command; a refusal becomes the form's one sentence."""
-    values = {k: form.get(k, "") for k in ("note", "reason", "text", "share_note", "private")}
+    values = _typed(form)
     try:
         return run()
     except (NotFound, StoreUnavailable):
@@ -80,9 +85,11 @@ def check_in(eng: Engine, target: PageTarget, form: Form) -> Outcome:
     at, ok = _occurrence(form)
     raw = form.get("closeness", "").strip()
     if not ok:
-        return Refused("checkin", "That time could not be read; please try again.", ritual=rid)
+        return Refused(
+            "checkin", "That time could not be read; please try again.", _typed(form), ritual=rid
+        )
     if raw and (not raw.isdigit() or not 1 <= int(raw) <= 5):
-        return Refused("checkin", "Closeness is a number from 1 to 5.", ritual=rid)
+        return Refused("checkin", "Closeness is a number from 1 to 5.", _typed(form), ritual=rid)
 
     def run() -> str:
         eng.check_in(
@@ -104,7 +111,9 @@ def skip(eng: Engine, target: PageTarget, form: Form) -> Outcome:
     rid = _my_ritual(eng, target, form.get("ritual", ""))
     at, ok = _occurrence(form)
     if not ok or at is None:
-        return Refused("skip", "Only an occurrence with a set time can be let go.", ritual=rid)
+        return Refused(
+            "skip", "Only an occurrence with a set time can be let go.", _typed(form), ritual=rid
+        )
 
     def run() -> str:
         eng.skip(
