@@ -276,7 +276,9 @@ def main() -> None:
                 _, flat = pool.submit(
                     page_load, ours.url + path, ours.url + "/me", cookie, form, n
                 ).result()
-                feed_ms, page_ms, post_ms = (statistics.median(flat[i::3]) * 1000 for i in range(3))
+                feed_ms, page_ms, post_ms = (
+                    statistics.median(flat[i * n : (i + 1) * n]) * 1000 for i in range(3)
+                )
                 print(
                     f"partner's page, one client, {n} of each (median ms): "
                     f"cached feed GET {feed_ms:.2f}; today page GET {page_ms:.2f} "
