@@ -80,13 +80,20 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def said(browser: object) -> str:
-    """What the page says after a form, once the browser has followed the redirect."""
+def press(browser: object, button: object) -> str:
+    """Press a form's button and say what the next page says, once the browser has left
+    the old page and followed the redirect (the old page may carry a status line too)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.remote.webelement import WebElement
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.wait import WebDriverWait
 
-    wait = WebDriverWait(browser, 10)  # type: ignore[arg-type]
+    assert isinstance(browser, WebDriver) and isinstance(button, WebElement)
+    old = browser.find_element(By.TAG_NAME, "html")
+    button.click()
+    wait = WebDriverWait(browser, 20)
+    wait.until(expected_conditions.staleness_of(old))
     found = wait.until(
         expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[role=status]"))
     )
@@ -115,13 +122,13 @@ def test_a_partner_checks_in_and_appreciates_from_a_phone_browser(
     card = browser.find_element(By.CSS_SELECTOR, "article.card.pending")
     assert "Evening one-thing" in card.text
     card.find_element(By.CSS_SELECTOR, "textarea[name=note]").send_keys("tea on the balcony")
-    card.find_element(By.CSS_SELECTOR, "button[name=closeness][value='4']").click()
-    assert "Thank you for making the time" in said(browser)
+    four = card.find_element(By.CSS_SELECTOR, "button[name=closeness][value='4']")
+    assert "Thank you for making the time" in press(browser, four)
 
-    browser.find_element(By.LINK_TEXT, "Words").click()
+    browser.get(server.url + "/me/words")
     browser.find_element(By.ID, "text").send_keys("Thank you for waiting for me.")
-    browser.find_element(By.CSS_SELECTOR, "#appreciate button[type=submit]").click()
-    assert "Small words, big difference" in said(browser)
+    save = browser.find_element(By.CSS_SELECTOR, "#appreciate button[type=submit]")
+    assert "Small words, big difference" in press(browser, save)
 
     found = {r.event.type_name: r.event for r in eng.store.read_all(limit=1000, decrypt=True)}
     checked = found["ritual.checked_in"]
