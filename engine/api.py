@@ -19,8 +19,10 @@ from types import TracebackType
 from typing import Any
 
 from engine.clock import Clock, utc_now
+from engine.domain.invites import InviteIndex
 from engine.domain.sharing import LinkIndex
 from engine.events import EventStore, RecordedEvent
+from engine.invite_views import InviteView, IssuedInvite, PageTarget
 from engine.kinds import RepairAnswer, RepairKind, RitualKind
 from engine.plan_templates import PlanTemplate
 from engine.projections import ReadModels
@@ -30,7 +32,9 @@ from engine.services.connection import Connection
 from engine.services.couples import Couples
 from engine.services.history import History
 from engine.services.insights import Insights
+from engine.services.invites import EventInviteIndex, Invites
 from engine.services.journal import Journal
+from engine.services.page import Page, PageFacts
 from engine.services.plans import DEFAULT_PLAN, Plans
 from engine.services.privacy import Privacy
 from engine.services.retry import RetryPolicy
@@ -39,6 +43,7 @@ from engine.services.session import CoupleRef, RitualRef, Session
 from engine.services.sharing import Sharing
 from engine.services.status import Status
 from engine.services.streaks import Streaks
+from engine.services.undo import Undo
 from engine.views import (
     CapsuleView,
     CheckInView,
@@ -60,6 +65,7 @@ from engine.views import (
     StatusView,
     StreakView,
     TemplateView,
+    UndoView,
     UpcomingView,
 )
 
@@ -101,6 +107,9 @@ class Engine:
             plans=self._plans,
             forget=(self._streaks.forget,),
         )
+        self._invites = Invites(session, invite_index_for)
+        self._page = Page(session)
+        self._undo = Undo(session)
 
     @classmethod
     def open(
@@ -362,6 +371,30 @@ class Engine:
             couple, ritual, by=by, at=at, occurrence=occurrence, reason=reason
         )
 
+    def plan_absence(
+        self,
+        couple: CoupleRef,
+        ritual: RitualRef | None = None,
+        *,
+        since: date,
+        until: date,
+        by: str | None = None,
+        reason: str | None = None,
+    ) -> list[SkipView]:
+        """Let go every occurrence of the local days ``since`` to ``until`` (inclusive) of one
+        ritual, or with ``ritual=None`` of every ritual with fixed times; returns the skips.
+        Occurrences already skipped or done, or whose late-entry window closed, stay as they
+        are. Raises NotAllowed when nothing is left to let go."""
+        return self._check_ins.plan_absence(
+            couple, ritual, since=since, until=until, by=by, reason=reason
+        )
+
+    def undo(self, couple: CoupleRef, *, by: str, entry: str | None = None) -> UndoView:
+        """Undo one of ``by``'s own recent entries (the latest, or ``entry`` by id or id
+        prefix): check-ins, skips, appreciations, repairs and plan tasks; returns what was
+        undone. Raises NotAllowed for someone else's entry or one too old to undo."""
+        return self._undo.undo(couple, by=by, entry=entry)
+
     # -- connection ----------------------------------------------------------------------
 
     def appreciate(
@@ -564,11 +597,18 @@ class Engine:
         partner: str | None = None,
         days_back: int = 30,
         days_ahead: int = 90,
+        page_url: str | None = None,
     ) -> bytes:
-        """The couple's rituals (or ``partner``'s) as iCalendar bytes. They depend only on
-        the events behind :meth:`feed_version` and the local date, so they can be cached."""
+        """The couple's rituals (or ``partner``'s) as iCalendar bytes; with ``page_url`` and a
+        ``partner``, each event links to that occurrence on the partner's page. They depend
+        only on the events behind :meth:`feed_version` and the local date, so they can be
+        cached."""
         return self._calendar.calendar_feed(
-            couple, partner=partner, days_back=days_back, days_ahead=days_ahead
+            couple,
+            partner=partner,
+            days_back=days_back,
+            days_ahead=days_ahead,
+            page_url=page_url,
         )
 
     def feed_version(self, couple: CoupleRef) -> int:
@@ -613,6 +653,36 @@ class Engine:
     def event_recorded_at(self, position: int) -> datetime | None:
         """When the event at ``position`` was recorded (None when there is none)."""
         return self._sharing.event_recorded_at(position)
+
+    # -- the partner's page ------------------------------------------------------------
+
+    def invite_partner(
+        self, couple: CoupleRef, *, partner: str, base_url: str, label: str | None = None
+    ) -> IssuedInvite:
+        """Issue a secret link to ``partner``'s own page served at ``base_url``; the token
+        is in the returned URL and nowhere else (only its hash is stored)."""
+        return self._invites.invite_partner(couple, partner=partner, base_url=base_url, label=label)
+
+    def invites(self, couple: CoupleRef, *, include_revoked: bool = False) -> list[InviteView]:
+        """The couple's page invites, oldest first (never their tokens)."""
+        return self._invites.invites(couple, include_revoked=include_revoked)
+
+    def revoke_invite(self, couple: CoupleRef, invite: str) -> InviteView:
+        """Stop an invite (by id or id prefix) from opening the page; returns it."""
+        return self._invites.revoke_invite(couple, invite)
+
+    def invite_target(self, token: str) -> PageTarget | None:
+        """The page a presented invite token opens, or None (unknown, revoked, erased or a
+        departed partner's); costs the same for every unknown or revoked token."""
+        return self._invites.invite_target(token)
+
+    def session_target(self, invite_id: str) -> PageTarget | None:
+        """The page a session of ``invite_id`` opens, or None when the invite is gone."""
+        return self._invites.session_target(invite_id)
+
+    def page_facts(self, couple: CoupleRef, *, partner: str) -> PageFacts:
+        """The repair attempts ``partner`` may answer, and the running pause if any."""
+        return self._page.page_facts(couple, partner=partner)
 
     # -- privacy -------------------------------------------------------------------------
 
@@ -659,6 +729,17 @@ def read_models_for(store: EventStore) -> ReadModels:
     return MemoryReadModels()
 
 
+def invite_index_for(store: EventStore) -> InviteIndex:
+    """The ``partner_invites`` table beside a SQL store; an index folded from events otherwise."""
+    from engine.events.sqlstore import SqlEventStore
+
+    if isinstance(store, SqlEventStore):
+        from engine.invite_table import SqlInviteIndex
+
+        return SqlInviteIndex(store.db)
+    return EventInviteIndex(store)
+
+
 def link_index_for(store: EventStore) -> LinkIndex:
     """The ``feed_links`` table beside a SQL store; an index folded from events otherwise."""
     from engine.events.sqlstore import SqlEventStore
@@ -700,6 +781,7 @@ def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) ->
     """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
     from engine.events.sqlstore import SqlEventStore, translate_errors
     from engine.feed_link_table import record_link_events
+    from engine.invite_table import record_invite_events
 
     sa_engine = _sa_engine(url)
     if migrate:  # Alembic is imported only here: a process that never migrates starts faster
@@ -707,7 +789,7 @@ def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) ->
 
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock, hooks=[record_link_events])
+    return SqlEventStore(sa_engine, clock, hooks=[record_link_events, record_invite_events])
 
 
 def upgrade_database(url: str) -> str | None:

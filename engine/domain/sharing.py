@@ -96,6 +96,7 @@ class LinkRow:
     partner_id: str | None
     revoked: bool
     last_fetched_at: datetime | None = None
+    base_url: str | None = None
 
 
 class LinkIndex(Protocol):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine import calendar, feeds
+from engine import calendar, feeds, schedule
 from engine.catalog import CATALOG
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState, describe_schedule
 from engine.errors import InvalidInput
 from engine.events import OccurrenceSkipped
+from engine.page_links import with_page_links
 from engine.services.plans import Plans
 from engine.services.session import RITUAL_LIFECYCLE, CoupleRef, Session
 from engine.views import TemplateView, UpcomingView
@@ -54,7 +55,7 @@ class Calendar:
         partner_id = state.partner(partner).partner_id if partner else None
         rituals: dict[str, RitualState] = {}
         types = (*RITUAL_LIFECYCLE, OccurrenceSkipped.type_name)
-        for r in self._s.store.read_couple(state.couple_id, types=types):
+        for r in self._s.lived.read_couple(state.couple_id, types=types):
             rid = r.stream_id.removeprefix("ritual-")
             rituals[rid] = ritual_domain.evolve(rituals.get(rid, RitualState()), r.event)
         now = self._s.now()
@@ -67,6 +68,7 @@ class Calendar:
         partner: str | None,
         days_back: int,
         days_ahead: int,
+        page_url: str | None = None,
     ) -> bytes:
         back = _days(days_back, "back", least=0)
         ahead = _days(days_ahead, "ahead", least=0)
@@ -74,7 +76,7 @@ class Calendar:
         member = state.partner(partner) if partner else None
         history = [
             (r.recorded_at, r.event)
-            for r in self._s.store.read_couple(state.couple_id, types=calendar.FEED_TYPES)
+            for r in self._s.lived.read_couple(state.couple_id, types=calendar.FEED_TYPES)
         ]
         milestones = [(m.day, m.week, m.title) for m in self._plans.milestones_of(state)]
         items = calendar.feed_items(
@@ -85,14 +87,17 @@ class Calendar:
             days_ahead=ahead,
             all_day=calendar.plan_days(state.couple_id, history, milestones),
         )
+        if page_url is not None and member is not None:
+            items = with_page_links(items, page_url)
         scope = f"rituals for {member.handle}" if member else "rituals"
         meta = feeds.FeedCalendar(
             uid=calendar.calendar_uid(state.couple_id, member.partner_id if member else None),
             name=f"{state.name}: {scope}",
         )
-        return feeds.render(meta, items)
+        today = schedule.local_day_bounds(self._s.today(state), state.zone)[0]
+        return feeds.render(meta, items, around=today)
 
     def feed_version(self, couple: CoupleRef) -> int:
         state = self._s.load_members(couple)
-        found = self._s.store.read_couple(state.couple_id, types=calendar.FEED_TYPES, decrypt=False)
+        found = self._s.lived.read_couple(state.couple_id, types=calendar.FEED_TYPES, decrypt=False)
         return found[-1].position if found else 0

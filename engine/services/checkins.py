@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
+from engine import schedule
 from engine.domain import ritual as ritual_domain
 from engine.domain.text import clean_optional_text
 from engine.errors import InvalidInput, NotAllowed
@@ -43,13 +44,14 @@ class CheckIns:
         rid = self._s.find_ritual_id(couple_state.couple_id, ritual)
         if for_both and not couple_state.proxy_checkins:
             raise NotAllowed("this couple checks in one by one; proxy check-ins are turned off")
+        zones = self._streaks.zones(couple_state.couple_id)
 
         def attempt() -> CheckInView:
             state = self._s.load_ritual(rid, couple_state.couple_id)
             others = tuple(p for p in state.current.participants if p != partner.partner_id)
             event = ritual_domain.decide_check_in(
                 state,
-                couple_state.zone,
+                zones,
                 partner.partner_id,
                 now=self._s.now(),
                 at=at,
@@ -72,8 +74,11 @@ class CheckIns:
                 ritual_id=rid,
                 title=state.title,
                 partner=partner.handle,
+                partners=tuple(
+                    couple_state.handle_of(p) for p in (partner.partner_id, *event.for_partners)
+                ),
                 occurrence=occ,
-                local=occ.astimezone(couple_state.zone) if occ else None,
+                local=occ.astimezone(schedule.zone_at(zones, occ)) if occ else None,
                 done_at=event.done_at,
             )
 
@@ -96,12 +101,13 @@ class CheckIns:
         partner_id = couple_state.partner(by).partner_id if by else None
         text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
         rid = self._s.find_ritual_id(couple_state.couple_id, ritual)
+        zones = self._streaks.zones(couple_state.couple_id)
 
         def attempt() -> SkipView:
             state = self._s.load_ritual(rid, couple_state.couple_id)
             event = ritual_domain.decide_skip(
                 state,
-                couple_state.zone,
+                zones,
                 partner_id,
                 now=self._s.now(),
                 at=at,
@@ -119,7 +125,72 @@ class CheckIns:
                 ritual_id=rid,
                 title=state.title,
                 occurrence=event.occurrence,
-                local=event.occurrence.astimezone(couple_state.zone),
+                local=event.occurrence.astimezone(schedule.zone_at(zones, event.occurrence)),
             )
 
         return self._s.retrying(attempt)
+
+    def plan_absence(
+        self,
+        couple: CoupleRef,
+        ritual: RitualRef | None,
+        *,
+        since: date,
+        until: date,
+        by: str | None,
+        reason: str | None,
+    ) -> list[SkipView]:
+        check_years(since, until)
+        couple_state = self._s.load_members(couple)
+        partner_id = couple_state.partner(by).partner_id if by else None
+        text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
+        zones = self._streaks.zones(couple_state.couple_id)
+        now = self._s.now()
+        if ritual is not None:
+            rids = [self._s.find_ritual_id(couple_state.couple_id, ritual)]
+        else:
+            states = self._s.ritual_states(couple_state.couple_id)
+            rids = [
+                rid
+                for rid, st in states.items()
+                if st.status(now) != "retired" and st.current.cron is not None
+            ]
+        views: list[SkipView] = []
+        for rid in rids:
+
+            def attempt(rid: str = rid) -> list[SkipView]:
+                state = self._s.load_ritual(rid, couple_state.couple_id)
+                events = ritual_domain.decide_absence(
+                    state,
+                    zones,
+                    partner_id,
+                    now=self._s.now(),
+                    first=since,
+                    last=until,
+                    reason=text,
+                )
+                if events:
+                    self._s.append(
+                        couple_state.couple_id,
+                        ritual_stream(rid),
+                        events,
+                        expected_version=state.version,
+                        actor=partner_id,
+                    )
+                return [
+                    SkipView(
+                        ritual_id=rid,
+                        title=state.title,
+                        occurrence=e.occurrence,
+                        local=e.occurrence.astimezone(schedule.zone_at(zones, e.occurrence)),
+                    )
+                    for e in events
+                ]
+
+            views += self._s.retrying(attempt)
+        if not views:
+            what = f"'{self._s.load_ritual(rids[0]).title}' has nothing" if ritual else ""
+            what = what or "no ritual has anything"
+            days = f"from {since:%a %d %b} to {until:%a %d %b}" if until != since else ""
+            raise NotAllowed(f"{what} left to let go {days or f'on {since:%a %d %b}'}")
+        return sorted(views, key=lambda v: (v.occurrence, v.title))

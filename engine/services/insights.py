@@ -46,5 +46,5 @@ class Insights:
     ) -> tuple[CoupleState, list[RecordedEvent], dict[str, str]]:
         """The couple, all its events (sealed fields left sealed), and partner id -> handle."""
         state = self._s.load_members(couple)
-        records = self._s.store.read_couple(state.couple_id, decrypt=False)
+        records = self._s.lived.read_couple(state.couple_id, decrypt=False)
         return state, records, {p.partner_id: p.handle for p in state.partners}

@@ -127,13 +127,13 @@ class Journal:
 
     def journal(self, couple: CoupleRef, viewer: str | None) -> list[JournalEntryView]:
         state = self._s.load_couple(couple, types=APPRECIATION_STATE)
-        found = self._s.store.read_couple(state.couple_id, types=(AppreciationGiven.type_name,))
+        found = self._s.lived.read_couple(state.couple_id, types=(AppreciationGiven.type_name,))
         return journal_views(state, self._s.viewer_id(state, viewer), found)
 
     def notes(self, couple: CoupleRef, viewer: str | None) -> list[NoteView]:
         state = self._s.load_members(couple)
         titles = {rid: s.title for rid, s in self._s.ritual_states(state.couple_id).items()}
-        found = self._s.store.read_couple(state.couple_id, types=NOTE_TYPES)
+        found = self._s.lived.read_couple(state.couple_id, types=NOTE_TYPES)
         vid = self._s.viewer_id(state, viewer)
         return note_views(state, vid, self._s.today(state), titles, found)
 

@@ -32,11 +32,14 @@ def check_definition(
     reminder: timedelta | None,
     kind: str,
     prompts: Sequence[str],
+    new_schedule: bool = True,
 ) -> tuple[str | None, tuple[str, ...]]:
-    """The normalised cron and cleaned prompts of a valid definition; InvalidInput otherwise."""
+    """The normalised cron and cleaned prompts of a valid definition; InvalidInput otherwise
+    (a schedule given anew must also keep the minimum spacing, ``schedule.check_floor``)."""
     if cron is not None and per_week is not None:
         raise InvalidInput("give either a cron schedule or a weekly count, not both")
-    normalised = schedule.validate_cron(cron) if cron is not None else None
+    check = schedule.check_floor if new_schedule else schedule.validate_cron
+    normalised = check(cron) if cron is not None else None
     if per_week is not None and not 1 <= per_week <= MAX_PER_WEEK:
         raise InvalidInput(f"a weekly count must be between 1 and {MAX_PER_WEEK}")
     if duration is not None and not timedelta(minutes=1) <= duration <= MAX_DURATION:
@@ -236,6 +239,7 @@ class Rituals:
                 reminder=reminder if reminder is not None else old.reminder,
                 kind=new_kind,
                 prompts=prompts if prompts is not None else old.prompts,
+                new_schedule=cron is not None,
             )
             event = RitualEdited(
                 ritual_id=state.ritual_id,

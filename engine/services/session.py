@@ -19,6 +19,7 @@ from engine.domain import couple as couple_domain
 from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState
+from engine.domain.suggest import did_you_mean
 from engine.errors import InvalidInput, NotFound
 from engine.events import (
     CoupleCreated,
@@ -31,7 +32,11 @@ from engine.events import (
     PartnerAdded,
     PartnerErased,
     PartnerRenamed,
+    RecordedEvent,
+    honoured,
+    retractions_stream,
 )
+from engine.events.honouring import HonouringStore
 from engine.services.retry import RetryPolicy
 from engine.views import CoupleView, PartnerView, RitualView
 
@@ -130,6 +135,20 @@ class Session:
                 store = self._store
         return store
 
+    @property
+    def lived(self) -> HonouringStore:
+        """The store as the couple lived it: entries someone undid are left out."""
+        return HonouringStore(self.store)
+
+    def honoured_stream(self, stream_id: str) -> tuple[list[RecordedEvent], int]:
+        """A stream's events without undone entries, and the stream's true version."""
+        found = self.store.read_stream(stream_id)
+        if not found:
+            return found, 0
+        taken = self.store.read_stream(retractions_stream(found[0].couple_id), decrypt=False)
+        gone = {getattr(r.event, "retracted_event_id", "") for r in taken}
+        return honoured(found, gone), len(found)
+
     def now(self) -> datetime:
         return self.clock()
 
@@ -163,12 +182,12 @@ class Session:
                 self.store.cipher.known_erased(couple_id, r.event.partner_id)
         stream = couple_stream(couple_id)
         if types is None:
-            events = [r.event for r in self.store.read_stream(stream)]
-            if not events:
+            everything, version = self.honoured_stream(stream)
+            if not everything:
                 raise NotFound(NO_COUPLE)
-            return couple_domain.fold(events)
+            return _with_version(couple_domain.fold([r.event for r in everything]), version)
         version = self.store.stream_version(stream)
-        found = self.store.read_couple(couple_id, types=types)
+        found = self.lived.read_couple(couple_id, types=types)
         state = couple_domain.fold([r.event for r in found if r.stream_id == stream])
         if not state.couple_id:
             raise NotFound(NO_COUPLE)
@@ -234,7 +253,10 @@ class Session:
             return active[0]
         if by_title:
             return max(by_title, key=lambda rid: states[rid].definitions[0].effective_from)
-        raise NotFound("this couple has no ritual of that title or id")
+        titles = [s.title for s in states.values() if s.status(now) != "retired"]
+        raise NotFound(
+            f"this couple has no ritual of that title or id{did_you_mean(wanted, titles)}"
+        )
 
     def load_ritual(self, ritual_id: str, couple_id: str | None = None) -> RitualState:
         """A ritual's state. Given its couple, only the definitions are decrypted: the
@@ -242,13 +264,13 @@ class Session:
         stream's version is read first, so an append with it fails if anything came since)."""
         stream = ritual_stream(ritual_id)
         if couple_id is None:
-            found = self.store.read_stream(stream)
+            found, version = self.honoured_stream(stream)
             if not found:
                 raise NotFound("this couple has no ritual of that title or id")
-            return ritual_domain.fold([r.event for r in found])
+            return replace(ritual_domain.fold([r.event for r in found]), version=version)
         version = self.store.stream_version(stream)
-        defined = self.store.read_couple(couple_id, types=RITUAL_LIFECYCLE)
-        logged = self.store.read_couple(couple_id, types=LOGGED, decrypt=False)
+        defined = self.lived.read_couple(couple_id, types=RITUAL_LIFECYCLE)
+        logged = self.lived.read_couple(couple_id, types=LOGGED, decrypt=False)
         events = [r.event for r in (*defined, *logged) if r.stream_id == stream]
         state = ritual_domain.fold(events)
         if not state.definitions:

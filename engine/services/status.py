@@ -53,9 +53,9 @@ class Status:
             if r.status(now) == "active"
         ]
         book = practice.Logbook.of(rituals, (m for ms in marks.values() for m in ms), zones, now)
-        records = self._s.store.read_couple(state.couple_id, decrypt=False)
+        records = self._s.lived.read_couple(state.couple_id, decrypt=False)
         if as_of is not None:
-            records = [r for r in records if r.recorded_at <= now]
+            records = [r for r in records if r.occurred_at <= now]
         day = book.local_day(now)
         if plan is not None and plan.finished_on and day - plan.finished_on > FINISHED_PLAN_SHOWN:
             plan = None
@@ -72,7 +72,7 @@ class Status:
     def _plan_as_of(
         self, state: CoupleState, handles: dict[str, str], now: datetime
     ) -> PlanView | None:
-        """The latest plan as it stood at ``now``, from what was recorded by then."""
+        """The latest plan as it stood at ``now``, from what had happened by then."""
         plans = self._plans.plans(state.couple_id, until=now)
         if not plans:
             return None
