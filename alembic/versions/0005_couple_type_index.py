@@ -3,7 +3,7 @@ types (who the couple is, its rituals' definitions, its tombstones) without scan
 rest of that couple's history.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
