@@ -135,18 +135,44 @@ def fold(events: list[Event]) -> RitualState:
     return state
 
 
-def resolve_occurrence(state: RitualState, tz: ZoneLike, at: datetime, now: datetime) -> Occurrence:
+def landing_periods(state: RitualState, tz: ZoneLike) -> list[Period]:
+    """The ritual's periods, the first one reaching back to the start of the local day it
+    was added on: a ritual added at 18:30 with a 07:00 schedule may log this morning's
+    07:00, which streaks count only when it was logged."""
+    periods = state.periods()
+    if not periods or periods[0].start != state.definitions[0].effective_from:
+        return periods
+    first = periods[0]
+    zone = zone_at(tz, first.start)
+    day_start = schedule.local_day_bounds(first.start.astimezone(zone).date(), zone)[0]
+    return [replace(first, start=day_start), *periods[1:]]
+
+
+def resolve_occurrence(
+    state: RitualState,
+    tz: ZoneLike,
+    at: datetime,
+    now: datetime,
+    done: frozenset[datetime] = frozenset(),
+) -> Occurrence:
     """The occurrence a moment belongs to.
 
-    An occurrence earlier the same local day wins. Otherwise the nearer of the latest
-    earlier occurrence whose late-entry window is still open ("I forgot to log last
-    night") and the next one later the same local day ("a few minutes early"). Failing
-    both, the next one within a week, logged early.
+    An occurrence earlier the same local day wins, unless it is in ``done`` (already
+    logged by this partner): then the next one not done, logged early. Otherwise the
+    nearer of the latest earlier occurrence whose late-entry window is still open ("I
+    forgot to log last night") and the next one later the same local day ("a few minutes
+    early"). Failing both, the next one within a day, logged early.
     """
-    periods = state.periods()
+    periods = landing_periods(state, tz)
     prev = schedule.previous_occurrence(periods, tz, at)
     nxt = schedule.next_occurrence(periods, tz, at)
+    while nxt is not None and nxt.at in done and nxt.at - at <= EARLY_WINDOW:
+        nxt = schedule.next_occurrence(periods, tz, nxt.at + timedelta(seconds=1))
     day = at.astimezone(zone_at(tz, at)).date()
+    if prev is not None and prev.at in done:
+        if nxt is not None and nxt.at - at <= EARLY_WINDOW:
+            return nxt
+        return prev  # nothing pending near: the caller says it is already logged
     if prev is not None and prev.local.date() == day:
         return prev
     if prev is not None and schedule.late_entry_deadline(prev, tz) <= now:
@@ -164,7 +190,7 @@ def resolve_occurrence(state: RitualState, tz: ZoneLike, at: datetime, now: date
 
 def exact_occurrence(state: RitualState, tz: ZoneLike, moment: datetime) -> Occurrence:
     """The occurrence at exactly ``moment``; NotAllowed if the schedule has none there."""
-    periods = state.periods()
+    periods = landing_periods(state, tz)
     found = schedule.occurrences(periods, tz, moment, moment + timedelta(seconds=1))
     if not found:
         raise NotAllowed(f"'{state.title}' has no occurrence at that time")
@@ -207,11 +233,12 @@ def _occurrence_for(
     moment: datetime,
     occurrence: datetime | None,
     now: datetime,
+    done: frozenset[datetime] = frozenset(),
 ) -> Occurrence:
     occ = (
         exact_occurrence(state, tz, occurrence)
         if occurrence is not None
-        else resolve_occurrence(state, tz, moment, now)
+        else resolve_occurrence(state, tz, moment, now, done)
     )
     if occ.at > now + EARLY_WINDOW:
         raise InvalidInput("that occurrence is more than a day away")
@@ -252,7 +279,10 @@ def decide_check_in(
     if occurrence is None and state.paused_at(moment):
         raise NotAllowed(f"'{state.title}' is paused")
     if definition.cron is not None or occurrence is not None:
-        occ = _occurrence_for(state, tz, moment, occurrence, now)
+        mine = frozenset(
+            o for o, p in state.checkins if p == partner_id and o is not None and at is None
+        )  # without --at, an occurrence already logged gives way to the next pending one
+        occ = _occurrence_for(state, tz, moment, occurrence, now, mine)
         if state.paused_at(occ.at):
             raise NotAllowed(f"'{state.title}' was paused at that time")
         if occ.at > now and occ.at in state.skips:

@@ -135,10 +135,32 @@ class SqlKeyring:
 
     def destroy(self, couple_id: str, owner: str | None = None) -> int:
         with self._db.write() as conn:
-            query = data_keys.delete().where(data_keys.c.couple_id == couple_id)
-            if owner is not None:
-                query = query.where(data_keys.c.owner == owner)
-            return conn.execute(query).rowcount
+            return destroy_keys(conn, couple_id, owner)
+
+    def count(self, couple_id: str, owner: str | None = None) -> int:
+        query = sa.select(sa.func.count()).select_from(data_keys)
+        query = query.where(data_keys.c.couple_id == couple_id)
+        if owner is not None:
+            query = query.where(data_keys.c.owner == owner)
+        with self._db.read() as conn:
+            return int(conn.scalar(query) or 0)
+
+
+def destroy_keys(conn: sa.Connection, couple_id: str, owner: str | None) -> int:
+    """Delete a couple's data keys (or one owner's) inside the caller's transaction."""
+    query = data_keys.delete().where(data_keys.c.couple_id == couple_id)
+    if owner is not None:
+        query = query.where(data_keys.c.owner == owner)
+    return conn.execute(query).rowcount
+
+
+def erased_owners(rows: Sequence[Row]) -> list[tuple[str, str | None]]:
+    """(couple id, partner id or None for the whole couple) of each tombstone in ``rows``."""
+    return [
+        (r.couple_id, None if r.type_name == "couple.erased" else str(r.payload["partner_id"]))
+        for r in rows
+        if r.type_name in ("couple.erased", "couple.partner_erased")
+    ]
 
 
 def _refuse_if_erased(conn: sa.Connection, couple_id: str, owner: str) -> None:
@@ -253,6 +275,8 @@ class SqlEventStore:
                     written.extend(rows if fresh else ())
         except sa_exc.IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version or 0) from exc
+        for couple, owner in erased_owners(written):
+            self.cipher.drop(couple, owner)
         if written:
             self._subscribers.notify([decode_row(r, self.cipher) for r in written])
         return results
@@ -272,7 +296,7 @@ class SqlEventStore:
         ids = [new.event_id for new, _ in encoded]
         found = conn.execute(sa.select(events).where(events.c.event_id.in_(ids))).all()
         stored = {r.event_id: _row(r) for r in found}
-        replayed = check_replay(stored, batch.stream_id, encoded)
+        replayed = check_replay(stored, couple_id, batch, encoded)
         if replayed is not None:
             return [stored[i] for i in ids], False
         current = versions.get(batch.stream_id)
@@ -319,6 +343,8 @@ class SqlEventStore:
             ]
             for hook in self._hooks:
                 hook(conn, recorded)
+        for couple, owner in erased_owners(rows):  # the keys go with their tombstone
+            destroy_keys(conn, couple, owner)
         return rows, True
 
     def _select(self, query: sa.Select[Any], decrypt: bool) -> list[RecordedEvent]:
