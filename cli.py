@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import textwrap
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -264,13 +265,16 @@ def init_command(
 
     eng = state.engine
     couple = eng.create_couple(
-        name, partners, tz, freezes_per_month=freezes, proxy_checkins=proxy_checkins
+        name,
+        partners,
+        tz,
+        freezes_per_month=freezes,
+        proxy_checkins=proxy_checkins,
+        templates=[tpl.key for tpl in starter_templates()] if starter else (),
     )
     click.echo(f"Welcome, {couple.name}. Your rituals will follow {couple.time_zone} time.")
-    if starter:
-        for tpl in starter_templates():
-            r = eng.add_ritual(couple, template=tpl.key)
-            click.echo(f"  + {r.title}: {r.schedule}")
+    for r in eng.rituals(couple):
+        click.echo(f"  + {r.title}: {r.schedule}")
     click.echo("Add a ritual with `ritual add`, or see ideas with `ritual catalog`.")
 
 
@@ -339,8 +343,9 @@ def settings_command(
 ) -> None:
     """Show or change the couple's settings."""
     eng = state.engine
+    before = eng.couple(state.couple)
     if tz is None and freezes is None and proxy_checkins is None:
-        c = eng.couple(state.couple)
+        c = before
     else:
         c = eng.change_settings(
             state.couple, tz=tz, freezes_per_month=freezes, proxy_checkins=proxy_checkins
@@ -360,6 +365,11 @@ def settings_command(
     click.echo(f"{c.name}: {c.time_zone}, partners {', '.join(c.handles)}")
     click.echo(f"streak freezes a month: {c.freezes_per_month}")
     click.echo(f"one partner may check in for both: {'yes' if c.proxy_checkins else 'no'}")
+    if c.time_zone != before.time_zone:
+        click.echo(
+            f"From now on your rituals follow {c.time_zone} time; what you already lived "
+            f"keeps its {before.time_zone} times."
+        )
 
 
 # -- rituals -------------------------------------------------------------------------------
@@ -544,7 +554,7 @@ def checkin_command(
         for_both=for_both,
     )
     today = eng.now().astimezone(ZoneInfo(couple.time_zone)).date()
-    when = f" ({occurrence_phrase(done.local, today)})" if done.local else ""
+    when = f" ({occurrence_phrase(done.local, today)})" if done.local else ""  # zone it was due
     weeks = "" if done.occurrence else " " + plural("week", done.streak)
     streak = f"Streak: {done.streak}{weeks}." if done.streak else "Saved."
     who = " and ".join(done.partners or (done.partner,))
@@ -552,24 +562,57 @@ def checkin_command(
 
 
 @cli.command("skip")
-@click.argument("ritual")
+@click.argument("ritual", required=False)
 @click.option("--by", "partner", help="Partner handle.")
 @click.option(
-    "--at", "at", help="A time within the occurrence's day (ISO 8601 or yesterday 21:30)."
+    "--at",
+    "at",
+    help="A time within the occurrence's day, past or to come (ISO 8601, yesterday 21:30).",
 )
+@click.option("--from", "since", help="First day of an absence (YYYY-MM-DD).")
+@click.option("--until", help="Last day of an absence (YYYY-MM-DD; default: the --from day).")
+@click.option("--all", "every", is_flag=True, help="With --from: every ritual with fixed times.")
 @click.option("--reason", help="Why (travel, illness, not today); kept private.")
 @pass_state
 def skip_command(
-    state: CliState, ritual: str, partner: str | None, at: str | None, reason: str | None
+    state: CliState,
+    ritual: str | None,
+    partner: str | None,
+    at: str | None,
+    since: str | None,
+    until: str | None,
+    every: bool,
+    reason: str | None,
 ) -> None:
-    """Let one occurrence of RITUAL go; a skip never breaks a streak."""
+    """Let an occurrence of RITUAL go, or every one of an absence; skips never break a streak."""
     eng = state.engine
     couple = eng.couple(state.couple)
+    if since is None and (until is not None or every):
+        raise InvalidInput("--until and --all go with --from (the first day of the absence)")
+    if since is not None and at is not None:
+        raise InvalidInput("give either --at (one occurrence) or --from (an absence), not both")
+    if every == (ritual is not None) and since is not None:
+        raise InvalidInput("name one ritual, or give --all for every ritual, not both")
+    if ritual is None and since is None:
+        raise InvalidInput("name the ritual to skip (or use --from DAY --all for an absence)")
+    if since is not None:
+        first = parse_date(since)
+        last = parse_date(until) if until else first
+        views = eng.plan_absence(couple, ritual, since=first, until=last, by=partner, reason=reason)
+        counts = Counter(v.title for v in views)
+        each = ", ".join(f"{title} {n}" for title, n in counts.items())
+        days = f"from {first:%a %d %b} to {last:%a %d %b}" if last != first else ""
+        days = days or f"on {first:%a %d %b}"
+        click.echo(
+            f"Let {count_of(len(views), 'occurrence')} go {days} ({each}). Streaks untouched."
+        )
+        return
     from zoneinfo import ZoneInfo
 
+    assert ritual is not None
     moment = parse_moment(at, ZoneInfo(couple.time_zone), eng.now()) if at else None
     skipped = eng.skip(couple, ritual, by=partner, at=moment, reason=reason)
-    click.echo(f"Let {skipped.title} of {local(skipped.local, couple)} go. Streak untouched.")
+    click.echo(f"Let {skipped.title} of {skipped.local:%a %d %b %H:%M} go. Streak untouched.")
 
 
 @cli.command("undo")
@@ -1900,11 +1943,9 @@ def export_command(
 @pass_state
 def import_command(state: CliState, file: Any) -> None:
     """Bring a couple back from a full JSON export (into a database without them)."""
-    try:
-        data = json.loads(file.read())
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise InvalidInput("that file is not a ritual-engine export") from None
-    couple = state.engine.import_data(data)
+    from engine.export.reading import MAX_FILE_BYTES, parse_export
+
+    couple = state.engine.import_data(parse_export(file.read(MAX_FILE_BYTES + 1)))
     click.echo(f"Welcome back, {couple.name}. Everything is in its place.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine import calendar, feeds
+from engine import calendar, feeds, schedule
 from engine.catalog import CATALOG
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState
@@ -100,7 +100,8 @@ class CalendarMixin(PlansMixin):
             uid=calendar.calendar_uid(state.couple_id, member.partner_id if member else None),
             name=f"{state.name}: {scope}",
         )
-        return feeds.render(meta, items)
+        today = schedule.local_day_bounds(self.today(state), state.zone)[0]
+        return feeds.render(meta, items, around=today)
 
     def feed_version(self, couple: CoupleRef = None) -> int:
         """The log position of the newest event that can change the couple's feeds (0: none)."""

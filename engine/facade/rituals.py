@@ -34,12 +34,14 @@ def _check_definition(
     reminder: timedelta | None,
     kind: str,
     prompts: Sequence[str],
+    new_schedule: bool = True,
 ) -> tuple[str | None, tuple[str, ...]]:
     if cron is not None and per_week is not None:
         raise InvalidInput(
             "give either a schedule (--cron) or a weekly count (--per-week), not both"
         )
-    normalised = schedule.validate_cron(cron) if cron is not None else None
+    check = schedule.check_floor if new_schedule else schedule.validate_cron
+    normalised = check(cron) if cron is not None else None
     if per_week is not None and not 1 <= per_week <= MAX_PER_WEEK:
         raise InvalidInput(f"--per-week must be between 1 and {MAX_PER_WEEK}")
     if duration is not None and not timedelta(minutes=1) <= duration <= MAX_DURATION:
@@ -79,6 +81,60 @@ def describe_schedule(cron: str | None, per_week: int | None, *, together: bool)
         times = "once" if per_week == 1 else f"{per_week} times"
         return f"{times} a week" + ("" if together else " each")
     return "now and then, when it suits you"
+
+
+def new_ritual(
+    state: CoupleState,
+    now: datetime,
+    title: str | None = None,
+    *,
+    cron: str | None = None,
+    per_week: int | None = None,
+    duration: timedelta | None = None,
+    kind: str | None = None,
+    participants: Sequence[str] | None = None,
+    together: bool | None = None,
+    reminder: timedelta | None = None,
+    prompts: Sequence[str] | None = None,
+    template: str | None = None,
+) -> RitualAdded:
+    """The event that adds a ritual to the couple ``state``: its own schedule or quota, or
+    a catalog template's defaults. Checks the definition; raises InvalidInput."""
+    tpl = catalog.template(template) if template is not None else None
+    if tpl is not None and cron is None and per_week is None:
+        cron, per_week = tpl.cron, tpl.per_week
+    elif tpl is None and cron is None and per_week is None:
+        raise InvalidInput(
+            "give the ritual a schedule with --cron or a weekly count with --per-week"
+        )
+    if title is None:
+        if tpl is None:
+            raise InvalidInput("a ritual needs a title")
+        title = tpl.title
+    kind = kind or (tpl.kind if tpl else "other")
+    duration = duration if duration is not None else (tpl.duration if tpl else None)
+    normalised, cleaned = _check_definition(
+        cron=cron,
+        per_week=per_week,
+        duration=duration,
+        reminder=reminder,
+        kind=kind,
+        prompts=prompts if prompts is not None else (tpl.prompts if tpl else ()),
+    )
+    return RitualAdded(
+        ritual_id=new_id(),
+        title=clean_line(title, "title"),
+        kind=kind,
+        cron=normalised,
+        per_week=per_week,
+        duration=duration,
+        participants=_participants(state, participants),
+        together=together if together is not None else not (tpl and tpl.participants == "each"),
+        reminder=reminder if reminder is not None else (tpl.reminder if tpl else None),
+        prompts=cleaned,
+        template=tpl.key if tpl else None,
+        effective_from=now,
+    )
 
 
 class RitualsMixin(StreaksMixin):
@@ -141,49 +197,29 @@ class RitualsMixin(StreaksMixin):
         template: str | None = None,
     ) -> RitualView:
         """Add a ritual: a cron schedule, a weekly quota, or a catalog template's defaults."""
-        tpl = catalog.template(template) if template is not None else None
-        if tpl is not None and cron is None and per_week is None:
-            cron, per_week = tpl.cron, tpl.per_week
-        elif tpl is None and cron is None and per_week is None:
-            raise InvalidInput(
-                "give the ritual a schedule with --cron or a weekly count with --per-week"
-            )
-        if title is None:
-            if tpl is None:
-                raise InvalidInput("a ritual needs a title")
-            title = tpl.title
-        kind = kind or (tpl.kind if tpl else "other")
-        normalised, cleaned = _check_definition(
-            cron=cron,
-            per_week=per_week,
-            duration=duration if duration is not None else (tpl.duration if tpl else None),
-            reminder=reminder,
-            kind=kind,
-            prompts=prompts if prompts is not None else (tpl.prompts if tpl else ()),
-        )
-        name = clean_line(title, "title")
         state = self.load_couple(couple)
         now = self.now()
+        event = new_ritual(
+            state,
+            now,
+            title,
+            cron=cron,
+            per_week=per_week,
+            duration=duration,
+            kind=kind,
+            participants=participants,
+            together=together,
+            reminder=reminder,
+            prompts=prompts,
+            template=template,
+        )
         existing = self.ritual_states(state.couple_id).values()
         if any(
-            s.title.casefold() == name.casefold() and s.status(now) != "retired" for s in existing
+            s.title.casefold() == event.title.casefold() and s.status(now) != "retired"
+            for s in existing
         ):
             raise NotAllowed("a ritual with that title already exists; pick another title")
-        ritual_id = new_id()
-        event = RitualAdded(
-            ritual_id=ritual_id,
-            title=name,
-            kind=kind,
-            cron=normalised,
-            per_week=per_week,
-            duration=duration if duration is not None else (tpl.duration if tpl else None),
-            participants=_participants(state, participants),
-            together=together if together is not None else not (tpl and tpl.participants == "each"),
-            reminder=reminder if reminder is not None else (tpl.reminder if tpl else None),
-            prompts=cleaned,
-            template=tpl.key if tpl else None,
-            effective_from=now,
-        )
+        ritual_id = event.ritual_id
         self.append(
             state.couple_id, ritual_stream(ritual_id), [event], expected_version=0, actor=None
         )
@@ -224,6 +260,7 @@ class RitualsMixin(StreaksMixin):
                 reminder=reminder if reminder is not None else old.reminder,
                 kind=new_kind,
                 prompts=prompts if prompts is not None else old.prompts,
+                new_schedule=cron is not None,
             )
             event = RitualEdited(
                 ritual_id=state.ritual_id,
@@ -320,12 +357,14 @@ class RitualsMixin(StreaksMixin):
         if for_both and not couple_state.proxy_checkins:
             raise NotAllowed("this couple checks in one by one; change that with `ritual settings`")
 
+        zones = self._zones(couple_state.couple_id)
+
         def attempt() -> CheckInView:
             state = self.load_ritual(rid)
             others = tuple(p for p in state.current.participants if p != partner.partner_id)
             event = ritual_domain.decide_check_in(
                 state,
-                couple_state.zone,
+                zones,
                 partner.partner_id,
                 now=self.now(),
                 at=at,
@@ -352,7 +391,7 @@ class RitualsMixin(StreaksMixin):
                     couple_state.handle_of(p) for p in (partner.partner_id, *event.for_partners)
                 ),
                 occurrence=occ,
-                local=occ.astimezone(couple_state.zone) if occ else None,
+                local=occ.astimezone(schedule.zone_at(zones, occ)) if occ else None,
                 done_at=event.done_at,
             )
 
@@ -370,18 +409,24 @@ class RitualsMixin(StreaksMixin):
         occurrence: datetime | None = None,
         reason: str | None = None,
     ) -> SkipView:
-        """Let an occurrence go on purpose; skips never break a streak."""
+        """Let an occurrence go on purpose; skips never break a streak.
+
+        ``at`` or ``occurrence`` may lie up to 90 days ahead (a planned absence); a time
+        to come names the occurrence at that instant, else the nearest one that local day.
+        """
         _check_years(at, occurrence)
         couple_state = self.load_couple(couple)
         partner_id = couple_state.partner(by).partner_id if by else None
         text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
         rid = self.find_ritual_id(couple_state.couple_id, ritual)
 
+        zones = self._zones(couple_state.couple_id)
+
         def attempt() -> SkipView:
             state = self.load_ritual(rid)
             event = ritual_domain.decide_skip(
                 state,
-                couple_state.zone,
+                zones,
                 partner_id,
                 now=self.now(),
                 at=at,
@@ -399,7 +444,73 @@ class RitualsMixin(StreaksMixin):
                 ritual_id=rid,
                 title=state.title,
                 occurrence=event.occurrence,
-                local=event.occurrence.astimezone(couple_state.zone),
+                local=event.occurrence.astimezone(schedule.zone_at(zones, event.occurrence)),
             )
 
         return self.retrying(attempt)
+
+    def plan_absence(
+        self,
+        couple: CoupleRef,
+        ritual: str | None = None,
+        *,
+        since: date,
+        until: date,
+        by: str | None = None,
+        reason: str | None = None,
+    ) -> list[SkipView]:
+        """Let go every occurrence of the local days ``since`` to ``until`` (inclusive):
+        of one ritual, or with ``ritual=None`` of every ritual with fixed times.
+
+        Skips are neutral in streaks. Occurrences already skipped or done, and those
+        whose late-entry window has closed, stay as they are; rituals that are paused,
+        retired or have no fixed times are passed over when all are asked for.
+        """
+        _check_years(since, until)
+        couple_state = self.load_couple(couple)
+        partner_id = couple_state.partner(by).partner_id if by else None
+        text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
+        zones = self._zones(couple_state.couple_id)
+        now = self.now()
+        if ritual is not None:
+            rids = [self.find_ritual_id(couple_state.couple_id, ritual)]
+        else:
+            states = self.ritual_states(couple_state.couple_id)
+            rids = [
+                rid
+                for rid, st in states.items()
+                if st.status(now) != "retired" and st.current.cron is not None
+            ]
+        views: list[SkipView] = []
+        for rid in rids:
+
+            def attempt(rid: str = rid) -> list[SkipView]:
+                state = self.load_ritual(rid)
+                events = ritual_domain.decide_absence(
+                    state, zones, partner_id, now=self.now(), first=since, last=until, reason=text
+                )
+                if events:
+                    self.append(
+                        couple_state.couple_id,
+                        ritual_stream(rid),
+                        events,
+                        expected_version=state.version,
+                        actor=partner_id,
+                    )
+                return [
+                    SkipView(
+                        ritual_id=rid,
+                        title=state.title,
+                        occurrence=e.occurrence,
+                        local=e.occurrence.astimezone(schedule.zone_at(zones, e.occurrence)),
+                    )
+                    for e in events
+                ]
+
+            views += self.retrying(attempt)
+        if not views:
+            what = f"'{self.load_ritual(rids[0]).title}' has nothing" if ritual else ""
+            what = what or "no ritual has anything"
+            days = f"from {since:%a %d %b} to {until:%a %d %b}" if until != since else ""
+            raise NotAllowed(f"{what} left to let go {days or f'on {since:%a %d %b}'}")
+        return sorted(views, key=lambda v: (v.occurrence, v.title))

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -38,6 +38,9 @@ from engine.domain.ritual import RitualState, landing_periods
 from engine.events import RitualDefined
 from engine.projections.marks import Mark
 from engine.projections.strength import cron_interval_days, smoothing, step
+from engine.schedule import Zones as Zones  # the helpers live with the schedules
+from engine.schedule import zone_at as zone_at
+from engine.schedule import zone_segments as zone_segments
 from engine.views import StreakLine
 
 COUPLE = ""
@@ -50,10 +53,6 @@ RECENT = timedelta(days=28)
 
 _TICK = timedelta(microseconds=1)
 _WEEK = timedelta(days=7)
-
-Zones = Sequence[tuple[datetime, ZoneInfo]]
-"""The couple's zones over time, oldest first: (from when, zone); the first zone also
-covers everything before its instant."""
 
 Span = tuple[RitualDefined, datetime, datetime | None]
 
@@ -334,26 +333,6 @@ def in_force(ritual: RitualState, moment: datetime) -> RitualDefined | None:
 
 def _paused(ritual: RitualState, low: datetime, high: datetime) -> bool:
     return any(p.since < high and (p.until is None or p.until > low) for p in ritual.pauses)
-
-
-def zone_at(zones: Zones, moment: datetime) -> ZoneInfo:
-    """The couple's zone at ``moment``."""
-    found = zones[0][1]
-    for since, zone in zones:
-        if since <= moment:
-            found = zone
-    return found
-
-
-def zone_segments(
-    zones: Zones, start: datetime, end: datetime
-) -> Iterator[tuple[datetime, datetime, ZoneInfo]]:
-    """[start, end) cut where the couple's zone changed: (low, high, zone) pieces."""
-    for i, (since, zone) in enumerate(zones):
-        low = start if i == 0 else max(start, since)
-        high = end if i + 1 == len(zones) else min(end, zones[i + 1][0])
-        if low < high:
-            yield low, high, zone
 
 
 def _monday(moment: datetime, zone: ZoneInfo) -> date:

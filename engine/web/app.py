@@ -29,6 +29,7 @@ from engine.web.http import (
     SERVER_ERROR,
     UNAVAILABLE,
     Response,
+    accepts_gzip,
     loggable_path,
     not_modified,
 )
@@ -127,14 +128,18 @@ class FeedApp:
             return NOT_FOUND, None
         feed = self.feeds.feed(target, position, now)
         self._note_fetch(target, now)
+        if accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")):
+            etag, ok, unchanged = feed.gzip_etag, feed.gzip_ok, feed.gzip_not_modified
+        else:
+            etag, ok, unchanged = feed.etag, feed.ok, feed.not_modified
         if not_modified(
             environ.get("HTTP_IF_NONE_MATCH"),
             environ.get("HTTP_IF_MODIFIED_SINCE"),
-            feed.etag,
+            etag,
             feed.last_modified,
         ):
-            return feed.not_modified, target.link_id
-        return feed.ok, target.link_id
+            return unchanged, target.link_id
+        return ok, target.link_id
 
     def _note_fetch(self, target: FeedTarget, now: datetime) -> None:
         """Record the fetch as the link's ``last fetched``, at most once a minute; a
