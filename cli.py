@@ -24,6 +24,7 @@ import click
 from engine import Engine, InvalidInput, RitualError
 from engine.clock import Clock, utc_now
 from engine.config import Settings
+from engine.invite_views import InviteView
 from engine.parsing import format_duration, parse_date, parse_duration, parse_moment
 from engine.views import (
     CoupleView,
@@ -554,7 +555,7 @@ def checkin_command(
         for_both=for_both,
     )
     today = eng.now().astimezone(ZoneInfo(couple.time_zone)).date()
-    when = f" ({occurrence_phrase(done.local, today)})" if done.local else ""  # zone it was due
+    when = f" ({occurrence_phrase(done.local, today)})" if done.local else ""  # as it was due
     weeks = "" if done.occurrence else " " + plural("week", done.streak)
     streak = f"Streak: {done.streak}{weeks}." if done.streak else "Saved."
     who = " and ".join(done.partners or (done.partner,))
@@ -567,7 +568,7 @@ def checkin_command(
 @click.option(
     "--at",
     "at",
-    help="A time within the occurrence's day, past or to come (ISO 8601, yesterday 21:30).",
+    help="A time within the occurrence's day, past or to come (ISO 8601 or yesterday 21:30).",
 )
 @click.option("--from", "since", help="First day of an absence (YYYY-MM-DD).")
 @click.option("--until", help="Last day of an absence (YYYY-MM-DD; default: the --from day).")
@@ -1719,6 +1720,87 @@ def share_revoke_command(state: CliState, link_id: str) -> None:
     click.echo(f"Revoked {link.short_id}{label}. Calendars using it will stop updating.")
 
 
+# -- partner invites: the page on a phone ---------------------------------------------
+
+
+def invite_json(invite: InviteView, couple: CoupleView) -> dict[str, Any]:
+    return {
+        "id": invite.id,
+        "partner": invite.partner,
+        "label": invite.label,
+        "base_url": invite.base_url,
+        "created_at": iso_local(invite.created_at, couple),
+        "revoked_at": iso_local(invite.revoked_at, couple),
+    }
+
+
+@cli.group("invite", invoke_without_command=True)
+@click.option("--partner", help="Whose page the link opens (a partner handle).")
+@click.option("--label", help='Where the link will live, e.g. "Alex\'s phone".')
+@click.option(
+    "--base-url", metavar="URL", help="Scheme and host of the link [env: RITUAL_BASE_URL]."
+)
+@click.pass_context
+def invite_group(
+    ctx: click.Context, partner: str | None, label: str | None, base_url: str | None
+) -> None:
+    """Invite a partner to their own page on their phone; list or revoke invites."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not partner:
+        raise click.UsageError("name whose page it is with --partner, e.g. --partner alex")
+    state = ctx.find_object(CliState)
+    assert state is not None
+    issued = state.engine.invite_partner(
+        state.couple,
+        partner=partner,
+        base_url=base_url or state.settings.base_url,
+        label=label,
+    )
+    who = issued.invite.partner
+    click.echo(f"Here is {who}'s invite ({issued.invite.short_id}).")
+    click.echo(f"It is shown only this once; open it on {who}'s phone:\n")
+    click.echo(f"  {issued.url}\n")
+    click.echo(
+        "Opening it keeps that browser signed in to the page, and the link leaves the "
+        f"address bar. `ritual invite revoke {issued.invite.short_id}` signs every device out."
+    )
+
+
+@invite_group.command("list")
+@click.option("--all", "include_revoked", is_flag=True, help="Include revoked invites.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def invite_list_command(state: CliState, include_revoked: bool, as_json: bool) -> None:
+    """List partner invites: partner, label and when made (never the links)."""
+    eng = state.engine
+    couple = eng.couple(state.couple)
+    found = eng.invites(couple, include_revoked=include_revoked)
+    if as_json:
+        echo_json([invite_json(invite, couple) for invite in found])
+        return
+    if not found:
+        click.echo("No invites yet. `ritual invite --partner HANDLE` makes one.")
+    for invite in found:
+        revoked = f", revoked {local(invite.revoked_at, couple)}" if invite.revoked_at else ""
+        click.echo(f"{invite.short_id}  {invite.label or '(no label)'}  [{invite.partner}]")
+        click.echo(
+            f"          created {local(invite.created_at, couple)} for {invite.base_url}{revoked}"
+        )
+
+
+@invite_group.command("revoke")
+@click.argument("invite_id")
+@pass_state
+def invite_revoke_command(state: CliState, invite_id: str) -> None:
+    """Turn off the invite INVITE_ID and sign out every device that opened it."""
+    invite = state.engine.revoke_invite(state.couple, invite_id)
+    label = f" ({invite.label})" if invite.label else ""
+    click.echo(
+        f"Revoked {invite.short_id}{label}. {invite.partner}'s page is closed on every device."
+    )
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -1736,7 +1818,8 @@ def share_revoke_command(state: CliState, link_id: str) -> None:
 )
 @pass_state
 def serve_command(state: CliState, host: str, port: int, threads: int, recheck: float) -> None:
-    """Serve the calendar feeds over HTTP until stopped (Ctrl-C); logs go to stderr."""
+    """Serve the calendar feeds and the partners' pages over HTTP until stopped (Ctrl-C);
+    logs go to stderr."""
     from engine.web.serve import log_to_stderr, serve
 
     log_to_stderr()

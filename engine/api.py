@@ -19,7 +19,9 @@ from engine.facade.couples import CouplesMixin
 from engine.facade.erasure import ErasureMixin
 from engine.facade.history import HistoryMixin
 from engine.facade.insights import InsightsMixin
+from engine.facade.invites import InvitesMixin
 from engine.facade.journal import JournalMixin
+from engine.facade.page import PageMixin
 from engine.facade.plans import PlansMixin
 from engine.facade.portability import PortabilityMixin
 from engine.facade.rituals import RitualsMixin
@@ -44,6 +46,8 @@ class Engine(
     PlansMixin,
     InsightsMixin,
     SharingMixin,
+    InvitesMixin,
+    PageMixin,
 ):
     """The public facade over the event store. Use it as a context manager."""
 
@@ -116,6 +120,7 @@ def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) ->
     """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
     from engine.events.sqlstore import SqlEventStore, translate_errors
     from engine.feed_link_table import record_link_events
+    from engine.invite_table import record_invite_events
 
     sa_engine = _sa_engine(url)
     if migrate:  # Alembic is imported only here: a process that never migrates starts faster
@@ -123,7 +128,7 @@ def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) ->
 
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock, hooks=[record_link_events])
+    return SqlEventStore(sa_engine, clock, hooks=[record_link_events, record_invite_events])
 
 
 def upgrade_database(url: str) -> str | None:

@@ -299,6 +299,7 @@ class _Tracker:
                     sequence=track.sequence,
                     stamp=track.stamp,
                     alarm=look.reminder,
+                    ritual_id=rid,
                 )
 
 

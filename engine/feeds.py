@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from icalendar import Alarm, Calendar, vDDDTypes, vDuration, vInt, vText
+from icalendar import Alarm, Calendar, vDDDTypes, vDuration, vInt, vText, vUri
 from icalendar import Event as VEvent
 
 PRODID = "-//ritual-engine//Reconnection rituals//EN"
@@ -67,6 +67,8 @@ class TimedItem:
     sequence: int
     stamp: datetime  # aware UTC: when the last change to this occurrence was recorded
     alarm: timedelta | None  # how long before the start to remind; None: no reminder
+    ritual_id: str = ""
+    url: str | None = None  # this occurrence on the partner's page (see engine.page_links)
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ class _Shared:
         event["dtstart"] = vDDDTypes(item.start)
         event["dtend"] = vDDDTypes(item.end)
         event["status"] = self._once(vText, "CANCELLED" if item.cancelled else "CONFIRMED")
+        if item.url is not None:
+            event["url"] = vUri(item.url)
         if item.alarm is not None and not item.cancelled:
             event.add_component(self._once(self._alarm, (item.summary, item.alarm)))
         return event

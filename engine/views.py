@@ -370,6 +370,7 @@ class FeedTarget:
     couple_id: str
     partner_id: str | None
     last_fetched_at: datetime | None
+    base_url: str | None = None  # where the link was shared: its feed links to the page there
 
 
 @dataclass(frozen=True)

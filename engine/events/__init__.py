@@ -30,6 +30,7 @@ from engine.events.couples import (
     PartnerRenamed,
 )
 from engine.events.erasure import CoupleErased, PartnerErased
+from engine.events.invites import PartnerInviteIssued, PartnerInviteRevoked
 from engine.events.plans import (
     PlanFinished,
     PlanPaused,
@@ -84,6 +85,8 @@ __all__ = [
     "OccurrenceSkipped",
     "PartnerAdded",
     "PartnerErased",
+    "PartnerInviteIssued",
+    "PartnerInviteRevoked",
     "PartnerRenamed",
     "PlanFinished",
     "PlanPaused",

@@ -13,6 +13,7 @@ from engine.events import OccurrenceSkipped
 from engine.facade.core import RITUAL_LIFECYCLE, CoupleRef
 from engine.facade.plans import PlansMixin
 from engine.facade.rituals import describe_schedule
+from engine.page_links import with_page_links
 from engine.views import TemplateView, UpcomingView
 
 MAX_DAYS = 366
@@ -72,8 +73,12 @@ class CalendarMixin(PlansMixin):
         partner: str | None = None,
         days_back: int = 30,
         days_ahead: int = 90,
+        page_url: str | None = None,
     ) -> bytes:
         """The couple's rituals as an iCalendar feed (or only ``partner``'s rituals).
+
+        With ``page_url`` (and a ``partner``), each event links to that occurrence on the
+        partner's page served there (see :mod:`engine.page_links`).
 
         The bytes depend only on the events behind :meth:`feed_version` and on the local
         date, so a feed can be cached on those two (and its own arguments).
@@ -95,6 +100,8 @@ class CalendarMixin(PlansMixin):
             days_ahead=ahead,
             all_day=calendar.plan_days(state.couple_id, history, milestones),
         )
+        if page_url is not None and member is not None:
+            items = with_page_links(items, page_url)
         scope = f"rituals for {member.handle}" if member else "rituals"
         meta = feeds.FeedCalendar(
             uid=calendar.calendar_uid(state.couple_id, member.partner_id if member else None),

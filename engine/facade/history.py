@@ -26,6 +26,8 @@ from engine.events import (
     OccurrenceSkipped,
     PartnerAdded,
     PartnerErased,
+    PartnerInviteIssued,
+    PartnerInviteRevoked,
     PartnerRenamed,
     PlanFinished,
     PlanPaused,
@@ -141,6 +143,10 @@ def describe_event(
             return f"shared {whose} calendar through a new link"
         case FeedLinkRevoked():
             return "revoked a calendar link"
+        case PartnerInviteIssued():
+            return f"invited {who(event.partner_id)} to their own page"
+        case PartnerInviteRevoked():
+            return "revoked an invite to a partner's page"
         case _:
             return event.type_name
 

@@ -134,7 +134,7 @@ class RenderedFeed:
     gzip_not_modified: Response  # its 304
 
 
-FeedKey = tuple[str, str | None]  # (couple id, partner id)
+FeedKey = tuple[str, str | None, str | None]  # (couple id, partner id, page base URL)
 
 
 def _etag(body: bytes) -> str:
@@ -188,7 +188,7 @@ class FeedCache:
 
         Raises ``NotFound`` when the couple no longer exists (an erased couple).
         """
-        key = (target.couple_id, target.partner_id)
+        key = (target.couple_id, target.partner_id, target.base_url)
         entry = self._get(key)
         if entry is not None and entry.day_starts <= now < entry.day_ends:
             if entry.checked_at >= position:
@@ -217,7 +217,7 @@ class FeedCache:
         day_starts = datetime.combine(day, time(0), zone).astimezone(UTC)
         day_ends = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
         version = eng.feed_version(couple.id)  # read before rendering: never too new
-        body = eng.calendar_feed(couple.id, partner=target.partner_id)
+        body = eng.calendar_feed(couple.id, partner=target.partner_id, page_url=target.base_url)
         self.renders += 1
         etag = _etag(body)
         last_modified = _last_modified(eng.event_recorded_at, version, day_starts, previous)

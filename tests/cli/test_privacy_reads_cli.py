@@ -56,6 +56,7 @@ READ_COMMANDS = {
     ("plan", "list"): ["--json"],
     ("plan", "status"): ["--json"],
     ("share", "list"): ["--all", "--json"],
+    ("invite", "list"): ["--all", "--json"],
     ("status",): ["--json"],
 }
 """Every command that reads, with the options that change what it shows."""
@@ -67,7 +68,7 @@ WRITE_COMMANDS = {
     "forget", "import", "init", "journal share", "partner add", "partner rename", "pause",
     "repair", "repair-response", "resume", "retire", "rules set", "skip", "timeout call",
     "timeout end", "plan start", "plan done", "plan extend", "plan pause", "plan resume",
-    "plan finish", "rebuild", "share revoke", "serve", "undo",
+    "plan finish", "rebuild", "share revoke", "serve", "undo", "invite revoke",
 }  # fmt: skip
 
 
