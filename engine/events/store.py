@@ -11,6 +11,7 @@ that lost the reply to a commit can retry safely; with other content it raises
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Collection, Sequence
@@ -23,6 +24,8 @@ from engine.crypto import KeyringCipher, MemoryKeyring
 from engine.errors import ConcurrencyError, DuplicateEvent
 from engine.events.base import Event, Payload
 from engine.events.codec import decode, encode
+
+log = logging.getLogger("engine")
 
 
 def new_event_id() -> str:
@@ -223,7 +226,13 @@ def decode_row(row: Row, cipher: KeyringCipher | None) -> RecordedEvent:
 
 
 class Subscribers:
-    """In-process subscribers, called after a commit."""
+    """In-process subscribers, called after a commit.
+
+    The events are saved by then, so a subscriber that fails must not make the command
+    look failed (a client would retry a saved check-in): its exception is logged on the
+    ``engine`` logger, by type only (a message could quote private text), and the next
+    subscriber still runs.
+    """
 
     def __init__(self) -> None:
         self._subscribers: list[Subscriber] = []
@@ -239,7 +248,17 @@ class Subscribers:
 
     def notify(self, batch: Sequence[RecordedEvent]) -> None:
         for subscriber in list(self._subscribers):
-            subscriber(batch)
+            try:
+                subscriber(batch)
+            except Exception as exc:  # the batch is committed whatever happens
+                log.error(
+                    "subscriber %s failed with %s on the events at positions %d to %d; "
+                    "they are saved, and the other subscribers still ran",
+                    getattr(subscriber, "__qualname__", type(subscriber).__qualname__),
+                    type(exc).__name__,
+                    batch[0].position if batch else 0,
+                    batch[-1].position if batch else 0,
+                )
 
 
 class MemoryEventStore:
