@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.clock import Clock, utc_now
 from engine.events import EventStore, RecordedEvent
@@ -26,6 +26,11 @@ from engine.facade.rituals import RitualsMixin
 from engine.facade.sharing import SharingMixin
 from engine.facade.status import StatusMixin
 from engine.facade.streaks import StreaksMixin
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from engine.follow import Follower, LogRecord
 
 
 class Engine(
@@ -67,6 +72,46 @@ class Engine(
             return open_sql_store(db_url, clock=clock, migrate=migrate)
 
         return cls(factory, clock, via=via)
+
+    @classmethod
+    def from_sqlalchemy(
+        cls,
+        sa_engine: sa.Engine,
+        *,
+        clock: Clock = utc_now,
+        via: str = "api",
+        migrate: bool = True,
+    ) -> Engine:
+        """An Engine in a host application's database, on the host's SQLAlchemy Engine.
+
+        The engine keeps to its own ``ritual_...`` tables and its own
+        ``ritual_alembic_version``; the host's tables and ``alembic_version`` are never
+        touched. Nothing connects until the first command; then the engine's schema is
+        created or upgraded when ``migrate`` is true. Closing this Engine leaves
+        ``sa_engine`` and its pool to the host.
+        """
+
+        def factory() -> EventStore:
+            return _sql_store(sa_engine, clock=clock, migrate=migrate, owns_engine=False)
+
+        return cls(factory, clock, via=via)
+
+    def events(self, *, after: int = 0, limit: int = 1000, reveal: bool = False) -> list[LogRecord]:
+        """Up to ``limit`` events of the whole log with a position after ``after``, oldest
+        first, as public records for a process that follows the log (see
+        ``engine.follow``). Sealed fields read ``"[sealed]"`` unless ``reveal`` is true
+        and the keys are there (``"[erased]"`` once destroyed). Raises InvalidInput for
+        a negative ``after`` or a ``limit`` outside 1 to 10,000."""
+        from engine.follow import read_log
+
+        return read_log(self.store, after=after, limit=limit, reveal=reveal)
+
+    def follow(self, *, after: int = 0, limit: int = 1000, reveal: bool = False) -> Follower:
+        """A follower of the log from the checkpoint ``after``: each ``poll()`` returns
+        the records committed since the last one it returned."""
+        from engine.follow import Follower
+
+        return Follower(self.store, after=after, limit=limit, reveal=reveal)
 
     def subscribe(
         self, subscriber: Callable[[Sequence[RecordedEvent]], None]
@@ -112,16 +157,20 @@ def _sa_engine(url: str) -> Any:
 
 def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) -> EventStore:
     """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
-    from engine.events.sqlstore import SqlEventStore, translate_errors
-    from engine.feed_link_table import record_link_events
+    return _sql_store(_sa_engine(url), clock=clock, migrate=migrate)
 
-    sa_engine = _sa_engine(url)
+
+def _sql_store(
+    sa_engine: Any, *, clock: Clock, migrate: bool, owns_engine: bool = True
+) -> EventStore:
+    from engine.events.sqlstore import SqlEventStore, translate_errors
+
     if migrate:  # Alembic is imported only here: a process that never migrates starts faster
         from engine import migrations
 
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock, hooks=[record_link_events])
+    return SqlEventStore(sa_engine, clock, owns_engine=owns_engine)
 
 
 def upgrade_database(url: str) -> str | None:

@@ -2,6 +2,11 @@
 
 The schema itself is created and upgraded by the Alembic migrations in ``alembic/``;
 these table objects are what the migrations are checked against (``alembic check``).
+
+The engine is a guest in whatever database it is given: every table it owns is named
+``ritual_...`` (:data:`TABLE_PREFIX`), and its Alembic revision lives in its own
+``ritual_alembic_version`` table (:data:`VERSION_TABLE`), so a host application's
+tables and its own ``alembic_version`` are never touched.
 """
 
 from __future__ import annotations
@@ -19,13 +24,28 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+TABLE_PREFIX = "ritual_"
+VERSION_TABLE = "ritual_alembic_version"
+"""Where the engine's own Alembic revision is kept (a host keeps ``alembic_version``)."""
+
 metadata = sa.MetaData(naming_convention=NAMING)
+
+
+def is_engine_name(name: str | None, type_: str, parent_names: Any = None) -> bool:
+    """Whether a table belongs to the engine; the other names are those of its parents.
+
+    Fits Alembic's ``include_name`` hook: the engine's ``alembic check`` compares only its
+    own tables, and a host's ``env.py`` can pass ``lambda *a: not is_engine_name(*a)`` so
+    that the host's autogenerate leaves the engine's tables alone.
+    """
+    return type_ != "table" or (name or "").startswith(TABLE_PREFIX)
+
 
 JsonType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 Position = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 events = sa.Table(
-    "events",
+    "ritual_events",
     metadata,
     sa.Column("position", Position, primary_key=True, autoincrement=True),
     sa.Column("stream_id", sa.String(80), nullable=False),
@@ -45,7 +65,7 @@ events = sa.Table(
 )
 
 data_keys = sa.Table(
-    "data_keys",
+    "ritual_data_keys",
     metadata,
     sa.Column("couple_id", sa.String(40), primary_key=True),
     sa.Column("owner", sa.String(40), primary_key=True),
@@ -54,7 +74,7 @@ data_keys = sa.Table(
 )
 
 feed_links = sa.Table(
-    "feed_links",
+    "ritual_feed_links",
     metadata,
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("link_id", sa.String(40), nullable=False),
@@ -71,7 +91,7 @@ sharing events inside their append transaction; ``last_fetched_at`` is not an ev
 
 
 projection_checkpoints = sa.Table(
-    "projection_checkpoints",
+    "ritual_projection_checkpoints",
     metadata,
     sa.Column("projection", sa.String(40), primary_key=True),
     sa.Column("position", Position, nullable=False),  # the last event folded in
@@ -79,7 +99,7 @@ projection_checkpoints = sa.Table(
 )
 
 read_models = sa.Table(
-    "read_models",
+    "ritual_read_models",
     metadata,
     sa.Column("projection", sa.String(40), primary_key=True),
     sa.Column("key", sa.String(120), primary_key=True),
@@ -87,6 +107,19 @@ read_models = sa.Table(
     sa.Column("state", JsonType, nullable=False),
     sa.Index(None, "projection", "couple_id"),
 )
+
+names = sa.Table(
+    "ritual_names",
+    metadata,
+    sa.Column("scope", sa.String(60), primary_key=True),
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("couple_id", sa.String(40), nullable=False),
+    sa.Column("owner", sa.String(40), nullable=False),
+    sa.Index(None, "couple_id"),
+)
+"""Names that must stay unique (a couple's name in the database, a ritual's title among
+its couple's active rituals), claimed inside the append that creates or renames them.
+``key`` is a keyed hash of the normalised name, never the name itself."""
 
 
 POSTGRES_DRIVER = "postgresql+psycopg"

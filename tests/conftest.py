@@ -52,6 +52,7 @@ def reset_postgres(url: str) -> None:
             found.reflect(conn)  # tables other code or older runs may have left
             found.drop_all(conn)
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            conn.exec_driver_sql("DROP TABLE IF EXISTS ritual_alembic_version")
     finally:
         sa_engine.dispose()
 

@@ -19,12 +19,14 @@ from sqlalchemy import exc as sa_exc
 
 from engine.clock import Clock, utc_now
 from engine.crypto import KeyringCipher
-from engine.db import data_keys, events
+from engine.db import data_keys, events, names
 from engine.errors import ConcurrencyError, NotAllowed, StoreUnavailable
 from engine.events.base import Event
+from engine.events.names import NameClaim, NameRelease
 from engine.events.store import (
     NO_METADATA,
     Metadata,
+    NameKeys,
     NewEvent,
     RecordedEvent,
     Row,
@@ -33,6 +35,7 @@ from engine.events.store import (
     check_replay,
     decode_row,
     encode_batch,
+    releases_everything,
 )
 from engine.sqlite import WRITE
 
@@ -158,6 +161,36 @@ def _refuse_if_erased(conn: sa.Connection, couple_id: str, owner: str) -> None:
         raise NotAllowed("what was erased stays erased; nothing more can be written for it")
 
 
+def _claim_names(
+    conn: sa.Connection,
+    couple_id: str,
+    keyed: Sequence[tuple[NameClaim, str]],
+    releases: Sequence[NameRelease],
+    erased: bool,
+) -> None:
+    """Release and claim names inside the append's transaction. Appends hold the append
+    lock (SQLite's write lock, PostgreSQL's advisory lock), so reading the holder and then
+    inserting cannot interleave with another claimant; the primary key backs it up."""
+    if erased:
+        conn.execute(names.delete().where(names.c.couple_id == couple_id))
+    for release in releases:
+        conn.execute(
+            names.delete().where(names.c.scope == release.scope, names.c.owner == release.owner)
+        )
+    for claim, key in keyed:
+        holder = conn.scalar(
+            sa.select(names.c.owner).where(names.c.scope == claim.scope, names.c.key == key)
+        )
+        if holder is None:
+            conn.execute(
+                names.insert().values(
+                    scope=claim.scope, key=key, couple_id=couple_id, owner=claim.owner
+                )
+            )
+        elif holder != claim.owner:
+            raise NotAllowed(claim.refusal)
+
+
 def _row(r: sa.Row[Any]) -> Row:
     return Row(
         position=r.position,
@@ -209,16 +242,31 @@ def _recorded(row: Row, position: int, event: Event, metadata: Metadata) -> Reco
 
 
 class SqlEventStore:
-    """An event store in a SQL database (implements ``engine.events.store.EventStore``)."""
+    """An event store in a SQL database (implements ``engine.events.store.EventStore``).
+
+    The store keeps its side tables in step with the log itself: however it is built
+    (``Engine.open``, ``Engine.from_sqlalchemy`` or this constructor), the sharing links
+    in ``ritual_feed_links`` are written in each append's transaction. ``hooks`` adds more.
+    With ``owns_engine`` false (a host's engine), closing the store leaves the pool alone.
+    """
 
     def __init__(
-        self, sa_engine: sa.Engine, clock: Clock = utc_now, *, hooks: Sequence[AppendHook] = ()
+        self,
+        sa_engine: sa.Engine,
+        clock: Clock = utc_now,
+        *,
+        hooks: Sequence[AppendHook] = (),
+        owns_engine: bool = True,
     ) -> None:
+        from engine.feed_link_table import record_link_events  # it builds on this module
+
         self.db = SqlEngineAccess(sa_engine)
         self.cipher = KeyringCipher(SqlKeyring(self.db, clock))
         self._clock = clock
         self._subscribers = Subscribers()
-        self._hooks = tuple(hooks)
+        self._hooks = (record_link_events, *(h for h in hooks if h is not record_link_events))
+        self._owns_engine = owns_engine
+        self._name_keys = NameKeys(self.cipher)
 
     def append(
         self,
@@ -228,10 +276,13 @@ class SqlEventStore:
         *,
         expected_version: int | None,
         metadata: Metadata = NO_METADATA,
+        claims: Sequence[NameClaim] = (),
+        releases: Sequence[NameRelease] = (),
     ) -> list[int]:
         if not events_:
             return []
         encoded = encode_batch(self.cipher, couple_id, events_)
+        keyed = self._name_keys.keyed(claims)
         ids = [e.event_id for e in events_]
         try:
             with self.db.write() as conn:
@@ -246,6 +297,7 @@ class SqlEventStore:
                 )
                 if expected_version is not None and expected_version != current:
                     raise ConcurrencyError(stream_id, expected_version, current)
+                _claim_names(conn, couple_id, keyed, releases, releases_everything(events_))
                 now = _utc(self._clock())
                 pending = [
                     Row(
@@ -269,13 +321,12 @@ class SqlEventStore:
                         [_values(r) for r in pending],
                     )
                 )
-                if self._hooks:
-                    recorded = [
-                        _recorded(row, position, new.event, metadata)
-                        for row, position, (new, _) in zip(pending, positions, encoded, strict=True)
-                    ]
-                    for hook in self._hooks:
-                        hook(conn, recorded)
+                recorded = [
+                    _recorded(row, position, new.event, metadata)
+                    for row, position, (new, _) in zip(pending, positions, encoded, strict=True)
+                ]
+                for hook in self._hooks:
+                    hook(conn, recorded)
         except sa_exc.IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version or 0) from exc
         rows = [replace(r, position=p) for r, p in zip(pending, positions, strict=True)]
@@ -356,4 +407,5 @@ class SqlEventStore:
         return not busy
 
     def close(self) -> None:
-        self.db.sa_engine.dispose()
+        if self._owns_engine:
+            self.db.sa_engine.dispose()

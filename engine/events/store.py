@@ -21,9 +21,10 @@ from typing import Any, Protocol
 
 from engine.clock import Clock
 from engine.crypto import KeyringCipher, MemoryKeyring
-from engine.errors import ConcurrencyError, DuplicateEvent
+from engine.errors import ConcurrencyError, DuplicateEvent, NotAllowed
 from engine.events.base import Event, Payload
 from engine.events.codec import decode, encode
+from engine.events.names import NAMES_SECRET, NameClaim, NameRelease, name_key
 
 log = logging.getLogger("engine")
 
@@ -110,9 +111,16 @@ class EventStore(Protocol):
         *,
         expected_version: int | None,
         metadata: Metadata = ...,
+        claims: Sequence[NameClaim] = ...,
+        releases: Sequence[NameRelease] = ...,
     ) -> list[int]:
         """Append atomically; ``expected_version`` is the stream's current version
-        (0 for a new stream) or None to skip the check. Returns the positions."""
+        (0 for a new stream) or None to skip the check. Returns the positions.
+
+        In the same transaction, ``releases`` give up names and ``claims`` take them
+        (see ``engine.events.names``); a name another owner holds raises NotAllowed and
+        stores nothing. A ``couple.erased`` event releases every name of its couple.
+        """
         ...
 
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
@@ -202,6 +210,29 @@ def check_replay(
     return positions
 
 
+ERASED_TYPE = "couple.erased"
+
+
+def releases_everything(events: Sequence[NewEvent]) -> bool:
+    """Whether the batch erases its couple, which lets go of all the couple's names."""
+    return any(e.event.type_name == ERASED_TYPE for e in events)
+
+
+class NameKeys:
+    """The keyed hashes of names, with the store's secret fetched once."""
+
+    def __init__(self, cipher: KeyringCipher) -> None:
+        self._cipher = cipher
+        self._secret: bytes | None = None
+
+    def keyed(self, claims: Sequence[NameClaim]) -> list[tuple[NameClaim, str]]:
+        if not claims:
+            return []
+        if self._secret is None:
+            self._secret = self._cipher.keyring.get_or_create(*NAMES_SECRET)
+        return [(c, name_key(self._secret, c)) for c in claims]
+
+
 def decode_row(row: Row, cipher: KeyringCipher | None) -> RecordedEvent:
     """Turn a stored row into a typed event."""
     event = decode(
@@ -274,6 +305,8 @@ class MemoryEventStore:
         self._versions: dict[str, int] = {}
         self._lock = threading.Lock()
         self._subscribers = Subscribers()
+        self._names: dict[tuple[str, str], tuple[str, str]] = {}  # (scope, key) -> couple, owner
+        self._name_keys = NameKeys(self.cipher)
 
     def append(
         self,
@@ -283,10 +316,13 @@ class MemoryEventStore:
         *,
         expected_version: int | None,
         metadata: Metadata = NO_METADATA,
+        claims: Sequence[NameClaim] = (),
+        releases: Sequence[NameRelease] = (),
     ) -> list[int]:
         if not events:
             return []
         encoded = encode_batch(self.cipher, couple_id, events)
+        keyed = self._name_keys.keyed(claims)
         with self._lock:
             existing = {
                 e.event_id: self._by_id[e.event_id] for e in events if e.event_id in self._by_id
@@ -297,6 +333,7 @@ class MemoryEventStore:
             current = self._versions.get(stream_id, 0)
             if expected_version is not None and expected_version != current:
                 raise ConcurrencyError(stream_id, expected_version, current)
+            self._names = self._claimed(couple_id, keyed, releases, releases_everything(events))
             now = self._clock().astimezone(UTC)
             rows = []
             for offset, (new, payload) in enumerate(encoded, start=1):
@@ -319,6 +356,27 @@ class MemoryEventStore:
             self._versions[stream_id] = current + len(rows)
         self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
         return [r.position for r in rows]
+
+    def _claimed(
+        self,
+        couple_id: str,
+        keyed: Sequence[tuple[NameClaim, str]],
+        releases: Sequence[NameRelease],
+        erased: bool,
+    ) -> dict[tuple[str, str], tuple[str, str]]:
+        """The names after this append, or NotAllowed with nothing changed."""
+        names = {
+            at: (couple, owner)
+            for at, (couple, owner) in self._names.items()
+            if not (erased and couple == couple_id)
+            and not any(at[0] == r.scope and owner == r.owner for r in releases)
+        }
+        for claim, key in keyed:
+            holder = names.get((claim.scope, key))
+            if holder is not None and holder[1] != claim.owner:
+                raise NotAllowed(claim.refusal)
+            names[(claim.scope, key)] = (couple_id, claim.owner)
+        return names
 
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
         cipher = self.cipher if decrypt else None

@@ -24,6 +24,7 @@ from engine.events import (
     NewEvent,
     PartnerErased,
 )
+from engine.events.names import NameClaim, NameRelease
 from engine.views import CoupleView, PartnerView
 
 T = TypeVar("T")
@@ -241,8 +242,11 @@ class EngineCore:
         expected_version: int | None,
         actor: str | None,
         occurred_at: datetime | None = None,
+        claims: Sequence[NameClaim] = (),
+        releases: Sequence[NameRelease] = (),
     ) -> list[int]:
-        """Append events as one batch, as the acting partner; returns their positions."""
+        """Append events as one batch, as the acting partner; returns their positions.
+        ``claims`` and ``releases`` of unique names commit or fail with the events."""
         when = occurred_at or self.now()
         return self.store.append(
             couple_id,
@@ -250,6 +254,8 @@ class EngineCore:
             [NewEvent(e, when) for e in events],
             expected_version=expected_version,
             metadata=Metadata(actor=actor, via=self.via, correlation_id=new_id()),
+            claims=claims,
+            releases=releases,
         )
 
     def couple_command(

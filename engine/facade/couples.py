@@ -8,6 +8,7 @@ from engine.domain.couple import CoupleState
 from engine.domain.text import clean_handle, clean_line
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import CoupleCreated, CoupleSettingsChanged, PartnerAdded, PartnerRenamed
+from engine.events.names import couple_name
 from engine.facade.core import CoupleRef, Decision, EngineCore, couple_stream, new_id
 from engine.schedule import parse_zone
 from engine.views import CoupleView
@@ -70,7 +71,14 @@ class CouplesMixin(EngineCore):
                 for h in handles
             ),
         ]
-        self.append(couple_id, couple_stream(couple_id), events, expected_version=0, actor=None)
+        self.append(
+            couple_id,
+            couple_stream(couple_id),
+            events,
+            expected_version=0,
+            actor=None,
+            claims=[couple_name(couple_id, title)],  # racing creators: one wins
+        )
         return self.couple(couple_id)
 
     def couples(self) -> list[CoupleView]:

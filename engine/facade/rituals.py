@@ -12,7 +12,8 @@ from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState
 from engine.domain.text import clean_line, clean_optional_text
 from engine.errors import InvalidInput, NotAllowed
-from engine.events import Event, RitualAdded, RitualDefined, RitualEdited
+from engine.events import Event, RitualAdded, RitualDefined, RitualEdited, RitualRetired
+from engine.events.names import NameClaim, NameRelease, normalise, ritual_title, title_release
 from engine.facade.core import CoupleRef, new_id, ritual_stream
 from engine.facade.streaks import StreaksMixin
 from engine.kinds import RITUAL_KINDS
@@ -64,6 +65,18 @@ def _check_years(*values: date | None) -> None:
     for value in values:
         if value is not None:
             check_within_years(value)
+
+
+def _title_changes(
+    couple_id: str, state: RitualState, event: Event
+) -> tuple[list[NameClaim], list[NameRelease]]:
+    """A retired ritual lets its title go; a retitled one swaps it, in the same append."""
+    if isinstance(event, RitualRetired):
+        return [], [title_release(couple_id, state.ritual_id)]
+    if isinstance(event, RitualEdited) and normalise(event.title) != normalise(state.title):
+        claim = ritual_title(couple_id, state.ritual_id, event.title)
+        return [claim], [title_release(couple_id, state.ritual_id)]
+    return [], []
 
 
 def describe(definition: RitualDefined) -> str:
@@ -185,7 +198,12 @@ class RitualsMixin(StreaksMixin):
             effective_from=now,
         )
         self.append(
-            state.couple_id, ritual_stream(ritual_id), [event], expected_version=0, actor=None
+            state.couple_id,
+            ritual_stream(ritual_id),
+            [event],
+            expected_version=0,
+            actor=None,
+            claims=[ritual_title(state.couple_id, ritual_id, name)],  # racing adders: one wins
         )
         return self.ritual_view(state, self.load_ritual(ritual_id))
 
@@ -283,12 +301,15 @@ class RitualsMixin(StreaksMixin):
         def attempt() -> RitualView:
             state = self.load_ritual(rid)
             event = decide(state, self.now())
+            claims, releases = _title_changes(couple_state.couple_id, state, event)
             self.append(
                 couple_state.couple_id,
                 ritual_stream(rid),
                 [event],
                 expected_version=state.version,
                 actor=None,
+                claims=claims,
+                releases=releases,
             )
             return self.ritual_view(couple_state, self.load_ritual(rid))
 

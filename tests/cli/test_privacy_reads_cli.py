@@ -102,7 +102,7 @@ class Session:
 
     def events(self) -> int:
         with sqlite3.connect(self.db) as conn:
-            return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+            return int(conn.execute("SELECT count(*) FROM ritual_events").fetchone()[0])
 
 
 def command_of(args: Sequence[str]) -> str:
@@ -240,6 +240,6 @@ def test_no_output_error_or_log_line_carries_a_text_its_reader_may_not_read(
     logged = "\n".join(
         r.getMessage() for when in ("setup", "call") for r in debug_logs.get_records(when)
     )
-    assert "INSERT INTO events" in logged and "INSERT INTO data_keys" in logged
+    assert "INSERT INTO ritual_events" in logged and "INSERT INTO ritual_data_keys" in logged
     assert TOKEN_PREFIX not in logged  # no payload, sealed or not, and no key bytes
     assert not [t for t in (*TEXTS, secret) if t in logged]
