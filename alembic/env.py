@@ -20,6 +20,7 @@ from engine.events.sqlstore import APPEND_LOCK_ID
 from engine.migrations import adopt_legacy_version
 
 config = context.config
+MIGRATION_LOCK_WAIT = "120s"
 target_metadata = metadata
 
 
@@ -34,7 +35,15 @@ def _run(connection: sa.Connection) -> None:
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
-            # two processes migrating at once take turns
+            # a migration may run long, and waits a while for one that runs in another
+            # process (two processes migrating at once take turns), but not for ever
+            connection.execute(
+                sa.text(
+                    "SELECT set_config('statement_timeout', '0', true), "
+                    "set_config('lock_timeout', :wait, true)"
+                ),
+                {"wait": MIGRATION_LOCK_WAIT},
+            )
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(APPEND_LOCK_ID)))
         adopt_legacy_version(connection, {r.revision for r in context.script.walk_revisions()})
         if _to_head_from_scratch(connection):

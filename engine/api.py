@@ -30,6 +30,7 @@ from engine.facade.streaks import StreaksMixin
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
+    from engine.db import Waits
     from engine.follow import Follower, LogRecord
 
 
@@ -58,18 +59,21 @@ class Engine(
         clock: Clock = utc_now,
         via: str = "api",
         migrate: bool = True,
+        waits: Waits | None = None,
     ) -> Engine:
         """An Engine over a SQL database (default: the user data directory's SQLite file).
 
         Nothing connects until the first command; then the schema is created or upgraded
-        when ``migrate`` is true.
+        when ``migrate`` is true. ``waits`` bounds how long a command waits for a lock
+        (default: ``RITUAL_LOCK_TIMEOUT`` / ``RITUAL_STATEMENT_TIMEOUT``, else 5 s and
+        15 s); when it runs out the command raises StoreUnavailable.
         """
         from engine.config import Settings
 
         db_url = Settings.from_env(db_url=url).db_url
 
         def factory() -> EventStore:
-            return open_sql_store(db_url, clock=clock, migrate=migrate)
+            return open_sql_store(db_url, clock=clock, migrate=migrate, waits=waits)
 
         return cls(factory, clock, via=via)
 
@@ -81,6 +85,7 @@ class Engine(
         clock: Clock = utc_now,
         via: str = "api",
         migrate: bool = True,
+        waits: Waits | None = None,
     ) -> Engine:
         """An Engine in a host application's database, on the host's SQLAlchemy Engine.
 
@@ -88,11 +93,15 @@ class Engine(
         ``ritual_alembic_version``; the host's tables and ``alembic_version`` are never
         touched. Nothing connects until the first command; then the engine's schema is
         created or upgraded when ``migrate`` is true. Closing this Engine leaves
-        ``sa_engine`` and its pool to the host.
+        ``sa_engine`` and its pool to the host. On PostgreSQL each of the engine's
+        transactions bounds its own lock and statement waits (``waits``, as in
+        :meth:`open`) without changing the host's sessions.
         """
 
         def factory() -> EventStore:
-            return _sql_store(sa_engine, clock=clock, migrate=migrate, owns_engine=False)
+            return _sql_store(
+                sa_engine, clock=clock, migrate=migrate, owns_engine=False, waits=waits
+            )
 
         return cls(factory, clock, via=via)
 
@@ -131,7 +140,7 @@ class Engine(
         self.close()
 
 
-def _sa_engine(url: str) -> Any:
+def _sa_engine(url: str, waits: Waits | None = None) -> Any:
     import sqlalchemy as sa
 
     from engine.config import ensure_sqlite_folder
@@ -140,7 +149,7 @@ def _sa_engine(url: str) -> Any:
 
     try:
         ensure_sqlite_folder(url)
-        return create_sa_engine(url)
+        return create_sa_engine(url, waits=waits)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError):
         raise InvalidInput(
             "the database URL is not valid; try sqlite:///path/to/rituals.db "
@@ -155,13 +164,20 @@ def _sa_engine(url: str) -> Any:
         raise StoreUnavailable("cannot create the folder for the database file") from None
 
 
-def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) -> EventStore:
+def open_sql_store(
+    url: str, *, clock: Clock = utc_now, migrate: bool = True, waits: Waits | None = None
+) -> EventStore:
     """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
-    return _sql_store(_sa_engine(url), clock=clock, migrate=migrate)
+    return _sql_store(_sa_engine(url, waits), clock=clock, migrate=migrate)
 
 
 def _sql_store(
-    sa_engine: Any, *, clock: Clock, migrate: bool, owns_engine: bool = True
+    sa_engine: Any,
+    *,
+    clock: Clock,
+    migrate: bool,
+    owns_engine: bool = True,
+    waits: Waits | None = None,
 ) -> EventStore:
     from engine.events.sqlstore import SqlEventStore, translate_errors
 
@@ -170,7 +186,7 @@ def _sql_store(
 
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock, owns_engine=owns_engine)
+    return SqlEventStore(sa_engine, clock, owns_engine=owns_engine, waits=waits)
 
 
 def upgrade_database(url: str) -> str | None:

@@ -50,5 +50,7 @@ def ensure_sqlite_folder(url: str) -> None:
     from sqlalchemy import make_url
 
     parsed = make_url(url)
+    if parsed.query.get("uri") == "true" or (parsed.database or "").startswith("file:"):
+        return  # a SQLite URI (``file:...?mode=ro``) names a file that must exist already
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,10 @@ tables and its own ``alembic_version`` are never touched.
 
 from __future__ import annotations
 
+import os
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -122,6 +126,65 @@ its couple's active rituals), claimed inside the append that creates or renames 
 ``key`` is a keyed hash of the normalised name, never the name itself."""
 
 
+ENV_LOCK_TIMEOUT = "RITUAL_LOCK_TIMEOUT"
+ENV_STATEMENT_TIMEOUT = "RITUAL_STATEMENT_TIMEOUT"
+
+
+@dataclass(frozen=True)
+class Waits:
+    """How long the engine waits on the database before it gives up with
+    ``StoreUnavailable`` ("the database is busy; please try again in a moment"), so that
+    one stuck writer never freezes the others or the feed server.
+
+    ``lock``: seconds to wait for a lock (the append lock and table locks on PostgreSQL,
+    the write lock on SQLite, where it is the busy timeout). ``statement``: seconds one
+    PostgreSQL statement may run. Migrations wait longer (see ``alembic/env.py``).
+    """
+
+    lock: float = 5.0
+    statement: float = 15.0
+
+    def __post_init__(self) -> None:
+        from engine.errors import InvalidInput
+
+        for name, value, most in (("lock", self.lock, 600), ("statement", self.statement, 3600)):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InvalidInput(f"the {name} timeout must be a number of seconds")
+            if not 0 < value <= most:
+                raise InvalidInput(f"the {name} timeout must be more than 0 and at most {most} s")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Waits:
+        """The waits from ``RITUAL_LOCK_TIMEOUT`` and ``RITUAL_STATEMENT_TIMEOUT``
+        (seconds), or the defaults."""
+        from engine.errors import InvalidInput
+
+        env = os.environ if environ is None else environ
+        values: dict[str, float] = {}
+        for field, name in (("lock", ENV_LOCK_TIMEOUT), ("statement", ENV_STATEMENT_TIMEOUT)):
+            raw = env.get(name, "").strip()
+            if raw:
+                try:
+                    values[field] = float(raw)
+                except ValueError:
+                    raise InvalidInput(f"{name} must be a number of seconds") from None
+        return cls(**values)
+
+
+def milliseconds(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
+
+
+_WAITS: weakref.WeakKeyDictionary[sa.Engine, Waits] = weakref.WeakKeyDictionary()
+"""The engines made by :func:`create_sa_engine`, whose connections carry their waits
+from the start; on any other (a host's) engine each transaction sets them itself."""
+
+
+def connection_waits(sa_engine: sa.Engine) -> Waits | None:
+    """The waits every connection of ``sa_engine`` was opened with, if it was made here."""
+    return _WAITS.get(sa_engine)
+
+
 POSTGRES_DRIVER = "postgresql+psycopg"
 """The driver behind plain ``postgresql://`` and ``postgres://`` URLs: psycopg 3, the
 one the ``postgres`` extra installs (SQLAlchemy 2.0 would otherwise pick psycopg2)."""
@@ -135,15 +198,31 @@ def normalise_url(url: str) -> sa.URL:
     return parsed
 
 
-def create_sa_engine(url: str, **kwargs: Any) -> sa.Engine:
-    """A SQLAlchemy engine for ``url``, tuned for the event store (lazy: no connection yet)."""
+def create_sa_engine(url: str, *, waits: Waits | None = None, **kwargs: Any) -> sa.Engine:
+    """A SQLAlchemy engine for ``url``, tuned for the event store (lazy: no connection yet).
+
+    Every connection waits at most ``waits`` (default: :meth:`Waits.from_env`) for a lock
+    or, on PostgreSQL, a statement.
+    """
     parsed = normalise_url(url)
+    waits = waits or Waits.from_env()
     kwargs.setdefault("hide_parameters", True)  # SQL logs never show payloads or key bytes
     if parsed.get_backend_name() == "sqlite":
         from engine.sqlite import configure_sqlite
 
-        connect_args = {"timeout": 30.0, "check_same_thread": False}
-        engine = sa.create_engine(parsed, connect_args=connect_args, **kwargs)
-        configure_sqlite(engine)
-        return engine
-    return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+        sqlite_args: dict[str, Any] = {"timeout": waits.lock, "check_same_thread": False}
+        engine = sa.create_engine(parsed, connect_args=sqlite_args, **kwargs)
+        configure_sqlite(engine, busy_timeout_ms=milliseconds(waits.lock))
+    else:
+        given = parsed.query.get("options", "")  # a search_path, say: kept, and added to
+        options = " ".join(
+            [
+                *([given] if isinstance(given, str) else list(given)),
+                f"-c lock_timeout={milliseconds(waits.lock)}",
+                f"-c statement_timeout={milliseconds(waits.statement)}",
+            ]
+        ).strip()
+        connect_args = {"options": options} if parsed.get_backend_name() == "postgresql" else {}
+        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    _WAITS[engine] = waits
+    return engine

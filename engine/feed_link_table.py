@@ -27,6 +27,10 @@ from engine.events import (
 from engine.events.sqlstore import SqlEngineAccess
 from engine.facade.sharing import LinkRow
 
+FETCH_WAIT = 0.25
+"""Seconds noting a fetch waits for the write lock: a best-effort note that a busy
+database skips (StoreUnavailable) rather than keep a calendar app waiting."""
+
 
 def record_link_events(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -> None:
     """Append hook: mirror issued and revoked links into ``feed_links``, and drop the
@@ -97,7 +101,7 @@ class SqlLinkIndex:
         )
 
     def fetched(self, link_id: str, at: datetime) -> None:
-        with self._db.write() as conn:
+        with self._db.write(wait=FETCH_WAIT) as conn:
             conn.execute(
                 feed_links.update()
                 .where(feed_links.c.link_id == link_id)

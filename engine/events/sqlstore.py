@@ -19,7 +19,7 @@ from sqlalchemy import exc as sa_exc
 
 from engine.clock import Clock, utc_now
 from engine.crypto import KeyringCipher
-from engine.db import data_keys, events, names
+from engine.db import Waits, connection_waits, data_keys, events, milliseconds, names
 from engine.errors import ConcurrencyError, NotAllowed, StoreUnavailable
 from engine.events.base import Event
 from engine.events.names import NameClaim, NameRelease
@@ -47,45 +47,120 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+BUSY = "the database is busy; please try again in a moment"
+UNREACHABLE = "cannot reach the database; please try again in a moment"
+DISK_FULL = "the disk that holds the database is full; please free some space and try again"
+READ_ONLY = (
+    "the database cannot be written here (a read-only file, folder, file system or "
+    "database user); please check its permissions"
+)
+REFUSED = "the database refused the user name or password; please check them in the database URL"
+CANNOT_OPEN = "cannot open the database file; please check its path and its folder's permissions"
+NOT_A_DATABASE = "cannot read that database; please check it is the ritual database you meant"
+
+_BY_SQLSTATE = {
+    "55P03": BUSY,  # lock_not_available: lock_timeout ran out
+    "57014": BUSY,  # query_canceled: statement_timeout ran out
+    "40P01": BUSY,  # deadlock_detected
+    "53100": DISK_FULL,  # disk_full
+    "25006": READ_ONLY,  # read_only_sql_transaction (a standby, or a read-only default)
+    "42501": READ_ONLY,  # insufficient_privilege: a user who may only read
+    "28P01": REFUSED,  # invalid_password
+    "28000": REFUSED,  # invalid_authorization_specification
+}
+_BY_TEXT = (  # what SQLite and libpq say when there is no SQLSTATE
+    ("password authentication failed", REFUSED),
+    ("authentication failed", REFUSED),
+    ("disk is full", DISK_FULL),
+    ("no space left", DISK_FULL),
+    ("readonly database", READ_ONLY),
+    ("read-only", READ_ONLY),
+    ("database is locked", BUSY),
+    ("database table is locked", BUSY),
+    ("unable to open database file", CANNOT_OPEN),
+)
+
+
+def _reason(exc: sa_exc.DBAPIError) -> str | None:
+    """The one-line message for a driver error that is about the database's state."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code in _BY_SQLSTATE:
+        return _BY_SQLSTATE[code]
+    text = str(exc.orig).lower()
+    return next((reason for needle, reason in _BY_TEXT if needle in text), None)
+
+
 @contextlib.contextmanager
 def translate_errors() -> Iterator[None]:
-    """Turn driver-level failures into the engine's StoreUnavailable.
+    """Turn driver-level failures into the engine's StoreUnavailable, with a message that
+    says what is wrong: busy (a lock or statement timeout ran out), a full disk, a store
+    that cannot be written, refused credentials, a file that cannot be opened or is not
+    a database, or a server that cannot be reached. Never the URL, never a parameter.
 
-    Every database failure that is not a bug in a statement counts: a server that cannot
-    be reached, a locked or unreadable file ("file is not a database" is a plain
-    DatabaseError), an exhausted connection pool. Integrity errors pass through: they
-    are the optimistic-concurrency check.
+    Other integrity, programming and data errors pass through: integrity errors are the
+    optimistic-concurrency check, the others are bugs in a statement.
     """
     try:
         yield
-    except (sa_exc.IntegrityError, sa_exc.ProgrammingError, sa_exc.DataError):
-        raise
-    except sa_exc.DatabaseError as exc:
+    except sa_exc.DBAPIError as exc:
+        reason = _reason(exc)
+        if reason is not None:
+            raise StoreUnavailable(reason) from exc
+        if isinstance(exc, sa_exc.IntegrityError | sa_exc.ProgrammingError | sa_exc.DataError):
+            raise
         if type(exc) is sa_exc.DatabaseError:  # "file is not a database" and the like
-            raise StoreUnavailable(
-                "cannot read that database; please check it is the ritual database you meant"
-            ) from exc
-        reason = (
-            "the database is busy" if "locked" in str(exc).lower() else "cannot reach the database"
-        )
-        raise StoreUnavailable(f"{reason}; please try again in a moment") from exc
-    except (sa_exc.InterfaceError, sa_exc.TimeoutError) as exc:
-        raise StoreUnavailable("cannot reach the database; please try again in a moment") from exc
+            raise StoreUnavailable(NOT_A_DATABASE) from exc
+        raise StoreUnavailable(UNREACHABLE) from exc
+    except sa_exc.TimeoutError as exc:  # no connection free in the pool
+        raise StoreUnavailable(BUSY) from exc
+
+
+_SET_WAITS = sa.text(
+    "SELECT set_config('lock_timeout', :lock, true), "
+    "set_config('statement_timeout', :statement, true)"
+)
 
 
 class SqlEngineAccess:
-    """Shared transaction helpers for the store and the other SQL-backed components."""
+    """Shared transaction helpers for the store and the other SQL-backed components.
 
-    def __init__(self, sa_engine: sa.Engine) -> None:
+    Every transaction waits a bounded time for locks (``Waits``): connections of engines
+    made by ``engine.db.create_sa_engine`` carry their waits from the start; on a host's
+    engine each transaction sets them with ``SET LOCAL`` semantics, so the host's own
+    sessions keep theirs.
+    """
+
+    def __init__(self, sa_engine: sa.Engine, waits: Waits | None = None) -> None:
         self.sa_engine = sa_engine
         self.is_postgres = sa_engine.dialect.name == "postgresql"
+        built_with = connection_waits(sa_engine)
+        self.waits = waits or built_with or Waits()
+        self._set_per_transaction = self.is_postgres and (
+            built_with is None or (waits is not None and waits != built_with)
+        )
+
+    def _bound(self, conn: sa.Connection, lock: float | None) -> None:
+        if self.is_postgres and (self._set_per_transaction or lock is not None):
+            conn.execute(
+                _SET_WAITS,
+                {
+                    "lock": f"{milliseconds(self.waits.lock if lock is None else lock)}ms",
+                    "statement": f"{milliseconds(self.waits.statement)}ms",
+                },
+            )
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sa.Connection]:
-        """A write transaction that holds the append lock from its first statement."""
-        with translate_errors(), self.sa_engine.connect() as conn:
-            conn = conn.execution_options(**{WRITE: True})
+    def write(self, *, wait: float | None = None) -> Iterator[sa.Connection]:
+        """A write transaction that holds the append lock from its first statement;
+        ``wait`` (seconds) overrides how long it waits for that lock."""
+        with (
+            translate_errors(),
+            self.sa_engine.connect() as plain,
+            _sqlite_busy(plain, wait, self.waits),
+        ):
+            conn = plain.execution_options(**{WRITE: True})
             with conn.begin():
+                self._bound(conn, wait)
                 if self.is_postgres:
                     conn.execute(sa.select(sa.func.pg_advisory_xact_lock(APPEND_LOCK_ID)))
                 yield conn
@@ -94,7 +169,23 @@ class SqlEngineAccess:
     def read(self) -> Iterator[sa.Connection]:
         """A read transaction."""
         with translate_errors(), self.sa_engine.connect() as conn, conn.begin():
+            self._bound(conn, None)
             yield conn
+
+
+@contextlib.contextmanager
+def _sqlite_busy(conn: sa.Connection, wait: float | None, waits: Waits) -> Iterator[None]:
+    """On SQLite, a busy timeout of ``wait`` seconds for this connection while it lasts."""
+    if wait is None or conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA busy_timeout = {milliseconds(wait)}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {milliseconds(waits.lock)}")
 
 
 class SqlKeyring:
@@ -257,10 +348,11 @@ class SqlEventStore:
         *,
         hooks: Sequence[AppendHook] = (),
         owns_engine: bool = True,
+        waits: Waits | None = None,
     ) -> None:
         from engine.feed_link_table import record_link_events  # it builds on this module
 
-        self.db = SqlEngineAccess(sa_engine)
+        self.db = SqlEngineAccess(sa_engine, waits)
         self.cipher = KeyringCipher(SqlKeyring(self.db, clock))
         self._clock = clock
         self._subscribers = Subscribers()
@@ -394,6 +486,12 @@ class SqlEventStore:
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         return self._subscribers.add(subscriber)
+
+    def check_writable(self, wait: float = 1.0) -> None:
+        """Raise StoreUnavailable unless the log can be read and the append lock taken
+        within ``wait`` seconds (for a health check: a stuck writer shows as busy)."""
+        with self.db.write(wait=wait) as conn:
+            conn.scalar(sa.select(sa.func.max(events.c.position)))
 
     def scrub(self) -> bool:
         """SQLite: copy the write-ahead log into the database file and truncate it, so

@@ -160,6 +160,11 @@ class EventStore(Protocol):
         """Call ``subscriber`` with each committed batch; returns an unsubscribe function."""
         ...
 
+    def check_writable(self, wait: float = ...) -> None:
+        """Raise StoreUnavailable unless the store can be read and written within
+        ``wait`` seconds; for health checks."""
+        ...
+
     def scrub(self) -> bool:
         """After an erasure, rewrite the backend's own files so that destroyed keys leave
         them where the backend allows it; True when nothing is left behind."""
@@ -419,6 +424,10 @@ class MemoryEventStore:
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         return self._subscribers.add(subscriber)
+
+    def check_writable(self, wait: float = 1.0) -> None:
+        with self._lock:
+            return
 
     def scrub(self) -> bool:
         return True
