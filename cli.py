@@ -1844,11 +1844,9 @@ def export_command(
 @pass_state
 def import_command(state: CliState, file: Any) -> None:
     """Bring a couple back from a full JSON export (into a database without them)."""
-    try:
-        data = json.loads(file.read())
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise InvalidInput("that file is not a ritual-engine export") from None
-    couple = state.engine.import_data(data)
+    from engine.export.reading import MAX_FILE_BYTES, parse_export
+
+    couple = state.engine.import_data(parse_export(file.read(MAX_FILE_BYTES + 1)))
     click.echo(f"Welcome back, {couple.name}. Everything is in its place.")
 
 

@@ -18,7 +18,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from engine.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from engine.crypto import KeyringCipher
+    from engine.events.store import NewEvent
 
 COUPLE_NAMES = "couple-name"
 """The scope of couple names: the whole database."""
@@ -78,3 +86,48 @@ def name_key(secret: bytes, claim: NameClaim) -> str:
     """The keyed hash a store keeps for ``claim``'s name (64 hex digits)."""
     message = f"{claim.scope}\x00{normalise(claim.name)}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+ERASED_TYPE = "couple.erased"
+
+
+def releases_everything(events: Sequence[NewEvent]) -> bool:
+    """Whether the batch erases its couple, which lets go of all the couple's names."""
+    return any(e.event.type_name == ERASED_TYPE for e in events)
+
+
+class NameKeys:
+    """The keyed hashes of names, with the store's secret fetched once."""
+
+    def __init__(self, cipher: KeyringCipher) -> None:
+        self._cipher = cipher
+        self._secret: bytes | None = None
+
+    def keyed(self, claims: Sequence[NameClaim]) -> list[tuple[NameClaim, str]]:
+        if not claims:
+            return []
+        if self._secret is None:
+            self._secret = self._cipher.keyring.get_or_create(*NAMES_SECRET)
+        return [(c, name_key(self._secret, c)) for c in claims]
+
+
+def claimed(
+    names: dict[tuple[str, str], tuple[str, str]],
+    couple_id: str,
+    keyed: Sequence[tuple[NameClaim, str]],
+    releases: Sequence[NameRelease],
+    erased: bool,
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """The names after one batch (a new dict), or NotAllowed with ``names`` unchanged."""
+    after = {
+        at: (couple, owner)
+        for at, (couple, owner) in names.items()
+        if not (erased and couple == couple_id)
+        and not any(at[0] == r.scope and owner == r.owner for r in releases)
+    }
+    for claim, key in keyed:
+        holder = after.get((claim.scope, key))
+        if holder is not None and holder[1] != claim.owner:
+            raise NotAllowed(claim.refusal)
+        after[(claim.scope, key)] = (couple_id, claim.owner)
+    return after

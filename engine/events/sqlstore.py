@@ -8,8 +8,7 @@ never skip an event that commits late.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -19,173 +18,54 @@ from sqlalchemy import exc as sa_exc
 
 from engine.clock import Clock, utc_now
 from engine.crypto import KeyringCipher
-from engine.db import Waits, connection_waits, data_keys, events, milliseconds, names
-from engine.errors import ConcurrencyError, NotAllowed, StoreUnavailable
-from engine.events.base import Event
-from engine.events.names import NameClaim, NameRelease
+from engine.db import Waits, data_keys, events, names
+from engine.errors import ConcurrencyError, NotAllowed
+from engine.events.base import Event, Payload
+from engine.events.names import NameClaim, NameKeys, NameRelease, releases_everything
+from engine.events.sqlaccess import (
+    APPEND_LOCK_ID,
+    BUSY,
+    CANNOT_OPEN,
+    DISK_FULL,
+    NOT_A_DATABASE,
+    READ_ONLY,
+    REFUSED,
+    UNREACHABLE,
+    SqlEngineAccess,
+    translate_errors,
+)
 from engine.events.store import (
     NO_METADATA,
+    Batch,
     Metadata,
-    NameKeys,
     NewEvent,
     RecordedEvent,
     Row,
-    Subscriber,
-    Subscribers,
+    check_batch_ids,
     check_replay,
     decode_row,
     encode_batch,
-    releases_everything,
 )
-from engine.sqlite import WRITE
+from engine.events.subscribers import Subscriber, Subscribers
 
-APPEND_LOCK_ID = 726_104_211
-"""The PostgreSQL advisory lock that serialises appends."""
+__all__ = [  # the transaction helpers are re-exported for the modules that import them here
+    "APPEND_LOCK_ID",
+    "BUSY",
+    "CANNOT_OPEN",
+    "DISK_FULL",
+    "NOT_A_DATABASE",
+    "READ_ONLY",
+    "REFUSED",
+    "UNREACHABLE",
+    "SqlEngineAccess",
+    "SqlEventStore",
+    "SqlKeyring",
+    "translate_errors",
+]
 
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-BUSY = "the database is busy; please try again in a moment"
-UNREACHABLE = "cannot reach the database; please try again in a moment"
-DISK_FULL = "the disk that holds the database is full; please free some space and try again"
-READ_ONLY = (
-    "the database cannot be written here (a read-only file, folder, file system or "
-    "database user); please check its permissions"
-)
-REFUSED = "the database refused the user name or password; please check them in the database URL"
-CANNOT_OPEN = "cannot open the database file; please check its path and its folder's permissions"
-NOT_A_DATABASE = "cannot read that database; please check it is the ritual database you meant"
-
-_BY_SQLSTATE = {
-    "55P03": BUSY,  # lock_not_available: lock_timeout ran out
-    "57014": BUSY,  # query_canceled: statement_timeout ran out
-    "40P01": BUSY,  # deadlock_detected
-    "53100": DISK_FULL,  # disk_full
-    "25006": READ_ONLY,  # read_only_sql_transaction (a standby, or a read-only default)
-    "42501": READ_ONLY,  # insufficient_privilege: a user who may only read
-    "28P01": REFUSED,  # invalid_password
-    "28000": REFUSED,  # invalid_authorization_specification
-}
-_BY_TEXT = (  # what SQLite and libpq say when there is no SQLSTATE
-    ("password authentication failed", REFUSED),
-    ("authentication failed", REFUSED),
-    ("disk is full", DISK_FULL),
-    ("no space left", DISK_FULL),
-    ("readonly database", READ_ONLY),
-    ("read-only", READ_ONLY),
-    ("database is locked", BUSY),
-    ("database table is locked", BUSY),
-    ("unable to open database file", CANNOT_OPEN),
-)
-
-
-def _reason(exc: sa_exc.DBAPIError) -> str | None:
-    """The one-line message for a driver error that is about the database's state."""
-    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    if code in _BY_SQLSTATE:
-        return _BY_SQLSTATE[code]
-    text = str(exc.orig).lower()
-    return next((reason for needle, reason in _BY_TEXT if needle in text), None)
-
-
-@contextlib.contextmanager
-def translate_errors() -> Iterator[None]:
-    """Turn driver-level failures into the engine's StoreUnavailable, with a message that
-    says what is wrong: busy (a lock or statement timeout ran out), a full disk, a store
-    that cannot be written, refused credentials, a file that cannot be opened or is not
-    a database, or a server that cannot be reached. Never the URL, never a parameter.
-
-    Other integrity, programming and data errors pass through: integrity errors are the
-    optimistic-concurrency check, the others are bugs in a statement.
-    """
-    try:
-        yield
-    except sa_exc.DBAPIError as exc:
-        reason = _reason(exc)
-        if reason is not None:
-            raise StoreUnavailable(reason) from exc
-        if isinstance(exc, sa_exc.IntegrityError | sa_exc.ProgrammingError | sa_exc.DataError):
-            raise
-        if type(exc) is sa_exc.DatabaseError:  # "file is not a database" and the like
-            raise StoreUnavailable(NOT_A_DATABASE) from exc
-        raise StoreUnavailable(UNREACHABLE) from exc
-    except sa_exc.TimeoutError as exc:  # no connection free in the pool
-        raise StoreUnavailable(BUSY) from exc
-
-
-_SET_WAITS = sa.text(
-    "SELECT set_config('lock_timeout', :lock, true), "
-    "set_config('statement_timeout', :statement, true)"
-)
-
-
-class SqlEngineAccess:
-    """Shared transaction helpers for the store and the other SQL-backed components.
-
-    Every transaction waits a bounded time for locks (``Waits``): connections of engines
-    made by ``engine.db.create_sa_engine`` carry their waits from the start; on a host's
-    engine each transaction sets them with ``SET LOCAL`` semantics, so the host's own
-    sessions keep theirs.
-    """
-
-    def __init__(self, sa_engine: sa.Engine, waits: Waits | None = None) -> None:
-        self.sa_engine = sa_engine
-        self.is_postgres = sa_engine.dialect.name == "postgresql"
-        built_with = connection_waits(sa_engine)
-        self.waits = waits or built_with or Waits()
-        self._set_per_transaction = self.is_postgres and (
-            built_with is None or (waits is not None and waits != built_with)
-        )
-
-    def _bound(self, conn: sa.Connection, lock: float | None) -> None:
-        if self.is_postgres and (self._set_per_transaction or lock is not None):
-            conn.execute(
-                _SET_WAITS,
-                {
-                    "lock": f"{milliseconds(self.waits.lock if lock is None else lock)}ms",
-                    "statement": f"{milliseconds(self.waits.statement)}ms",
-                },
-            )
-
-    @contextlib.contextmanager
-    def write(self, *, wait: float | None = None) -> Iterator[sa.Connection]:
-        """A write transaction that holds the append lock from its first statement;
-        ``wait`` (seconds) overrides how long it waits for that lock."""
-        with (
-            translate_errors(),
-            self.sa_engine.connect() as plain,
-            _sqlite_busy(plain, wait, self.waits),
-        ):
-            conn = plain.execution_options(**{WRITE: True})
-            with conn.begin():
-                self._bound(conn, wait)
-                if self.is_postgres:
-                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(APPEND_LOCK_ID)))
-                yield conn
-
-    @contextlib.contextmanager
-    def read(self) -> Iterator[sa.Connection]:
-        """A read transaction."""
-        with translate_errors(), self.sa_engine.connect() as conn, conn.begin():
-            self._bound(conn, None)
-            yield conn
-
-
-@contextlib.contextmanager
-def _sqlite_busy(conn: sa.Connection, wait: float | None, waits: Waits) -> Iterator[None]:
-    """On SQLite, a busy timeout of ``wait`` seconds for this connection while it lasts."""
-    if wait is None or conn.dialect.name != "sqlite":
-        yield
-        return
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    raw.execute(f"PRAGMA busy_timeout = {milliseconds(wait)}")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA busy_timeout = {milliseconds(waits.lock)}")
 
 
 class SqlKeyring:
@@ -371,59 +251,97 @@ class SqlEventStore:
         claims: Sequence[NameClaim] = (),
         releases: Sequence[NameRelease] = (),
     ) -> list[int]:
-        if not events_:
-            return []
-        encoded = encode_batch(self.cipher, couple_id, events_)
-        keyed = self._name_keys.keyed(claims)
-        ids = [e.event_id for e in events_]
+        batch = Batch(stream_id, events_, expected_version, metadata, claims, releases)
+        return self.append_batches(couple_id, [batch])[0]
+
+    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
+        if not any(b.events for b in batches):
+            return [[] for _ in batches]
+        check_batch_ids(batches)
+        encoded = [encode_batch(self.cipher, couple_id, b.events) for b in batches]
+        keyed = [self._name_keys.keyed(b.claims) for b in batches]
+        results: list[list[int]] = []
+        written: list[Row] = []
+        stream_id, expected_version = batches[0].stream_id, batches[0].expected_version
         try:
             with self.db.write() as conn:
-                found = conn.execute(sa.select(events).where(events.c.event_id.in_(ids))).all()
-                replayed = check_replay({r.event_id: _row(r) for r in found}, stream_id, encoded)
-                if replayed is not None:
-                    return replayed
-                current = conn.scalar(
-                    sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0)).where(
-                        events.c.stream_id == stream_id
-                    )
-                )
-                if expected_version is not None and expected_version != current:
-                    raise ConcurrencyError(stream_id, expected_version, current)
-                _claim_names(conn, couple_id, keyed, releases, releases_everything(events_))
-                now = _utc(self._clock())
-                pending = [
-                    Row(
-                        position=0,
-                        stream_id=stream_id,
-                        version=int(current or 0) + offset,
-                        couple_id=couple_id,
-                        event_id=new.event_id,
-                        type_name=new.event.type_name,
-                        schema=new.event.schema,
-                        payload=payload,
-                        metadata=metadata.to_json(),
-                        occurred_at=_utc(new.occurred_at),
-                        recorded_at=now,
-                    )
-                    for offset, (new, payload) in enumerate(encoded, start=1)
-                ]
-                positions = list(
-                    conn.scalars(
-                        events.insert().returning(events.c.position, sort_by_parameter_order=True),
-                        [_values(r) for r in pending],
-                    )
-                )
-                recorded = [
-                    _recorded(row, position, new.event, metadata)
-                    for row, position, (new, _) in zip(pending, positions, encoded, strict=True)
-                ]
-                for hook in self._hooks:
-                    hook(conn, recorded)
+                versions: dict[str, int] = {}
+                for batch, coded, names_ in zip(batches, encoded, keyed, strict=True):
+                    stream_id, expected_version = batch.stream_id, batch.expected_version
+                    rows, fresh = self._append_one(conn, couple_id, batch, coded, names_, versions)
+                    results.append([r.position for r in rows])
+                    written.extend(rows if fresh else ())
         except sa_exc.IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version or 0) from exc
+        if written:
+            self._subscribers.notify([decode_row(r, self.cipher) for r in written])
+        return results
+
+    def _append_one(
+        self,
+        conn: sa.Connection,
+        couple_id: str,
+        batch: Batch,
+        encoded: Sequence[tuple[NewEvent, Payload]],
+        keyed: Sequence[tuple[NameClaim, str]],
+        versions: dict[str, int],
+    ) -> tuple[list[Row], bool]:
+        """Check and insert one batch inside the caller's write transaction; returns its
+        rows, and False when the batch was stored before (a replay writes nothing)."""
+        if not encoded:
+            return [], False
+        ids = [new.event_id for new, _ in encoded]
+        found = conn.execute(sa.select(events).where(events.c.event_id.in_(ids))).all()
+        stored = {r.event_id: _row(r) for r in found}
+        replayed = check_replay(stored, batch.stream_id, encoded)
+        if replayed is not None:
+            return [stored[i] for i in ids], False
+        current = versions.get(batch.stream_id)
+        if current is None:
+            current = int(
+                conn.scalar(
+                    sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0)).where(
+                        events.c.stream_id == batch.stream_id
+                    )
+                )
+                or 0
+            )
+        if batch.expected_version is not None and batch.expected_version != current:
+            raise ConcurrencyError(batch.stream_id, batch.expected_version, current)
+        erased = releases_everything(batch.events)
+        _claim_names(conn, couple_id, keyed, batch.releases, erased)
+        now = _utc(self._clock())
+        pending = [
+            Row(
+                position=0,
+                stream_id=batch.stream_id,
+                version=current + offset,
+                couple_id=couple_id,
+                event_id=new.event_id,
+                type_name=new.event.type_name,
+                schema=new.event.schema,
+                payload=payload,
+                metadata=batch.metadata.to_json(),
+                occurred_at=_utc(new.occurred_at),
+                recorded_at=now,
+            )
+            for offset, (new, payload) in enumerate(encoded, start=1)
+        ]
+        positions = list(
+            conn.scalars(
+                events.insert().returning(events.c.position, sort_by_parameter_order=True),
+                [_values(r) for r in pending],
+            )
+        )
+        versions[batch.stream_id] = current + len(pending)
         rows = [replace(r, position=p) for r, p in zip(pending, positions, strict=True)]
-        self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
-        return positions
+        recorded = [
+            _recorded(row, row.position, new.event, batch.metadata)
+            for row, (new, _) in zip(rows, encoded, strict=True)
+        ]
+        for hook in self._hooks:  # the feed-link hook always among them
+            hook(conn, recorded)
+        return rows, True
 
     def _select(self, query: sa.Select[Any], decrypt: bool) -> list[RecordedEvent]:
         cipher = self.cipher if decrypt else None

@@ -11,7 +11,6 @@ that lost the reply to a commit can retry safely; with other content it raises
 
 from __future__ import annotations
 
-import logging
 import threading
 import uuid
 from collections.abc import Callable, Collection, Sequence
@@ -21,12 +20,11 @@ from typing import Any, Protocol
 
 from engine.clock import Clock
 from engine.crypto import KeyringCipher, MemoryKeyring
-from engine.errors import ConcurrencyError, DuplicateEvent, NotAllowed
+from engine.errors import ConcurrencyError, DuplicateEvent
 from engine.events.base import Event, Payload
 from engine.events.codec import decode, encode
-from engine.events.names import NAMES_SECRET, NameClaim, NameRelease, name_key
-
-log = logging.getLogger("engine")
+from engine.events.names import NameClaim, NameKeys, NameRelease, claimed, releases_everything
+from engine.events.subscribers import Subscriber, Subscribers
 
 
 def new_event_id() -> str:
@@ -64,6 +62,18 @@ class NewEvent:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """Events for one stream, appended together as one of several in one transaction."""
+
+    stream_id: str
+    events: Sequence[NewEvent]
+    expected_version: int | None
+    metadata: Metadata = field(default_factory=Metadata)
+    claims: Sequence[NameClaim] = ()  # unique names taken with these events
+    releases: Sequence[NameRelease] = ()  # and given up, before the claims
+
+
+@dataclass(frozen=True)
 class RecordedEvent:
     """An event as stored, with its place in the log."""
 
@@ -95,9 +105,6 @@ class Row:
     recorded_at: datetime
 
 
-Subscriber = Callable[[Sequence[RecordedEvent]], None]
-
-
 class EventStore(Protocol):
     """What the engine needs from a store."""
 
@@ -120,6 +127,14 @@ class EventStore(Protocol):
         In the same transaction, ``releases`` give up names and ``claims`` take them
         (see ``engine.events.names``); a name another owner holds raises NotAllowed and
         stores nothing. A ``couple.erased`` event releases every name of its couple.
+        """
+        ...
+
+    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
+        """Append several streams' batches of one couple in ONE transaction: all or none.
+
+        Each batch is checked as :meth:`append` checks it (its expected version, replayed
+        event ids); one refusal writes nothing. Returns each batch's positions.
         """
         ...
 
@@ -191,6 +206,13 @@ def encode_batch(
     ]
 
 
+def check_batch_ids(batches: Sequence[Batch]) -> None:
+    """One transaction never carries one event id twice."""
+    ids = [e.event_id for b in batches for e in b.events]
+    if len(set(ids)) != len(ids):
+        raise DuplicateEvent("a batch repeats an event id; every event needs its own id")
+
+
 def check_replay(
     existing: dict[str, Row], stream_id: str, encoded: Sequence[tuple[NewEvent, Payload]]
 ) -> list[int] | None:
@@ -215,29 +237,6 @@ def check_replay(
     return positions
 
 
-ERASED_TYPE = "couple.erased"
-
-
-def releases_everything(events: Sequence[NewEvent]) -> bool:
-    """Whether the batch erases its couple, which lets go of all the couple's names."""
-    return any(e.event.type_name == ERASED_TYPE for e in events)
-
-
-class NameKeys:
-    """The keyed hashes of names, with the store's secret fetched once."""
-
-    def __init__(self, cipher: KeyringCipher) -> None:
-        self._cipher = cipher
-        self._secret: bytes | None = None
-
-    def keyed(self, claims: Sequence[NameClaim]) -> list[tuple[NameClaim, str]]:
-        if not claims:
-            return []
-        if self._secret is None:
-            self._secret = self._cipher.keyring.get_or_create(*NAMES_SECRET)
-        return [(c, name_key(self._secret, c)) for c in claims]
-
-
 def decode_row(row: Row, cipher: KeyringCipher | None) -> RecordedEvent:
     """Turn a stored row into a typed event."""
     event = decode(
@@ -259,42 +258,6 @@ def decode_row(row: Row, cipher: KeyringCipher | None) -> RecordedEvent:
         occurred_at=row.occurred_at,
         recorded_at=row.recorded_at,
     )
-
-
-class Subscribers:
-    """In-process subscribers, called after a commit.
-
-    The events are saved by then, so a subscriber that fails must not make the command
-    look failed (a client would retry a saved check-in): its exception is logged on the
-    ``engine`` logger, by type only (a message could quote private text), and the next
-    subscriber still runs.
-    """
-
-    def __init__(self) -> None:
-        self._subscribers: list[Subscriber] = []
-
-    def add(self, subscriber: Subscriber) -> Callable[[], None]:
-        self._subscribers.append(subscriber)
-
-        def remove() -> None:
-            if subscriber in self._subscribers:
-                self._subscribers.remove(subscriber)
-
-        return remove
-
-    def notify(self, batch: Sequence[RecordedEvent]) -> None:
-        for subscriber in list(self._subscribers):
-            try:
-                subscriber(batch)
-            except Exception as exc:  # the batch is committed whatever happens
-                log.error(
-                    "subscriber %s failed with %s on the events at positions %d to %d; "
-                    "they are saved, and the other subscribers still ran",
-                    getattr(subscriber, "__qualname__", type(subscriber).__qualname__),
-                    type(exc).__name__,
-                    batch[0].position if batch else 0,
-                    batch[-1].position if batch else 0,
-                )
 
 
 class MemoryEventStore:
@@ -324,64 +287,61 @@ class MemoryEventStore:
         claims: Sequence[NameClaim] = (),
         releases: Sequence[NameRelease] = (),
     ) -> list[int]:
-        if not events:
-            return []
-        encoded = encode_batch(self.cipher, couple_id, events)
-        keyed = self._name_keys.keyed(claims)
-        with self._lock:
-            existing = {
-                e.event_id: self._by_id[e.event_id] for e in events if e.event_id in self._by_id
-            }
-            replayed = check_replay(existing, stream_id, encoded)
-            if replayed is not None:
-                return replayed
-            current = self._versions.get(stream_id, 0)
-            if expected_version is not None and expected_version != current:
-                raise ConcurrencyError(stream_id, expected_version, current)
-            self._names = self._claimed(couple_id, keyed, releases, releases_everything(events))
-            now = self._clock().astimezone(UTC)
-            rows = []
-            for offset, (new, payload) in enumerate(encoded, start=1):
-                row = Row(
-                    position=len(self._rows) + 1,
-                    stream_id=stream_id,
-                    version=current + offset,
-                    couple_id=couple_id,
-                    event_id=new.event_id,
-                    type_name=new.event.type_name,
-                    schema=new.event.schema,
-                    payload=payload,
-                    metadata=metadata.to_json(),
-                    occurred_at=new.occurred_at,
-                    recorded_at=now,
-                )
-                self._rows.append(row)
-                self._by_id[row.event_id] = row
-                rows.append(row)
-            self._versions[stream_id] = current + len(rows)
-        self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
-        return [r.position for r in rows]
+        batch = Batch(stream_id, events, expected_version, metadata, claims, releases)
+        return self.append_batches(couple_id, [batch])[0]
 
-    def _claimed(
-        self,
-        couple_id: str,
-        keyed: Sequence[tuple[NameClaim, str]],
-        releases: Sequence[NameRelease],
-        erased: bool,
-    ) -> dict[tuple[str, str], tuple[str, str]]:
-        """The names after this append, or NotAllowed with nothing changed."""
-        names = {
-            at: (couple, owner)
-            for at, (couple, owner) in self._names.items()
-            if not (erased and couple == couple_id)
-            and not any(at[0] == r.scope and owner == r.owner for r in releases)
-        }
-        for claim, key in keyed:
-            holder = names.get((claim.scope, key))
-            if holder is not None and holder[1] != claim.owner:
-                raise NotAllowed(claim.refusal)
-            names[(claim.scope, key)] = (couple_id, claim.owner)
-        return names
+    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
+        check_batch_ids(batches)
+        encoded = [encode_batch(self.cipher, couple_id, b.events) for b in batches]
+        keyed = [self._name_keys.keyed(b.claims) for b in batches]
+        with self._lock:
+            versions = dict(self._versions)
+            names = self._names
+            results: list[list[int]] = []
+            rows: list[Row] = []
+            now = self._clock().astimezone(UTC)
+            for index, (batch, coded) in enumerate(zip(batches, encoded, strict=True)):
+                existing = {
+                    e.event_id: self._by_id[e.event_id]
+                    for e in batch.events
+                    if e.event_id in self._by_id
+                }
+                replayed = check_replay(existing, batch.stream_id, coded)
+                if replayed is not None or not batch.events:
+                    results.append(replayed or [])
+                    continue
+                current = versions.get(batch.stream_id, 0)
+                expected = batch.expected_version
+                if expected is not None and expected != current:
+                    raise ConcurrencyError(batch.stream_id, expected, current)
+                erased = releases_everything(batch.events)
+                names = claimed(names, couple_id, keyed[index], batch.releases, erased)
+                written = [
+                    Row(
+                        position=len(self._rows) + len(rows) + offset,
+                        stream_id=batch.stream_id,
+                        version=current + offset,
+                        couple_id=couple_id,
+                        event_id=new.event_id,
+                        type_name=new.event.type_name,
+                        schema=new.event.schema,
+                        payload=payload,
+                        metadata=batch.metadata.to_json(),
+                        occurred_at=new.occurred_at,
+                        recorded_at=now,
+                    )
+                    for offset, (new, payload) in enumerate(coded, start=1)
+                ]
+                versions[batch.stream_id] = current + len(written)
+                rows.extend(written)
+                results.append([r.position for r in written])
+            self._rows.extend(rows)
+            self._by_id.update((r.event_id, r) for r in rows)
+            self._versions = versions
+            self._names = names
+        if rows:
+            self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
+        return results
 
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
         cipher = self.cipher if decrypt else None

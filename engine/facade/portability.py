@@ -15,7 +15,7 @@ from typing import Any
 from engine.domain.couple import CoupleState
 from engine.domain.visibility import EVERYONE, hidden_fields, is_listed
 from engine.errors import InvalidInput, NotAllowed
-from engine.events import NewEvent
+from engine.events import Batch, NewEvent
 from engine.export.document import ExportContent, ExportedEvent, to_document
 from engine.export.keepsake import render_markdown
 from engine.export.reading import ImportPlan, read_document
@@ -89,15 +89,18 @@ class PortabilityMixin(RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin
         (or another couple of the same name)."""
         plan = read_document(document)
         self._check_import_target(plan)
-        for batch in plan.batches():
-            first = batch[0]
-            self.store.append(
-                plan.couple_id,
-                first.stream_id,
-                [NewEvent(e.event, e.occurred_at, e.event_id) for e in batch],
-                expected_version=first.version - 1,
-                metadata=first.metadata,
-            )
+        self.store.append_batches(  # one transaction: a cut-short import leaves nothing
+            plan.couple_id,
+            [
+                Batch(
+                    batch[0].stream_id,
+                    [NewEvent(e.event, e.occurred_at, e.event_id) for e in batch],
+                    expected_version=batch[0].version - 1,
+                    metadata=batch[0].metadata,
+                )
+                for batch in plan.batches()
+            ],
+        )
         for partner_id in plan.former_partners:
             self.store.cipher.forget(plan.couple_id, partner_id)
         return self.couple_view(self.load_couple(plan.couple_id))
@@ -112,6 +115,16 @@ class PortabilityMixin(RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin
             for cid, name in self._couple_ids()
         ):
             raise NotAllowed("this database already has a couple of that name")
+        streams = {e.stream_id for e in plan.events}
+        if any(
+            r.couple_id != plan.couple_id
+            for stream in sorted(streams)
+            for r in self.store.read_stream(stream, decrypt=False)[:1]
+        ):
+            raise NotAllowed(
+                "that export names rituals or plans another couple in this database already "
+                "has; nothing was imported"
+            )
         stored = [r.event_id for r in self.store.read_couple(plan.couple_id, decrypt=False)]
         wanted = [e.event_id for e in plan.events]
         if stored and (len(stored) >= len(wanted) or wanted[: len(stored)] != stored):
