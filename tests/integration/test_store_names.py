@@ -200,3 +200,19 @@ def test_of_eight_racing_claimants_of_one_name_exactly_one_wins(store: EventStor
 
     assert sorted(outcomes) == ["refused"] * 7 + ["won"]
     assert store.count() == 1
+
+
+def test_a_refused_claim_in_one_batch_stores_none_of_the_batches(store: EventStore) -> None:
+    from engine.events import Batch
+
+    store.append("c1", "couple-c1", event(), expected_version=0, claims=[couple_name("c1", NAME)])
+    batches = [
+        Batch("ritual-r9", event(1), 0, claims=[ritual_title("c2", "r9", "Evening walk")]),
+        Batch("couple-c2", event(2), 0, claims=[couple_name("c2", NAME)]),
+    ]
+
+    with pytest.raises(NotAllowed):
+        store.append_batches("c2", batches)
+
+    assert store.read_stream("ritual-r9") == [] and store.read_stream("couple-c2") == []
+    assert [owner for *_, owner in stored_keys(store)] == ["c1"]  # r9's claim went back too

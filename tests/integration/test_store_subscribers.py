@@ -52,3 +52,24 @@ def test_a_subscriber_sees_the_batch_already_readable_by_others(store: EventStor
     store.append("c1", "ritual-r1", [checked_in()], expected_version=0)
 
     assert seen == [1]
+
+
+def test_a_check_in_saved_before_a_subscriber_fails_is_reported_as_saved(
+    store: EventStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    from engine import Engine, FixedClock
+
+    clock = FixedClock(AT)
+    eng = Engine(store, clock)
+    couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
+    eng.add_ritual(couple, "Evening walk", cron="0 19 * * *")
+
+    def broken(batch: Sequence[RecordedEvent]) -> None:
+        raise ValueError("a dashboard that is down")
+
+    eng.subscribe(broken)
+    with caplog.at_level(logging.ERROR, logger="engine"):
+        done = eng.check_in(couple, "Evening walk", by="sam")
+
+    assert done.title == "Evening walk"
+    assert "ValueError" in caplog.text
