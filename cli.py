@@ -261,13 +261,16 @@ def init_command(
 
     eng = state.engine
     couple = eng.create_couple(
-        name, partners, tz, freezes_per_month=freezes, proxy_checkins=proxy_checkins
+        name,
+        partners,
+        tz,
+        freezes_per_month=freezes,
+        proxy_checkins=proxy_checkins,
+        templates=[tpl.key for tpl in starter_templates()] if starter else (),
     )
     click.echo(f"Welcome, {couple.name}. Your rituals will follow {couple.time_zone} time.")
-    if starter:
-        for tpl in starter_templates():
-            r = eng.add_ritual(couple, template=tpl.key)
-            click.echo(f"  + {r.title}: {r.schedule}")
+    for r in eng.rituals(couple):
+        click.echo(f"  + {r.title}: {r.schedule}")
     click.echo("Add a ritual with `ritual add`, or see ideas with `ritual catalog`.")
 
 

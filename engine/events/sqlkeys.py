@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from engine.clock import Clock, utc_now
 from engine.db import data_keys, events
 from engine.errors import NotAllowed
 from engine.events.sqlaccess import SqlEngineAccess
+from engine.events.store import Row
 
 
 class SqlKeyring:
@@ -49,10 +52,32 @@ class SqlKeyring:
 
     def destroy(self, couple_id: str, owner: str | None = None) -> int:
         with self._db.write() as conn:
-            query = data_keys.delete().where(data_keys.c.couple_id == couple_id)
-            if owner is not None:
-                query = query.where(data_keys.c.owner == owner)
-            return conn.execute(query).rowcount
+            return destroy_keys(conn, couple_id, owner)
+
+    def count(self, couple_id: str, owner: str | None = None) -> int:
+        query = sa.select(sa.func.count()).select_from(data_keys)
+        query = query.where(data_keys.c.couple_id == couple_id)
+        if owner is not None:
+            query = query.where(data_keys.c.owner == owner)
+        with self._db.read() as conn:
+            return int(conn.scalar(query) or 0)
+
+
+def destroy_keys(conn: sa.Connection, couple_id: str, owner: str | None) -> int:
+    """Delete a couple's data keys (or one owner's) inside the caller's transaction."""
+    query = data_keys.delete().where(data_keys.c.couple_id == couple_id)
+    if owner is not None:
+        query = query.where(data_keys.c.owner == owner)
+    return conn.execute(query).rowcount
+
+
+def erased_owners(rows: Sequence[Row]) -> list[tuple[str, str | None]]:
+    """(couple id, partner id or None for the whole couple) of each tombstone in ``rows``."""
+    return [
+        (r.couple_id, None if r.type_name == "couple.erased" else str(r.payload["partner_id"]))
+        for r in rows
+        if r.type_name in ("couple.erased", "couple.partner_erased")
+    ]
 
 
 def _refuse_if_erased(conn: sa.Connection, couple_id: str, owner: str) -> None:

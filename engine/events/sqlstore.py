@@ -34,7 +34,7 @@ from engine.events.sqlaccess import (
     SqlEngineAccess,
     translate_errors,
 )
-from engine.events.sqlkeys import SqlKeyring
+from engine.events.sqlkeys import SqlKeyring, destroy_keys, erased_owners
 from engine.events.store import (
     NO_METADATA,
     Batch,
@@ -61,6 +61,8 @@ __all__ = [  # the transaction helpers are re-exported for the modules that impo
     "SqlEngineAccess",
     "SqlEventStore",
     "SqlKeyring",
+    "destroy_keys",
+    "erased_owners",
     "translate_errors",
 ]
 
@@ -210,6 +212,8 @@ class SqlEventStore:
                     written.extend(rows if fresh else ())
         except sa_exc.IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version or 0) from exc
+        for couple, owner in erased_owners(written):
+            self.cipher.drop(couple, owner)
         if written:
             self._subscribers.notify([decode_row(r, self.cipher) for r in written])
         return results
@@ -230,7 +234,7 @@ class SqlEventStore:
         ids = [new.event_id for new, _ in encoded]
         found = conn.execute(sa.select(events).where(events.c.event_id.in_(ids))).all()
         stored = {r.event_id: _row(r) for r in found}
-        replayed = check_replay(stored, batch.stream_id, encoded)
+        replayed = check_replay(stored, couple_id, batch, encoded)
         if replayed is not None:
             return [stored[i] for i in ids], False
         current = versions.get(batch.stream_id)
@@ -278,6 +282,8 @@ class SqlEventStore:
         ]
         for hook in self._hooks:  # the feed-link hook always among them
             hook(conn, recorded)
+        for couple, owner in erased_owners(rows):  # the keys go with their tombstone
+            destroy_keys(conn, couple, owner)
         return rows, True
 
     def _select(self, query: sa.Select[Any], decrypt: bool) -> list[RecordedEvent]:

@@ -214,12 +214,16 @@ def check_batch_ids(batches: Sequence[Batch]) -> None:
 
 
 def check_replay(
-    existing: dict[str, Row], stream_id: str, encoded: Sequence[tuple[NewEvent, Payload]]
+    existing: dict[str, Row],
+    couple_id: str,
+    batch: Batch,
+    encoded: Sequence[tuple[NewEvent, Payload]],
 ) -> list[int] | None:
     """Decide what an append whose event ids already exist means.
 
-    Returns the original positions when the whole batch was stored before with the same
-    content (a safe retry); None when no id exists; raises DuplicateEvent otherwise.
+    Returns the original positions when the whole batch was stored before as the very
+    same events (a safe retry: same couple, stream, type, content, moment and author);
+    None when no id exists; raises DuplicateEvent otherwise.
     """
     if not existing:
         return None
@@ -228,11 +232,17 @@ def check_replay(
         row = existing.get(new.event_id)
         if (
             row is None
-            or row.stream_id != stream_id
+            or row.couple_id != couple_id
+            or row.stream_id != batch.stream_id
             or row.type_name != new.event.type_name
             or row.payload != payload
+            or row.occurred_at != new.occurred_at
+            or row.metadata.get("actor") != batch.metadata.actor
         ):
-            raise DuplicateEvent(f"event id {new.event_id} was already used for another event")
+            raise DuplicateEvent(
+                f"event id {new.event_id} was already used for another event; "
+                "a retry must repeat the very same events"
+            )
         positions.append(row.position)
     return positions
 
@@ -306,7 +316,7 @@ class MemoryEventStore:
                     for e in batch.events
                     if e.event_id in self._by_id
                 }
-                replayed = check_replay(existing, batch.stream_id, coded)
+                replayed = check_replay(existing, couple_id, batch, coded)
                 if replayed is not None or not batch.events:
                     results.append(replayed or [])
                     continue
@@ -339,6 +349,11 @@ class MemoryEventStore:
             self._by_id.update((r.event_id, r) for r in rows)
             self._versions = versions
             self._names = names
+            for row in rows:  # the keys go with their tombstone
+                if row.type_name == "couple.erased":
+                    self.cipher.forget(row.couple_id)
+                elif row.type_name == "couple.partner_erased":
+                    self.cipher.forget(row.couple_id, str(row.payload["partner_id"]))
         if rows:
             self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
         return results
