@@ -88,7 +88,10 @@ def test_a_write_behind_a_stuck_writer_ends_busy_within_the_lock_timeout(
     eng.check_in(couple, "Evening walk", by="sam")  # and once it is free, writes go on
 
 
-def test_by_default_a_write_waits_about_five_seconds_and_no_more(eng: Engine, db_url: str) -> None:
+def test_by_default_a_write_waits_about_five_seconds_and_no_more(
+    eng: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RITUAL_LOCK_TIMEOUT", raising=False)
     with Engine.open(db_url, clock=cli_clock()) as patient:
         patient.store  # noqa: B018 - connect before the lock is taken
         couple = patient.couples()[0]
