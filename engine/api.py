@@ -19,13 +19,16 @@ from engine.facade.couples import CouplesMixin
 from engine.facade.erasure import ErasureMixin
 from engine.facade.history import HistoryMixin
 from engine.facade.insights import InsightsMixin
+from engine.facade.invites import InvitesMixin
 from engine.facade.journal import JournalMixin
+from engine.facade.page import PageMixin
 from engine.facade.plans import PlansMixin
 from engine.facade.portability import PortabilityMixin
 from engine.facade.rituals import RitualsMixin
 from engine.facade.sharing import SharingMixin
 from engine.facade.status import StatusMixin
 from engine.facade.streaks import StreaksMixin
+from engine.facade.undo import UndoMixin
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -38,6 +41,7 @@ class Engine(
     PortabilityMixin,
     CouplesMixin,
     RitualsMixin,
+    UndoMixin,
     StatusMixin,
     StreaksMixin,
     ConnectionMixin,
@@ -48,6 +52,8 @@ class Engine(
     PlansMixin,
     InsightsMixin,
     SharingMixin,
+    InvitesMixin,
+    PageMixin,
 ):
     """The public facade over the event store. Use it as a context manager."""
 

@@ -8,7 +8,7 @@ is copied out and back on PostgreSQL; SQLite cannot rename a constraint, so a ta
 unique constraints carry the old name is rebuilt by Alembic's batch mode, rows included.
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0003"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -32,6 +32,7 @@ RENAMED = [
     "feed_links",
     "projection_checkpoints",
     "read_models",
+    "partner_invites",
 ]
 """Every table created under an unprefixed name by an earlier revision. A table that an
 earlier revision adds joins this list; one added after this revision is named

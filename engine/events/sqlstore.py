@@ -156,7 +156,8 @@ class SqlEventStore:
 
     The store keeps its side tables in step with the log itself: however it is built
     (``Engine.open``, ``Engine.from_sqlalchemy`` or this constructor), the sharing links
-    in ``ritual_feed_links`` are written in each append's transaction. ``hooks`` adds more.
+    in ``ritual_feed_links`` and the invites in ``ritual_partner_invites`` are written in
+    each append's transaction. ``hooks`` adds more.
     With ``owns_engine`` false (a host's engine), closing the store leaves the pool alone.
     """
 
@@ -169,13 +170,15 @@ class SqlEventStore:
         owns_engine: bool = True,
         waits: Waits | None = None,
     ) -> None:
-        from engine.feed_link_table import record_link_events  # it builds on this module
+        from engine.feed_link_table import record_link_events  # they build on this module
+        from engine.invite_table import record_invite_events
 
         self.db = SqlEngineAccess(sa_engine, waits)
         self.cipher = KeyringCipher(SqlKeyring(self.db, clock))
         self._clock = clock
         self._subscribers = Subscribers()
-        self._hooks = (record_link_events, *(h for h in hooks if h is not record_link_events))
+        own = (record_link_events, record_invite_events)
+        self._hooks = (*own, *(h for h in hooks if h not in own))
         self._owns_engine = owns_engine
         self._name_keys = NameKeys(self.cipher)
 

@@ -38,6 +38,7 @@ class LinkRow:
     partner_id: str | None
     revoked: bool
     last_fetched_at: datetime | None = None
+    base_url: str | None = None
 
 
 class LinkIndex(Protocol):
@@ -70,7 +71,12 @@ class EventLinkIndex:
             match r.event:
                 case FeedLinkIssued():
                     rows[r.event.link_id] = LinkRow(
-                        r.event.token_hash, r.event.link_id, r.couple_id, r.event.partner_id, False
+                        r.event.token_hash,
+                        r.event.link_id,
+                        r.couple_id,
+                        r.event.partner_id,
+                        False,
+                        base_url=r.event.base_url,
                     )
                 case FeedLinkRevoked() if r.event.link_id in rows:
                     rows[r.event.link_id] = replace(rows[r.event.link_id], revoked=True)
@@ -124,7 +130,7 @@ class SharingMixin(EngineCore):
 
         The token is in the returned URLs and nowhere else: only its hash is stored.
         """
-        sharing.clean_base_url(base_url)
+        base = sharing.clean_base_url(base_url)
         text = None if label is None else clean_line(label, "label", max_len=sharing.LABEL_MAX)
         token = secrets.token_urlsafe(sharing.TOKEN_BYTES)
         link_id = new_id()
@@ -134,6 +140,7 @@ class SharingMixin(EngineCore):
             event = FeedLinkIssued(
                 link_id=link_id,
                 partner_id=partner_id,
+                base_url=base,
                 label=text,
                 token_hash=sharing.token_hash(token),
                 at=self.now(),
@@ -208,7 +215,9 @@ class SharingMixin(EngineCore):
         partner = row.partner_id
         if partner is not None and all(p.partner_id != partner for p in state.partners):
             return None
-        return FeedTarget(row.link_id, row.couple_id, row.partner_id, row.last_fetched_at)
+        return FeedTarget(
+            row.link_id, row.couple_id, row.partner_id, row.last_fetched_at, row.base_url
+        )
 
     def record_feed_fetch(self, link_id: str, at: datetime) -> None:
         """Note when a calendar app last fetched a link (not an event: it changes too often)."""

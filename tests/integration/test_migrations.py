@@ -31,6 +31,7 @@ ENGINE_TABLES = {
     "ritual_read_models",
     "ritual_projection_checkpoints",
     "ritual_names",
+    "ritual_partner_invites",
 }
 
 
