@@ -158,7 +158,12 @@ def _check_references(
     if any(p not in partners for p in people):
         raise damaged(index, "names a partner the couple does not have")
     ritual_id = getattr(event, "ritual_id", None)
-    if ritual_id is not None and (stream != f"ritual-{ritual_id}" or ritual_id not in rituals):
+    if stream.startswith("retractions-"):  # an undo names its ritual from its own stream
+        if stream != f"retractions-{couple_id}":
+            raise damaged(index, "belongs to another couple")
+        if ritual_id is not None and ritual_id not in rituals:
+            raise damaged(index, "names a ritual the file does not hold")
+    elif ritual_id is not None and (stream != f"ritual-{ritual_id}" or ritual_id not in rituals):
         raise damaged(index, "belongs to a ritual the file does not hold")
     plan_id = getattr(event, "plan_id", None)
     if plan_id is not None and stream != f"plan-{plan_id}":

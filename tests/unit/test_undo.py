@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine import Engine, FixedClock
+from engine import Engine, FixedClock, MemoryEventStore
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.views import CoupleView
 
@@ -175,3 +175,16 @@ def test_an_undone_plan_task_counts_as_open_and_the_plan_goes_on(
     status = eng.plan_status(couple)
     assert status is not None and status.tasks_done == 0
     assert eng.plan_task_done(couple, "w1-letters", by="alex").tasks_done == 1
+
+
+def test_an_undo_survives_a_full_export_and_import(
+    eng: Engine, clock: FixedClock, couple: CoupleView
+) -> None:
+    checked_in_for_two_days(eng, clock, couple)
+    eng.undo(couple, by="sam")
+    before = eng.ritual_streak(couple, "Morning check")
+    document = eng.export_data(couple, full=True)
+    moved = Engine(MemoryEventStore(clock), clock)
+    moved.import_data(document)
+    assert moved.ritual_streak(couple.id, "Morning check") == before
+    assert sum(h.undone for h in moved.history(couple.id)) == 1
