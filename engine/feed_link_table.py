@@ -45,9 +45,12 @@ def record_link_events(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -
                     )
                 )
             case FeedLinkRevoked():
-                conn.execute(
+                conn.execute(  # by couple and link: a link id is unique within its couple only
                     feed_links.update()
-                    .where(feed_links.c.link_id == r.event.link_id)
+                    .where(
+                        feed_links.c.couple_id == r.couple_id,
+                        feed_links.c.link_id == r.event.link_id,
+                    )
                     .values(revoked=True)
                 )
             case CoupleErased():  # an erased couple's links stop working with the tombstone
@@ -96,11 +99,11 @@ class SqlLinkIndex:
             last_fetched_at=_utc(row.last_fetched_at),
         )
 
-    def fetched(self, link_id: str, at: datetime) -> None:
+    def fetched(self, couple_id: str, link_id: str, at: datetime) -> None:
         with self._db.write() as conn:
             conn.execute(
                 feed_links.update()
-                .where(feed_links.c.link_id == link_id)
+                .where(feed_links.c.couple_id == couple_id, feed_links.c.link_id == link_id)
                 .values(last_fetched_at=at)
             )
 
