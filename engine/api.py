@@ -26,6 +26,7 @@ from engine.facade.rituals import RitualsMixin
 from engine.facade.sharing import SharingMixin
 from engine.facade.status import StatusMixin
 from engine.facade.streaks import StreaksMixin
+from engine.master_key import MasterKeySource
 
 
 class Engine(
@@ -53,18 +54,20 @@ class Engine(
         clock: Clock = utc_now,
         via: str = "api",
         migrate: bool = True,
+        create: bool = True,
     ) -> Engine:
         """An Engine over a SQL database (default: the user data directory's SQLite file).
 
         Nothing connects until the first command; then the schema is created or upgraded
-        when ``migrate`` is true.
+        when ``migrate`` is true. Without ``create``, a SQLite file that does not exist
+        is an error (``StoreUnavailable``) instead of a new, empty database.
         """
         from engine.config import Settings
 
         db_url = Settings.from_env(db_url=url).db_url
 
         def factory() -> EventStore:
-            return open_sql_store(db_url, clock=clock, migrate=migrate)
+            return open_sql_store(db_url, clock=clock, migrate=migrate, create=create)
 
         return cls(factory, clock, via=via)
 
@@ -86,15 +89,15 @@ class Engine(
         self.close()
 
 
-def _sa_engine(url: str) -> Any:
+def _sa_engine(url: str, create: bool = True) -> Any:
     import sqlalchemy as sa
 
-    from engine.config import ensure_sqlite_folder
+    from engine.config import prepare_sqlite_file
     from engine.db import create_sa_engine
     from engine.errors import InvalidInput, StoreUnavailable
 
     try:
-        ensure_sqlite_folder(url)
+        prepare_sqlite_file(url, create=create)
         return create_sa_engine(url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError):
         raise InvalidInput(
@@ -110,18 +113,28 @@ def _sa_engine(url: str) -> Any:
         raise StoreUnavailable("cannot create the folder for the database file") from None
 
 
-def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) -> EventStore:
-    """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
+def open_sql_store(
+    url: str,
+    *,
+    clock: Clock = utc_now,
+    migrate: bool = True,
+    master: MasterKeySource | None = None,
+    create: bool = True,
+) -> EventStore:
+    """Create the SQL store for ``url``, creating the SQLite folder and migrating first.
+
+    ``master`` says where the master key that wraps the data keys is found (default:
+    from the environment, see ``engine.master_key``)."""
     from engine.events.sqlstore import SqlEventStore, translate_errors
     from engine.feed_link_table import record_link_events
 
-    sa_engine = _sa_engine(url)
+    sa_engine = _sa_engine(url, create)
     if migrate:  # Alembic is imported only here: a process that never migrates starts faster
         from engine import migrations
 
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock, hooks=[record_link_events])
+    return SqlEventStore(sa_engine, clock, hooks=[record_link_events], master=master)
 
 
 def upgrade_database(url: str) -> str | None:
@@ -139,11 +152,11 @@ def upgrade_database(url: str) -> str | None:
 
 
 def database_revision(url: str) -> str | None:
-    """The schema revision at ``url`` (None when empty)."""
+    """The schema revision at ``url`` (None when empty); never creates a SQLite file."""
     from engine import migrations
     from engine.events.sqlstore import translate_errors
 
-    sa_engine = _sa_engine(url)
+    sa_engine = _sa_engine(url, create=False)
     try:
         with translate_errors():
             return migrations.current_revision(sa_engine)

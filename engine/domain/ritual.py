@@ -270,8 +270,16 @@ def decide_skip(
         raise NotAllowed(f"the {occ.local:%a %d %b %H:%M} '{state.title}' is already skipped")
     if all((occ.at, p) in state.checkins for p in state.current.participants):
         raise NotAllowed(f"the {occ.local:%a %d %b %H:%M} '{state.title}' is already done")
+    if reason is not None and partner_id is None:
+        raise InvalidInput(
+            "a reason is kept for the partner who gives it; say who is letting it go (--by)"
+        )
     return OccurrenceSkipped(
-        ritual_id=state.ritual_id, occurrence=occ.at, partner_id=partner_id, reason=reason
+        ritual_id=state.ritual_id,
+        occurrence=occ.at,
+        partner_id=partner_id,
+        reason=reason,
+        reason_key=partner_id if reason is not None and partner_id is not None else "",
     )
 
 

@@ -19,8 +19,8 @@ from sqlalchemy import exc as sa_exc
 
 from engine.clock import Clock, utc_now
 from engine.crypto import KeyringCipher
-from engine.db import data_keys, events
-from engine.errors import ConcurrencyError, NotAllowed, StoreUnavailable
+from engine.db import events
+from engine.errors import ConcurrencyError, StoreUnavailable
 from engine.events.base import Event
 from engine.events.store import (
     NO_METADATA,
@@ -34,6 +34,7 @@ from engine.events.store import (
     decode_row,
     encode_batch,
 )
+from engine.master_key import MasterKeySource
 from engine.sqlite import WRITE
 
 APPEND_LOCK_ID = 726_104_211
@@ -94,70 +95,6 @@ class SqlEngineAccess:
             yield conn
 
 
-class SqlKeyring:
-    """Data keys in their own table (implements ``engine.crypto.Keyring``)."""
-
-    def __init__(self, access: SqlEngineAccess, clock: Clock = utc_now) -> None:
-        self._db = access
-        self._clock = clock
-
-    def get(self, couple_id: str, owner: str) -> bytes | None:
-        with self._db.read() as conn:
-            return conn.scalar(
-                sa.select(data_keys.c.material).where(
-                    data_keys.c.couple_id == couple_id, data_keys.c.owner == owner
-                )
-            )
-
-    def get_or_create(self, couple_id: str, owner: str) -> bytes:
-        from engine.crypto import new_key
-
-        key = self.get(couple_id, owner)
-        if key is not None:
-            return key
-        with self._db.write() as conn:
-            key = conn.scalar(
-                sa.select(data_keys.c.material).where(
-                    data_keys.c.couple_id == couple_id, data_keys.c.owner == owner
-                )
-            )
-            if key is None:
-                _refuse_if_erased(conn, couple_id, owner)
-                key = new_key()
-                conn.execute(
-                    data_keys.insert().values(
-                        couple_id=couple_id, owner=owner, material=key, created_at=self._clock()
-                    )
-                )
-            return key
-
-    def destroy(self, couple_id: str, owner: str | None = None) -> int:
-        with self._db.write() as conn:
-            query = data_keys.delete().where(data_keys.c.couple_id == couple_id)
-            if owner is not None:
-                query = query.where(data_keys.c.owner == owner)
-            return conn.execute(query).rowcount
-
-
-def _refuse_if_erased(conn: sa.Connection, couple_id: str, owner: str) -> None:
-    """Never create a key again for a couple or partner that was erased.
-
-    Runs in the write transaction that would create the key, so a writer racing an
-    erasure either made its key before the tombstone (and the eraser destroys it once
-    more after appending it) or is refused here.
-    """
-    tombstones = sa.select(events.c.type).where(
-        events.c.couple_id == couple_id,
-        events.c.type.in_(("couple.erased", "couple.partner_erased")),
-        sa.or_(
-            events.c.type == "couple.erased",
-            events.c.payload["partner_id"].as_string() == owner,
-        ),
-    )
-    if conn.execute(tombstones.limit(1)).first() is not None:
-        raise NotAllowed("what was erased stays erased; nothing more can be written for it")
-
-
 def _row(r: sa.Row[Any]) -> Row:
     return Row(
         position=r.position,
@@ -212,10 +149,18 @@ class SqlEventStore:
     """An event store in a SQL database (implements ``engine.events.store.EventStore``)."""
 
     def __init__(
-        self, sa_engine: sa.Engine, clock: Clock = utc_now, *, hooks: Sequence[AppendHook] = ()
+        self,
+        sa_engine: sa.Engine,
+        clock: Clock = utc_now,
+        *,
+        hooks: Sequence[AppendHook] = (),
+        master: MasterKeySource | None = None,
     ) -> None:
+        from engine.events.sqlkeys import SqlKeyring
+
         self.db = SqlEngineAccess(sa_engine)
-        self.cipher = KeyringCipher(SqlKeyring(self.db, clock))
+        self.keyring = SqlKeyring(self.db, clock, master or MasterKeySource.from_env())
+        self.cipher = KeyringCipher(self.keyring)
         self._clock = clock
         self._subscribers = Subscribers()
         self._hooks = tuple(hooks)
