@@ -303,13 +303,16 @@ def init_command(
 
     eng = state.engine
     couple = eng.create_couple(
-        name, partners, tz, freezes_per_month=freezes, proxy_checkins=proxy_checkins
+        name,
+        partners,
+        tz,
+        freezes_per_month=freezes,
+        proxy_checkins=proxy_checkins,
+        templates=[tpl.key for tpl in starter_templates()] if starter else (),
     )
     click.echo(f"Welcome, {couple.name}. Your rituals will follow {couple.time_zone} time.")
-    if starter:
-        for tpl in starter_templates():
-            r = eng.add_ritual(couple, template=tpl.key)
-            click.echo(f"  + {r.title}: {r.schedule}")
+    for r in eng.rituals(couple):
+        click.echo(f"  + {r.title}: {r.schedule}")
     click.echo("Add a ritual with `ritual add`, or see ideas with `ritual catalog`.")
 
 
@@ -1893,11 +1896,9 @@ def export_command(
 @pass_state
 def import_command(state: CliState, file: Any) -> None:
     """Bring a couple back from a full JSON export (into a database without them)."""
-    try:
-        data = json.loads(file.read())
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise InvalidInput("that file is not a ritual-engine export") from None
-    couple = state.engine.import_data(data)
+    from engine.export.reading import MAX_FILE_BYTES, parse_export
+
+    couple = state.engine.import_data(parse_export(file.read(MAX_FILE_BYTES + 1)))
     click.echo(f"Welcome back, {couple.name}. Everything is in its place.")
 
 

@@ -72,6 +72,10 @@ class Keyring(Protocol):
         """Destroy one key, or every key of the couple when ``owner`` is None; return the count."""
         ...
 
+    def count(self, couple_id: str, owner: str | None = None) -> int:
+        """How many keys :meth:`destroy` with the same arguments would destroy now."""
+        ...
+
 
 class MemoryKeyring:
     """A keyring held in memory, for tests and the in-memory store."""
@@ -93,6 +97,9 @@ class MemoryKeyring:
             for k in doomed:
                 del self._keys[k]
             return len(doomed)
+
+    def count(self, couple_id: str, owner: str | None = None) -> int:
+        return sum(1 for k in list(self._keys) if k[0] == couple_id and owner in (None, k[1]))
 
 
 class KeyringCipher:
@@ -147,7 +154,11 @@ class KeyringCipher:
 
     def forget(self, couple_id: str, owner: str | None = None) -> int:
         """Destroy keys in the keyring and drop them from this cipher's cache."""
+        self.drop(couple_id, owner)
+        return self.keyring.destroy(couple_id, owner)
+
+    def drop(self, couple_id: str, owner: str | None = None) -> None:
+        """Drop keys the keyring no longer holds from this cipher's cache, for good."""
         for k in [k for k in self._cache if k[0] == couple_id and owner in (None, k[1])]:
             del self._cache[k]
         self.known_erased(couple_id, owner)
-        return self.keyring.destroy(couple_id, owner)

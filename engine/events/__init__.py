@@ -50,13 +50,21 @@ from engine.events.rituals import (
     RitualRetired,
 )
 from engine.events.sharing import FeedLinkIssued, FeedLinkRevoked
-from engine.events.store import EventStore, MemoryEventStore, Metadata, NewEvent, RecordedEvent
+from engine.events.store import (
+    Batch,
+    EventStore,
+    MemoryEventStore,
+    Metadata,
+    NewEvent,
+    RecordedEvent,
+)
 
 __all__ = [
     "ERASED",
     "SEALED",
     "AppreciationGiven",
     "AppreciationShared",
+    "Batch",
     "CapsuleOpened",
     "CapsuleSealed",
     "CheckedIn",

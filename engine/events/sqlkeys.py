@@ -14,6 +14,7 @@ Erasure deletes rows: without its wrapped key, a text is gone for good.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from engine.clock import Clock, utc_now
 from engine.crypto import WRAPPING, new_key, unwrap_key, wrap_key
 from engine.db import data_keys, events
 from engine.errors import KeysUnavailable, NotAllowed
+from engine.events.store import Row
 from engine.master_key import ENV_MASTER_KEY, MasterKeySource
 
 if TYPE_CHECKING:
@@ -69,10 +71,15 @@ class SqlKeyring:
 
     def destroy(self, couple_id: str, owner: str | None = None) -> int:
         with self._db.write() as conn:
-            query = data_keys.delete().where(data_keys.c.couple_id == couple_id)
-            if owner is not None:
-                query = query.where(data_keys.c.owner == owner)
-            return conn.execute(query).rowcount
+            return destroy_keys(conn, couple_id, owner)
+
+    def count(self, couple_id: str, owner: str | None = None) -> int:
+        query = sa.select(sa.func.count()).select_from(data_keys)
+        query = query.where(data_keys.c.couple_id == couple_id)
+        if owner is not None:
+            query = query.where(data_keys.c.owner == owner)
+        with self._db.read() as conn:
+            return int(conn.scalar(query) or 0)
 
     def unlock(self) -> bytes:
         """The master key, checked against the stored keys; raw keys get wrapped."""
@@ -137,6 +144,23 @@ class SqlKeyring:
                 "database's keys; use the master key this database was made with"
             )
         return key
+
+
+def destroy_keys(conn: sa.Connection, couple_id: str, owner: str | None) -> int:
+    """Delete a couple's data keys (or one owner's) inside the caller's transaction."""
+    query = data_keys.delete().where(data_keys.c.couple_id == couple_id)
+    if owner is not None:
+        query = query.where(data_keys.c.owner == owner)
+    return conn.execute(query).rowcount
+
+
+def erased_owners(rows: Sequence[Row]) -> list[tuple[str, str | None]]:
+    """(couple id, partner id or None for the whole couple) of each tombstone in ``rows``."""
+    return [
+        (r.couple_id, None if r.type_name == "couple.erased" else str(r.payload["partner_id"]))
+        for r in rows
+        if r.type_name in ("couple.erased", "couple.partner_erased")
+    ]
 
 
 def _select(couple_id: str, owner: str) -> sa.Select[Any]:

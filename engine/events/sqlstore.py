@@ -21,15 +21,18 @@ from engine.clock import Clock, utc_now
 from engine.crypto import KeyringCipher
 from engine.db import events
 from engine.errors import ConcurrencyError, StoreUnavailable
-from engine.events.base import Event
+from engine.events.base import Event, Payload
+from engine.events.sqlkeys import SqlKeyring, destroy_keys, erased_owners
 from engine.events.store import (
     NO_METADATA,
+    Batch,
     Metadata,
     NewEvent,
     RecordedEvent,
     Row,
     Subscriber,
     Subscribers,
+    check_batch_ids,
     check_replay,
     decode_row,
     encode_batch,
@@ -156,8 +159,6 @@ class SqlEventStore:
         hooks: Sequence[AppendHook] = (),
         master: MasterKeySource | None = None,
     ) -> None:
-        from engine.events.sqlkeys import SqlKeyring
-
         self.db = SqlEngineAccess(sa_engine)
         self.keyring = SqlKeyring(self.db, clock, master or MasterKeySource.from_env())
         self.cipher = KeyringCipher(self.keyring)
@@ -174,58 +175,99 @@ class SqlEventStore:
         expected_version: int | None,
         metadata: Metadata = NO_METADATA,
     ) -> list[int]:
-        if not events_:
-            return []
-        encoded = encode_batch(self.cipher, couple_id, events_)
-        ids = [e.event_id for e in events_]
+        return self.append_batches(
+            couple_id, [Batch(stream_id, events_, expected_version, metadata)]
+        )[0]
+
+    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
+        if not any(b.events for b in batches):
+            return [[] for _ in batches]
+        check_batch_ids(batches)
+        encoded = [encode_batch(self.cipher, couple_id, b.events) for b in batches]
+        results: list[list[int]] = []
+        written: list[Row] = []
+        stream_id, expected_version = batches[0].stream_id, batches[0].expected_version
         try:
             with self.db.write() as conn:
-                found = conn.execute(sa.select(events).where(events.c.event_id.in_(ids))).all()
-                replayed = check_replay({r.event_id: _row(r) for r in found}, stream_id, encoded)
-                if replayed is not None:
-                    return replayed
-                current = conn.scalar(
-                    sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0)).where(
-                        events.c.stream_id == stream_id
-                    )
-                )
-                if expected_version is not None and expected_version != current:
-                    raise ConcurrencyError(stream_id, expected_version, current)
-                now = _utc(self._clock())
-                pending = [
-                    Row(
-                        position=0,
-                        stream_id=stream_id,
-                        version=int(current or 0) + offset,
-                        couple_id=couple_id,
-                        event_id=new.event_id,
-                        type_name=new.event.type_name,
-                        schema=new.event.schema,
-                        payload=payload,
-                        metadata=metadata.to_json(),
-                        occurred_at=_utc(new.occurred_at),
-                        recorded_at=now,
-                    )
-                    for offset, (new, payload) in enumerate(encoded, start=1)
-                ]
-                positions = list(
-                    conn.scalars(
-                        events.insert().returning(events.c.position, sort_by_parameter_order=True),
-                        [_values(r) for r in pending],
-                    )
-                )
-                if self._hooks:
-                    recorded = [
-                        _recorded(row, position, new.event, metadata)
-                        for row, position, (new, _) in zip(pending, positions, encoded, strict=True)
-                    ]
-                    for hook in self._hooks:
-                        hook(conn, recorded)
+                versions: dict[str, int] = {}
+                for batch, coded in zip(batches, encoded, strict=True):
+                    stream_id, expected_version = batch.stream_id, batch.expected_version
+                    rows, fresh = self._append_one(conn, couple_id, batch, coded, versions)
+                    results.append([r.position for r in rows])
+                    written.extend(rows if fresh else ())
         except sa_exc.IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version or 0) from exc
+        for couple, owner in erased_owners(written):
+            self.cipher.drop(couple, owner)
+        if written:
+            self._subscribers.notify([decode_row(r, self.cipher) for r in written])
+        return results
+
+    def _append_one(
+        self,
+        conn: sa.Connection,
+        couple_id: str,
+        batch: Batch,
+        encoded: Sequence[tuple[NewEvent, Payload]],
+        versions: dict[str, int],
+    ) -> tuple[list[Row], bool]:
+        """Check and insert one batch inside the caller's write transaction; returns its
+        rows, and False when the batch was stored before (a replay writes nothing)."""
+        if not encoded:
+            return [], False
+        ids = [new.event_id for new, _ in encoded]
+        found = conn.execute(sa.select(events).where(events.c.event_id.in_(ids))).all()
+        stored = {r.event_id: _row(r) for r in found}
+        replayed = check_replay(stored, couple_id, batch, encoded)
+        if replayed is not None:
+            return [stored[i] for i in ids], False
+        current = versions.get(batch.stream_id)
+        if current is None:
+            current = int(
+                conn.scalar(
+                    sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0)).where(
+                        events.c.stream_id == batch.stream_id
+                    )
+                )
+                or 0
+            )
+        if batch.expected_version is not None and batch.expected_version != current:
+            raise ConcurrencyError(batch.stream_id, batch.expected_version, current)
+        now = _utc(self._clock())
+        pending = [
+            Row(
+                position=0,
+                stream_id=batch.stream_id,
+                version=current + offset,
+                couple_id=couple_id,
+                event_id=new.event_id,
+                type_name=new.event.type_name,
+                schema=new.event.schema,
+                payload=payload,
+                metadata=batch.metadata.to_json(),
+                occurred_at=_utc(new.occurred_at),
+                recorded_at=now,
+            )
+            for offset, (new, payload) in enumerate(encoded, start=1)
+        ]
+        positions = list(
+            conn.scalars(
+                events.insert().returning(events.c.position, sort_by_parameter_order=True),
+                [_values(r) for r in pending],
+            )
+        )
+        versions[batch.stream_id] = current + len(pending)
         rows = [replace(r, position=p) for r, p in zip(pending, positions, strict=True)]
-        self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
-        return positions
+        if self._hooks:
+            recorded = [
+                _recorded(row, row.position, new.event, batch.metadata)
+                for row, (new, _) in zip(rows, encoded, strict=True)
+            ]
+            for hook in self._hooks:
+                hook(conn, recorded)
+        for couple, owner in erased_owners(rows):  # the keys go with their tombstone
+            destroy_keys(conn, couple, owner)
+        return rows, True
 
     def _select(self, query: sa.Select[Any], decrypt: bool) -> list[RecordedEvent]:
         cipher = self.cipher if decrypt else None

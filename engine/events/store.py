@@ -60,6 +60,16 @@ class NewEvent:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """Events for one stream, appended together as one of several in one transaction."""
+
+    stream_id: str
+    events: Sequence[NewEvent]
+    expected_version: int | None
+    metadata: Metadata = field(default_factory=Metadata)
+
+
+@dataclass(frozen=True)
 class RecordedEvent:
     """An event as stored, with its place in the log."""
 
@@ -110,6 +120,14 @@ class EventStore(Protocol):
     ) -> list[int]:
         """Append atomically; ``expected_version`` is the stream's current version
         (0 for a new stream) or None to skip the check. Returns the positions."""
+        ...
+
+    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
+        """Append several streams' batches of one couple in ONE transaction: all or none.
+
+        Each batch is checked as :meth:`append` checks it (its expected version, replayed
+        event ids); one refusal writes nothing. Returns each batch's positions.
+        """
         ...
 
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
@@ -175,13 +193,24 @@ def encode_batch(
     ]
 
 
+def check_batch_ids(batches: Sequence[Batch]) -> None:
+    """One transaction never carries one event id twice."""
+    ids = [e.event_id for b in batches for e in b.events]
+    if len(set(ids)) != len(ids):
+        raise DuplicateEvent("a batch repeats an event id; every event needs its own id")
+
+
 def check_replay(
-    existing: dict[str, Row], stream_id: str, encoded: Sequence[tuple[NewEvent, Payload]]
+    existing: dict[str, Row],
+    couple_id: str,
+    batch: Batch,
+    encoded: Sequence[tuple[NewEvent, Payload]],
 ) -> list[int] | None:
     """Decide what an append whose event ids already exist means.
 
-    Returns the original positions when the whole batch was stored before with the same
-    content (a safe retry); None when no id exists; raises DuplicateEvent otherwise.
+    Returns the original positions when the whole batch was stored before as the very
+    same events (a safe retry: same couple, stream, type, content, moment and author);
+    None when no id exists; raises DuplicateEvent otherwise.
     """
     if not existing:
         return None
@@ -190,11 +219,17 @@ def check_replay(
         row = existing.get(new.event_id)
         if (
             row is None
-            or row.stream_id != stream_id
+            or row.couple_id != couple_id
+            or row.stream_id != batch.stream_id
             or row.type_name != new.event.type_name
             or row.payload != payload
+            or row.occurred_at != new.occurred_at
+            or row.metadata.get("actor") != batch.metadata.actor
         ):
-            raise DuplicateEvent(f"event id {new.event_id} was already used for another event")
+            raise DuplicateEvent(
+                f"event id {new.event_id} was already used for another event; "
+                "a retry must repeat the very same events"
+            )
         positions.append(row.position)
     return positions
 
@@ -265,41 +300,62 @@ class MemoryEventStore:
         expected_version: int | None,
         metadata: Metadata = NO_METADATA,
     ) -> list[int]:
-        if not events:
-            return []
-        encoded = encode_batch(self.cipher, couple_id, events)
+        return self.append_batches(
+            couple_id, [Batch(stream_id, events, expected_version, metadata)]
+        )[0]
+
+    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
+        check_batch_ids(batches)
+        encoded = [encode_batch(self.cipher, couple_id, b.events) for b in batches]
         with self._lock:
-            existing = {
-                e.event_id: self._by_id[e.event_id] for e in events if e.event_id in self._by_id
-            }
-            replayed = check_replay(existing, stream_id, encoded)
-            if replayed is not None:
-                return replayed
-            current = self._versions.get(stream_id, 0)
-            if expected_version is not None and expected_version != current:
-                raise ConcurrencyError(stream_id, expected_version, current)
+            versions = dict(self._versions)
+            results: list[list[int]] = []
+            rows: list[Row] = []
             now = self._clock().astimezone(UTC)
-            rows = []
-            for offset, (new, payload) in enumerate(encoded, start=1):
-                row = Row(
-                    position=len(self._rows) + 1,
-                    stream_id=stream_id,
-                    version=current + offset,
-                    couple_id=couple_id,
-                    event_id=new.event_id,
-                    type_name=new.event.type_name,
-                    schema=new.event.schema,
-                    payload=payload,
-                    metadata=metadata.to_json(),
-                    occurred_at=new.occurred_at,
-                    recorded_at=now,
-                )
-                self._rows.append(row)
-                self._by_id[row.event_id] = row
-                rows.append(row)
-            self._versions[stream_id] = current + len(rows)
-        self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
-        return [r.position for r in rows]
+            for batch, coded in zip(batches, encoded, strict=True):
+                existing = {
+                    e.event_id: self._by_id[e.event_id]
+                    for e in batch.events
+                    if e.event_id in self._by_id
+                }
+                replayed = check_replay(existing, couple_id, batch, coded)
+                if replayed is not None or not batch.events:
+                    results.append(replayed or [])
+                    continue
+                current = versions.get(batch.stream_id, 0)
+                expected = batch.expected_version
+                if expected is not None and expected != current:
+                    raise ConcurrencyError(batch.stream_id, expected, current)
+                written = [
+                    Row(
+                        position=len(self._rows) + len(rows) + offset,
+                        stream_id=batch.stream_id,
+                        version=current + offset,
+                        couple_id=couple_id,
+                        event_id=new.event_id,
+                        type_name=new.event.type_name,
+                        schema=new.event.schema,
+                        payload=payload,
+                        metadata=batch.metadata.to_json(),
+                        occurred_at=new.occurred_at,
+                        recorded_at=now,
+                    )
+                    for offset, (new, payload) in enumerate(coded, start=1)
+                ]
+                versions[batch.stream_id] = current + len(written)
+                rows.extend(written)
+                results.append([r.position for r in written])
+            self._rows.extend(rows)
+            self._by_id.update((r.event_id, r) for r in rows)
+            self._versions = versions
+            for row in rows:  # the keys go with their tombstone
+                if row.type_name == "couple.erased":
+                    self.cipher.forget(row.couple_id)
+                elif row.type_name == "couple.partner_erased":
+                    self.cipher.forget(row.couple_id, str(row.payload["partner_id"]))
+        if rows:
+            self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
+        return results
 
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
         cipher = self.cipher if decrypt else None

@@ -8,6 +8,7 @@ and an import must give back the couple exactly as it was.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,7 +25,11 @@ from engine.events import (
     event_class,
 )
 from engine.events.codec import from_plain
+from engine.export.checks import check_count, check_events
 from engine.export.document import FORMAT, VERSION
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""The largest export read: years of daily practice by both partners fit many times over."""
 
 _ID = re.compile(r"^[0-9a-f]{1,40}$")
 _STREAM = re.compile(r"^[a-z][a-z_]*-[0-9a-f]{1,40}$")  # ritual-<id>, plan-<id>, ...
@@ -62,6 +67,27 @@ def _damaged(index: int) -> InvalidInput:
     return InvalidInput(f"event {index} of the file is damaged or incomplete; nothing was imported")
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def parse_export(data: bytes) -> Any:
+    """Parse an export file's bytes as JSON, refusing what is no export in one line.
+
+    Bounded: a file past :data:`MAX_FILE_BYTES`, nesting too deep for the parser, and the
+    non-standard constants NaN and Infinity are refused instead of crashing a reader.
+    """
+    not_export = InvalidInput("that file is not a ritual-engine export")
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput("that file is far larger than any export; nothing was imported")
+    try:
+        return json.loads(data, parse_constant=_no_constant)
+    except RecursionError:
+        raise InvalidInput("that file nests too deeply to be an export") from None
+    except (UnicodeDecodeError, ValueError):
+        raise not_export from None
+
+
 def read_document(doc: Any) -> ImportPlan:
     """Check a parsed export and turn it into an :class:`ImportPlan`; InvalidInput otherwise."""
     if not isinstance(doc, Mapping) or doc.get("format") != FORMAT:
@@ -81,11 +107,13 @@ def read_document(doc: Any) -> ImportPlan:
     raw = doc.get("events")
     if not isinstance(raw, list) or not raw:
         raise InvalidInput("that export holds no events; nothing was imported")
+    check_count(len(raw))
     events = [_read_event(i, item) for i, item in enumerate(raw, start=1)]
     first = events[0].event
     if not isinstance(first, CoupleCreated) or not _ID.match(first.couple_id):
         raise _damaged(1)
     _check_log(first.couple_id, events)
+    check_events(first.couple_id, events)
     former = tuple(e.event.partner_id for e in events if isinstance(e.event, PartnerErased))
     return ImportPlan(first.couple_id, first.name, tuple(events), former)
 
@@ -118,8 +146,10 @@ def _read_event(index: int, item: Any) -> ImportedEvent:
         occurred_at = datetime.fromisoformat(str(item["occurred_at"]))
         if occurred_at.tzinfo is None:
             raise ValueError
+        if not isinstance(item["stream_id"], str):
+            raise ValueError
         event = from_plain(cls.type_name, schema, dict(item["data"]))
-    except (KeyError, ValueError, TypeError, OverflowError):
+    except (KeyError, ValueError, TypeError, OverflowError, RecursionError):
         raise _damaged(index) from None
     return ImportedEvent(
         stream_id=str(item["stream_id"]),

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from engine.domain import couple as couple_domain
 from engine.domain.couple import CoupleState
 from engine.domain.text import clean_handle, clean_line
 from engine.errors import InvalidInput, NotAllowed
-from engine.events import CoupleCreated, CoupleSettingsChanged, PartnerAdded, PartnerRenamed
-from engine.facade.core import CoupleRef, Decision, EngineCore, couple_stream, new_id
+from engine.events import (
+    Batch,
+    CoupleCreated,
+    CoupleSettingsChanged,
+    Metadata,
+    NewEvent,
+    PartnerAdded,
+    PartnerRenamed,
+)
+from engine.facade.core import CoupleRef, Decision, EngineCore, couple_stream, new_id, ritual_stream
+from engine.facade.rituals import new_ritual
 from engine.schedule import parse_zone
 from engine.views import CoupleView
 
@@ -34,8 +44,14 @@ class CouplesMixin(EngineCore):
         display_names: Mapping[str, str] | None = None,
         freezes_per_month: int = 1,
         proxy_checkins: bool = False,
+        templates: Sequence[str] = (),
     ) -> CoupleView:
-        """Start a couple with one or more partners (by handle) in an IANA time zone."""
+        """Start a couple with one or more partners (by handle) in an IANA time zone.
+
+        ``templates`` names catalog rituals (e.g. ``catalog.starter_templates()``' keys)
+        the couple starts with. The couple and its rituals are written in one
+        transaction: a start that is cut short leaves nothing, so it can be run again.
+        """
         title = clean_line(name, "couple name")
         zone = parse_zone(tz).key
         handles = [clean_handle(h) for h in partners]
@@ -70,7 +86,23 @@ class CouplesMixin(EngineCore):
                 for h in handles
             ),
         ]
-        self.append(couple_id, couple_stream(couple_id), events, expected_version=0, actor=None)
+        now = self.now()
+        state = couple_domain.fold(events)
+        rituals = [new_ritual(state, now, template=key) for key in templates]
+        titles = [r.title.casefold() for r in rituals]
+        if len(set(titles)) != len(titles):
+            raise InvalidInput("two of those rituals have the same title; name each once")
+        metadata = Metadata(actor=None, via=self.via, correlation_id=new_id())
+        self.store.append_batches(
+            couple_id,
+            [
+                Batch(couple_stream(couple_id), [NewEvent(e, now) for e in events], 0, metadata),
+                *(
+                    Batch(ritual_stream(r.ritual_id), [NewEvent(r, now)], 0, metadata)
+                    for r in rituals
+                ),
+            ],
+        )
         return self.couple(couple_id)
 
     def couples(self) -> list[CoupleView]:

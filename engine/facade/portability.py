@@ -16,7 +16,7 @@ from typing import Any
 from engine.domain.couple import CoupleState
 from engine.domain.visibility import EVERYONE, hidden_fields, is_listed
 from engine.errors import InvalidInput, NotAllowed
-from engine.events import Event, FeedLinkIssued, NewEvent
+from engine.events import Batch, Event, FeedLinkIssued, NewEvent
 from engine.export.document import ExportContent, ExportedEvent, to_document
 from engine.export.keepsake import render_markdown
 from engine.export.reading import ImportPlan, read_document
@@ -93,15 +93,18 @@ class PortabilityMixin(
         (or another couple of the same name)."""
         plan = read_document(document)
         self._check_import_target(plan)
-        for batch in plan.batches():
-            first = batch[0]
-            self.store.append(
-                plan.couple_id,
-                first.stream_id,
-                [NewEvent(e.event, e.occurred_at, e.event_id) for e in batch],
-                expected_version=first.version - 1,
-                metadata=first.metadata,
-            )
+        self.store.append_batches(  # one transaction: a cut-short import leaves nothing
+            plan.couple_id,
+            [
+                Batch(
+                    batch[0].stream_id,
+                    [NewEvent(e.event, e.occurred_at, e.event_id) for e in batch],
+                    expected_version=batch[0].version - 1,
+                    metadata=batch[0].metadata,
+                )
+                for batch in plan.batches()
+            ],
+        )
         for partner_id in plan.former_partners:
             self.store.cipher.forget(plan.couple_id, partner_id)
         return self.couple_view(self.load_couple(plan.couple_id))
@@ -149,8 +152,8 @@ class PortabilityMixin(
         )
         if foreign:
             raise NotAllowed(
-                "that file reuses ids that belong to another couple in this database; "
-                "nothing was imported"
+                "that export names rituals, plans or links another couple in this database "
+                "already has; nothing was imported"
             )
 
 

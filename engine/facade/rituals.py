@@ -81,6 +81,60 @@ def describe_schedule(cron: str | None, per_week: int | None, *, together: bool)
     return "now and then, when it suits you"
 
 
+def new_ritual(
+    state: CoupleState,
+    now: datetime,
+    title: str | None = None,
+    *,
+    cron: str | None = None,
+    per_week: int | None = None,
+    duration: timedelta | None = None,
+    kind: str | None = None,
+    participants: Sequence[str] | None = None,
+    together: bool | None = None,
+    reminder: timedelta | None = None,
+    prompts: Sequence[str] | None = None,
+    template: str | None = None,
+) -> RitualAdded:
+    """The event that adds a ritual to the couple ``state``: its own schedule or quota, or
+    a catalog template's defaults. Checks the definition; raises InvalidInput."""
+    tpl = catalog.template(template) if template is not None else None
+    if tpl is not None and cron is None and per_week is None:
+        cron, per_week = tpl.cron, tpl.per_week
+    elif tpl is None and cron is None and per_week is None:
+        raise InvalidInput(
+            "give the ritual a schedule with --cron or a weekly count with --per-week"
+        )
+    if title is None:
+        if tpl is None:
+            raise InvalidInput("a ritual needs a title")
+        title = tpl.title
+    kind = kind or (tpl.kind if tpl else "other")
+    duration = duration if duration is not None else (tpl.duration if tpl else None)
+    normalised, cleaned = _check_definition(
+        cron=cron,
+        per_week=per_week,
+        duration=duration,
+        reminder=reminder,
+        kind=kind,
+        prompts=prompts if prompts is not None else (tpl.prompts if tpl else ()),
+    )
+    return RitualAdded(
+        ritual_id=new_id(),
+        title=clean_line(title, "title"),
+        kind=kind,
+        cron=normalised,
+        per_week=per_week,
+        duration=duration,
+        participants=_participants(state, participants),
+        together=together if together is not None else not (tpl and tpl.participants == "each"),
+        reminder=reminder if reminder is not None else (tpl.reminder if tpl else None),
+        prompts=cleaned,
+        template=tpl.key if tpl else None,
+        effective_from=now,
+    )
+
+
 class RitualsMixin(StreaksMixin):
     """Rituals and the logging of their occurrences (a check-in reports the new streak)."""
 
@@ -141,49 +195,29 @@ class RitualsMixin(StreaksMixin):
         template: str | None = None,
     ) -> RitualView:
         """Add a ritual: a cron schedule, a weekly quota, or a catalog template's defaults."""
-        tpl = catalog.template(template) if template is not None else None
-        if tpl is not None and cron is None and per_week is None:
-            cron, per_week = tpl.cron, tpl.per_week
-        elif tpl is None and cron is None and per_week is None:
-            raise InvalidInput(
-                "give the ritual a schedule with --cron or a weekly count with --per-week"
-            )
-        if title is None:
-            if tpl is None:
-                raise InvalidInput("a ritual needs a title")
-            title = tpl.title
-        kind = kind or (tpl.kind if tpl else "other")
-        normalised, cleaned = _check_definition(
-            cron=cron,
-            per_week=per_week,
-            duration=duration if duration is not None else (tpl.duration if tpl else None),
-            reminder=reminder,
-            kind=kind,
-            prompts=prompts if prompts is not None else (tpl.prompts if tpl else ()),
-        )
-        name = clean_line(title, "title")
         state = self.load_couple(couple)
         now = self.now()
+        event = new_ritual(
+            state,
+            now,
+            title,
+            cron=cron,
+            per_week=per_week,
+            duration=duration,
+            kind=kind,
+            participants=participants,
+            together=together,
+            reminder=reminder,
+            prompts=prompts,
+            template=template,
+        )
         existing = self.ritual_states(state.couple_id).values()
         if any(
-            s.title.casefold() == name.casefold() and s.status(now) != "retired" for s in existing
+            s.title.casefold() == event.title.casefold() and s.status(now) != "retired"
+            for s in existing
         ):
             raise NotAllowed("a ritual with that title already exists; pick another title")
-        ritual_id = new_id()
-        event = RitualAdded(
-            ritual_id=ritual_id,
-            title=name,
-            kind=kind,
-            cron=normalised,
-            per_week=per_week,
-            duration=duration if duration is not None else (tpl.duration if tpl else None),
-            participants=_participants(state, participants),
-            together=together if together is not None else not (tpl and tpl.participants == "each"),
-            reminder=reminder if reminder is not None else (tpl.reminder if tpl else None),
-            prompts=cleaned,
-            template=tpl.key if tpl else None,
-            effective_from=now,
-        )
+        ritual_id = event.ritual_id
         self.append(
             state.couple_id, ritual_stream(ritual_id), [event], expected_version=0, actor=None
         )

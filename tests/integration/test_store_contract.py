@@ -165,6 +165,29 @@ def test_reusing_an_event_id_with_other_content_raises_duplicate_event(store: Ev
     assert store.read_stream(COUPLE_STREAM) == []
 
 
+def test_reusing_an_event_id_at_another_moment_by_another_author_or_couple_is_refused(
+    store: EventStore,
+) -> None:
+    first = checked_in(0)
+    store.append(COUPLE, RITUAL_STREAM, [first], expected_version=0, metadata=Metadata("sam"))
+    later = NewEvent(first.event, AT + timedelta(minutes=1), event_id=first.event_id)
+
+    with pytest.raises(DuplicateEvent, match="very same events"):
+        store.append(COUPLE, RITUAL_STREAM, [later], expected_version=None)
+    with pytest.raises(DuplicateEvent):
+        store.append(
+            COUPLE, RITUAL_STREAM, [first], expected_version=None, metadata=Metadata("alex")
+        )
+    with pytest.raises(DuplicateEvent):
+        store.append(
+            OTHER_COUPLE, RITUAL_STREAM, [first], expected_version=None, metadata=Metadata("sam")
+        )
+    assert store.append(
+        COUPLE, RITUAL_STREAM, [first], expected_version=None, metadata=Metadata("sam")
+    ) == [1]
+    assert store.count() == 1
+
+
 def test_a_batch_that_repeats_an_event_id_raises_duplicate_event_and_stores_nothing(
     store: EventStore,
 ) -> None:

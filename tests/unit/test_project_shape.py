@@ -97,3 +97,10 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     test_command = commands[1]
     assert "pytest" in test_command
     assert test_command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_source_distribution_carries_the_license_and_the_tests() -> None:
+    assert "MIT License" in (ROOT / "LICENSE").read_text()
+    manifest = (ROOT / "MANIFEST.in").read_text().splitlines()
+    assert "graft tests" in manifest
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"] == "MIT"
