@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import textwrap
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ import click
 from engine import Engine, InvalidInput, RitualError
 from engine.clock import Clock, utc_now
 from engine.config import Settings
+from engine.invite_views import InviteView
 from engine.outfile import STDOUT
 from engine.parsing import format_duration, parse_date, parse_duration, parse_moment
 from engine.views import (
@@ -39,6 +41,7 @@ from engine.views import (
     WeekInsight,
     WeekProgress,
 )
+from engine.wording import count_of, occurrence_phrase, plural, times
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -246,6 +249,8 @@ def history_json(h: HistoryEntry, couple: CoupleView) -> dict[str, Any]:
         "via": h.via,
         "summary": h.summary,
         "data": h.data,
+        "id": h.entry_id,
+        "undone": h.undone,
     }
 
 
@@ -381,8 +386,9 @@ def settings_command(
 ) -> None:
     """Show or change the couple's settings."""
     eng = state.engine
+    before = eng.couple(state.couple)
     if tz is None and freezes is None and proxy_checkins is None:
-        c = eng.couple(state.couple)
+        c = before
     else:
         c = eng.change_settings(
             state.couple, tz=tz, freezes_per_month=freezes, proxy_checkins=proxy_checkins
@@ -402,6 +408,11 @@ def settings_command(
     click.echo(f"{c.name}: {c.time_zone}, partners {', '.join(c.handles)}")
     click.echo(f"streak freezes a month: {c.freezes_per_month}")
     click.echo(f"one partner may check in for both: {'yes' if c.proxy_checkins else 'no'}")
+    if c.time_zone != before.time_zone:
+        click.echo(
+            f"From now on your rituals follow {c.time_zone} time; what you already lived "
+            f"keeps its {before.time_zone} times."
+        )
 
 
 # -- rituals -------------------------------------------------------------------------------
@@ -551,7 +562,9 @@ def retire_command(state: CliState, ritual: str) -> None:
 @cli.command("checkin")
 @click.argument("ritual")
 @click.option("--by", "partner", required=True, help="Partner handle, e.g. sam.")
-@click.option("--at", "at", help="When it happened (ISO 8601; default: now).")
+@click.option(
+    "--at", "at", help="When it happened: 2026-11-25T07:30, today 7:30, yesterday 21:30, 21:30."
+)
 @click.option("--closeness", type=int, help="How close you felt, 1 to 5.")
 @click.option("--note", help="A private note (only you will see it).")
 @click.option("--share-note", is_flag=True, help="Let your partner see the note too.")
@@ -572,7 +585,7 @@ def checkin_command(
     couple = eng.couple(state.couple)
     from zoneinfo import ZoneInfo
 
-    moment = parse_moment(at, ZoneInfo(couple.time_zone)) if at else None
+    moment = parse_moment(at, ZoneInfo(couple.time_zone), eng.now()) if at else None
     done = eng.check_in(
         couple,
         ritual,
@@ -583,16 +596,25 @@ def checkin_command(
         note_shared=share_note,
         for_both=for_both,
     )
-    when = f" for {local(done.occurrence, couple)}" if done.occurrence else ""
-    weeks = "" if done.occurrence else " week" if done.streak == 1 else " weeks"
+    today = eng.now().astimezone(ZoneInfo(couple.time_zone)).date()
+    when = f" ({occurrence_phrase(done.local, today)})" if done.local else ""  # as it was due
+    weeks = "" if done.occurrence else " " + plural("week", done.streak)
     streak = f"Streak: {done.streak}{weeks}." if done.streak else "Saved."
-    click.echo(f"Checked in {done.title}{when} for {done.partner}. {streak}")
+    who = " and ".join(done.partners or (done.partner,))
+    click.echo(f"Checked in {done.title}{when} for {who}. {streak}")
 
 
 @cli.command("skip")
-@click.argument("ritual")
+@click.argument("ritual", required=False)
 @click.option("--by", "partner", help="Partner handle.")
-@click.option("--at", "at", help="A time within the occurrence's day (ISO 8601; default: now).")
+@click.option(
+    "--at",
+    "at",
+    help="A time within the occurrence's day, past or to come (ISO 8601 or yesterday 21:30).",
+)
+@click.option("--from", "since", help="First day of an absence (YYYY-MM-DD).")
+@click.option("--until", help="Last day of an absence (YYYY-MM-DD; default: the --from day).")
+@click.option("--all", "every", is_flag=True, help="With --from: every ritual with fixed times.")
 @click.option(
     "--reason",
     help="Why (travel, illness, not today). Needs --by: only that partner can read it, "
@@ -600,16 +622,53 @@ def checkin_command(
 )
 @pass_state
 def skip_command(
-    state: CliState, ritual: str, partner: str | None, at: str | None, reason: str | None
+    state: CliState,
+    ritual: str | None,
+    partner: str | None,
+    at: str | None,
+    since: str | None,
+    until: str | None,
+    every: bool,
+    reason: str | None,
 ) -> None:
-    """Let one occurrence of RITUAL go; a skip never breaks a streak."""
+    """Let an occurrence of RITUAL go, or every one of an absence; skips never break a streak."""
     eng = state.engine
     couple = eng.couple(state.couple)
+    if since is None and (until is not None or every):
+        raise InvalidInput("--until and --all go with --from (the first day of the absence)")
+    if since is not None and at is not None:
+        raise InvalidInput("give either --at (one occurrence) or --from (an absence), not both")
+    if every == (ritual is not None) and since is not None:
+        raise InvalidInput("name one ritual, or give --all for every ritual, not both")
+    if ritual is None and since is None:
+        raise InvalidInput("name the ritual to skip (or use --from DAY --all for an absence)")
+    if since is not None:
+        first = parse_date(since)
+        last = parse_date(until) if until else first
+        views = eng.plan_absence(couple, ritual, since=first, until=last, by=partner, reason=reason)
+        counts = Counter(v.title for v in views)
+        each = ", ".join(f"{title} {n}" for title, n in counts.items())
+        days = f"from {first:%a %d %b} to {last:%a %d %b}" if last != first else ""
+        days = days or f"on {first:%a %d %b}"
+        occurrences = "occurrence" if len(views) == 1 else "occurrences"
+        click.echo(f"Let {len(views)} {occurrences} go {days} ({each}). Streaks untouched.")
+        return
     from zoneinfo import ZoneInfo
 
-    moment = parse_moment(at, ZoneInfo(couple.time_zone)) if at else None
+    assert ritual is not None
+    moment = parse_moment(at, ZoneInfo(couple.time_zone), eng.now()) if at else None
     skipped = eng.skip(couple, ritual, by=partner, at=moment, reason=reason)
-    click.echo(f"Let {skipped.title} of {local(skipped.local, couple)} go. Streak untouched.")
+    click.echo(f"Let {skipped.title} of {skipped.local:%a %d %b %H:%M} go. Streak untouched.")
+
+
+@cli.command("undo")
+@click.argument("entry_id", required=False)
+@click.option("--by", "partner", required=True, help="Your handle: only you can undo your entry.")
+@pass_state
+def undo_command(state: CliState, entry_id: str | None, partner: str) -> None:
+    """Take back your newest entry of the last 7 days, or ENTRY_ID (see `ritual log`)."""
+    undone = state.engine.undo(state.couple, by=partner, entry=entry_id)
+    click.echo(f"Undone: {undone.summary}. It no longer counts anywhere; the log keeps a note.")
 
 
 @cli.command("appreciate")
@@ -978,6 +1037,7 @@ def plan_json(v: PlanView) -> dict[str, Any]:
             {"id": r.id, "title": r.title, "week": r.week, "status": r.status} for r in v.rituals
         ],
         "rituals_added": list(v.rituals_added),
+        "rituals_reused": [{"kept": kept, "in_place_of": plan} for kept, plan in v.rituals_reused],
     }
 
 
@@ -987,6 +1047,11 @@ def echo_rituals_added(v: PlanView) -> None:
             f"New with this week: {', '.join(v.rituals_added)}. "
             "They are yours to change with `ritual edit`."
         )
+
+
+def echo_rituals_reused(v: PlanView) -> None:
+    for kept, plan in v.rituals_reused:
+        click.echo(f"Your {kept} serves as the plan's {plan}, so it was not added twice.")
 
 
 def pace_line(v: PlanView) -> str:
@@ -1008,10 +1073,19 @@ def echo_pace(v: PlanView) -> None:
     click.echo(pace_line(v))
     if v.pace == "behind":
         keys = ", ".join(t.key for t in v.earlier_open)
+        room = "" if v.over else ", or give this week more room with `ritual plan extend`"
         click.echo(
-            f"Still open from earlier weeks: {keys}. Mark them done whenever they happen, "
-            "or give this week more room with `ritual plan extend`."
+            f"Still open from earlier weeks: {keys}. Mark them done whenever they happen{room}."
         )
+
+
+def plan_over_line(v: PlanView) -> str:
+    """A plan whose weeks have all run: it has ended, and finishing is the next step."""
+    last = f" (the last day was {v.week_ends_on:%a %d %b})" if v.week_ends_on else ""
+    return (
+        f"{v.title}: all {v.weeks_total} weeks have run their course{last}. "
+        "Choose what continues with `ritual plan finish --keep RITUAL` (or --keep-all)."
+    )
 
 
 @plan_group.command("list")
@@ -1050,6 +1124,7 @@ def plan_start_command(state: CliState, template: str, on: str | None) -> None:
     else:
         click.echo(f"{v.title} has begun. Week {v.week}: {v.theme}.")
     echo_rituals_added(v)
+    echo_rituals_reused(v)
     click.echo("See this week's tasks with `ritual plan status`.")
 
 
@@ -1069,23 +1144,30 @@ def plan_status_command(state: CliState, as_json: bool) -> None:
     if v.week == 0:
         click.echo(f"{v.title} begins on {v.starts_on:%a %d %b}. Week 1: {v.weeks[0].theme}.")
         return
-    header = f"{v.title}, week {v.week} of {v.weeks_total}: {v.theme}"
-    if v.week_ends_on and v.days_left is not None:
-        left = {0: "its last day", 1: "1 more day"}.get(v.days_left, f"{v.days_left} more days")
-        header += f" (until {v.week_ends_on:%a %d %b}, {left})"
-    click.echo(header)
-    for t in v.tasks:
-        who = f" (by {t.by})" if t.by else ""
-        click.echo(f"  [{'x' if t.done else ' '}] {t.key}{who}")
-        click.echo(f"      {t.text}")
-    echo_pace(v)
     if v.over and v.pace != "finished":
-        click.echo(
-            "Every week has run its course. Choose what continues with "
-            "`ritual plan finish --keep RITUAL` (or --keep-all)."
-        )
+        click.echo(plan_over_line(v))
+        echo_pace(v)
+    else:
+        header = f"{v.title}, week {v.week} of {v.weeks_total}: {v.theme}"
+        if v.week_ends_on and v.days_left is not None:
+            left = {0: "its last day", 1: "1 more day"}.get(
+                v.days_left, f"{count_of(v.days_left, 'more day')}"
+            )
+            header += f" (until {v.week_ends_on:%a %d %b}, {left})"
+        click.echo(header)
+        for t in v.tasks:
+            who = f" (by {t.by})" if t.by else ""
+            click.echo(f"  [{'x' if t.done else ' '}] {t.key}{who}")
+            click.echo(f"      {t.text}")
+        echo_pace(v)
+        if v.week == v.weeks_total and v.pace != "finished":
+            click.echo(
+                "This is the last week: when it ends, `ritual plan finish` keeps the rituals "
+                "you choose (or `ritual plan extend` gives it another week)."
+            )
     if v.rituals:
         click.echo(f"Rituals from this plan: {', '.join(r.title for r in v.rituals)}.")
+    echo_rituals_reused(v)
 
 
 @plan_group.command("done")
@@ -1286,12 +1368,13 @@ def streak_json(view: StreakView, couple: CoupleView) -> dict[str, Any]:
 
 def in_a_row(count: int, unit: str) -> str:
     if unit == "week":
-        return f"{count} week{'' if count == 1 else 's'} in a row"
+        return f"{count_of(count, 'week')} in a row"
     return f"{count} in a row"
 
 
 def streak_headline(view: StreakView) -> str:
-    """The couple's streak of a ritual that keeps one, said warmly: never a tally of misses."""
+    """The couple's streak of a ritual that keeps one, said warmly and truly: never a
+    tally of misses, never a word the figures beside it contradict."""
     line = view.couple
     if line.current and line.missed and line.current <= 7:
         headline = f"back at it, {in_a_row(line.current, view.unit)}"
@@ -1299,6 +1382,12 @@ def streak_headline(view: StreakView) -> str:
         headline = in_a_row(line.current, view.unit)
     elif line.best:
         headline = "a fresh start is one check-in away"
+    elif view.unit == "week" and line.check_ins:
+        aim = f" of {view.this_week.target}" if view.this_week else ""
+        logged = count_of(line.check_ins, "check-in")
+        headline = f"no full week{aim} yet, {logged} so far; every one counts"
+    elif line.missed or line.check_ins:
+        headline = "not done together yet; the next one is a fresh start"
     else:
         headline = "ready for its first time"
     return headline + (f" (best {line.best})" if line.best > line.current else "")
@@ -1306,6 +1395,11 @@ def streak_headline(view: StreakView) -> str:
 
 def freeze_text(day: date) -> str:
     return f"A freeze covered {day:%a %d %b}, so your streak held."
+
+
+def held_freeze(line: StreakLine) -> date | None:
+    """The freeze to mention: only one inside the streak that is running now."""
+    return line.held_by_freeze if line.current else None
 
 
 def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
@@ -1316,7 +1410,7 @@ def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
         if not line.done:
             return [f"{title}: ready whenever you are."]
         last = local(line.last_done, couple, "%a %d %b")
-        return [f"{title}: shared {line.done} times, most recently on {last}."]
+        return [f"{title}: shared {times(line.done)}, most recently on {last}."]
     headline = streak_headline(view)
     if line.strength >= 0.005:
         headline += f", strength {round(line.strength * 100)}%"
@@ -1335,8 +1429,8 @@ def streak_text(view: StreakView, couple: CoupleView) -> list[str]:
     lines = [f"{title}: {headline}"]
     if details:
         lines.append("  " + " · ".join(details))
-    if line.last_freeze is not None and line.current:
-        lines.append(f"  {freeze_text(line.last_freeze)}")
+    if (freeze := held_freeze(line)) is not None:
+        lines.append(f"  {freeze_text(freeze)}")
     return lines
 
 
@@ -1350,7 +1444,7 @@ def streaks_command(state: CliState, as_of: str | None, as_json: bool) -> None:
 
     eng = state.engine
     couple = eng.couple(state.couple)
-    moment = parse_moment(as_of, ZoneInfo(couple.time_zone)) if as_of else None
+    moment = parse_moment(as_of, ZoneInfo(couple.time_zone), eng.now()) if as_of else None
     views = eng.streaks(couple, as_of=moment)
     if as_json:
         echo_json([streak_json(v, couple) for v in views])
@@ -1456,6 +1550,8 @@ def today_words(item: TodayItem, as_of: datetime) -> str:
 def plan_lines(v: PlanView) -> list[str]:
     if v.week == 0:
         return [f"Plan: {v.title} begins on {v.starts_on:%a %d %b}. Week 1: {v.weeks[0].theme}."]
+    if v.over and v.pace != "finished":
+        return [f"Plan: {plan_over_line(v)}", f"  {pace_line(v)}"]
     heading = f"Plan: {v.title}"
     if v.pace != "finished":
         heading += f", week {v.week} of {v.weeks_total}: {v.theme}"
@@ -1484,8 +1580,8 @@ def status_text(view: StatusView, couple: CoupleView, colour: bool) -> list[str]
         for s, head in zip(view.streaks, heads, strict=True):
             bar = strength_bar(s.couple.strength, colour)
             lines.append(f"  {s.title.ljust(width)}  {head.ljust(head_width)}  {bar}")
-            freeze = s.couple.last_freeze
-            if freeze and s.couple.current and view.day - freeze <= RECENT_FREEZE:
+            freeze = held_freeze(s.couple)
+            if freeze and view.day - freeze <= RECENT_FREEZE:
                 lines.append(f"    {freeze_text(freeze)}")
     if view.plan:
         lines += ["", *plan_lines(view.plan)]
@@ -1560,7 +1656,7 @@ def status_command(state: CliState, as_of: str | None, as_json: bool) -> None:
 
     eng = state.engine
     couple = eng.couple(state.couple)
-    moment = parse_moment(as_of, ZoneInfo(couple.time_zone)) if as_of else None
+    moment = parse_moment(as_of, ZoneInfo(couple.time_zone), eng.now()) if as_of else None
     view = eng.status(couple, as_of=moment)
     if as_json:
         echo_json(status_json(view, couple))
@@ -1664,6 +1760,87 @@ def share_revoke_command(state: CliState, link_id: str) -> None:
     click.echo(f"Revoked {link.short_id}{label}. Calendars using it will stop updating.")
 
 
+# -- partner invites: the page on a phone ---------------------------------------------
+
+
+def invite_json(invite: InviteView, couple: CoupleView) -> dict[str, Any]:
+    return {
+        "id": invite.id,
+        "partner": invite.partner,
+        "label": invite.label,
+        "base_url": invite.base_url,
+        "created_at": iso_local(invite.created_at, couple),
+        "revoked_at": iso_local(invite.revoked_at, couple),
+    }
+
+
+@cli.group("invite", invoke_without_command=True)
+@click.option("--partner", help="Whose page the link opens (a partner handle).")
+@click.option("--label", help='Where the link will live, e.g. "Alex\'s phone".')
+@click.option(
+    "--base-url", metavar="URL", help="Scheme and host of the link [env: RITUAL_BASE_URL]."
+)
+@click.pass_context
+def invite_group(
+    ctx: click.Context, partner: str | None, label: str | None, base_url: str | None
+) -> None:
+    """Invite a partner to their own page on their phone; list or revoke invites."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not partner:
+        raise click.UsageError("name whose page it is with --partner, e.g. --partner alex")
+    state = ctx.find_object(CliState)
+    assert state is not None
+    issued = state.engine.invite_partner(
+        state.couple,
+        partner=partner,
+        base_url=base_url or state.settings.base_url,
+        label=label,
+    )
+    who = issued.invite.partner
+    click.echo(f"Here is {who}'s invite ({issued.invite.short_id}).")
+    click.echo(f"It is shown only this once; open it on {who}'s phone:\n")
+    click.echo(f"  {issued.url}\n")
+    click.echo(
+        "Opening it keeps that browser signed in to the page, and the link leaves the "
+        f"address bar. `ritual invite revoke {issued.invite.short_id}` signs every device out."
+    )
+
+
+@invite_group.command("list")
+@click.option("--all", "include_revoked", is_flag=True, help="Include revoked invites.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def invite_list_command(state: CliState, include_revoked: bool, as_json: bool) -> None:
+    """List partner invites: partner, label and when made (never the links)."""
+    eng = state.engine
+    couple = eng.couple(state.couple)
+    found = eng.invites(couple, include_revoked=include_revoked)
+    if as_json:
+        echo_json([invite_json(invite, couple) for invite in found])
+        return
+    if not found:
+        click.echo("No invites yet. `ritual invite --partner HANDLE` makes one.")
+    for invite in found:
+        revoked = f", revoked {local(invite.revoked_at, couple)}" if invite.revoked_at else ""
+        click.echo(f"{invite.short_id}  {invite.label or '(no label)'}  [{invite.partner}]")
+        click.echo(
+            f"          created {local(invite.created_at, couple)} for {invite.base_url}{revoked}"
+        )
+
+
+@invite_group.command("revoke")
+@click.argument("invite_id")
+@pass_state
+def invite_revoke_command(state: CliState, invite_id: str) -> None:
+    """Turn off the invite INVITE_ID and sign out every device that opened it."""
+    invite = state.engine.revoke_invite(state.couple, invite_id)
+    label = f" ({invite.label})" if invite.label else ""
+    click.echo(
+        f"Revoked {invite.short_id}{label}. {invite.partner}'s page is closed on every device."
+    )
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -1681,7 +1858,8 @@ def share_revoke_command(state: CliState, link_id: str) -> None:
 )
 @pass_state
 def serve_command(state: CliState, host: str, port: int, threads: int, recheck: float) -> None:
-    """Serve the calendar feeds over HTTP until stopped (Ctrl-C); logs go to stderr."""
+    """Serve the calendar feeds and the partners' pages over HTTP until stopped (Ctrl-C);
+    logs go to stderr."""
     from engine.web.serve import log_to_stderr, serve
 
     log_to_stderr()
@@ -1919,7 +2097,8 @@ def log_command(state: CliState, limit: int, as_json: bool, viewer: str | None) 
         echo_json([history_json(h, couple) for h in entries])
         return
     for h in entries:
-        click.echo(f"{local(h.occurred_at, couple, '%Y-%m-%d %H:%M')}  {h.summary}")
+        summary = f"(undone) {h.summary}" if h.undone else h.summary
+        click.echo(f"{local(h.occurred_at, couple, '%Y-%m-%d %H:%M')}  {h.entry_id[:8]}  {summary}")
 
 
 @cli.group("db")

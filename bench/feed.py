@@ -1,4 +1,5 @@
-"""How long a calendar feed of 10 rituals over the default window takes to make.
+"""How long a calendar feed of 10 rituals over the default window takes to make, and the
+largest feed the engine allows.
 
 The baseline is measured in the same run: bare ``icalendar`` building and serialising
 the very same events (same properties, same alarms) with nothing else around it. The
@@ -6,11 +7,18 @@ figure is the ratio; the goal is at most 1.3 for rendering. Building the items f
 the history (the schedule and change tracking) and the whole ``Engine.calendar_feed``
 call (reading and decrypting the events too) are shown beside it for scale.
 
+The largest allowed feed: 10 rituals at the floor (hourly), each with a reminder and a
+long prompt, over the widest window (366 days back and ahead). It holds the cap of
+events (1,000, the nearest to today), stays under the byte cap, and is timed whole and
+rendered against bare ``icalendar`` writing the same 1,000 events; its gzip size (what
+the feed server sends a client that accepts it) is shown too.
+
 Run from the project folder: ``python bench/feed.py``.
 """
 
 from __future__ import annotations
 
+import gzip
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +31,9 @@ from icalendar import Alarm, Calendar, Event, vDuration
 
 from engine import Engine, FixedClock, MemoryEventStore
 from engine.calendar import FEED_TYPES, feed_items
-from engine.feeds import FeedCalendar, TimedItem, render
+from engine.facade.calendar import MAX_DAYS
+from engine.feeds import MAX_BYTES, MAX_EVENTS, FeedCalendar, TimedItem, render
+from engine.web.cache import GZIP_LEVEL
 
 GOAL = 1.3
 RITUALS = [
@@ -38,6 +48,24 @@ RITUALS = [
     ("Appreciation round", "45 19 * * 0"),
     ("Maintenance meeting", "0 18 * * 0#1"),
 ]
+
+
+def largest() -> tuple[Engine, str]:
+    """Ten hourly rituals (the floor), a year and more of them, the widest window."""
+    clock = FixedClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    eng = Engine(MemoryEventStore(clock), clock)
+    couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
+    for minute in range(0, 60, 6):
+        eng.add_ritual(
+            couple,
+            f"Hourly pause at :{minute:02}",
+            cron=f"{minute} * * * *",
+            duration=timedelta(minutes=5),
+            reminder=timedelta(minutes=1),
+            prompts=["Take one slow breath together and say one kind thing, however small."],
+        )
+    clock.advance(timedelta(days=400))
+    return eng, couple.id
 
 
 def scenario() -> tuple[Engine, str]:
@@ -131,6 +159,38 @@ def main() -> None:
     print(f"engine.calendar.feed_items (history):  {building:8.1f} ms")
     print(f"Engine.calendar_feed (store to bytes): {whole:8.1f} ms  "
           f"ratio {whole / baseline:.2f}")  # fmt: skip
+    print()
+    print_largest()
+
+
+def print_largest() -> None:
+    eng, couple_id = largest()
+    wide = {"days_back": MAX_DAYS, "days_ahead": MAX_DAYS}
+    body = eng.calendar_feed(couple_id, **wide)
+    history = [(r.recorded_at, r.event) for r in eng.store.read_couple(couple_id, types=FEED_TYPES)]
+    items = feed_items(history, eng.now(), days_back=MAX_DAYS, days_ahead=MAX_DAYS)
+    kept = [i for i in items if isinstance(i, TimedItem)]
+    kept = sorted(kept, key=lambda i: abs(i.start - eng.now()))[:MAX_EVENTS]
+    meta = FeedCalendar(uid="bench", name="bench")
+    events = body.count(b"BEGIN:VEVENT")
+    assert events == MAX_EVENTS and len(body) < MAX_BYTES
+    ms = timings(
+        {
+            "baseline": lambda: bare_icalendar(kept),
+            "render": lambda: render(meta, items, around=eng.now()),
+            "whole": lambda: eng.calendar_feed(couple_id, **wide),
+        },
+        rounds=5,
+    )
+    packed = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+    print(f"largest allowed feed: 10 hourly rituals, {MAX_DAYS} days back and ahead")
+    print(f"  {events:,} events (cap {MAX_EVENTS:,}), {len(body):,} bytes "
+          f"(cap {MAX_BYTES:,}), {len(packed):,} bytes gzipped")  # fmt: skip
+    print(f"  bare icalendar, the same events:       {ms['baseline']:8.1f} ms  (baseline)")
+    print(f"  engine.feeds.render (the nearest):     {ms['render']:8.1f} ms  "
+          f"ratio {ms['render'] / ms['baseline']:.2f}")  # fmt: skip
+    print(f"  Engine.calendar_feed (store to bytes): {ms['whole']:8.1f} ms  "
+          f"ratio {ms['whole'] / ms['baseline']:.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

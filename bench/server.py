@@ -23,6 +23,10 @@ rounds), the servers' CPU time per request (robust against other work on the mac
 since only the servers run in this process), and the median over the rounds of the feed
 server's rate divided by the static server's in the same round (the goal is at least
 0.8), with the same ratio by CPU time per request beside it.
+
+Then the partner's page, one client (``--page-requests`` of each): the median latency
+of a cached feed GET (the baseline), of the today page GET, and of a check-in POST (a
+quota ritual, so that every POST writes one event and answers 303).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ import argparse
 import http.client
 import logging
 import os
+import re
+import socket
 import statistics
 import sys
 import tempfile
@@ -41,7 +47,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -106,6 +112,63 @@ def pin(cpu: int) -> None:
         os.sched_setaffinity(0, {cpu})
 
 
+def page_load(feed: str, page: str, cookie: str, form: dict[str, str], n: int) -> Load:
+    """Latencies of ``n`` feed GETs, then ``n`` page GETs, then ``n`` check-in POSTs (in
+    that order, so that the feed stays cached), one keep-alive connection each; runs in
+    its own process, unpinned: one request at a time would otherwise wait for a time
+    slice on each hop when the machine is busy."""
+    parts = urlsplit(page)
+    conns = [http.client.HTTPConnection(parts.hostname, parts.port, timeout=30) for _ in "fgp"]
+    for conn in conns:  # one request at a time: Nagle would hold each small write back
+        conn.connect()
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    body = urlencode(form)
+    post_headers = {
+        "Cookie": cookie,
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"{parts.scheme}://{parts.netloc}",
+    }
+    runs = (
+        ("GET", urlsplit(feed).path, {}, None, 200),
+        ("GET", parts.path, {"Cookie": cookie}, None, 200),
+        ("POST", "/me/do/checkin", post_headers, body, 303),
+    )
+    latencies: list[float] = []
+    for conn, (method, path, headers, data, status) in zip(conns, runs, strict=True):
+        for _ in range(n):
+            start = time.perf_counter()
+            conn.request(method, path, body=data, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            latencies.append(time.perf_counter() - start)
+            if response.status != status:
+                raise RuntimeError(f"{method} {path}: unexpected status {response.status}")
+    for conn in conns:
+        conn.close()
+    return n, latencies
+
+
+def page_session(base: str, eng: Engine) -> tuple[str, dict[str, str]]:
+    """Open an invite as a phone would: the session cookie and a check-in form's fields."""
+    invite = eng.invite_partner(None, partner="alex", base_url=base).url
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port)
+    conn.request("GET", urlsplit(invite).path)
+    joined = conn.getresponse()
+    joined.read()
+    cookie = (joined.getheader("Set-Cookie") or "").split(";", 1)[0]
+    conn.request("GET", "/me", headers={"Cookie": cookie})
+    html = conn.getresponse().read().decode()
+    conn.close()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', html)
+    quota = re.search(
+        r'name="ritual" value="([0-9a-f]+)">\s*<input type="hidden" name="at" value="">', html
+    )
+    if csrf is None or quota is None:
+        raise RuntimeError("the today page shows no quota ritual to check in to")
+    return cookie, {"csrf": csrf.group(1), "ritual": quota.group(1), "at": "", "closeness": "4"}
+
+
 def percentiles(latencies: list[float]) -> tuple[float, float, float]:
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     return cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000
@@ -116,6 +179,7 @@ def fixture(folder: Path) -> tuple[Engine, str]:
     couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
     for template in starter_templates():
         eng.add_ritual(couple, template=template.key)
+    eng.add_ritual(couple, "Appreciation journal", per_week=3, together=False)
     return eng, eng.share_feed(couple, base_url="http://127.0.0.1").url
 
 
@@ -152,6 +216,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="waitress worker threads")
     parser.add_argument(
         "--no-access-log", action="store_true", help="measure without the per-request log line"
+    )
+    parser.add_argument(
+        "--page-requests", type=int, default=300, help="page GETs and check-in POSTs each"
     )
     args = parser.parse_args()
     pin(0)
@@ -204,6 +271,20 @@ def main() -> None:
                         f"rate (median of {len(ratios)} rounds; goal: 0.80); "
                         f"by CPU time per request: {by_cpu:.2f}"
                     )
+                cookie, form = page_session(ours.url, eng)
+                n = args.page_requests
+                _, flat = pool.submit(
+                    page_load, ours.url + path, ours.url + "/me", cookie, form, n
+                ).result()
+                feed_ms, page_ms, post_ms = (
+                    statistics.median(flat[i * n : (i + 1) * n]) * 1000 for i in range(3)
+                )
+                print(
+                    f"partner's page, one client, {n} of each (median ms): "
+                    f"cached feed GET {feed_ms:.2f}; today page GET {page_ms:.2f} "
+                    f"({page_ms / feed_ms:.1f}x); check-in POST {post_ms:.2f} "
+                    f"({post_ms / feed_ms:.1f}x)"
+                )
         finally:
             ours.stop()
             static.stop()

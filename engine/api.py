@@ -19,13 +19,16 @@ from engine.facade.couples import CouplesMixin
 from engine.facade.erasure import ErasureMixin
 from engine.facade.history import HistoryMixin
 from engine.facade.insights import InsightsMixin
+from engine.facade.invites import InvitesMixin
 from engine.facade.journal import JournalMixin
+from engine.facade.page import PageMixin
 from engine.facade.plans import PlansMixin
 from engine.facade.portability import PortabilityMixin
 from engine.facade.rituals import RitualsMixin
 from engine.facade.sharing import SharingMixin
 from engine.facade.status import StatusMixin
 from engine.facade.streaks import StreaksMixin
+from engine.facade.undo import UndoMixin
 from engine.master_key import MasterKeySource
 
 
@@ -33,6 +36,7 @@ class Engine(
     PortabilityMixin,
     CouplesMixin,
     RitualsMixin,
+    UndoMixin,
     StatusMixin,
     StreaksMixin,
     ConnectionMixin,
@@ -43,6 +47,8 @@ class Engine(
     PlansMixin,
     InsightsMixin,
     SharingMixin,
+    InvitesMixin,
+    PageMixin,
 ):
     """The public facade over the event store. Use it as a context manager."""
 
@@ -127,6 +133,7 @@ def open_sql_store(
     from the environment, see ``engine.master_key``)."""
     from engine.events.sqlstore import SqlEventStore, translate_errors
     from engine.feed_link_table import record_link_events
+    from engine.invite_table import record_invite_events
 
     sa_engine = _sa_engine(url, create)
     if migrate:  # Alembic is imported only here: a process that never migrates starts faster
@@ -134,7 +141,9 @@ def open_sql_store(
 
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock, hooks=[record_link_events], master=master)
+    return SqlEventStore(
+        sa_engine, clock, hooks=[record_link_events, record_invite_events], master=master
+    )
 
 
 def upgrade_database(url: str) -> str | None:

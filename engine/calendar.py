@@ -8,10 +8,12 @@ each with the time it was recorded, and follows every occurrence inside the feed
   event that created it; every later event that changes how it looks (title, length,
   prompt, reminder, skipped, gone, back again) raises its SEQUENCE by one and restamps
   it. Nothing reads the clock, so an unchanged history gives the same items;
-- an occurrence that an edit, a pause, a retirement or a new time zone removes stays in
-  the feed as cancelled for one window: while the change that removed it lies within
-  the window's look-back (30 days by default), and only if it was inside the window's
-  front edge when that change was made (so it could have been seen). Then it drops out;
+- an occurrence that an edit, a pause, a retirement or a move removes is left out of
+  the feed at once (calendar apps drop an event a subscribed feed no longer holds); its
+  SEQUENCE keeps counting, so if it comes back it shows with a higher one. Only a
+  skipped occurrence stays, as cancelled;
+- every occurrence keeps the zone in force when it was due: a move (a new time zone)
+  changes the occurrences after it and never the past;
 - the window is anchored to local days: from the start of the day ``days_back`` days
   before today to the end of the day ``days_ahead`` days after it.
 
@@ -29,7 +31,7 @@ from zoneinfo import ZoneInfo
 from engine import schedule
 from engine.catalog import prompt_for
 from engine.domain import ritual as ritual_domain
-from engine.domain.ritual import RitualState
+from engine.domain.ritual import RitualState, definition_at
 from engine.events import (
     CapsuleSealed,
     CoupleCreated,
@@ -48,7 +50,7 @@ from engine.events import (
     RitualResumed,
     RitualRetired,
 )
-from engine.feeds import AllDayItem, FeedItem, TimedItem
+from engine.feeds import MAX_EVENTS, AllDayItem, FeedItem, TimedItem
 from engine.schedule import Occurrence
 from engine.views import UpcomingView
 
@@ -75,6 +77,8 @@ FEED_TYPES: tuple[str, ...] = tuple(
     )
 )
 """The event types a feed is built from; no other event changes a feed."""
+
+_TICK = timedelta(microseconds=1)
 
 DEFAULT_DURATION = timedelta(minutes=15)
 """How long an occurrence lasts in the calendar when its ritual has no duration."""
@@ -146,6 +150,10 @@ class Window:
         )
 
     @property
+    def today(self) -> date:
+        return self.last_day - timedelta(days=self.days_ahead)
+
+    @property
     def start(self) -> datetime:
         return schedule.local_day_bounds(self.first_day, self.zone)[0]
 
@@ -153,24 +161,13 @@ class Window:
     def end(self) -> datetime:
         return schedule.local_day_bounds(self.last_day, self.zone)[1]
 
-    def front_at(self, moment: datetime) -> datetime:
-        """Where the window ended when it was looked at on the local day of ``moment``."""
-        day = moment.astimezone(self.zone).date() + timedelta(days=self.days_ahead)
-        return schedule.local_day_bounds(day, self.zone)[1]
-
-
-def definition_at(state: RitualState, moment: datetime) -> RitualDefined:
-    """The ritual's definition in force at ``moment`` (its first one before it existed)."""
-    chosen = state.definitions[0]
-    for definition in state.definitions[1:]:
-        if definition.effective_from > moment:
-            break
-        chosen = definition
-    return chosen
-
 
 def _scheduled(
-    state: RitualState, zone: ZoneInfo, start: datetime, end: datetime, partner_id: str | None
+    state: RitualState,
+    zone: schedule.ZoneLike,
+    start: datetime,
+    end: datetime,
+    partner_id: str | None,
 ) -> Iterator[tuple[Occurrence, RitualDefined]]:
     """The ritual's occurrences in [start, end) that ``partner_id`` takes part in."""
     for occ in schedule.occurrences(state.periods(), zone, start, end):
@@ -181,7 +178,7 @@ def _scheduled(
 
 def upcoming(
     states: Mapping[str, RitualState],
-    zone: ZoneInfo,
+    zone: schedule.ZoneLike,
     start: datetime,
     end: datetime,
     partner_id: str | None = None,
@@ -231,7 +228,7 @@ class _Tracker:
     def __init__(self, window: Window, partner_id: str | None) -> None:
         self.window = window
         self.partner_id = partner_id
-        self.zone: ZoneInfo | None = None
+        self.zones: list[tuple[datetime, ZoneInfo]] = []  # the couple's zones over time
         self.rituals: dict[str, RitualState] = {}
         self.tracks: dict[str, dict[datetime, _Track]] = {}
         self.start, self.end = window.start, window.end
@@ -239,8 +236,8 @@ class _Tracker:
     def apply(self, recorded: datetime, event: Event) -> None:
         match event:
             case CoupleCreated() | CoupleSettingsChanged():
-                if self.zone is None or self.zone.key != event.time_zone:
-                    self.zone = ZoneInfo(event.time_zone)
+                if not self.zones or self.zones[-1][1].key != event.time_zone:
+                    self.zones.append((recorded, ZoneInfo(event.time_zone)))
                     for rid in self.rituals:
                         self._refresh(rid, recorded)
             case OccurrenceSkipped():
@@ -273,7 +270,7 @@ class _Tracker:
 
     def _looks(self, ritual_id: str) -> dict[datetime, _Look]:
         state = self.rituals[ritual_id]
-        if self.zone is None or not state.definitions:
+        if not self.zones or not state.definitions:
             return {}
         return {
             occ.at: _Look(
@@ -283,16 +280,14 @@ class _Tracker:
                 prompt=prompt_for(d.prompts, ritual_id, occ.at),
                 skipped=occ.at in state.skips,
             )
-            for occ, d in _scheduled(state, self.zone, self.start, self.end, self.partner_id)
+            for occ, d in _scheduled(state, self.zones, self.start, self.end, self.partner_id)
         }
 
     def items(self) -> Iterator[TimedItem]:
         for rid, tracks in self.tracks.items():
             for at, track in tracks.items():
-                if track.gone and (
-                    track.stamp < self.start or at >= self.window.front_at(track.stamp)
-                ):
-                    continue
+                if track.gone:
+                    continue  # calendar apps drop an event the feed no longer holds
                 look = track.look
                 yield TimedItem(
                     uid=occurrence_uid(rid, at),
@@ -300,11 +295,47 @@ class _Tracker:
                     end=at + look.duration,
                     summary=look.title,
                     description=_description(look),
-                    cancelled=track.gone or look.skipped,
+                    cancelled=look.skipped,
                     sequence=track.sequence,
                     stamp=track.stamp,
                     alarm=look.reminder,
+                    ritual_id=rid,
                 )
+
+
+def _nearest_span(
+    history: History, window: Window, partner_id: str | None, wanted: int
+) -> tuple[datetime, datetime]:
+    """The part of the window, centred on today's start, holding more than ``wanted``
+    occurrences as the history stands now (or the whole window if it holds fewer)."""
+    rituals: dict[str, RitualState] = {}
+    zones: list[tuple[datetime, ZoneInfo]] = []
+    for recorded, event in history:
+        if isinstance(event, CoupleCreated | CoupleSettingsChanged):
+            zones.append((recorded, ZoneInfo(event.time_zone)))
+        elif isinstance(event, RitualDefined | RitualPaused | RitualResumed | RitualRetired):
+            state = rituals.get(event.ritual_id, RitualState())
+            rituals[event.ritual_id] = ritual_domain.evolve(state, event)
+    rituals = {rid: state for rid, state in rituals.items() if state.definitions}
+    if not zones or not rituals:
+        return window.start, window.end
+    today = schedule.local_day_bounds(window.today, window.zone)[0]
+    reach = timedelta(days=1)
+    while True:
+        start, end = max(window.start, today - reach), min(window.end, today + reach)
+        if start == window.start and end == window.end:
+            return start, end
+        found = sorted(
+            abs(occ.at - today)
+            for state in rituals.values()
+            for occ, _ in _scheduled(state, zones, start, end, partner_id)
+        )
+        if len(found) > wanted:
+            # just far enough for the ``wanted + 1`` nearest: one more than a feed holds
+            reach = found[wanted] + _TICK
+            return max(window.start, today - reach), min(window.end, today + reach)
+        # reach as far again as the density seen so far says it takes, at least twice as far
+        reach *= max(2, -(-(wanted + 1) * 5 // max(len(found), 1)) // 4)
 
 
 def _description(look: _Look) -> str:
@@ -348,11 +379,15 @@ def feed_items(
     days_back: int = 30,
     days_ahead: int = 90,
     all_day: Iterable[AllDayItem] = (),
+    max_events: int | None = MAX_EVENTS,
 ) -> list[FeedItem]:
     """The items of a couple's feed (or one partner's) for the window around ``now``.
 
     ``all_day`` adds more all-day milestones (a plan's weeks, say); like the capsule
-    days, those outside the window are left out. Quota rituals have no items.
+    days, those outside the window are left out. Quota rituals have no items. With
+    ``max_events``, occurrences are followed only as far from today as it takes to find
+    more than that many (the renderer keeps the nearest), so a dense schedule over a
+    long window costs what a bounded feed holds.
     """
     zones = [
         e.time_zone for _, e in history if isinstance(e, CoupleCreated | CoupleSettingsChanged)
@@ -361,6 +396,8 @@ def feed_items(
         now, ZoneInfo(zones[-1] if zones else "UTC"), days_back=days_back, days_ahead=days_ahead
     )
     tracker = _Tracker(window, partner_id)
+    if max_events is not None:
+        tracker.start, tracker.end = _nearest_span(history, window, partner_id, max_events)
     for recorded, event in history:
         tracker.apply(recorded, event)
     days = sorted(

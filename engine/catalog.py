@@ -23,6 +23,7 @@ __all__ = [
     "CATALOG",
     "Participants",
     "Template",
+    "family_of",
     "prompt_for",
     "starter_templates",
     "template",
@@ -47,6 +48,12 @@ class Template:
     reminder: timedelta | None
     prompts: tuple[str, ...]
     starter: bool
+    family: str = ""  # templates of one purpose share a family; empty: its own key
+
+    @property
+    def kin(self) -> str:
+        """The template's family: what it is for, whatever its exact shape."""
+        return self.family or self.key
 
 
 def _minutes(n: int) -> timedelta:
@@ -95,6 +102,7 @@ CATALOG: tuple[Template, ...] = (
             "What made you smile today, even for a second?",
         ),
         starter=True,
+        family="evening-talk",
     ),
     Template(
         key="screen-free-time",
@@ -177,6 +185,7 @@ CATALOG: tuple[Template, ...] = (
             "What would make next weekend feel restful for both of us?",
         ),
         starter=True,
+        family="weekly-check",
     ),
     Template(
         key="shared-joy",
@@ -299,6 +308,7 @@ CATALOG: tuple[Template, ...] = (
             "Is there anything on next week's calendar we should look at together?",
         ),
         starter=False,
+        family="weekly-check",
     ),
     Template(
         key="listening-check",
@@ -342,6 +352,7 @@ CATALOG: tuple[Template, ...] = (
             "What are you hoping for right now, however small?",
         ),
         starter=False,
+        family="evening-talk",
     ),
     Template(
         key="gentle-touch",
@@ -374,6 +385,14 @@ def template(key: str) -> Template:
         return _BY_KEY[key]
     except KeyError:
         raise NotFound(f"unknown template {key!r}; see `ritual catalog`") from None
+
+
+def family_of(key: str | None) -> str | None:
+    """The family of the template called ``key`` (None for no template or an unknown one)."""
+    if key is None:
+        return None
+    found = next((t for t in CATALOG if t.key == key), None)
+    return found.kin if found is not None else key
 
 
 def starter_templates() -> tuple[Template, ...]:

@@ -66,11 +66,28 @@ feed_links = sa.Table(
     sa.Column("revoked", sa.Boolean, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("last_fetched_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("base_url", sa.String(300), nullable=True),  # added in 0006
     sa.UniqueConstraint("couple_id", "link_id"),
 )
 """The server's lookup of sharing links: token hash -> link. Kept in step with the
 sharing events inside their append transaction; ``last_fetched_at`` is not an event.
 A link id is unique within its couple only: every update names the couple too."""
+
+
+partner_invites = sa.Table(
+    "partner_invites",
+    metadata,
+    sa.Column("invite_id", sa.String(40), primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("couple_id", sa.String(40), nullable=False),
+    sa.Column("partner_id", sa.String(40), nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("token_hash"),
+    sa.Index(None, "couple_id"),
+)
+"""The web page's lookup of partner invites: token hash -> invite, and invite id -> invite
+for its sessions. Kept in step with the invite events inside their append transaction."""
 
 
 projection_checkpoints = sa.Table(

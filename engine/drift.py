@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from engine.events import RecordedEvent
 from engine.insights import CoupleLog, read_log
 from engine.views import DriftSignal
+from engine.wording import count_of, plural
 
 FALLING_WINDOW = timedelta(weeks=3)
 FALLING_MIN_BEFORE = 6
@@ -45,7 +46,7 @@ def drift_signals(
     signals = signals_at(read_log(records), handles, now)
     earlier = [now - timedelta(weeks=n) for n in range(1, LASTING_WEEKS)]
     if signals and all(
-        signals_at(read_log(r for r in records if r.recorded_at <= then), handles, then)
+        signals_at(read_log(r for r in records if r.occurred_at <= then), handles, then)
         for then in earlier
     ):
         signals.append(_lasting())
@@ -90,8 +91,8 @@ def _repairs(log: CoupleLog, now: datetime) -> DriftSignal | None:
     return DriftSignal(
         key="repairs_not_accepted",
         observation=(
-            f"Of the {len(answered)} repair attempts answered in the last four weeks, "
-            f"{accepted} were accepted."
+            f"Of the {count_of(len(answered), 'repair attempt')} answered in the last four "
+            f"weeks, {accepted} {plural('was', accepted)} accepted."
         ),
         suggestion=(
             '"Not yet" is an honest answer, not a failure. Ask each other what makes a '

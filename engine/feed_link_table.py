@@ -42,6 +42,7 @@ def record_link_events(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -
                         partner_id=r.event.partner_id,
                         revoked=False,
                         created_at=r.event.at,
+                        base_url=r.event.base_url,
                     )
                 )
             case FeedLinkRevoked():
@@ -86,6 +87,7 @@ class SqlLinkIndex:
                     feed_links.c.partner_id,
                     feed_links.c.revoked,
                     feed_links.c.last_fetched_at,
+                    feed_links.c.base_url,
                 ).where(feed_links.c.token_hash == token_hash)
             ).first()
         if row is None:
@@ -97,6 +99,7 @@ class SqlLinkIndex:
             partner_id=row.partner_id,
             revoked=row.revoked,
             last_fetched_at=_utc(row.last_fetched_at),
+            base_url=row.base_url,
         )
 
     def fetched(self, couple_id: str, link_id: str, at: datetime) -> None:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from icalendar import Alarm, Calendar, vDDDTypes, vDuration, vInt, vText
+from icalendar import Alarm, Calendar, vDDDTypes, vDuration, vInt, vText, vUri
 from icalendar import Event as VEvent
 
 PRODID = "-//ritual-engine//Reconnection rituals//EN"
+MAX_EVENTS = 1000
+"""The most events one feed holds (Google Calendar is reported to stop near 1,000)."""
+MAX_BYTES = 1_000_000
+"""The most bytes one feed takes, before any compression."""
 REFRESH = timedelta(hours=1)
 """How often calendar apps are asked to fetch the feed again."""
 
@@ -63,6 +67,8 @@ class TimedItem:
     sequence: int
     stamp: datetime  # aware UTC: when the last change to this occurrence was recorded
     alarm: timedelta | None  # how long before the start to remind; None: no reminder
+    ritual_id: str = ""
+    url: str | None = None  # this occurrence on the partner's page (see engine.page_links)
 
 
 @dataclass(frozen=True)
@@ -80,8 +86,56 @@ class AllDayItem:
 FeedItem = TimedItem | AllDayItem
 
 
-def render(calendar: FeedCalendar, items: Sequence[FeedItem]) -> bytes:
-    """The feed as iCalendar bytes (RFC 5545 with the RFC 7986 calendar properties)."""
+def render(
+    calendar: FeedCalendar,
+    items: Sequence[FeedItem],
+    *,
+    around: datetime | None = None,
+    max_events: int = MAX_EVENTS,
+    max_bytes: int = MAX_BYTES,
+) -> bytes:
+    """The feed as iCalendar bytes (RFC 5545 with the RFC 7986 calendar properties).
+
+    A feed holds at most ``max_events`` events in at most ``max_bytes`` bytes: beyond
+    that, the events nearest to ``around`` (today; by default the middle of the items'
+    span) are kept, on both sides, and the calendar's description says that those
+    further back or ahead are left out.
+    """
+    if len(items) <= max_events:
+        ics = _render(calendar, items)
+        if len(ics) <= max_bytes:
+            return ics
+    centre = around if around is not None else _middle(items)
+    ranked = sorted(range(len(items)), key=lambda i: (abs(_start(items[i]) - centre), i))
+    keep = min(len(items), max_events)
+    while True:
+        kept = sorted(ranked[:keep])
+        ics = _render(calendar, [items[i] for i in kept], _left_out(keep))
+        if len(ics) <= max_bytes or keep == 0:
+            return ics
+        keep = min(keep - 1, int(keep * max_bytes / len(ics) * 0.98))
+
+
+def _start(item: FeedItem) -> datetime:
+    if isinstance(item, TimedItem):
+        return item.start
+    return datetime.combine(item.day, time(), UTC)
+
+
+def _middle(items: Sequence[FeedItem]) -> datetime:
+    starts = [_start(item) for item in items]
+    return min(starts) + (max(starts) - min(starts)) / 2
+
+
+def _left_out(kept: int) -> str:
+    return (
+        f"To stay light enough for every calendar app, this calendar holds the {kept:,} "
+        "occurrences nearest to today and leaves out those further back or further ahead. "
+        "`ritual upcoming` lists everything to come."
+    )
+
+
+def _render(calendar: FeedCalendar, items: Sequence[FeedItem], note: str | None = None) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -91,6 +145,9 @@ def render(calendar: FeedCalendar, items: Sequence[FeedItem]) -> bytes:
     cal.add("x-wr-calname", _Text(calendar.name))
     cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
+    if note is not None:
+        cal.add("description", _Text(note))
+        cal.add("x-wr-caldesc", _Text(note))
     shared = _Shared()
     for item in items:
         cal.add_component(
@@ -122,6 +179,8 @@ class _Shared:
         event["dtstart"] = vDDDTypes(item.start)
         event["dtend"] = vDDDTypes(item.end)
         event["status"] = self._once(vText, "CANCELLED" if item.cancelled else "CONFIRMED")
+        if item.url is not None:
+            event["url"] = vUri(item.url)
         if item.alarm is not None and not item.cancelled:
             event.add_component(self._once(self._alarm, (item.summary, item.alarm)))
         return event

@@ -13,7 +13,9 @@ local day::
 - ``due`` counts the day's done and missed occurrences (each on the local day it was
   scheduled for); skipped and pending ones are left out, and paused ones do not exist;
 - ``done`` counts each done occurrence as 1 and a missed one by the part of it that was
-  logged (a together ritual only one of two partners logged adds 0.5);
+  logged (a together ritual only one of two partners logged adds 0.5); a pending one
+  that one partner already logged counts the same way, so that day shows as partly
+  done rather than quiet;
 - ``check-ins`` are those of quota and occasional rituals logged that day: each adds one
   done to the day;
 - a day with nothing due and nothing logged is 0, a quiet day; days still to come and
@@ -29,7 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from engine import schedule
-from engine.domain.ritual import RitualState
+from engine.domain.ritual import RitualState, landing_periods
 from engine.projections.marks import Mark
 from engine.projections.streaks import Zones, in_force, zone_at, zone_segments
 from engine.schedule import Occurrence
@@ -57,8 +59,8 @@ class Logged:
         """What it adds to its day's done count; None when it is not due (skipped, pending)."""
         if self.status == DONE:
             return 1.0
-        if self.status == MISSED:
-            return len(self.done) / len(self.participants)
+        if self.status == MISSED or (self.status == PENDING and self.done):
+            return len(self.done) / len(self.participants)  # partly done, never quiet
         return None
 
 
@@ -91,14 +93,18 @@ class Logbook:
     def occurrences(self, low: datetime, high: datetime) -> Iterator[Logged]:
         """Every ritual's occurrences with low <= at < high, ritual by ritual, in time order."""
         for ritual in self.rituals:
-            periods = ritual.periods()
+            if not ritual.periods():
+                continue
+            added = ritual.definitions[0].effective_from
+            periods = landing_periods(ritual, zone_at(self.zones, added))
             for seg_low, seg_high, zone in zone_segments(self.zones, low, high):
                 for occ in schedule.occurrences(periods, zone, seg_low, seg_high):
-                    yield self._logged(ritual, occ, zone)
+                    logged = self._logged(ritual, occ, zone)
+                    if occ.at >= added or logged.done or logged.status == SKIPPED:
+                        yield logged  # before it was added, a slot counts only when logged
 
     def _logged(self, ritual: RitualState, occ: Occurrence, zone: ZoneInfo) -> Logged:
-        definition = in_force(ritual, occ.at)
-        assert definition is not None
+        definition = in_force(ritual, occ.at) or ritual.definitions[0]
         who = definition.participants
         mark = self.scheduled.get((ritual.ritual_id, occ.at))
         logged = mark.done_by(self.now) if mark else {}

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TypeAlias
+from typing import TypeAlias, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterBadDateError, CroniterError, croniter
@@ -70,6 +70,40 @@ def parse_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise problem from None
+
+
+Zones: TypeAlias = Sequence[tuple[datetime, ZoneInfo]]
+"""A couple's zones over time, oldest first: (from when, zone). The first zone also
+covers everything before its instant. A move changes the zone from then on only."""
+
+ZoneLike: TypeAlias = Union[ZoneInfo, Zones]  # noqa: UP007 (a runtime alias of a Sequence)
+"""One zone for all time, or a couple's zones over time."""
+
+
+def zone_at(zones: ZoneLike, moment: datetime) -> ZoneInfo:
+    """The zone in force at ``moment``."""
+    if isinstance(zones, ZoneInfo):
+        return zones
+    found = zones[0][1]
+    for since, zone in zones:
+        if since <= moment:
+            found = zone
+    return found
+
+
+def zone_segments(
+    zones: ZoneLike, start: datetime, end: datetime
+) -> Iterator[tuple[datetime, datetime, ZoneInfo]]:
+    """[start, end) cut where the zone changed: (low, high, zone) pieces, in order."""
+    if isinstance(zones, ZoneInfo):
+        if start < end:
+            yield start, end, zones
+        return
+    for i, (since, zone) in enumerate(zones):
+        low = start if i == 0 else max(start, since)
+        high = end if i + 1 == len(zones) else min(end, zones[i + 1][0])
+        if low < high:
+            yield low, high, zone
 
 
 # --- cron expressions --------------------------------------------------------------------
@@ -134,6 +168,27 @@ def _normalise(expr: str) -> str:
             f"the schedule '{norm}' can never happen: no calendar date matches its day "
             "and month; please check those fields"
         ) from None
+    return norm
+
+
+MIN_INTERVAL = timedelta(hours=1)
+"""The floor of a new schedule: a ritual happens at most once an hour."""
+
+
+def check_floor(expr: str) -> str:
+    """Return `expr` normalised if it fires at most once an hour, or raise InvalidInput.
+
+    A schedule meets the floor when it names one minute of the hour: two minutes (or a
+    step, or every minute) put two fire times less than an hour apart. New and edited
+    schedules are checked; schedules already in the history still load and run.
+    """
+    norm = validate_cron(expr)
+    minutes = croniter.expand(norm)[0][0]
+    if len(minutes) != 1 or minutes == ["*"]:
+        raise InvalidInput(
+            f"'{norm}' would happen more than once an hour; a ritual happens at most "
+            "once an hour, so name one minute, as in '0 * * * *' (every hour)"
+        )
     return norm
 
 
@@ -292,21 +347,26 @@ def _fire_times(norm: str, tz: ZoneInfo, start: datetime, end: datetime) -> Iter
 
 
 def occurrences(
-    periods: Sequence[Period], tz: ZoneInfo, start: datetime, end: datetime
+    periods: Sequence[Period], tz: ZoneLike, start: datetime, end: datetime
 ) -> list[Occurrence]:
-    """The union of each period's occurrences within its own bounds and [start, end)."""
+    """The union of each period's occurrences within its own bounds and [start, end).
+
+    With zones over time, each occurrence is found in the zone in force at its instant,
+    so a move changes the occurrences after it and never those before.
+    """
     return list(_merged(periods, tz, _utc(start, "the start"), _utc(end, "the end")))
 
 
 def _merged(
-    periods: Sequence[Period], tz: ZoneInfo, start: datetime, end: datetime
+    periods: Sequence[Period], tz: ZoneLike, start: datetime, end: datetime
 ) -> Iterator[Occurrence]:
     streams = []
-    for period in periods:
-        low = max(start, period.start)
-        high = end if period.end is None else min(end, period.end)
-        if low < high:
-            streams.append(_fire_times(validate_cron(period.cron), tz, low, high))
+    for seg_low, seg_high, zone in zone_segments(tz, start, end):
+        for period in periods:
+            low = max(seg_low, period.start)
+            high = seg_high if period.end is None else min(seg_high, period.end)
+            if low < high:
+                streams.append(_fire_times(validate_cron(period.cron), zone, low, high))
     last: datetime | None = None
     for occurrence in heapq.merge(*streams):
         if occurrence.at != last:
@@ -315,7 +375,7 @@ def _merged(
 
 
 def previous_occurrence(
-    periods: Sequence[Period], tz: ZoneInfo, before: datetime, horizon: timedelta = _HORIZON
+    periods: Sequence[Period], tz: ZoneLike, before: datetime, horizon: timedelta = _HORIZON
 ) -> Occurrence | None:
     """The latest occurrence with before - horizon <= at <= before, if any."""
     high = _utc(before, "the moment") + _TICK
@@ -331,17 +391,19 @@ def previous_occurrence(
 
 
 def next_occurrence(
-    periods: Sequence[Period], tz: ZoneInfo, after: datetime, horizon: timedelta = _HORIZON
+    periods: Sequence[Period], tz: ZoneLike, after: datetime, horizon: timedelta = _HORIZON
 ) -> Occurrence | None:
     """The earliest occurrence with after < at <= after + horizon, if any."""
     low = _utc(after, "the moment") + _TICK
     return next(_merged(periods, tz, low, low + horizon), None)
 
 
-def late_entry_deadline(occ: Occurrence, tz: ZoneInfo) -> datetime:
-    """When late entries for `occ` close: the end of the local day after its own (UTC)."""
-    day = occ.at.astimezone(tz).date()
-    return _resolve(datetime.combine(day + timedelta(days=2), time()), tz)
+def late_entry_deadline(occ: Occurrence, tz: ZoneLike) -> datetime:
+    """When late entries for `occ` close: the end of the local day after its own (UTC),
+    in the zone in force when it was due."""
+    zone = zone_at(tz, occ.at)
+    day = occ.at.astimezone(zone).date()
+    return _resolve(datetime.combine(day + timedelta(days=2), time()), zone)
 
 
 def local_day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:

@@ -59,6 +59,7 @@ class CheckInView:
     local: datetime | None  # the occurrence in the couple's zone
     done_at: datetime
     streak: int = 0  # the partner's current streak on this ritual, this check-in included
+    partners: tuple[str, ...] = ()  # every handle this check-in counts for, the partner first
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class PlanView:
     finished_on: date | None
     rituals: tuple[PlanRitualView, ...] = ()
     rituals_added: tuple[str, ...] = ()  # titles of rituals added while answering
+    rituals_reused: tuple[tuple[str, str], ...] = ()  # (the couple's title, the plan's title)
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,18 @@ class HistoryEntry:
     via: str
     summary: str
     data: dict[str, Any] = field(default_factory=dict)
+    entry_id: str = ""  # the event id, for `ritual undo`
+    undone: bool = False  # a partner took this entry back
+
+
+@dataclass(frozen=True)
+class UndoView:
+    """An entry that was just undone."""
+
+    entry_id: str
+    type: str
+    summary: str  # what it was, without any private text
+    occurred_at: datetime
 
 
 @dataclass(frozen=True)
@@ -245,6 +259,8 @@ class StreakLine:
     completion_rate: float | None = None  # done / due over the last 4 weeks; None: none due
     last_done: datetime | None = None
     strength: float = 0.0  # 0 to 1, a moving average of practice
+    held_by_freeze: date | None = None  # the latest freeze inside the current streak, if any
+    check_ins: int = 0  # every check-in counted, of quota rituals too (``done`` counts weeks)
 
 
 @dataclass(frozen=True)
@@ -354,6 +370,7 @@ class FeedTarget:
     couple_id: str
     partner_id: str | None
     last_fetched_at: datetime | None
+    base_url: str | None = None  # where the link was shared: its feed links to the page there
 
 
 @dataclass(frozen=True)

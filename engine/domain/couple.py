@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from engine.domain.suggest import ID_MIN, did_you_mean
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.events import (
     AppreciationGiven,
@@ -81,13 +83,14 @@ class CoupleState:
 
     def partner(self, handle_or_id: str) -> Partner:
         """The partner with this handle (or id); NotFound otherwise."""
-        wanted = handle_or_id.strip().lower()
+        wanted = unicodedata.normalize("NFC", handle_or_id.strip()).lower()
         for p in self.partners:
             if wanted in (p.handle, p.partner_id):
                 return p
         if any(wanted in (p.handle, p.partner_id) for p in self.former):
             raise NotAllowed(f"{wanted[:40]} is no longer part of this couple")
-        raise NotFound(f"unknown partner '{handle_or_id.strip()[:40]}'")
+        hint = did_you_mean(wanted, [p.handle for p in self.partners])
+        raise NotFound(f"unknown partner '{handle_or_id.strip()[:40]}'{hint}")
 
     def handle_of(self, partner_id: str) -> str:
         for p in (*self.partners, *self.former):
@@ -177,6 +180,8 @@ def find_by_prefix(items: dict[str, object], ref: str, what: str) -> str:
     ref = ref.strip().lower()
     if ref in items:
         return ref
+    if len(ref) < ID_MIN:
+        raise InvalidInput(f"give at least {ID_MIN} characters of the id")
     matches = [key for key in items if len(ref) >= 4 and key.startswith(ref)]
     if len(matches) == 1:
         return matches[0]

@@ -233,12 +233,13 @@ def decide_week_starts(
     week: int,
     week_starts: dict[int, date],
     kept_titles: Collection[str],
-    kept_templates: Collection[str],
+    kept_families: Collection[str],
     now: datetime,
 ) -> list[PlanWeekStarted]:
     """The weeks up to ``week`` that have begun but are not recorded yet, each listing the
-    rituals it adds. A ritual the couple already keeps (same catalog template, or same
-    title) is not added twice; a finished plan begins no weeks."""
+    rituals it adds. A ritual the couple already keeps in purpose (same catalog template
+    family, as ``kept_families`` lists them, or same title) is not added twice; a
+    finished plan begins no weeks."""
     if state.finished is not None:
         return []
     return [
@@ -249,7 +250,7 @@ def decide_week_starts(
             rituals=tuple(
                 ritual_id_for(state.plan_id, key)
                 for key in plan_week.introduces
-                if key not in kept_templates
+                if catalog.template(key).kin not in kept_families
                 and catalog.template(key).title.casefold() not in kept_titles
             ),
             at=now,
@@ -277,6 +278,27 @@ def missing_rituals(
         if (rid := ritual_id_for(state.plan_id, key)) in state.weeks_started[week.number].rituals
         and rid not in existing
     ]
+
+
+def reused_rituals(
+    state: PlanState, template: PlanTemplate, kept: Collection[tuple[str, str | None]]
+) -> list[tuple[str, str]]:
+    """(kept title, plan title) for each ritual a started week would have added but left
+    to one the couple already keeps in purpose; ``kept`` holds (title, template family)
+    of the couple's rituals."""
+    found = []
+    for week in template.weeks:
+        started = state.weeks_started.get(week.number)
+        if started is None:
+            continue
+        for key in week.introduces:
+            if ritual_id_for(state.plan_id, key) in started.rituals:
+                continue
+            tpl = catalog.template(key)
+            same = [t for t, kin in kept if kin == tpl.kin or t.casefold() == tpl.title.casefold()]
+            if same:
+                found.append((same[0], tpl.title))
+    return found
 
 
 def introduced_ritual(

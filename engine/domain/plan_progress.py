@@ -120,7 +120,9 @@ def plan_progress(
         theme=current.theme if current else None,
         week_starts_on=cal.start_of(cal.week) if cal.week else None,
         week_ends_on=next_start - timedelta(days=1) if next_start else None,
-        days_left=max((next_start - cal.today).days - 1, 0) if next_start else None,
+        days_left=max((next_start - cal.today).days - 1, 0)
+        if next_start and not cal.over
+        else None,
         over=cal.over,
         tasks=tuple(t for t in tasks if t.week == cal.week),
         earlier_open=earlier_open,

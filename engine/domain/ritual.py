@@ -4,8 +4,7 @@ logged against it; plus the deciders for logging. Pure: no I/O, no clock."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from engine import schedule
 from engine.errors import InvalidInput, NotAllowed
@@ -20,13 +19,16 @@ from engine.events import (
     RitualResumed,
     RitualRetired,
 )
-from engine.schedule import Occurrence, Period
+from engine.schedule import Occurrence, Period, ZoneLike, zone_at
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a logged moment may be before it is refused."""
 
 EARLY_WINDOW = timedelta(days=1)
 """How far ahead an occurrence may be logged early (for example Saturday for Sunday)."""
+
+PLAN_AHEAD = timedelta(days=90)
+"""How far ahead an occurrence may be let go (a planned absence): the feed's window."""
 
 
 @dataclass(frozen=True)
@@ -133,18 +135,44 @@ def fold(events: list[Event]) -> RitualState:
     return state
 
 
-def resolve_occurrence(state: RitualState, tz: ZoneInfo, at: datetime, now: datetime) -> Occurrence:
+def landing_periods(state: RitualState, tz: ZoneLike) -> list[Period]:
+    """The ritual's periods, the first one reaching back to the start of the local day it
+    was added on: a ritual added at 18:30 with a 07:00 schedule may log this morning's
+    07:00, which streaks count only when it was logged."""
+    periods = state.periods()
+    if not periods or periods[0].start != state.definitions[0].effective_from:
+        return periods
+    first = periods[0]
+    zone = zone_at(tz, first.start)
+    day_start = schedule.local_day_bounds(first.start.astimezone(zone).date(), zone)[0]
+    return [replace(first, start=day_start), *periods[1:]]
+
+
+def resolve_occurrence(
+    state: RitualState,
+    tz: ZoneLike,
+    at: datetime,
+    now: datetime,
+    done: frozenset[datetime] = frozenset(),
+) -> Occurrence:
     """The occurrence a moment belongs to.
 
-    An occurrence earlier the same local day wins. Otherwise the nearer of the latest
-    earlier occurrence whose late-entry window is still open ("I forgot to log last
-    night") and the next one later the same local day ("a few minutes early"). Failing
-    both, the next one within a week, logged early.
+    An occurrence earlier the same local day wins, unless it is in ``done`` (already
+    logged by this partner): then the next one not done, logged early. Otherwise the
+    nearer of the latest earlier occurrence whose late-entry window is still open ("I
+    forgot to log last night") and the next one later the same local day ("a few minutes
+    early"). Failing both, the next one within a day, logged early.
     """
-    periods = state.periods()
+    periods = landing_periods(state, tz)
     prev = schedule.previous_occurrence(periods, tz, at)
     nxt = schedule.next_occurrence(periods, tz, at)
-    day = at.astimezone(tz).date()
+    while nxt is not None and nxt.at in done and nxt.at - at <= EARLY_WINDOW:
+        nxt = schedule.next_occurrence(periods, tz, nxt.at + timedelta(seconds=1))
+    day = at.astimezone(zone_at(tz, at)).date()
+    if prev is not None and prev.at in done:
+        if nxt is not None and nxt.at - at <= EARLY_WINDOW:
+            return nxt
+        return prev  # nothing pending near: the caller says it is already logged
     if prev is not None and prev.local.date() == day:
         return prev
     if prev is not None and schedule.late_entry_deadline(prev, tz) <= now:
@@ -160,9 +188,9 @@ def resolve_occurrence(state: RitualState, tz: ZoneInfo, at: datetime, now: date
     raise NotAllowed(f"'{state.title}' has no occurrence near that time")
 
 
-def exact_occurrence(state: RitualState, tz: ZoneInfo, moment: datetime) -> Occurrence:
+def exact_occurrence(state: RitualState, tz: ZoneLike, moment: datetime) -> Occurrence:
     """The occurrence at exactly ``moment``; NotAllowed if the schedule has none there."""
-    periods = state.periods()
+    periods = landing_periods(state, tz)
     found = schedule.occurrences(periods, tz, moment, moment + timedelta(seconds=1))
     if not found:
         raise NotAllowed(f"'{state.title}' has no occurrence at that time")
@@ -174,40 +202,61 @@ def _require_usable(state: RitualState, now: datetime) -> None:
         raise NotAllowed(f"'{state.title}' is retired; add it again to bring it back")
 
 
-def _moment(at: datetime | None, now: datetime) -> datetime:
-    moment = now if at is None else at
+def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise InvalidInput("times need a UTC offset or the couple's zone")
+    return moment
+
+
+def _moment(at: datetime | None, now: datetime) -> datetime:
+    moment = _aware(now if at is None else at)
     if moment > now + CLOCK_SKEW:
         raise InvalidInput("that time is in the future; log it once it has happened")
     return moment
 
 
+def planned_occurrence(state: RitualState, tz: ZoneLike, at: datetime) -> Occurrence:
+    """The occurrence a moment to come names: the one at that instant, or else the nearest
+    one the same local day (so "Tuesday 07:00" names Tuesday's 07:30)."""
+    zone = zone_at(tz, at)
+    day = at.astimezone(zone).date()
+    low, high = schedule.local_day_bounds(day, zone)
+    found = schedule.occurrences(state.periods(), tz, low, high)
+    if not found:
+        raise NotAllowed(f"'{state.title}' has no occurrence on {day:%a %d %b}")
+    return min(found, key=lambda o: (abs(o.at - at), o.at))
+
+
 def _occurrence_for(
     state: RitualState,
-    tz: ZoneInfo,
+    tz: ZoneLike,
     moment: datetime,
     occurrence: datetime | None,
     now: datetime,
+    done: frozenset[datetime] = frozenset(),
 ) -> Occurrence:
     occ = (
         exact_occurrence(state, tz, occurrence)
         if occurrence is not None
-        else resolve_occurrence(state, tz, moment, now)
+        else resolve_occurrence(state, tz, moment, now, done)
     )
     if occ.at > now + EARLY_WINDOW:
         raise InvalidInput("that occurrence is more than a day away")
+    _require_open(state, tz, occ, now)
+    return occ
+
+
+def _require_open(state: RitualState, tz: ZoneLike, occ: Occurrence, now: datetime) -> None:
     if schedule.late_entry_deadline(occ, tz) <= now:
         raise NotAllowed(
             f"the {occ.local:%a %d %b %H:%M} occurrence of '{state.title}' can no longer be "
             "logged; its late-entry window has closed"
         )
-    return occ
 
 
 def decide_check_in(
     state: RitualState,
-    tz: ZoneInfo,
+    tz: ZoneLike,
     partner_id: str,
     *,
     now: datetime,
@@ -230,9 +279,17 @@ def decide_check_in(
     if occurrence is None and state.paused_at(moment):
         raise NotAllowed(f"'{state.title}' is paused")
     if definition.cron is not None or occurrence is not None:
-        occ = _occurrence_for(state, tz, moment, occurrence, now)
+        mine = frozenset(
+            o for o, p in state.checkins if p == partner_id and o is not None and at is None
+        )  # without --at, an occurrence already logged gives way to the next pending one
+        occ = _occurrence_for(state, tz, moment, occurrence, now, mine)
         if state.paused_at(occ.at):
             raise NotAllowed(f"'{state.title}' was paused at that time")
+        if occ.at > now and occ.at in state.skips:
+            raise NotAllowed(
+                f"the {occ.local:%a %d %b %H:%M} '{state.title}' is planned as let go; "
+                "once it has happened, a check-in for it still counts"
+            )
         if (occ.at, partner_id) in state.checkins:
             raise NotAllowed(
                 f"already checked in for '{state.title}' on {occ.local:%a %d %b %H:%M}"
@@ -252,7 +309,7 @@ def decide_check_in(
 
 def decide_skip(
     state: RitualState,
-    tz: ZoneInfo,
+    tz: ZoneLike,
     partner_id: str | None,
     *,
     now: datetime,
@@ -260,16 +317,28 @@ def decide_skip(
     occurrence: datetime | None = None,
     reason: str | None = None,
 ) -> OccurrenceSkipped:
-    """Check that an occurrence may be let go, and say what to record."""
+    """Check that an occurrence may be let go, and say what to record.
+
+    ``at`` or ``occurrence`` may lie ahead, up to :data:`PLAN_AHEAD`: a planned absence.
+    A moment to come names the occurrence at that instant or else the nearest one the
+    same local day; a moment past is resolved as a check-in's is.
+    """
     _require_usable(state, now)
     if state.current.cron is None and occurrence is None:
         raise NotAllowed(f"'{state.title}' has no fixed times, so there is nothing to skip")
-    moment = _moment(at, now) if occurrence is None else now
-    occ = _occurrence_for(state, tz, moment, occurrence, now)
-    if occ.at in state.skips:
-        raise NotAllowed(f"the {occ.local:%a %d %b %H:%M} '{state.title}' is already skipped")
-    if all((occ.at, p) in state.checkins for p in state.current.participants):
-        raise NotAllowed(f"the {occ.local:%a %d %b %H:%M} '{state.title}' is already done")
+    ahead = occurrence if occurrence is not None else at
+    if ahead is not None and _aware(ahead) > now + CLOCK_SKEW:
+        occ = (
+            exact_occurrence(state, tz, ahead)
+            if occurrence is not None
+            else planned_occurrence(state, tz, ahead)
+        )
+        if occ.at > now + PLAN_AHEAD:
+            raise InvalidInput(_TOO_FAR)
+    else:
+        moment = _moment(at, now) if occurrence is None else now
+        occ = _occurrence_for(state, tz, moment, occurrence, now)
+    _require_skippable(state, occ)
     if reason is not None and partner_id is None:
         raise InvalidInput(
             "a reason is kept for the partner who gives it; say who is letting it go (--by)"
@@ -281,6 +350,70 @@ def decide_skip(
         reason=reason,
         reason_key=partner_id if reason is not None and partner_id is not None else "",
     )
+
+
+_TOO_FAR = f"an occurrence can be let go up to {PLAN_AHEAD.days} days ahead"
+
+
+def _require_skippable(state: RitualState, occ: Occurrence) -> None:
+    if occ.at in state.skips:
+        raise NotAllowed(f"the {occ.local:%a %d %b %H:%M} '{state.title}' is already skipped")
+    if _done(state, occ):
+        raise NotAllowed(f"the {occ.local:%a %d %b %H:%M} '{state.title}' is already done")
+
+
+def _done(state: RitualState, occ: Occurrence) -> bool:
+    return all((occ.at, p) in state.checkins for p in definition_at(state, occ.at).participants)
+
+
+def definition_at(state: RitualState, moment: datetime) -> RitualDefined:
+    """The definition in force at ``moment`` (the first one before the ritual existed)."""
+    chosen = state.definitions[0]
+    for definition in state.definitions[1:]:
+        if definition.effective_from > moment:
+            break
+        chosen = definition
+    return chosen
+
+
+def decide_absence(
+    state: RitualState,
+    tz: ZoneLike,
+    partner_id: str | None,
+    *,
+    now: datetime,
+    first: date,
+    last: date,
+    reason: str | None = None,
+) -> list[OccurrenceSkipped]:
+    """Let go every occurrence of the local days ``first`` to ``last`` (a planned absence).
+
+    Occurrences already skipped or done, and those whose late-entry window has closed,
+    stay as they are; a day more than :data:`PLAN_AHEAD` away is refused.
+    """
+    _require_usable(state, now)
+    if state.current.cron is None:
+        raise NotAllowed(f"'{state.title}' has no fixed times, so there is nothing to skip")
+    if last < first:
+        raise InvalidInput("an absence ends on or after the day it begins")
+    zone = zone_at(tz, now)
+    low = schedule.local_day_bounds(first, zone)[0]
+    high = schedule.local_day_bounds(last, zone)[1]
+    if high > now + PLAN_AHEAD + timedelta(days=1):
+        raise InvalidInput(_TOO_FAR)
+    chosen = [
+        occ
+        for occ in schedule.occurrences(state.periods(), tz, low, high)
+        if occ.at not in state.skips
+        and not _done(state, occ)
+        and schedule.late_entry_deadline(occ, tz) > now
+    ]
+    return [
+        OccurrenceSkipped(
+            ritual_id=state.ritual_id, occurrence=occ.at, partner_id=partner_id, reason=reason
+        )
+        for occ in chosen
+    ]
 
 
 def decide_pause(state: RitualState, *, now: datetime, until: datetime | None) -> RitualPaused:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from engine.errors import InvalidInput
@@ -11,8 +10,6 @@ TITLE_MAX = 120
 HANDLE_MAX = 32
 NOTE_MAX = 4000
 LETTER_MAX = 20_000  # capsule messages may be long
-
-_HANDLE = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
 _CONTROL = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
@@ -58,14 +55,40 @@ def clean_optional_text(value: str | None, what: str, *, max_len: int = NOTE_MAX
     return None if value is None else clean_text(value, what, max_len=max_len)
 
 
+_HANDLE_PUNCTUATION = frozenset("-_")
+_SHARED_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA"})  # written together in Japanese
+
+
+def _script(ch: str) -> str:
+    """The script of a letter, from its Unicode name (LATIN, CYRILLIC, GREEK, ...)."""
+    first = unicodedata.name(ch, "UNKNOWN").split()[0]
+    return "CJK" if first in _SHARED_SCRIPTS else first
+
+
 def clean_handle(value: str) -> str:
-    """A partner handle: short, lower-case letters, digits, '-' or '_'."""
-    handle = value.strip().lower()
+    """A partner handle: short; letters of any script (NFC, lower-case), digits, - or _.
+
+    It starts with a letter, has no controls or invisible characters, and keeps to one
+    script (so a Cyrillic letter cannot pass for its Latin twin beside Latin letters).
+    """
+    handle = unicodedata.normalize("NFC", value.strip()).lower()
+    handle = unicodedata.normalize("NFC", handle)
     if not handle:
         raise InvalidInput("a partner handle is empty")
-    if len(handle) > HANDLE_MAX or not _HANDLE.match(handle):
+    allowed = all(
+        unicodedata.category(ch)[0] in "LM"
+        or unicodedata.category(ch) == "Nd"
+        or ch in _HANDLE_PUNCTUATION
+        for ch in handle
+    )
+    if len(handle) > HANDLE_MAX or not allowed or unicodedata.category(handle[0])[0] != "L":
         raise InvalidInput(
-            "a partner handle must start with a letter and use only letters, digits, - or _ "
-            f"(at most {HANDLE_MAX} characters)"
+            "a partner handle starts with a letter and uses only letters (of any script), "
+            f"digits, - or _, at most {HANDLE_MAX} characters: for example sam, zoë or jürgen"
+        )
+    scripts = {_script(ch) for ch in handle if unicodedata.category(ch)[0] == "L"}
+    if len(scripts) > 1:
+        raise InvalidInput(
+            "a partner handle keeps to one script, so that no two handles can look alike"
         )
     return handle

@@ -25,6 +25,7 @@ from engine.events import (
     AppreciationGiven,
     CapsuleSealed,
     CheckedIn,
+    EntryRetracted,
     Event,
     FeedLinkIssued,
     OccurrenceSkipped,
@@ -47,6 +48,8 @@ def is_listed(event: Event, viewer: Viewer, state: CoupleState) -> bool:
     if isinstance(event, AppreciationGiven):
         item = state.appreciations.get(event.appreciation_id)
         return event.shared or viewer == event.author or (item is not None and item.shared)
+    if isinstance(event, EntryRetracted) and event.retracted_type.startswith("appreciation."):
+        return viewer == event.by  # an undone journal entry stays the writer's own
     return True
 
 

@@ -30,6 +30,7 @@ from engine.events.couples import (
     PartnerRenamed,
 )
 from engine.events.erasure import CoupleErased, PartnerErased
+from engine.events.invites import PartnerInviteIssued, PartnerInviteRevoked
 from engine.events.plans import (
     PlanFinished,
     PlanPaused,
@@ -39,6 +40,7 @@ from engine.events.plans import (
     PlanWeekExtended,
     PlanWeekStarted,
 )
+from engine.events.retractions import EntryRetracted, honoured, retractions_stream
 from engine.events.rituals import (
     CheckedIn,
     OccurrenceSkipped,
@@ -71,6 +73,7 @@ __all__ = [
     "CoupleCreated",
     "CoupleErased",
     "CoupleSettingsChanged",
+    "EntryRetracted",
     "Event",
     "EventStore",
     "FeedLinkIssued",
@@ -82,6 +85,8 @@ __all__ = [
     "OccurrenceSkipped",
     "PartnerAdded",
     "PartnerErased",
+    "PartnerInviteIssued",
+    "PartnerInviteRevoked",
     "PartnerRenamed",
     "PlanFinished",
     "PlanPaused",
@@ -103,7 +108,9 @@ __all__ = [
     "TimeoutEnded",
     "event_class",
     "event_type",
+    "honoured",
     "registered_types",
+    "retractions_stream",
     "secret",
     "secret_fields",
     "upcaster",

@@ -12,16 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.events.base import Event, event_type, secret
+from engine.events.base import Event, Payload, event_type, secret, upcaster
 
 
-@event_type("sharing.link_issued")
+@event_type("sharing.link_issued", schema=2)
 @dataclass(frozen=True, kw_only=True)
 class FeedLinkIssued(Event):
-    """A calendar subscription link was issued, for the couple or for one partner."""
+    """A calendar subscription link was issued, for the couple or for one partner.
+
+    Schema 2 added ``base_url``, so that a partner's feed can link each event to that
+    partner's page on the same server.
+    """
 
     link_id: str
     partner_id: str | None  # None: the couple's whole calendar
+    base_url: str | None = None  # scheme and host the link was made for; None before schema 2
     label: str | None = secret(default=None)  # where it is used, e.g. "Sam's phone"
     token_hash: str = secret()  # hex SHA-256 of the token; the token is never stored
     at: datetime
@@ -34,3 +39,10 @@ class FeedLinkRevoked(Event):
 
     link_id: str
     at: datetime
+
+
+@upcaster("sharing.link_issued", from_schema=1)
+def _link_issued_without_base_url(payload: Payload) -> Payload:
+    """Links issued before schema 2 did not keep their base URL: their feeds carry no page
+    links (a link issued again does)."""
+    return {**payload, "base_url": None}

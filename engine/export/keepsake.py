@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from engine.export.document import ExportContent
 from engine.facade.rituals import describe
 from engine.parsing import format_duration
+from engine.wording import count_of
 
 
 def _day(moment: datetime | date, zone: ZoneInfo | None = None) -> str:
@@ -113,9 +114,9 @@ def _progress(content: ExportContent) -> list[str]:
         out += ["", "## Where your rituals stand", ""]
         for s in content.streaks:
             line = s.couple
-            unit = "weeks" if s.unit == "week" else "times"
+            running = count_of(line.current, "week") if s.unit == "week" else line.current
             out.append(
-                f"- {s.title}: {line.current} {unit} running (best {line.best}), "
+                f"- {s.title}: {running} in a row (best {line.best}), "
                 f"done {line.done}, strength {round(line.strength * 100)}%"
             )
     plan = content.plan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine import calendar, feeds
+from engine import calendar, feeds, schedule
 from engine.catalog import CATALOG
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState
@@ -13,6 +13,7 @@ from engine.events import OccurrenceSkipped
 from engine.facade.core import RITUAL_LIFECYCLE, CoupleRef
 from engine.facade.plans import PlansMixin
 from engine.facade.rituals import describe_schedule
+from engine.page_links import with_page_links
 from engine.views import TemplateView, UpcomingView
 
 MAX_DAYS = 366
@@ -59,7 +60,7 @@ class CalendarMixin(PlansMixin):
         partner_id = state.partner(partner).partner_id if partner else None
         rituals: dict[str, RitualState] = {}
         types = (*RITUAL_LIFECYCLE, OccurrenceSkipped.type_name)
-        for r in self.store.read_couple(state.couple_id, types=types):
+        for r in self.lived.read_couple(state.couple_id, types=types):
             rid = r.stream_id.removeprefix("ritual-")
             rituals[rid] = ritual_domain.evolve(rituals.get(rid, RitualState()), r.event)
         now = self.now()
@@ -72,8 +73,12 @@ class CalendarMixin(PlansMixin):
         partner: str | None = None,
         days_back: int = 30,
         days_ahead: int = 90,
+        page_url: str | None = None,
     ) -> bytes:
         """The couple's rituals as an iCalendar feed (or only ``partner``'s rituals).
+
+        With ``page_url`` (and a ``partner``), each event links to that occurrence on the
+        partner's page served there (see :mod:`engine.page_links`).
 
         The bytes depend only on the events behind :meth:`feed_version` and on the local
         date, so a feed can be cached on those two (and its own arguments).
@@ -84,7 +89,7 @@ class CalendarMixin(PlansMixin):
         member = state.partner(partner) if partner else None
         history = [
             (r.recorded_at, r.event)
-            for r in self.store.read_couple(state.couple_id, types=calendar.FEED_TYPES)
+            for r in self.lived.read_couple(state.couple_id, types=calendar.FEED_TYPES)
         ]
         milestones = [(m.day, m.week, m.title) for m in self.plan_milestones(state.couple_id)]
         items = calendar.feed_items(
@@ -95,15 +100,18 @@ class CalendarMixin(PlansMixin):
             days_ahead=ahead,
             all_day=calendar.plan_days(state.couple_id, history, milestones),
         )
+        if page_url is not None and member is not None:
+            items = with_page_links(items, page_url)
         scope = f"rituals for {member.handle}" if member else "rituals"
         meta = feeds.FeedCalendar(
             uid=calendar.calendar_uid(state.couple_id, member.partner_id if member else None),
             name=f"{state.name}: {scope}",
         )
-        return feeds.render(meta, items)
+        today = schedule.local_day_bounds(self.today(state), state.zone)[0]
+        return feeds.render(meta, items, around=today)
 
     def feed_version(self, couple: CoupleRef = None) -> int:
         """The log position of the newest event that can change the couple's feeds (0: none)."""
         state = self.load_couple(couple)
-        found = self.store.read_couple(state.couple_id, types=calendar.FEED_TYPES, decrypt=False)
+        found = self.lived.read_couple(state.couple_id, types=calendar.FEED_TYPES, decrypt=False)
         return found[-1].position if found else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from engine.domain import couple as couple_domain
 from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState
+from engine.domain.suggest import ID_MIN, did_you_mean
 from engine.errors import ConcurrencyError, InvalidInput, NotFound
 from engine.events import (
     CoupleCreated,
@@ -23,7 +25,11 @@ from engine.events import (
     Metadata,
     NewEvent,
     PartnerErased,
+    RecordedEvent,
+    honoured,
+    retractions_stream,
 )
+from engine.events.honouring import HonouringStore
 from engine.views import CoupleView, PartnerView
 
 T = TypeVar("T")
@@ -58,6 +64,11 @@ def ritual_stream(ritual_id: str) -> str:
     return f"ritual-{ritual_id}"
 
 
+def _looks_like_id(text: str) -> bool:
+    """Whether ``text`` could be the start of an id (hexadecimal digits)."""
+    return bool(text) and all(ch in "0123456789abcdef" for ch in text.lower())
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 
@@ -90,6 +101,21 @@ class EngineCore:
             assert self._store_factory is not None
             self._store = self._store_factory()
         return self._store
+
+    @property
+    def lived(self) -> HonouringStore:
+        """The store as the couple lived it: entries someone undid are left out."""
+        return HonouringStore(self.store)
+
+    def honoured_stream(self, stream_id: str) -> tuple[list[RecordedEvent], int]:
+        """A stream's events without undone entries, and the stream's true version."""
+        found = self.store.read_stream(stream_id)
+        if not found:
+            return found, 0
+        taken = self.store.read_stream(retractions_stream(found[0].couple_id), decrypt=False)
+        return honoured(found, {getattr(r.event, "retracted_event_id", "") for r in taken}), len(
+            found
+        )
 
     def now(self) -> datetime:
         return self.clock()
@@ -146,15 +172,20 @@ class EngineCore:
         for couple_id, name in couples:
             if wanted == couple_id or wanted.casefold() == name.casefold():
                 return couple_id
-        prefixed = [cid for cid, _ in couples if len(wanted) >= 4 and cid.startswith(wanted)]
+        prefixed = [cid for cid, _ in couples if len(wanted) >= ID_MIN and cid.startswith(wanted)]
         if len(prefixed) == 1:
             return prefixed[0]
         if any(
-            wanted == cid or (len(wanted) >= 4 and cid.startswith(wanted))
+            wanted == cid or (len(wanted) >= ID_MIN and cid.startswith(wanted))
             for cid in self._erased_couples()
         ):
             raise NotFound(ERASED_COUPLE)
-        raise NotFound("no couple by that name or id")
+        # A name is suggested only when the store holds one couple: then it can only be
+        # the asker's own, and a hosted store never reveals one couple to another.
+        hint = did_you_mean(wanted, [couples[0][1]]) if len(couples) == 1 else ""
+        if not hint and len(wanted) < ID_MIN and _looks_like_id(wanted):
+            raise InvalidInput(f"give at least {ID_MIN} characters of the id")
+        raise NotFound(f"no couple by that name or id{hint}")
 
     def load_couple(self, ref: CoupleRef) -> CoupleState:
         couple_id = self._couple_id(ref)
@@ -166,10 +197,10 @@ class EngineCore:
                 raise NotFound(ERASED_COUPLE)
             if isinstance(r.event, PartnerErased):
                 self.store.cipher.known_erased(couple_id, r.event.partner_id)
-        events = [r.event for r in self.store.read_stream(couple_stream(couple_id))]
-        if not events:
+        found, version = self.honoured_stream(couple_stream(couple_id))
+        if not found:
             raise NotFound("no couple by that name or id")
-        return couple_domain.fold(events)
+        return replace(couple_domain.fold([r.event for r in found]), version=version)
 
     def viewer_id(self, state: CoupleState, viewer: str | None) -> str | None:
         """The partner id a read is made as; None (the default) is the shared view."""
@@ -217,18 +248,22 @@ class EngineCore:
         lowered = wanted.lower()
         if lowered in states:
             return lowered
-        prefixed = [rid for rid in states if len(lowered) >= 4 and rid.startswith(lowered)]
+        prefixed = [rid for rid in states if len(lowered) >= ID_MIN and rid.startswith(lowered)]
         if len(prefixed) == 1:
             return prefixed[0]
         if len(prefixed) > 1:
             raise InvalidInput("that id prefix matches several rituals; give more of it")
-        raise NotFound(f"unknown ritual '{wanted[:60]}'; see `ritual list`")
+        titles = [s.title for s in states.values() if s.status(now) != "retired"]
+        hint = did_you_mean(wanted, titles)
+        if not hint and len(lowered) < ID_MIN and _looks_like_id(lowered):
+            raise InvalidInput(f"give at least {ID_MIN} characters of the id")
+        raise NotFound(f"unknown ritual '{wanted[:60]}'{hint or '; see `ritual list`'}")
 
     def load_ritual(self, ritual_id: str) -> RitualState:
-        events = [r.event for r in self.store.read_stream(ritual_stream(ritual_id))]
-        if not events:
+        found, version = self.honoured_stream(ritual_stream(ritual_id))
+        if not found:
             raise NotFound("unknown ritual")
-        return ritual_domain.fold(events)
+        return replace(ritual_domain.fold([r.event for r in found]), version=version)
 
     # -- writing -----------------------------------------------------------------------
 

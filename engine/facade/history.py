@@ -18,6 +18,7 @@ from engine.events import (
     CheckedIn,
     CoupleCreated,
     CoupleSettingsChanged,
+    EntryRetracted,
     Event,
     FeedLinkIssued,
     FeedLinkRevoked,
@@ -25,6 +26,8 @@ from engine.events import (
     OccurrenceSkipped,
     PartnerAdded,
     PartnerErased,
+    PartnerInviteIssued,
+    PartnerInviteRevoked,
     PartnerRenamed,
     PlanFinished,
     PlanPaused,
@@ -44,8 +47,19 @@ from engine.events import (
     TimeoutCalled,
     TimeoutEnded,
 )
+from engine.events.retractions import retracted_ids
 from engine.facade.core import CoupleRef, EngineCore
 from engine.views import HistoryEntry
+
+_ENTRY_NOUNS = {
+    "ritual.checked_in": "a check-in",
+    "ritual.skipped": "a skip",
+    "appreciation.given": "an appreciation",
+    "appreciation.shared": "the sharing of an appreciation",
+    "repair.attempted": "a repair attempt",
+    "repair.answered": "a repair answer",
+    "plan.task_done": "a plan task",
+}
 
 _PARTNER_FIELDS = frozenset({"partner_id", "author", "recipient", "by"})
 
@@ -120,6 +134,8 @@ def describe_event(
             return "resumed the plan"
         case PlanFinished():
             return f"finished the plan, keeping {len(event.kept)} of its rituals"
+        case EntryRetracted():
+            return f"{who(event.by)} undid {_ENTRY_NOUNS.get(event.retracted_type, 'an entry')}"
         case PartnerErased():
             return f"{who(event.partner_id)} left, and their own words were erased"
         case FeedLinkIssued():
@@ -127,6 +143,10 @@ def describe_event(
             return f"shared {whose} calendar through a new link"
         case FeedLinkRevoked():
             return "revoked a calendar link"
+        case PartnerInviteIssued():
+            return f"invited {who(event.partner_id)} to their own page"
+        case PartnerInviteRevoked():
+            return "revoked an invite to a partner's page"
         case _:
             return event.type_name
 
@@ -172,7 +192,11 @@ class HistoryMixin(EngineCore):
         titles = {rid: s.title for rid, s in self.ritual_states(state.couple_id).items()}
         recorded = self.store.read_couple(state.couple_id, decrypt=False)
         visible = [r for r in reversed(recorded) if is_listed(r.event, vid, state)]
-        return [self.history_entry(state, titles, r) for r in visible[: max(limit, 0)]]
+        gone = retracted_ids(recorded)
+        return [
+            dataclasses.replace(entry, undone=True) if entry.entry_id in gone else entry
+            for entry in (self.history_entry(state, titles, r) for r in visible[: max(limit, 0)])
+        ]
 
     def history_entry(
         self, state: CoupleState, titles: dict[str, str], r: RecordedEvent
@@ -193,4 +217,5 @@ class HistoryMixin(EngineCore):
             via=r.metadata.via,
             summary=describe_event(r.event, who, title, state.zone),
             data=public_fields(r.event, who),
+            entry_id=r.event_id,
         )

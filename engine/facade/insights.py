@@ -45,5 +45,5 @@ class InsightsMixin(EngineCore):
     ) -> tuple[CoupleState, list[RecordedEvent], dict[str, str]]:
         """The couple, all its events (sealed fields left sealed), and partner id -> handle."""
         state = self.load_couple(couple)
-        records = self.store.read_couple(state.couple_id, decrypt=False)
+        records = self.lived.read_couple(state.couple_id, decrypt=False)
         return state, records, {p.partner_id: p.handle for p in state.partners}

@@ -123,7 +123,7 @@ class JournalMixin(EngineCore):
         """The appreciations ``viewer`` may read, oldest first: every shared one, and the
         viewer's own journal entries (None, the default, is the couple's shared view)."""
         state = self.load_couple(couple)
-        found = self.store.read_couple(state.couple_id, types=(AppreciationGiven.type_name,))
+        found = self.lived.read_couple(state.couple_id, types=(AppreciationGiven.type_name,))
         return journal_views(state, self.viewer_id(state, viewer), found)
 
     def notes(self, couple: CoupleRef = None, *, viewer: str | None = None) -> list[NoteView]:
@@ -131,5 +131,5 @@ class JournalMixin(EngineCore):
         others shared, and the reasons given for skips."""
         state = self.load_couple(couple)
         titles = {rid: s.title for rid, s in self.ritual_states(state.couple_id).items()}
-        found = self.store.read_couple(state.couple_id, types=NOTE_TYPES)
+        found = self.lived.read_couple(state.couple_id, types=NOTE_TYPES)
         return note_views(state, self.viewer_id(state, viewer), self.today(state), titles, found)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from engine import catalog
 from engine.domain import plan as plan_domain
 from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
@@ -164,12 +165,18 @@ class PlansMixin(EngineCore):
     # -- the machinery -----------------------------------------------------------------
 
     def _plans(self, couple_id: str, *, until: datetime | None = None) -> list[PlanState]:
-        """Every plan of a couple, oldest first (as recorded by ``until``, when given)."""
+        """Every plan of a couple, oldest first (as it had happened by ``until``, when given)."""
         plans: dict[str, PlanState] = {}
-        for r in self.store.read_couple(couple_id, types=PLAN_EVENTS):
-            if until is not None and r.recorded_at > until:
+        found = self.store.read_couple(couple_id, types=PLAN_EVENTS)
+        kept = {r.event_id for r in self.lived.read_couple(couple_id, types=PLAN_EVENTS)}
+        for r in found:
+            if until is not None and r.occurred_at > until:
                 continue
-            plans[r.stream_id] = plan_domain.evolve(plans.get(r.stream_id, PlanState()), r.event)
+            plan = plans.get(r.stream_id, PlanState())
+            if r.event_id in kept:
+                plans[r.stream_id] = plan_domain.evolve(plan, r.event)
+            else:  # undone: it no longer counts, but the stream still holds it
+                plans[r.stream_id] = replace(plan, version=plan.version + 1)
         return list(plans.values())
 
     def _latest_plan(self, couple_id: str) -> PlanState | None:
@@ -215,7 +222,9 @@ class PlansMixin(EngineCore):
             week=cal.week,
             week_starts=cal.known_starts(),
             kept_titles={s.title.casefold() for s in active},
-            kept_templates={s.current.template for s in active if s.current.template},
+            kept_families={
+                kin for s in active if (kin := catalog.family_of(s.current.template)) is not None
+            },
             now=now,
         )
         if started:
@@ -281,4 +290,15 @@ class PlansMixin(EngineCore):
                 if rid in rituals
             ),
             rituals_added=tuple(added),
+            rituals_reused=tuple(
+                plan_domain.reused_rituals(
+                    plan,
+                    plan_template(plan.template),
+                    [
+                        (r.title, catalog.family_of(r.current.template))
+                        for rid, r in rituals.items()
+                        if rid not in plan.ritual_ids and r.definitions[0].effective_from <= now
+                    ],
+                )
+            ),
         )

@@ -34,12 +34,14 @@ def _check_definition(
     reminder: timedelta | None,
     kind: str,
     prompts: Sequence[str],
+    new_schedule: bool = True,
 ) -> tuple[str | None, tuple[str, ...]]:
     if cron is not None and per_week is not None:
         raise InvalidInput(
             "give either a schedule (--cron) or a weekly count (--per-week), not both"
         )
-    normalised = schedule.validate_cron(cron) if cron is not None else None
+    check = schedule.check_floor if new_schedule else schedule.validate_cron
+    normalised = check(cron) if cron is not None else None
     if per_week is not None and not 1 <= per_week <= MAX_PER_WEEK:
         raise InvalidInput(f"--per-week must be between 1 and {MAX_PER_WEEK}")
     if duration is not None and not timedelta(minutes=1) <= duration <= MAX_DURATION:
@@ -258,6 +260,7 @@ class RitualsMixin(StreaksMixin):
                 reminder=reminder if reminder is not None else old.reminder,
                 kind=new_kind,
                 prompts=prompts if prompts is not None else old.prompts,
+                new_schedule=cron is not None,
             )
             event = RitualEdited(
                 ritual_id=state.ritual_id,
@@ -354,12 +357,14 @@ class RitualsMixin(StreaksMixin):
         if for_both and not couple_state.proxy_checkins:
             raise NotAllowed("this couple checks in one by one; change that with `ritual settings`")
 
+        zones = self._zones(couple_state.couple_id)
+
         def attempt() -> CheckInView:
             state = self.load_ritual(rid)
             others = tuple(p for p in state.current.participants if p != partner.partner_id)
             event = ritual_domain.decide_check_in(
                 state,
-                couple_state.zone,
+                zones,
                 partner.partner_id,
                 now=self.now(),
                 at=at,
@@ -382,8 +387,11 @@ class RitualsMixin(StreaksMixin):
                 ritual_id=rid,
                 title=state.title,
                 partner=partner.handle,
+                partners=tuple(
+                    couple_state.handle_of(p) for p in (partner.partner_id, *event.for_partners)
+                ),
                 occurrence=occ,
-                local=occ.astimezone(couple_state.zone) if occ else None,
+                local=occ.astimezone(schedule.zone_at(zones, occ)) if occ else None,
                 done_at=event.done_at,
             )
 
@@ -401,18 +409,24 @@ class RitualsMixin(StreaksMixin):
         occurrence: datetime | None = None,
         reason: str | None = None,
     ) -> SkipView:
-        """Let an occurrence go on purpose; skips never break a streak."""
+        """Let an occurrence go on purpose; skips never break a streak.
+
+        ``at`` or ``occurrence`` may lie up to 90 days ahead (a planned absence); a time
+        to come names the occurrence at that instant, else the nearest one that local day.
+        """
         _check_years(at, occurrence)
         couple_state = self.load_couple(couple)
         partner_id = couple_state.partner(by).partner_id if by else None
         text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
         rid = self.find_ritual_id(couple_state.couple_id, ritual)
 
+        zones = self._zones(couple_state.couple_id)
+
         def attempt() -> SkipView:
             state = self.load_ritual(rid)
             event = ritual_domain.decide_skip(
                 state,
-                couple_state.zone,
+                zones,
                 partner_id,
                 now=self.now(),
                 at=at,
@@ -430,7 +444,73 @@ class RitualsMixin(StreaksMixin):
                 ritual_id=rid,
                 title=state.title,
                 occurrence=event.occurrence,
-                local=event.occurrence.astimezone(couple_state.zone),
+                local=event.occurrence.astimezone(schedule.zone_at(zones, event.occurrence)),
             )
 
         return self.retrying(attempt)
+
+    def plan_absence(
+        self,
+        couple: CoupleRef,
+        ritual: str | None = None,
+        *,
+        since: date,
+        until: date,
+        by: str | None = None,
+        reason: str | None = None,
+    ) -> list[SkipView]:
+        """Let go every occurrence of the local days ``since`` to ``until`` (inclusive):
+        of one ritual, or with ``ritual=None`` of every ritual with fixed times.
+
+        Skips are neutral in streaks. Occurrences already skipped or done, and those
+        whose late-entry window has closed, stay as they are; rituals that are paused,
+        retired or have no fixed times are passed over when all are asked for.
+        """
+        _check_years(since, until)
+        couple_state = self.load_couple(couple)
+        partner_id = couple_state.partner(by).partner_id if by else None
+        text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
+        zones = self._zones(couple_state.couple_id)
+        now = self.now()
+        if ritual is not None:
+            rids = [self.find_ritual_id(couple_state.couple_id, ritual)]
+        else:
+            states = self.ritual_states(couple_state.couple_id)
+            rids = [
+                rid
+                for rid, st in states.items()
+                if st.status(now) != "retired" and st.current.cron is not None
+            ]
+        views: list[SkipView] = []
+        for rid in rids:
+
+            def attempt(rid: str = rid) -> list[SkipView]:
+                state = self.load_ritual(rid)
+                events = ritual_domain.decide_absence(
+                    state, zones, partner_id, now=self.now(), first=since, last=until, reason=text
+                )
+                if events:
+                    self.append(
+                        couple_state.couple_id,
+                        ritual_stream(rid),
+                        events,
+                        expected_version=state.version,
+                        actor=partner_id,
+                    )
+                return [
+                    SkipView(
+                        ritual_id=rid,
+                        title=state.title,
+                        occurrence=e.occurrence,
+                        local=e.occurrence.astimezone(schedule.zone_at(zones, e.occurrence)),
+                    )
+                    for e in events
+                ]
+
+            views += self.retrying(attempt)
+        if not views:
+            what = f"'{self.load_ritual(rids[0]).title}' has nothing" if ritual else ""
+            what = what or "no ritual has anything"
+            days = f"from {since:%a %d %b} to {until:%a %d %b}" if until != since else ""
+            raise NotAllowed(f"{what} left to let go {days or f'on {since:%a %d %b}'}")
+        return sorted(views, key=lambda v: (v.occurrence, v.title))

@@ -38,6 +38,7 @@ class LinkRow:
     partner_id: str | None
     revoked: bool
     last_fetched_at: datetime | None = None
+    base_url: str | None = None
 
 
 class LinkIndex(Protocol):
@@ -71,7 +72,12 @@ class EventLinkIndex:
             match r.event:
                 case FeedLinkIssued(link_id=link_id):
                     rows[(r.couple_id, link_id)] = LinkRow(
-                        r.event.token_hash, link_id, r.couple_id, r.event.partner_id, False
+                        r.event.token_hash,
+                        link_id,
+                        r.couple_id,
+                        r.event.partner_id,
+                        False,
+                        base_url=r.event.base_url,
                     )
                 case FeedLinkRevoked(link_id=link_id) if (r.couple_id, link_id) in rows:
                     rows[(r.couple_id, link_id)] = replace(
@@ -129,7 +135,7 @@ class SharingMixin(EngineCore):
 
         The token is in the returned URLs and nowhere else: only its hash is stored.
         """
-        sharing.clean_base_url(base_url)
+        base = sharing.clean_base_url(base_url)
         text = None if label is None else clean_line(label, "label", max_len=sharing.LABEL_MAX)
         token = secrets.token_urlsafe(sharing.TOKEN_BYTES)
         link_id = new_id()
@@ -139,6 +145,7 @@ class SharingMixin(EngineCore):
             event = FeedLinkIssued(
                 link_id=link_id,
                 partner_id=partner_id,
+                base_url=base,
                 label=text,
                 token_hash=sharing.token_hash(token),
                 at=self.now(),
@@ -213,7 +220,9 @@ class SharingMixin(EngineCore):
         partner = row.partner_id
         if partner is not None and all(p.partner_id != partner for p in state.partners):
             return None
-        return FeedTarget(row.link_id, row.couple_id, row.partner_id, row.last_fetched_at)
+        return FeedTarget(
+            row.link_id, row.couple_id, row.partner_id, row.last_fetched_at, row.base_url
+        )
 
     def record_feed_fetch(self, couple_id: str, link_id: str, at: datetime) -> None:
         """Note when a calendar app last fetched a couple's link (not an event: it changes

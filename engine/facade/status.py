@@ -31,7 +31,9 @@ class StatusMixin(StreaksMixin, PlansMixin, InsightsMixin):
 
         Looking at now settles the plan first, as :meth:`plan_status` does, so a plan week
         that began adds its rituals; looking at another moment writes nothing and sees
-        what had been recorded by then.
+        what had happened by then: every part of the screen (streaks, today, heatmap,
+        plan, suggestions) reads when each entry happened, never when it was recorded,
+        so a late entry and an imported history read the same.
         """
         state = self.load_couple(couple)
         handles = {p.partner_id: p.handle for p in state.partners}
@@ -54,9 +56,9 @@ class StatusMixin(StreaksMixin, PlansMixin, InsightsMixin):
             if r.status(now) == "active"
         ]
         book = practice.Logbook.of(rituals, (m for ms in marks.values() for m in ms), zones, now)
-        records = self.store.read_couple(state.couple_id, decrypt=False)
+        records = self.lived.read_couple(state.couple_id, decrypt=False)
         if as_of is not None:
-            records = [r for r in records if r.recorded_at <= now]
+            records = [r for r in records if r.occurred_at <= now]
         day = book.local_day(now)
         if plan is not None and plan.finished_on and day - plan.finished_on > FINISHED_PLAN_SHOWN:
             plan = None
@@ -73,7 +75,7 @@ class StatusMixin(StreaksMixin, PlansMixin, InsightsMixin):
     def _plan_as_of(
         self, state: CoupleState, handles: dict[str, str], now: datetime
     ) -> PlanView | None:
-        """The latest plan as it stood at ``now``, from what was recorded by then."""
+        """The latest plan as it stood at ``now``, from what had happened by then."""
         plans = self._plans(state.couple_id, until=now)
         if not plans:
             return None

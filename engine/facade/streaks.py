@@ -12,15 +12,19 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from engine import catalog
 from engine.domain.couple import CoupleState, aware
 from engine.domain.ritual import RitualState
-from engine.events import CoupleCreated, CoupleSettingsChanged, EventStore
+from engine.events import AppreciationGiven, CoupleCreated, CoupleSettingsChanged, EventStore
 from engine.facade.core import CoupleRef, EngineCore, couple_stream
 from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels
 from engine.projections.marks import MARKS, Mark
 from engine.projections.memory import MemoryReadModels
 from engine.projections.streaks import Zones, figures
 from engine.views import PartnerStreak, ReadModelView, StreakView, WeekProgress
+
+JOURNAL = "appreciation-journal"
+"""The template family whose rituals count the appreciations partners write."""
 
 
 def read_models_for(store: EventStore) -> ReadModels:
@@ -125,7 +129,32 @@ class StreaksMixin(EngineCore):
         found: dict[str, list[Mark]] = defaultdict(list)
         for mark in self._projections.states(MARKS.name, couple_id, ritual_id).values():
             found[mark.ritual_id].append(mark)
+        for rid, marks in self._appreciation_marks(couple_id, ritual_id).items():
+            found[rid] += marks
         return found
+
+    def _appreciation_marks(self, couple_id: str, ritual_id: str = "") -> dict[str, list[Mark]]:
+        """Each appreciation written with `ritual appreciate`, as one check-in of every
+        appreciation-journal ritual (the same purpose, so the same counter)."""
+        journals = [
+            rid
+            for rid, state in self.ritual_states(couple_id).items()
+            if rid.startswith(ritual_id)
+            and any(catalog.family_of(d.template) == JOURNAL for d in state.definitions)
+        ]
+        if not journals:
+            return {}
+        given = self.lived.read_couple(
+            couple_id, types=(AppreciationGiven.type_name,), decrypt=False
+        )
+        return {
+            rid: [
+                Mark(rid, None, credits=((r.event_id, (r.event.author,), r.event.at),))
+                for r in given
+                if isinstance(r.event, AppreciationGiven)
+            ]
+            for rid in journals
+        }
 
     def _zones(self, couple_id: str) -> Zones:
         """The couple's time zones over time."""

@@ -15,6 +15,8 @@ The rules, per line (the couple, and each participating partner):
   next local day), and neutral; after that it is *missed*, and a miss resets the streak
   unless a freeze absorbs it: each line may absorb ``freezes_per_month`` misses per
   local calendar month, spent automatically, and only when there is a streak to keep.
+  A freeze never bridges two misses in a row: the second one resets the streak, whatever
+  the ritual's frequency (a monthly ritual missed two months running is broken).
 - Quota rituals count local weeks (Monday to Sunday): a week is done when each
   participant checked in at least ``per_week`` times, pending until the end of the
   Monday after it, and missed otherwise. A week the quota only partly covered (the
@@ -26,16 +28,19 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from engine import schedule
-from engine.domain.ritual import RitualState
+from engine.domain.ritual import RitualState, landing_periods
 from engine.events import RitualDefined
 from engine.projections.marks import Mark
 from engine.projections.strength import cron_interval_days, smoothing, step
+from engine.schedule import Zones as Zones  # the helpers live with the schedules
+from engine.schedule import zone_at as zone_at
+from engine.schedule import zone_segments as zone_segments
 from engine.views import StreakLine
 
 COUPLE = ""
@@ -48,10 +53,6 @@ RECENT = timedelta(days=28)
 
 _TICK = timedelta(microseconds=1)
 _WEEK = timedelta(days=7)
-
-Zones = Sequence[tuple[datetime, ZoneInfo]]
-"""The couple's zones over time, oldest first: (from when, zone); the first zone also
-covers everything before its instant."""
 
 Span = tuple[RitualDefined, datetime, datetime | None]
 
@@ -98,10 +99,13 @@ class _Tally:
     pending: int = 0
     freezes_used: int = 0
     last_freeze: date | None = None
+    held_by_freeze: date | None = None
+    just_frozen: bool = False
     last_done: datetime | None = None
     strength: float = 0.0
     recent_done: int = 0
     recent_due: int = 0
+    check_ins: int = 0
     frozen: Counter[tuple[int, int]] = field(default_factory=Counter)
 
     def add(self, slot: _Slot, entry: _Entry, allowance: int, recent_from: datetime) -> None:
@@ -120,16 +124,20 @@ class _Tally:
             self.best = max(self.best, self.current)
             self.strength = step(self.strength, slot.weight, 1.0)
             self.last_done = _latest(self.last_done, entry.done_at)
+            self.just_frozen = False
             return
         self.strength = step(self.strength, slot.weight, entry.practice)
         month = (slot.local_day.year, slot.local_day.month)
-        if self.current > 0 and self.frozen[month] < allowance:
+        if self.current > 0 and not self.just_frozen and self.frozen[month] < allowance:
             self.frozen[month] += 1
             self.freezes_used += 1
-            self.last_freeze = slot.local_day
+            self.last_freeze = self.held_by_freeze = slot.local_day
+            self.just_frozen = True
         else:
             self.missed += 1
             self.current = 0
+            self.held_by_freeze = None
+            self.just_frozen = False
 
     def line(self) -> StreakLine:
         return StreakLine(
@@ -144,6 +152,8 @@ class _Tally:
             completion_rate=self.recent_done / self.recent_due if self.recent_due else None,
             last_done=self.last_done,
             strength=self.strength,
+            held_by_freeze=self.held_by_freeze,
+            check_ins=self.check_ins,
         )
 
 
@@ -168,9 +178,12 @@ def figures(
             lines[line].add(slot, entry, freezes_per_month, now - RECENT)
     _count_occasional(ritual, times, lines)
     for mark in own:
-        for partner, at in mark.done_by(now).items():
+        logged = mark.done_by(now)
+        lines[COUPLE].check_ins += bool(logged)
+        for partner, at in logged.items():
             if partner in lines:
                 lines[partner].last_done = _latest(lines[partner].last_done, at)
+                lines[partner].check_ins += 1
     current = in_force(ritual, now) or ritual.current
     unit = "occurrence" if current.cron else "week" if current.per_week else "occasional"
     return RitualFigures(
@@ -187,20 +200,23 @@ def figures(
 def _cron_slots(
     ritual: RitualState, scheduled: dict[datetime, Mark], zones: Zones, now: datetime
 ) -> list[_Slot]:
-    periods = ritual.periods()
-    if not periods:
+    if not ritual.periods():
         return []
+    added = ritual.definitions[0].effective_from
+    periods = landing_periods(ritual, zone_at(zones, added))
     logged_early = [at for at, m in scheduled.items() if at > now and m.done_by(now)]
     horizon = max([now, *logged_early]) + _TICK
     start = min(p.start for p in periods)
     slots = []
     for low, high, zone in zone_segments(zones, start, horizon):
         for occ in schedule.occurrences(periods, zone, low, high):
-            definition = in_force(ritual, occ.at)
-            assert definition is not None and definition.cron is not None
+            definition = in_force(ritual, occ.at) or ritual.definitions[0]
+            assert definition.cron is not None
             mark = scheduled.get(occ.at)
             done = mark.done_by(now) if mark else {}
             skipped = mark is not None and mark.skipped_by(now)
+            if occ.at < added and not (done or skipped):
+                continue  # the morning before the ritual was added counts only when logged
             still_open = schedule.late_entry_deadline(occ, zone) > now
             who = definition.participants
             entries = {
@@ -317,26 +333,6 @@ def in_force(ritual: RitualState, moment: datetime) -> RitualDefined | None:
 
 def _paused(ritual: RitualState, low: datetime, high: datetime) -> bool:
     return any(p.since < high and (p.until is None or p.until > low) for p in ritual.pauses)
-
-
-def zone_at(zones: Zones, moment: datetime) -> ZoneInfo:
-    """The couple's zone at ``moment``."""
-    found = zones[0][1]
-    for since, zone in zones:
-        if since <= moment:
-            found = zone
-    return found
-
-
-def zone_segments(
-    zones: Zones, start: datetime, end: datetime
-) -> Iterator[tuple[datetime, datetime, ZoneInfo]]:
-    """[start, end) cut where the couple's zone changed: (low, high, zone) pieces."""
-    for i, (since, zone) in enumerate(zones):
-        low = start if i == 0 else max(start, since)
-        high = end if i + 1 == len(zones) else min(end, zones[i + 1][0])
-        if low < high:
-            yield low, high, zone
 
 
 def _monday(moment: datetime, zone: ZoneInfo) -> date:

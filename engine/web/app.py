@@ -1,6 +1,7 @@
 """The feed server as a plain WSGI application: ``GET``/``HEAD /feeds/<token>.ics`` and
-``/healthz``. No framework, so any WSGI host (waitress, gunicorn, a Flask or Django app
-through a dispatcher) can mount it.
+``/healthz``, with the partner's page (``/join/``, ``/me``, ``/static/``; see
+:mod:`engine.web.page_app`) mounted beside it. Any WSGI host (waitress, gunicorn, a Flask
+or Django app through a dispatcher) can mount the whole.
 
 Every failure becomes a short, warm response: unknown paths and unknown, revoked or
 erased links one identical 404; a database that is down or locked a 503 with
@@ -29,6 +30,7 @@ from engine.web.http import (
     SERVER_ERROR,
     UNAVAILABLE,
     Response,
+    accepts_gzip,
     loggable_path,
     not_modified,
 )
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
     from engine.api import Engine
+    from engine.web.page_app import PageApp
 
 log = logging.getLogger("engine.web")
 access_log = logging.getLogger("engine.web.access")
@@ -64,9 +67,15 @@ class FeedApp:
     """The WSGI application serving a couple's calendar feeds by sharing link."""
 
     def __init__(
-        self, engine: Engine, *, recheck: timedelta = RECHECK, cache_size: int = 1024
+        self,
+        engine: Engine,
+        *,
+        recheck: timedelta = RECHECK,
+        cache_size: int = 1024,
+        page: PageApp | None = None,
     ) -> None:
         self.engine = engine
+        self.page = page
         self.watch = LogWatch(engine, recheck)
         self.feeds = FeedCache(engine, size=cache_size)
         self._targets: PositionedCache[str, FeedTarget | None] = PositionedCache(cache_size)
@@ -77,6 +86,8 @@ class FeedApp:
         started = time.perf_counter()
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO") or "/"
+        if self.page is not None and self.page.handles(path):
+            return self.page(environ, start_response)
         shown = path
         try:
             if path == HEALTH_PATH:
@@ -127,14 +138,18 @@ class FeedApp:
             return NOT_FOUND, None
         feed = self.feeds.feed(target, position, now)
         self._note_fetch(target, now)
+        if accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")):
+            etag, ok, unchanged = feed.gzip_etag, feed.gzip_ok, feed.gzip_not_modified
+        else:
+            etag, ok, unchanged = feed.etag, feed.ok, feed.not_modified
         if not_modified(
             environ.get("HTTP_IF_NONE_MATCH"),
             environ.get("HTTP_IF_MODIFIED_SINCE"),
-            feed.etag,
+            etag,
             feed.last_modified,
         ):
-            return feed.not_modified, target.link_id
-        return feed.ok, target.link_id
+            return unchanged, target.link_id
+        return ok, target.link_id
 
     def _note_fetch(self, target: FeedTarget, now: datetime) -> None:
         """Record the fetch as the link's ``last fetched``, at most once a minute; a
@@ -155,11 +170,17 @@ class FeedApp:
             log.warning("could not note the fetch of link %s just now", target.link_id[:8])
 
 
-def create_app(engine: Engine, *, recheck: timedelta = RECHECK, cache_size: int = 1024) -> FeedApp:
-    """The WSGI application serving ``engine``'s feeds; mount it anywhere in a host app.
+def create_app(
+    engine: Engine, *, recheck: timedelta = RECHECK, cache_size: int = 1024, page: bool = True
+) -> FeedApp:
+    """The WSGI application serving ``engine``'s feeds and partner pages; mount it anywhere
+    in a host app (``page=False``: the feeds alone).
 
     ``recheck``: how long one reading of the log serves later requests (default: one
     second; changes made through ``engine`` itself always apply at once).
     ``cache_size``: how many rendered feeds and link lookups are kept.
     """
-    return FeedApp(engine, recheck=recheck, cache_size=cache_size)
+    from engine.web.page_app import PageApp
+
+    pages = PageApp(engine) if page else None
+    return FeedApp(engine, recheck=recheck, cache_size=cache_size, page=pages)

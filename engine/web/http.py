@@ -115,6 +115,29 @@ def not_modified(
     return False
 
 
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` value takes gzip (RFC 9110: ``gzip``, ``x-gzip`` or
+    ``*``, with a q-value above zero; a named ``gzip;q=0`` refuses it even beside ``*``)."""
+    if not accept_encoding:
+        return False
+    weights: dict[str, float] = {}
+    for part in accept_encoding.split(","):
+        name, _, params = part.partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[name.strip().lower()] = weight
+    named = [weights[n] for n in ("gzip", "x-gzip") if n in weights]
+    if named:
+        return max(named) > 0
+    return weights.get("*", 0.0) > 0
+
+
 _TOKENISH = re.compile(r"[A-Za-z0-9_-]{16,}")
 _UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
 LOG_PATH_MAX = 120

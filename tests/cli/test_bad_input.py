@@ -59,7 +59,7 @@ CASES = [
         "bad time",
         ["checkin", "Hourly hello", "--by", "sam", "--at", "yesterday"],
         USAGE,
-        "ISO 8601",
+        "is not a time I can read; try 2026-11-23T08:00, yesterday 21:30 or today 7:30",
     ),
     (
         "future time",
@@ -157,7 +157,7 @@ def test_a_second_check_in_for_the_same_occurrence_is_refused(
 ) -> None:
     assert couple("checkin", "Hourly hello", "--by", "sam").exit_code == 0
     before = event_count()
-    result = couple("checkin", "Hourly hello", "--by", "sam")
+    result = couple("checkin", "Hourly hello", "--by", "sam", "--at", "2026-11-25T18:10")
     assert result.exit_code == REFUSED
     assert "already checked in" in result.stderr
     assert event_count() == before

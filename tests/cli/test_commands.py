@@ -106,6 +106,8 @@ def test_the_log_shows_history_newest_first_without_private_text(couple: Run) ->
         "via",
         "summary",
         "data",
+        "id",
+        "undone",
     }
     assert entries[0]["type"] == "appreciation.given"
     assert entries[0]["via"] == "cli"

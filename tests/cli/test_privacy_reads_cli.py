@@ -56,6 +56,7 @@ READ_COMMANDS = {
     ("plan", "list"): ["--json"],
     ("plan", "status"): ["--json"],
     ("share", "list"): ["--all", "--json"],
+    ("invite", "list"): ["--all", "--json"],
     ("status",): ["--json"],
 }
 """Every command that reads, with the options that change what it shows."""
@@ -67,7 +68,7 @@ WRITE_COMMANDS = {
     "forget", "import", "init", "journal share", "partner add", "partner rename", "pause",
     "repair", "repair-response", "resume", "retire", "rules set", "skip", "timeout call",
     "timeout end", "plan start", "plan done", "plan extend", "plan pause", "plan resume",
-    "plan finish", "rebuild", "share revoke", "serve",
+    "plan finish", "rebuild", "share revoke", "serve", "undo", "invite revoke",
 }  # fmt: skip
 
 
@@ -214,7 +215,7 @@ def test_no_output_error_or_log_line_carries_a_text_its_reader_may_not_read(
     damaged.write_text(json.dumps({"format": "ritual-engine-export", "note": secret}))
     failing = [
         ["checkin", "Morning check", "--by", "zoe", "--note", secret],
-        ["checkin", "Morning check", "--by", "sam", "--note", secret],  # already checked in
+        ["checkin", "Morning check", "--by", "sam", "--at", "2026-11-25T07:40", "--note", secret],
         ["checkin", "Evening walk", "--by", "sam", "--note", secret * 200],
         ["appreciate", "--from", "sam", "--to", "sam", secret],
         ["appreciate", "--from", "sam", "--to", "alex", "\x07" + secret],

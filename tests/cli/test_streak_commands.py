@@ -102,7 +102,7 @@ def test_an_unreadable_as_of_time_is_refused_in_one_line_without_writing(
     before = event_count()
     result = run("streaks", "--as-of", "last tuesday")
     assert result.exit_code == 2
-    assert "ISO 8601" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "not a time I can read" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
     assert event_count() == before
 
@@ -153,6 +153,7 @@ def test_coming_back_after_a_miss_is_celebrated_and_a_freeze_is_named() -> None:
         missed=1,
         freezes_used=1,
         last_freeze=date(2026, 3, 3),
+        held_by_freeze=date(2026, 3, 3),
         strength=0.61,
     )
     text = "\n".join(streak_text(_view(line), COUPLE))

@@ -3,6 +3,7 @@ and http.client as the calendar app."""
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import logging
 from collections.abc import Iterator
@@ -82,6 +83,19 @@ def test_a_feed_comes_back_with_the_right_headers(served: Served) -> None:
     assert got.headers["Cache-Control"] == "private, max-age=300"
     assert got.headers["Referrer-Policy"] == "no-referrer"
     assert "Last-Modified" in got.headers and "Content-Disposition" not in got.headers
+
+
+def test_a_calendar_app_that_asks_for_gzip_gets_it_through_a_real_server(
+    served: Served,
+) -> None:
+    path = served.share()
+    plain = served.request(path)
+    packed = served.request(path, Accept_Encoding="gzip")
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert int(packed.headers["Content-Length"]) == len(packed.body)
+    assert gzip.decompress(packed.body) == plain.body
+    again = served.request(path, Accept_Encoding="gzip", If_None_Match=packed.headers["Etag"])
+    assert (again.status, again.body) == (304, b"")
 
 
 def test_validators_give_304_and_head_gives_no_body(served: Served) -> None:

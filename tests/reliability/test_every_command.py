@@ -36,6 +36,9 @@ SESSION: list[tuple[str, ...]] = [
     ("partner", "add", "kim", "--name", "Kim"),
     ("partner", "rename", "kim", "Kimberly"),
     ("settings", "--freezes", "2", "--proxy-checkins"),
+    ("invite", "--partner", "alex", "--label", "Alex's phone"),
+    ("invite", "list", "--json"),
+    ("invite", "revoke", "{invite}"),
     ("retire", "Journal"),
     ("couples", "--json"),
     ("log", "--limit", "50", "--json"),
@@ -51,7 +54,7 @@ def test_a_whole_session_of_commands_succeeds_on_an_empty_database(db_url: str) 
         args = tuple(a.format(**ids) for a in args)
         result = runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False, obj=seams)
         assert result.exit_code == 0, f"{args}: {result.output}"
-        if args[0] in ("appreciate", "repair"):
+        if args[0] in ("appreciate", "repair") or args[:2] == ("invite", "--partner"):
             found = re.search(r"\(([0-9a-f]{8})\)", result.output)
             assert found, result.output
             ids[args[0].replace("appreciate", "appreciation")] = found.group(1)

@@ -121,39 +121,77 @@ def test_an_edit_that_changes_nothing_shown_leaves_the_feed_as_it_was(
     assert eng.calendar_feed(couple) == before
 
 
-def test_cancellations_stay_for_one_window_and_only_where_they_could_have_been_seen(
+def test_a_retired_ritual_keeps_its_past_and_leaves_no_cancelled_future(
     eng: Engine, couple: CoupleView, clock: FixedClock
 ) -> None:
     eng.add_ritual(couple, "Evening", cron="0 21 * * *")
-    retired_on = date(2026, 3, 2)
-    clock.advance(timedelta(hours=1))
+    clock.advance(timedelta(days=3))  # Thursday 09:00 in Berlin
     eng.retire_ritual(couple, "Evening")
 
-    clock.now = START + timedelta(days=20)
-    cancelled = parse_feed(eng.calendar_feed(couple)).cancelled()
-    # from the retirement to the window's front edge as it stood on that day
-    assert cancelled[0].start == at_local(date(2026, 3, 2), 21)
-    assert cancelled[-1].start == at_local(retired_on + timedelta(days=90), 21)
-
-    clock.now = START + timedelta(days=30)
-    assert parse_feed(eng.calendar_feed(couple)).cancelled() != []
-    clock.now = START + timedelta(days=31)
-    assert parse_feed(eng.calendar_feed(couple)).events == []
+    parsed = parse_feed(eng.calendar_feed(couple))
+    assert parsed.cancelled() == []
+    assert [e.start for e in parsed.confirmed()] == [
+        at_local(date(2026, 3, d), 21) for d in (2, 3, 4)
+    ]
 
 
-def test_a_new_time_zone_moves_the_occurrences_and_cancels_the_old_instants(
+def test_a_paused_ritual_is_left_out_until_it_comes_back(
+    eng: Engine, couple: CoupleView, clock: FixedClock
+) -> None:
+    eng.add_ritual(couple, "Evening", cron="0 21 * * *")
+    before = parse_feed(eng.calendar_feed(couple, days_back=0, days_ahead=6)).by_uid()
+    clock.advance(timedelta(days=1))
+    eng.pause_ritual(couple, "Evening", until=date(2026, 3, 6))
+
+    parsed = parse_feed(eng.calendar_feed(couple, days_back=1, days_ahead=5))
+    assert parsed.cancelled() == []
+    assert [e.start for e in parsed.confirmed()] == [
+        at_local(date(2026, 3, d), 21) for d in (2, 6, 7, 8)
+    ]
+    # what stays is what was published before, untouched
+    assert all(before[e.uid] == e for e in parsed.events)
+
+
+def test_an_occurrence_an_edit_removes_is_left_out_and_returns_with_a_higher_sequence(
+    eng: Engine, couple: CoupleView, clock: FixedClock
+) -> None:
+    eng.add_ritual(couple, "Evening", cron="0 21 * * *")
+    clock.advance(timedelta(hours=1))
+    eng.edit_ritual(couple, "Evening", cron="0 22 * * *")
+    parsed = parse_feed(eng.calendar_feed(couple, days_back=0, days_ahead=1))
+    assert parsed.cancelled() == []
+    assert [e.start for e in parsed.events] == [at_local(date(2026, 3, d), 22) for d in (2, 3)]
+
+    clock.advance(timedelta(hours=1))
+    eng.edit_ritual(couple, "Evening", cron="0 21 * * *")
+    parsed = parse_feed(eng.calendar_feed(couple, days_back=0, days_ahead=1))
+    assert [(e.start, e.sequence) for e in parsed.events] == [
+        (at_local(date(2026, 3, d), 21), 2) for d in (2, 3)
+    ]
+
+
+def test_a_skipped_occurrence_stays_as_cancelled(
+    eng: Engine, couple: CoupleView, clock: FixedClock
+) -> None:
+    eng.add_ritual(couple, "Evening", cron="0 21 * * *")
+    eng.skip(couple, "Evening", occurrence=at_local(date(2026, 3, 2), 21))
+    parsed = parse_feed(eng.calendar_feed(couple, days_back=0, days_ahead=1))
+    assert [e.start for e in parsed.cancelled()] == [at_local(date(2026, 3, 2), 21)]
+    assert [e.start for e in parsed.confirmed()] == [at_local(date(2026, 3, 3), 21)]
+
+
+def test_a_new_time_zone_moves_the_future_occurrences_and_keeps_the_past_ones(
     eng: Engine, couple: CoupleView, clock: FixedClock
 ) -> None:
     eng.add_ritual(couple, "Morning check", cron="30 7 * * *")
-    clock.advance(timedelta(days=1))
+    clock.advance(timedelta(days=1))  # Tuesday 09:00 in Berlin, 03:00 in New York
     eng.change_settings(couple, tz="America/New_York")
     parsed = parse_feed(eng.calendar_feed(couple, days_back=0, days_ahead=2))
     new_york = ZoneInfo("America/New_York")
+    assert parsed.cancelled() == []
     assert [e.start for e in parsed.confirmed()] == [
-        at_local(date(2026, 3, d), 7, 30, new_york) for d in (3, 4, 5)
-    ]
-    assert [e.start for e in parsed.cancelled()] == [
-        at_local(date(2026, 3, d), 7, 30) for d in (3, 4, 5)
+        at_local(date(2026, 3, 3), 7, 30),  # done in Berlin that morning, before the move
+        *(at_local(date(2026, 3, d), 7, 30, new_york) for d in (3, 4, 5)),
     ]
 
 

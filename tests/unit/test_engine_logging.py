@@ -168,6 +168,7 @@ def test_proxy_check_ins_count_for_both_when_the_couple_allows_it(
 ) -> None:
     eng.change_settings(couple, proxy_checkins=True)
     clock.now = local(9, 0)
-    eng.check_in(couple, "Morning check", by="sam", for_both=True)
+    done = eng.check_in(couple, "Morning check", by="sam", for_both=True)
+    assert done.partners == ("sam", "alex")
     with pytest.raises(NotAllowed, match="already checked in"):
-        eng.check_in(couple, "Morning check", by="alex")
+        eng.check_in(couple, "Morning check", by="alex", occurrence=local(7, 30))

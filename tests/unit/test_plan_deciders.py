@@ -170,7 +170,7 @@ def test_a_paused_plan_can_still_be_finished() -> None:
 def test_weeks_that_began_are_recorded_once_each_with_their_rituals() -> None:
     state = plan(started(1, ritual_id_for("p1", "weekly-check-15")))
     events = decide_week_starts(
-        state, PLAN, week=3, week_starts=STARTS, kept_titles=(), kept_templates=(), now=NOW
+        state, PLAN, week=3, week_starts=STARTS, kept_titles=(), kept_families=(), now=NOW
     )
     assert [(e.week, e.on) for e in events] == [(2, date(2026, 3, 9)), (3, date(2026, 3, 16))]
     assert events[0].rituals == (
@@ -186,7 +186,7 @@ def test_a_ritual_the_couple_already_keeps_is_not_added_twice() -> None:
         week=2,
         week_starts=STARTS,
         kept_titles={"listening check"},
-        kept_templates={"weekly-check-15"},
+        kept_families={"weekly-check"},  # the starter relationship check, or the plan's own
         now=NOW,
     )
     assert [e.rituals for e in events] == [(), (ritual_id_for("p1", "gratitude-check-in"),)]
@@ -195,7 +195,7 @@ def test_a_ritual_the_couple_already_keeps_is_not_added_twice() -> None:
 def test_a_finished_plan_begins_no_more_weeks() -> None:
     finished = plan(PlanFinished(plan_id="p1", kept=(), let_go=(), at=NOW))
     assert not decide_week_starts(
-        finished, PLAN, week=3, week_starts=STARTS, kept_titles=(), kept_templates=(), now=NOW
+        finished, PLAN, week=3, week_starts=STARTS, kept_titles=(), kept_families=(), now=NOW
     )
 
 

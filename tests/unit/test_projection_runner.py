@@ -100,7 +100,7 @@ def test_a_changed_projection_version_rebuilds_its_model_by_itself(
 
     def sam_only(mark: Mark | None, recorded: RecordedEvent) -> Mark:
         folded = MARKS.evolve(mark, recorded)
-        return replace(folded, done=folded.done[:1])
+        return replace(folded, credits=folded.credits[:1])
 
     changed = replace(MARKS, version=MARKS.version + 1, evolve=sam_only)
     runner = ProjectionRunner(eng.store, models, [changed])

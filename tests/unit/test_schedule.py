@@ -16,6 +16,7 @@ from engine.errors import InvalidInput
 from engine.schedule import (
     Occurrence,
     Period,
+    check_floor,
     cron_occurrences,
     describe_cron,
     late_entry_deadline,
@@ -25,6 +26,8 @@ from engine.schedule import (
     parse_zone,
     previous_occurrence,
     validate_cron,
+    zone_at,
+    zone_segments,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -519,3 +522,62 @@ def test_the_schedule_module_stays_pure() -> None:
     assert imported.isdisjoint({"os", "sqlalchemy", "click", "time", "pathlib", "io"})
     calls = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     assert calls.isdisjoint({"now", "utcnow", "today"})
+
+
+# -- the floor of a new schedule -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("expr", ["* * * * *", "*/5 * * * *", "0,30 * * * *", "0,30 8 * * *"])
+def test_a_schedule_firing_more_than_once_an_hour_is_refused_naming_the_floor(expr: str) -> None:
+    with pytest.raises(InvalidInput, match="at most once an hour") as raised:
+        check_floor(expr)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("expr", ["0 * * * *", "@hourly", "30 7 * * 1-5", "5 */2 * * *"])
+def test_a_schedule_at_most_once_an_hour_meets_the_floor(expr: str) -> None:
+    assert check_floor(expr) == validate_cron(expr)
+
+
+def test_a_schedule_below_the_floor_still_reads_and_runs_when_it_is_already_stored() -> None:
+    assert validate_cron("*/30 * * * *") == "*/30 * * * *"
+    start = utc(2026, 3, 2, 8)
+    found = list(cron_occurrences("*/30 * * * *", BERLIN, start, start + timedelta(hours=1)))
+    assert [o.at for o in found] == [start, start + timedelta(minutes=30)]
+
+
+# -- zones over time -----------------------------------------------------------------------
+
+MOVE = utc(2026, 10, 31, 18)
+ZONES = [(utc(2026, 1, 1), BERLIN), (MOVE, NEW_YORK)]
+
+
+def test_the_zone_at_a_moment_is_the_one_in_force_then_and_the_first_covers_before() -> None:
+    assert zone_at(ZONES, utc(2025, 6, 1)) is BERLIN
+    assert zone_at(ZONES, MOVE - timedelta(microseconds=1)) is BERLIN
+    assert zone_at(ZONES, MOVE) is NEW_YORK
+    assert zone_at(TOKYO, MOVE) is TOKYO
+
+
+def test_zone_segments_cut_a_span_where_the_zone_changed() -> None:
+    start, end = utc(2026, 10, 30), utc(2026, 11, 2)
+    assert list(zone_segments(ZONES, start, end)) == [
+        (start, MOVE, BERLIN),
+        (MOVE, end, NEW_YORK),
+    ]
+    assert list(zone_segments(TOKYO, start, end)) == [(start, end, TOKYO)]
+
+
+def test_occurrences_across_a_move_keep_the_old_zone_before_it_and_take_the_new_after() -> None:
+    periods = [Period("0 21 * * *", utc(2026, 10, 1))]
+    found = occurrences(periods, ZONES, utc(2026, 10, 30), utc(2026, 11, 3))
+    assert [o.local.isoformat() for o in found] == [
+        "2026-10-30T21:00:00+01:00",  # Berlin, before the move
+        "2026-10-31T21:00:00-04:00",  # New York from the evening of the move
+        "2026-11-01T21:00:00-05:00",
+    ]
+
+
+def test_a_late_entry_window_closes_by_the_zone_the_occurrence_was_due_in() -> None:
+    berlin_evening = Occurrence(utc(2026, 10, 30, 19), utc(2026, 10, 30, 19).astimezone(BERLIN))
+    assert late_entry_deadline(berlin_evening, ZONES) == utc(2026, 10, 31, 23)

@@ -90,8 +90,10 @@ def test_the_heatmap_shares_count_done_occurrences_and_leave_skips_pauses_and_pe
             1.0,  # the morning paused: it does not exist
         )
     )
-    assert this_week[:4] == pytest.approx((0.5, 0.0, 1.0, 1.0))  # Wed: the evening pending;
-    assert this_week[4:] == (None, None, None)  # Thu: a journal entry, the rest pending
+    # Wed: the evening pending; Thu: a journal entry and the morning sam alone logged so far
+    # (pending, yet partly done: (0.5 + 1) / (1 + 1)), the evening pending.
+    assert this_week[:4] == pytest.approx((0.5, 0.0, 1.0, 0.75))
+    assert this_week[4:] == (None, None, None)
 
 
 def test_today_lists_the_occurrences_by_time_and_a_quota_ritual_with_its_week(

@@ -3,6 +3,7 @@ in-memory store and a fixed clock in Berlin."""
 
 from __future__ import annotations
 
+import gzip
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -120,13 +121,73 @@ def test_a_feed_is_served_as_a_private_calendar_with_strong_validators(
     assert got.headers["Cache-Control"].startswith("private")
     assert got.headers["Referrer-Policy"] == "no-referrer"
     assert got.headers["Last-Modified"].endswith(" GMT")
-    assert "Content-Disposition" not in got.headers and "Vary" not in got.headers
+    assert "Content-Disposition" not in got.headers and "Content-Encoding" not in got.headers
+    assert got.headers["Vary"] == "Accept-Encoding"
 
 
 def test_odd_accept_headers_change_nothing(app: FeedApp, path: str) -> None:
     plain = call(app, path)
-    odd = call(app, path, accept="application/json", accept_encoding="gzip", user_agent="x")
+    odd = call(app, path, accept="application/json", accept_encoding="br;q=1", user_agent="x")
     assert (odd.status, odd.headers, odd.body) == (plain.status, plain.headers, plain.body)
+
+
+@pytest.mark.parametrize(
+    "accept_encoding", ["gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8", "*", "x-gzip"]
+)
+def test_a_client_that_accepts_gzip_gets_the_feed_compressed_with_its_own_etag(
+    app: FeedApp, path: str, accept_encoding: str
+) -> None:
+    plain = call(app, path)
+    packed = call(app, path, accept_encoding=accept_encoding)
+    assert packed.status == 200
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert packed.headers["Vary"] == "Accept-Encoding"
+    assert packed.headers["Content-Length"] == str(len(packed.body))
+    assert gzip.decompress(packed.body) == plain.body
+    assert len(packed.body) < len(plain.body) / 3
+    etag = packed.headers["ETag"]
+    assert etag.startswith('"') and etag != plain.headers["ETag"]
+    assert packed.headers["Last-Modified"] == plain.headers["Last-Modified"]
+
+
+@pytest.mark.parametrize("accept_encoding", ["identity", "gzip;q=0", "*;q=0", "gzip;q=0, *", ""])
+def test_a_client_that_refuses_gzip_gets_the_feed_as_it_is(
+    app: FeedApp, path: str, accept_encoding: str
+) -> None:
+    got = call(app, path, accept_encoding=accept_encoding)
+    assert "Content-Encoding" not in got.headers
+    assert got.body.startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_compressed_feed_revalidates_to_304_with_its_own_etag_and_compresses_the_same(
+    eng: Engine, path: str
+) -> None:
+    first = call(create_app(eng), path, accept_encoding="gzip")
+    again = call(create_app(eng), path, accept_encoding="gzip")  # a restarted server
+    assert again.body == first.body and again.headers["ETag"] == first.headers["ETag"]
+    app = create_app(eng)
+    etag = first.headers["ETag"]
+    unchanged = call(app, path, accept_encoding="gzip", if_none_match=etag)
+    assert (unchanged.status, unchanged.body) == (304, b"")
+    assert unchanged.headers["ETag"] == etag and unchanged.headers["Vary"] == "Accept-Encoding"
+    assert "Content-Encoding" not in unchanged.headers
+    plain = call(app, path, if_none_match=etag)  # the other representation: sent in full
+    assert plain.status == 200 and "Content-Encoding" not in plain.headers
+    since = call(
+        app, path, accept_encoding="gzip", if_modified_since=first.headers["Last-Modified"]
+    )
+    assert since.status == 304
+
+
+def test_head_with_gzip_sends_the_compressed_headers_without_a_body(
+    app: FeedApp, path: str
+) -> None:
+    got, head = (
+        call(app, path, accept_encoding="gzip"),
+        call(app, path, "HEAD", accept_encoding="gzip"),
+    )
+    assert head.status == 200 and head.body == b""
+    assert head.headers == got.headers
 
 
 def test_head_sends_the_headers_of_get_without_a_body(app: FeedApp, path: str) -> None:

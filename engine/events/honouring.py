@@ -1,0 +1,91 @@
+"""A view of an event store in which retracted entries are gone.
+
+Reads by couple or by type leave out every event a retraction took back, and the
+retractions themselves; so every reader built on them (status, streak history,
+insights, drift, plans, journals, feeds) honours an undo without knowing of it.
+Reads of one stream and of the whole log stay as stored: the deciders need the true
+stream version, and the projection runner folds retractions explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+
+from engine.crypto import KeyringCipher
+from engine.events.retractions import EntryRetracted, honoured, retracted_ids
+from engine.events.store import (
+    NO_METADATA,
+    EventStore,
+    Metadata,
+    NewEvent,
+    RecordedEvent,
+    Subscriber,
+)
+
+RETRACTED = (EntryRetracted.type_name,)
+
+
+class HonouringStore:
+    """An :class:`EventStore` whose couple and type reads honour retractions."""
+
+    def __init__(self, inner: EventStore) -> None:
+        self.inner = inner
+        self.cipher: KeyringCipher = inner.cipher
+
+    def append(
+        self,
+        couple_id: str,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int | None,
+        metadata: Metadata = NO_METADATA,
+    ) -> list[int]:
+        return self.inner.append(
+            couple_id, stream_id, events, expected_version=expected_version, metadata=metadata
+        )
+
+    def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
+        return self.inner.read_stream(stream_id, decrypt=decrypt)
+
+    def read_couple(
+        self,
+        couple_id: str,
+        *,
+        types: Collection[str] | None = None,
+        after: int = 0,
+        decrypt: bool = True,
+    ) -> list[RecordedEvent]:
+        found = self.inner.read_couple(couple_id, types=types, after=after, decrypt=decrypt)
+        if types is None:
+            return honoured(found)
+        if not found:
+            return found
+        taken = self.inner.read_couple(couple_id, types=RETRACTED, decrypt=False)
+        return honoured(found, retracted_ids(taken))
+
+    def read_types(self, types: Collection[str], *, decrypt: bool = True) -> list[RecordedEvent]:
+        found = self.inner.read_types(types, decrypt=decrypt)
+        if not found:
+            return found
+        return honoured(found, retracted_ids(self.inner.read_types(RETRACTED, decrypt=False)))
+
+    def read_all(
+        self, after: int = 0, limit: int = 1000, *, decrypt: bool = False
+    ) -> list[RecordedEvent]:
+        return self.inner.read_all(after, limit, decrypt=decrypt)
+
+    def last_position(self) -> int:
+        return self.inner.last_position()
+
+    def count(self) -> int:
+        return self.inner.count()
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        return self.inner.subscribe(subscriber)
+
+    def scrub(self) -> bool:
+        return self.inner.scrub()
+
+    def close(self) -> None:
+        self.inner.close()

@@ -1,0 +1,174 @@
+"""Undoing a mistaken entry: the author's own, within a week, by an appended retraction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from engine.domain.couple import CoupleState
+from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.events import (
+    AppreciationGiven,
+    AppreciationShared,
+    CheckedIn,
+    EntryRetracted,
+    OccurrenceSkipped,
+    PlanTaskDone,
+    RecordedEvent,
+    RepairAnswered,
+    RepairAttempted,
+    retractions_stream,
+)
+from engine.events.retractions import retracted_ids
+from engine.facade.core import CoupleRef, EngineCore
+from engine.facade.history import describe_event
+from engine.views import UndoView
+
+UNDO_WINDOW = timedelta(days=7)
+"""How long after it was logged an entry can still be undone."""
+
+UNDOABLE = (
+    CheckedIn.type_name,
+    OccurrenceSkipped.type_name,
+    AppreciationGiven.type_name,
+    RepairAttempted.type_name,
+    RepairAnswered.type_name,
+    PlanTaskDone.type_name,
+)
+
+ID_MIN = 4
+
+
+def author(r: RecordedEvent) -> str | None:
+    """The partner id who made an undoable entry (None: done together, by nobody alone)."""
+    event = r.event
+    match event:
+        case CheckedIn():
+            return event.partner_id
+        case OccurrenceSkipped() | PlanTaskDone():
+            found = event.partner_id if isinstance(event, OccurrenceSkipped) else event.by
+            return found or r.metadata.actor
+        case AppreciationGiven():
+            return event.author
+        case RepairAttempted() | RepairAnswered():
+            return event.by
+        case _:
+            return None
+
+
+def _retraction(r: RecordedEvent, by: str, now: datetime) -> EntryRetracted:
+    event = r.event
+    ritual_id = occurrence = None
+    if isinstance(event, CheckedIn | OccurrenceSkipped):
+        ritual_id, occurrence = event.ritual_id, event.occurrence
+    return EntryRetracted(
+        retracted_event_id=r.event_id,
+        retracted_type=event.type_name,
+        by=by,
+        at=now,
+        ritual_id=ritual_id,
+        occurrence=occurrence,
+    )
+
+
+class UndoMixin(EngineCore):
+    """``undo``: take back one's own entry; nothing is deleted."""
+
+    def undo(self, couple: CoupleRef = None, *, by: str, entry: str | None = None) -> UndoView:
+        """Undo ``by``'s newest entry of the last week, or the entry with id (prefix) ``entry``.
+
+        Check-ins, skips, appreciations, repair attempts and answers, and plan tasks can
+        be undone by their author for :data:`UNDO_WINDOW` after they were logged. An undo
+        itself cannot be undone: log the entry again instead.
+        """
+        state = self.load_couple(couple)
+        partner = state.partner(by)
+        cid = state.couple_id
+
+        def attempt() -> UndoView:
+            stream = retractions_stream(cid)
+            version = len(self.store.read_stream(stream, decrypt=False))
+            recorded = self.store.read_couple(cid, decrypt=False)
+            target = self._undo_target(state, recorded, partner.partner_id, entry)
+            now = self.now()
+            events = [_retraction(target, partner.partner_id, now)]
+            if isinstance(target.event, AppreciationGiven):  # its later sharing goes with it
+                aid = target.event.appreciation_id
+                gone = retracted_ids(recorded)
+                events += [
+                    _retraction(r, partner.partner_id, now)
+                    for r in recorded
+                    if isinstance(r.event, AppreciationShared)
+                    and r.event.appreciation_id == aid
+                    and r.event_id not in gone
+                ]
+            self.append(cid, stream, events, expected_version=version, actor=partner.partner_id)
+            return self._undo_view(state, target)
+
+        return self.retrying(attempt)
+
+    def _undo_target(
+        self,
+        state: CoupleState,
+        recorded: list[RecordedEvent],
+        partner_id: str,
+        entry: str | None,
+    ) -> RecordedEvent:
+        gone = retracted_ids(recorded)
+        now = self.now()
+        if entry is None:
+            mine = [
+                r
+                for r in recorded
+                if r.event.type_name in UNDOABLE
+                and r.event_id not in gone
+                and author(r) in (partner_id, None)
+                and now - r.recorded_at <= UNDO_WINDOW
+            ]
+            if not mine:
+                raise NotFound("there is nothing of yours from the last 7 days to undo")
+            return max(mine, key=lambda r: r.position)
+        wanted = entry.strip().lower()
+        if len(wanted) < ID_MIN:
+            raise InvalidInput(f"give at least {ID_MIN} characters of the id")
+        matches = [r for r in recorded if r.event_id.lower().startswith(wanted)]
+        if not matches:
+            raise NotFound(f"no entry with the id '{wanted[:40]}'; see `ritual log`")
+        if len(matches) > 1:
+            raise InvalidInput("that id prefix matches several entries; give more of it")
+        found = matches[0]
+        if isinstance(found.event, EntryRetracted):
+            raise NotAllowed("an undo cannot itself be undone; log the entry again instead")
+        if found.event.type_name not in UNDOABLE:
+            raise NotAllowed(
+                "only check-ins, skips, appreciations, repairs, repair answers and plan "
+                "tasks can be undone"
+            )
+        if found.event_id in gone:
+            raise NotAllowed("that entry was already undone")
+        made_by = author(found)
+        if made_by not in (partner_id, None):
+            raise NotAllowed(f"only {state.handle_of(made_by)} can undo their own entry")
+        if now - found.recorded_at > UNDO_WINDOW:
+            raise NotAllowed("an entry can be undone for 7 days after it was logged")
+        if isinstance(found.event, RepairAttempted):
+            rid = found.event.repair_id
+            if any(
+                isinstance(r.event, RepairAnswered)
+                and r.event.repair_id == rid
+                and r.event_id not in gone
+                for r in recorded
+            ):
+                raise NotAllowed("that repair attempt was answered; it stays as it was")
+        return found
+
+    def _undo_view(self, state: CoupleState, target: RecordedEvent) -> UndoView:
+        titles = {rid: s.title for rid, s in self.ritual_states(state.couple_id).items()}
+        summary = describe_event(
+            target.event, state.handle_of, lambda rid: titles.get(rid, "a ritual"), state.zone
+        )
+        return UndoView(
+            entry_id=target.event_id,
+            type=target.event.type_name,
+            summary=summary,
+            occurred_at=target.occurred_at,
+        )
