@@ -29,6 +29,7 @@ from engine.facade.sharing import SharingMixin
 from engine.facade.status import StatusMixin
 from engine.facade.streaks import StreaksMixin
 from engine.facade.undo import UndoMixin
+from engine.master_key import MasterKeySource
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -66,20 +67,23 @@ class Engine(
         via: str = "api",
         migrate: bool = True,
         waits: Waits | None = None,
+        create: bool = True,
     ) -> Engine:
         """An Engine over a SQL database (default: the user data directory's SQLite file).
 
         Nothing connects until the first command; then the schema is created or upgraded
         when ``migrate`` is true. ``waits`` bounds how long a command waits for a lock
         (default: ``RITUAL_LOCK_TIMEOUT`` / ``RITUAL_STATEMENT_TIMEOUT``, else 5 s and
-        15 s); when it runs out the command raises StoreUnavailable.
+        15 s); when it runs out the command raises StoreUnavailable. Without ``create``,
+        a SQLite file that does not exist is an error (``StoreUnavailable``) instead of
+        a new, empty database.
         """
         from engine.config import Settings
 
         db_url = Settings.from_env(db_url=url).db_url
 
         def factory() -> EventStore:
-            return open_sql_store(db_url, clock=clock, migrate=migrate, waits=waits)
+            return open_sql_store(db_url, clock=clock, migrate=migrate, waits=waits, create=create)
 
         return cls(factory, clock, via=via)
 
@@ -146,15 +150,15 @@ class Engine(
         self.close()
 
 
-def _sa_engine(url: str, waits: Waits | None = None) -> Any:
+def _sa_engine(url: str, waits: Waits | None = None, create: bool = True) -> Any:
     import sqlalchemy as sa
 
-    from engine.config import ensure_sqlite_folder
+    from engine.config import prepare_sqlite_file
     from engine.db import create_sa_engine
     from engine.errors import InvalidInput, StoreUnavailable
 
     try:
-        ensure_sqlite_folder(url)
+        prepare_sqlite_file(url, create=create)
         return create_sa_engine(url, waits=waits)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError):
         raise InvalidInput(
@@ -171,10 +175,21 @@ def _sa_engine(url: str, waits: Waits | None = None) -> Any:
 
 
 def open_sql_store(
-    url: str, *, clock: Clock = utc_now, migrate: bool = True, waits: Waits | None = None
+    url: str,
+    *,
+    clock: Clock = utc_now,
+    migrate: bool = True,
+    waits: Waits | None = None,
+    master: MasterKeySource | None = None,
+    create: bool = True,
 ) -> EventStore:
-    """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
-    return _sql_store(_sa_engine(url, waits), clock=clock, migrate=migrate)
+    """Create the SQL store for ``url``, creating the SQLite folder and migrating first.
+
+    ``master`` says where the master key that wraps the data keys is found (default:
+    from the environment, see ``engine.master_key``)."""
+    return _sql_store(
+        _sa_engine(url, waits, create), clock=clock, migrate=migrate, waits=waits, master=master
+    )
 
 
 def _sql_store(
@@ -184,6 +199,7 @@ def _sql_store(
     migrate: bool,
     owns_engine: bool = True,
     waits: Waits | None = None,
+    master: MasterKeySource | None = None,
 ) -> EventStore:
     from engine.events.sqlstore import SqlEventStore, translate_errors
 
@@ -192,7 +208,7 @@ def _sql_store(
 
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock, owns_engine=owns_engine, waits=waits)
+    return SqlEventStore(sa_engine, clock, owns_engine=owns_engine, waits=waits, master=master)
 
 
 def upgrade_database(url: str) -> str | None:
@@ -210,11 +226,11 @@ def upgrade_database(url: str) -> str | None:
 
 
 def database_revision(url: str) -> str | None:
-    """The schema revision at ``url`` (None when empty)."""
+    """The schema revision at ``url`` (None when empty); never creates a SQLite file."""
     from engine import migrations
     from engine.events.sqlstore import translate_errors
 
-    sa_engine = _sa_engine(url)
+    sa_engine = _sa_engine(url, create=False)
     try:
         with translate_errors():
             return migrations.current_revision(sa_engine)

@@ -75,6 +75,9 @@ data_keys = sa.Table(
     sa.Column("owner", sa.String(40), primary_key=True),
     sa.Column("material", sa.LargeBinary, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # how ``material`` is kept: "" raw (older databases, wrapped on first open),
+    # "a256gcm" wrapped by the master key (engine.master_key), which is never stored here
+    sa.Column("wrapping", sa.String(16), nullable=False, server_default=""),
 )
 
 feed_links = sa.Table(
@@ -88,11 +91,11 @@ feed_links = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("last_fetched_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("base_url", sa.String(300), nullable=True),  # added in 0006
-    sa.UniqueConstraint("link_id"),
-    sa.Index(None, "couple_id"),
+    sa.UniqueConstraint("couple_id", "link_id"),
 )
 """The server's lookup of sharing links: token hash -> link. Kept in step with the
-sharing events inside their append transaction; ``last_fetched_at`` is not an event."""
+sharing events inside their append transaction; ``last_fetched_at`` is not an event.
+A link id is unique within its couple only: every update names the couple too."""
 
 
 partner_invites = sa.Table(
@@ -123,11 +126,11 @@ read_models = sa.Table(
     "ritual_read_models",
     metadata,
     sa.Column("projection", sa.String(40), primary_key=True),
+    sa.Column("couple_id", sa.String(40), primary_key=True),
     sa.Column("key", sa.String(120), primary_key=True),
-    sa.Column("couple_id", sa.String(40), nullable=False),
     sa.Column("state", JsonType, nullable=False),
-    sa.Index(None, "projection", "couple_id"),
 )
+"""One row per (projection, couple, key): a couple's states are only ever its own."""
 
 names = sa.Table(
     "ritual_names",

@@ -50,9 +50,12 @@ def record_link_events(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -
                     )
                 )
             case FeedLinkRevoked():
-                conn.execute(
+                conn.execute(  # by couple and link: a link id is unique within its couple only
                     feed_links.update()
-                    .where(feed_links.c.link_id == r.event.link_id)
+                    .where(
+                        feed_links.c.couple_id == r.couple_id,
+                        feed_links.c.link_id == r.event.link_id,
+                    )
                     .values(revoked=True)
                 )
             case CoupleErased():  # an erased couple's links stop working with the tombstone
@@ -103,11 +106,11 @@ class SqlLinkIndex:
             base_url=row.base_url,
         )
 
-    def fetched(self, link_id: str, at: datetime) -> None:
+    def fetched(self, couple_id: str, link_id: str, at: datetime) -> None:
         with self._db.write(wait=FETCH_WAIT) as conn:
             conn.execute(
                 feed_links.update()
-                .where(feed_links.c.link_id == link_id)
+                .where(feed_links.c.couple_id == couple_id, feed_links.c.link_id == link_id)
                 .values(last_fetched_at=at)
             )
 

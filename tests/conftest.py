@@ -57,6 +57,19 @@ def reset_postgres(url: str) -> None:
         sa_engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def master_key_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test (and every process a test starts) keeps its master key in a key file
+    under the session's temporary folder: never the user's config folder or keyring."""
+    from engine.master_key import ENV_MASTER_KEY, ENV_MASTER_KEY_FILE
+
+    key_file = tmp_path_factory.mktemp("config") / "master.key"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(ENV_MASTER_KEY, raising=False)
+        patch.setenv(ENV_MASTER_KEY_FILE, str(key_file))
+        yield key_file
+
+
 @pytest.fixture
 def fixed_clock() -> FixedClock:
     """A clock stopped at 2026-03-02 09:00 UTC."""

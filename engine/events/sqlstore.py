@@ -48,6 +48,7 @@ from engine.events.store import (
     encode_batch,
 )
 from engine.events.subscribers import Subscriber, Subscribers
+from engine.master_key import MasterKeySource
 
 __all__ = [  # the transaction helpers are re-exported for the modules that import them here
     "APPEND_LOCK_ID",
@@ -169,12 +170,14 @@ class SqlEventStore:
         hooks: Sequence[AppendHook] = (),
         owns_engine: bool = True,
         waits: Waits | None = None,
+        master: MasterKeySource | None = None,
     ) -> None:
         from engine.feed_link_table import record_link_events  # they build on this module
         from engine.invite_table import record_invite_events
 
         self.db = SqlEngineAccess(sa_engine, waits)
-        self.cipher = KeyringCipher(SqlKeyring(self.db, clock))
+        self.keyring = SqlKeyring(self.db, clock, master or MasterKeySource.from_env())
+        self.cipher = KeyringCipher(self.keyring)
         self._clock = clock
         self._subscribers = Subscribers()
         own = (record_link_events, record_invite_events)

@@ -9,13 +9,14 @@ event id again with the same content is a no-op, so the import simply carries on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from engine.domain.couple import CoupleState
 from engine.domain.visibility import EVERYONE, hidden_fields, is_listed
 from engine.errors import InvalidInput, NotAllowed
-from engine.events import Batch, NewEvent
+from engine.events import Batch, Event, FeedLinkIssued, NewEvent
 from engine.export.document import ExportContent, ExportedEvent, to_document
 from engine.export.keepsake import render_markdown
 from engine.export.reading import ImportPlan, read_document
@@ -25,10 +26,13 @@ from engine.facade.history import HistoryMixin
 from engine.facade.journal import JournalMixin, capsule_views, journal_views, note_views
 from engine.facade.plans import PlansMixin
 from engine.facade.rituals import RitualsMixin
+from engine.facade.sharing import SharingMixin
 from engine.views import CoupleView, PlanView
 
 
-class PortabilityMixin(RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin, PlansMixin):
+class PortabilityMixin(
+    RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin, PlansMixin, SharingMixin
+):
     """Taking a couple's data out, and bringing it back in."""
 
     def export_data(
@@ -115,19 +119,49 @@ class PortabilityMixin(RitualsMixin, ConnectionMixin, HistoryMixin, JournalMixin
             for cid, name in self._couple_ids()
         ):
             raise NotAllowed("this database already has a couple of that name")
-        streams = {e.stream_id for e in plan.events}
-        if any(
-            r.couple_id != plan.couple_id
-            for stream in sorted(streams)
-            for r in self.store.read_stream(stream, decrypt=False)[:1]
-        ):
-            raise NotAllowed(
-                "that export names rituals or plans another couple in this database already "
-                "has; nothing was imported"
-            )
+        self._refuse_foreign_ids(plan)
         stored = [r.event_id for r in self.store.read_couple(plan.couple_id, decrypt=False)]
         wanted = [e.event_id for e in plan.events]
         if stored and (len(stored) >= len(wanted) or wanted[: len(stored)] != stored):
             raise NotAllowed(
                 "this database already holds that couple; import into an empty database"
             )
+
+    def _refuse_foreign_ids(self, plan: ImportPlan) -> None:
+        """Refuse a file whose streams, rituals, links or link tokens already belong to
+        another couple here: an import may only ever write its own couple's history."""
+        streams = {e.stream_id for e in plan.events}
+        streams |= {f"ritual-{rid}" for e in plan.events for rid in _ritual_ids(e.event)}
+        links = {e.event.link_id for e in plan.events if isinstance(e.event, FeedLinkIssued)}
+        hashes = {e.event.token_hash for e in plan.events if isinstance(e.event, FeedLinkIssued)}
+        foreign = (
+            any(
+                r.couple_id != plan.couple_id
+                for stream in sorted(streams)
+                for r in self.store.read_stream(stream, decrypt=False)[:1]
+            )
+            or any(
+                r.couple_id != plan.couple_id and r.event.link_id in links
+                for r in self.store.read_types(("sharing.link_issued",), decrypt=False)
+                if isinstance(r.event, FeedLinkIssued)
+            )
+            or any(
+                (row := self.link_index.find(h)) is not None and row.couple_id != plan.couple_id
+                for h in sorted(hashes)
+            )
+        )
+        if foreign:
+            raise NotAllowed(
+                "that export names rituals, plans or links another couple in this database "
+                "already has; nothing was imported"
+            )
+
+
+def _ritual_ids(event: Event) -> Iterator[str]:
+    """Every ritual id an event names, in a field of its own or in a list of them."""
+    for field in dataclasses.fields(event):
+        name, value = field.name, getattr(event, field.name)
+        if name.endswith("ritual_id") and isinstance(value, str):
+            yield value
+        elif name.endswith("ritual_ids") and isinstance(value, tuple | list):
+            yield from (v for v in value if isinstance(v, str))

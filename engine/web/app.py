@@ -169,7 +169,7 @@ class FeedApp:
                 return  # another request has just noted it
             self._fetched[target.link_id] = now
         try:
-            self.engine.record_feed_fetch(target.link_id, now)
+            self.engine.record_feed_fetch(target.couple_id, target.link_id, now)
         except StoreUnavailable:
             log.warning("could not note the fetch of link %s just now", target.link_id[:8])
 

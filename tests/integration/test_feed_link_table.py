@@ -64,7 +64,7 @@ def test_issuing_and_revoking_keep_the_table_in_step(eng: Engine) -> None:
     assert row.revoked is False and row.partner_id is not None
     target = eng.feed_target(token)
     assert target is not None
-    eng.record_feed_fetch(target.link_id, NOW)
+    eng.record_feed_fetch(target.couple_id, target.link_id, NOW)
     assert eng.feed_links()[0].last_fetched_at == NOW
     eng.revoke_feed_link(None, issued.link.id)
     (row,) = rows(eng)
