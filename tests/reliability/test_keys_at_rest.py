@@ -36,10 +36,10 @@ import base64, json, sqlite3, sys
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 db = sqlite3.connect(sys.argv[1])
-keys = db.execute("SELECT couple_id, owner, material FROM data_keys").fetchall()
+keys = db.execute("SELECT couple_id, owner, material FROM ritual_data_keys").fetchall()
 opened = []
 for couple_id, etype, event_id, payload in db.execute(
-    "SELECT couple_id, type, event_id, payload FROM events"
+    "SELECT couple_id, type, event_id, payload FROM ritual_events"
 ):
     for field, value in json.loads(payload).items():
         if not (isinstance(value, str) and value.startswith("s1:")):
@@ -95,7 +95,8 @@ def test_a_copied_database_file_alone_opens_no_text(master: bytes, tmp_path: Pat
 
     found = attack(stolen / "rituals.db")
 
-    assert found["keys"] == 3 and found["opened"] == []  # the couple's key and one per partner
+    # the couple's key, one per partner, and the secret that hashes names
+    assert found["keys"] == 4 and found["opened"] == []
     assert NOTE.encode() not in (stolen / "rituals.db").read_bytes()
 
     raw = tmp_path / "raw"  # the same file with its keys unwrapped, as before wrapping
@@ -103,10 +104,10 @@ def test_a_copied_database_file_alone_opens_no_text(master: bytes, tmp_path: Pat
     shutil.copy(db, raw / "rituals.db")
     with sqlite3.connect(raw / "rituals.db") as conn:
         for couple_id, owner, material in conn.execute(
-            "SELECT couple_id, owner, material FROM data_keys"
+            "SELECT couple_id, owner, material FROM ritual_data_keys"
         ).fetchall():
             conn.execute(
-                "UPDATE data_keys SET material = ? WHERE couple_id = ? AND owner = ?",
+                "UPDATE ritual_data_keys SET material = ? WHERE couple_id = ? AND owner = ?",
                 (unwrap_key(master, couple_id, owner, material), couple_id, owner),
             )
     assert json.dumps(NOTE) in attack(raw / "rituals.db")["opened"]  # type: ignore[operator]
@@ -121,7 +122,7 @@ def ritual(*args: str) -> Result:
 
 def key_rows(db: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT couple_id, owner, material FROM data_keys").fetchall()
+        return conn.execute("SELECT couple_id, owner, material FROM ritual_data_keys").fetchall()
 
 
 def test_a_missing_or_wrong_master_key_is_one_line_and_never_a_new_key(
