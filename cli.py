@@ -6,7 +6,6 @@ error), every other engine error with 1. ``--help`` never touches the database.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import json
@@ -27,6 +26,7 @@ from engine.config import Settings
 from engine.domain.suggest import did_you_mean
 from engine.invite_views import InviteView
 from engine.kinds import RepairAnswer, RepairKind, RitualKind
+from engine.outfile import STDOUT
 from engine.parsing import format_duration, parse_date, parse_duration, parse_moment
 from engine.views import (
     CoupleView,
@@ -61,26 +61,55 @@ class EngineUsageError(EngineFailure):
     exit_code = 2
 
 
+LONGEST_WORD = 200
+"""Characters of one quoted word kept in a message; a 5,000-digit number is cut short."""
+
+
+def one_line(message: str) -> str:
+    """``message`` as one printable line: a newline, tab, escape or other control (or
+    invisible formatting) character a user typed is shown escaped, never acted on, and a
+    word longer than :data:`LONGEST_WORD` (a huge number) is cut to its two ends."""
+    if not message.isprintable():
+        message = "".join(
+            ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+            for ch in message
+        )
+    if len(message) > LONGEST_WORD:
+        message = " ".join(
+            f"{w[:20]}...{w[-20:]} ({len(w):,} characters)" if len(w) > LONGEST_WORD else w
+            for w in message.split(" ")
+        )
+    return message
+
+
 class RitualGroup(click.Group):
     """The root group: translates engine errors to exit codes, in one place.
 
     Click's own usage errors (a missing option, a number out of range, an unreadable
-    file) become one line too, pointing at the command's help.
+    file) become one line too, pointing at the command's help. Every message leaves
+    here as one printable line (:func:`one_line`), whatever input it quotes.
     """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except InvalidInput as exc:
-            raise EngineUsageError(str(exc)) from None
+            raise EngineUsageError(one_line(str(exc))) from None
         except RitualError as exc:
-            raise EngineFailure(str(exc)) from None
+            raise EngineFailure(one_line(str(exc))) from None
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as exc:
             path = exc.ctx.command_path if exc.ctx else ctx.command_path
             message = exc.format_message().rstrip(".")
-            raise EngineUsageError(f"{message}; see `{path} --help`") from None
+            raise EngineUsageError(one_line(f"{message}; see `{path} --help`")) from None
+        except click.ClickException as exc:
+            if one_line(exc.message) == exc.message:
+                raise
+            kind = (
+                EngineUsageError if exc.exit_code == EngineUsageError.exit_code else EngineFailure
+            )
+            raise kind(one_line(exc.message)) from None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,7 +144,9 @@ class CliState:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = Engine.open(self.settings.db_url, clock=self.clock, via="cli")
+            self._engine = Engine.open(
+                self.settings.db_url, clock=self.clock, via="cli", create=creates_database()
+            )
         return self._engine
 
     @property
@@ -197,6 +228,17 @@ def resolve_ritual(engine: Engine, couple_id: str, ref: str) -> str:
         titles = [r.title for r in rituals if r.status != "retired"]
         hint = did_you_mean(ref.strip(), titles) or "; see `ritual list`"
         raise NotFound(f"unknown ritual '{ref.strip()[:60]}'{hint}") from None
+
+
+CREATING_COMMANDS = (("init",), ("import",), ("db", "upgrade"))
+"""The commands that may create a SQLite database file; every other one reads a database
+that must already be there, so a mistyped path is an error rather than a new, empty file."""
+
+
+def creates_database() -> bool:
+    ctx = click.get_current_context(silent=True)
+    names = tuple(ctx.command_path.split()[1:]) if ctx else ()
+    return any(names[: len(c)] == c for c in CREATING_COMMANDS)
 
 
 def pass_state(fn: Callable[Concatenate[CliState, P], R]) -> Callable[P, R]:
@@ -644,7 +686,11 @@ def checkin_command(
 @click.option("--from", "since", help="First day of an absence (YYYY-MM-DD).")
 @click.option("--until", help="Last day of an absence (YYYY-MM-DD; default: the --from day).")
 @click.option("--all", "every", is_flag=True, help="With --from: every ritual with fixed times.")
-@click.option("--reason", help="Why (travel, illness, not today); kept private.")
+@click.option(
+    "--reason",
+    help="Why (travel, illness, not today). Needs --by: only that partner can read it, "
+    "and it is erased with them.",
+)
 @pass_state
 def skip_command(
     state: CliState,
@@ -995,7 +1041,12 @@ def next_command(state: CliState, days: int, partner: str | None, as_json: bool)
 
 @cli.command("feed")
 @click.option("--partner", help="Only the rituals this partner takes part in.")
-@click.option("--out", "path", help="Write the feed to this file instead of printing it.")
+@click.option(
+    "--out",
+    "path",
+    metavar="FILE",
+    help="Write the feed to FILE (a new or regular file; - prints it) instead of printing it.",
+)
 @click.option("--days-back", type=int, default=30, show_default=True, help="Days of history.")
 @click.option("--days-ahead", type=int, default=90, show_default=True, help="Days ahead.")
 @pass_state
@@ -1006,20 +1057,10 @@ def feed_command(
     ics = state.engine.calendar_feed(
         state.couple, partner=partner, days_back=days_back, days_ahead=days_ahead
     )
-    if path is None:
+    if path is None or path == STDOUT:
         click.echo(ics, nl=False)
         return
-    target = Path(path).expanduser()
-    temporary = target.with_name(f".{target.name}.partial")
-    try:
-        temporary.write_bytes(ics)
-        temporary.replace(target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        raise click.ClickException(
-            "could not write the feed there; check that the folder exists and is writable"
-        ) from None
+    target = save_file(path, ics, mode=None, what="the feed")
     click.echo(f"Saved the calendar feed to {target}.")
 
 
@@ -1913,7 +1954,7 @@ def serve_command(state: CliState, host: str, port: int, threads: int, recheck: 
     from engine.web.serve import log_to_stderr, serve
 
     log_to_stderr()
-    with Engine.open(state.settings.db_url, clock=state.clock, via="server") as eng:
+    with Engine.open(state.settings.db_url, clock=state.clock, via="server", create=False) as eng:
         serve(eng, host=host, port=port, threads=threads, recheck=timedelta(seconds=recheck))
 
 
@@ -2045,15 +2086,18 @@ def forget_command(state: CliState, partner: str | None, confirmation: str | Non
     click.echo("Exports and backups you made elsewhere are yours to delete.")
 
 
-def write_private_file(path: str, text: str) -> None:
-    """Write ``text`` to ``path``, readable by its owner only."""
+def save_file(path: str, data: bytes, *, mode: int | None, what: str) -> Path:
+    """Write ``data`` to a regular or new file through a temporary file and a rename
+    (``engine.outfile``); a failed write leaves what was there untouched."""
+    from engine.outfile import write_file
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-    except OSError as exc:
-        raise click.FileError(path, hint=exc.strerror or "cannot write there") from None
+        return write_file(path, data, mode=mode)
+    except OSError:
+        raise click.ClickException(
+            f"could not write {what} there; check that the folder exists and is writable "
+            "(nothing was changed)"
+        ) from None
 
 
 @cli.command("export")
@@ -2065,7 +2109,12 @@ def write_private_file(path: str, text: str) -> None:
     show_default=True,
     help="JSON (documented, re-importable when --full) or a Markdown keepsake.",
 )
-@click.option("--out", "path", metavar="FILE", help="Write to FILE (only you can read it).")
+@click.option(
+    "--out",
+    "path",
+    metavar="FILE",
+    help="Write to FILE, readable by you only (a new or regular file; - prints it).",
+)
 @click.option(
     "--full", is_flag=True, help="Every text of every partner, to move to a new database."
 )
@@ -2102,11 +2151,11 @@ def export_command(
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         text = eng.export_markdown(couple, viewer=who)
-    if path is None:
+    if path is None or path == STDOUT:
         click.echo(text, nl=False)
         return
-    write_private_file(path, text)
-    click.echo(f"Saved to {path}.")
+    target = save_file(path, text.encode("utf-8"), mode=0o600, what="the export")
+    click.echo(f"Saved to {target}.")
     if full:
         click.echo("It holds every private word: delete it once it is imported.", err=True)
 

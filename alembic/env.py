@@ -1,5 +1,12 @@
 """Alembic environment: runs the migrations on the connection the engine hands in,
-or on ``RITUAL_DB`` / ``sqlalchemy.url`` when run from the command line."""
+or on ``RITUAL_DB`` / ``sqlalchemy.url`` when run from the command line.
+
+A database with none of the engine's tables that is brought to head gets them straight
+from ``engine.db`` and is stamped at head (Alembic's recipe for a database built from
+scratch): the early revisions created unprefixed tables such as ``events``, which a
+host's own table of that name would clash with. The drift check in the test suite
+proves that both ways give the same schema.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,12 @@ import os
 import sqlalchemy as sa
 
 from alembic import context
-from engine.db import create_sa_engine, metadata
+from engine.db import VERSION_TABLE, create_sa_engine, is_engine_name, metadata
 from engine.events.sqlstore import APPEND_LOCK_ID
+from engine.migrations import adopt_legacy_version
 
 config = context.config
+MIGRATION_LOCK_WAIT = "120s"
 target_metadata = metadata
 
 
@@ -21,12 +30,38 @@ def _run(connection: sa.Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        version_table=VERSION_TABLE,  # the host's alembic_version is the host's
+        include_name=is_engine_name,  # and so are the host's tables
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
-            # two processes migrating at once take turns
+            # a migration may run long, and waits a while for one that runs in another
+            # process (two processes migrating at once take turns), but not for ever
+            connection.execute(
+                sa.text(
+                    "SELECT set_config('statement_timeout', '0', true), "
+                    "set_config('lock_timeout', :wait, true)"
+                ),
+                {"wait": MIGRATION_LOCK_WAIT},
+            )
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(APPEND_LOCK_ID)))
-        context.run_migrations()
+        adopt_legacy_version(connection, {r.revision for r in context.script.walk_revisions()})
+        if _to_head_from_scratch(connection):
+            metadata.create_all(connection)
+            context.get_context().stamp(context.script, "heads")
+        else:
+            context.run_migrations()
+
+
+def _to_head_from_scratch(connection: sa.Connection) -> bool:
+    target = context.get_context().opts.get("destination_rev")  # None for `alembic check`
+    heads = set(context.script.get_heads())
+    if target not in ("head", "heads") and target not in heads:
+        return False
+    if context.get_context().get_current_heads():
+        return False
+    inspector = sa.inspect(connection)
+    return not any(inspector.has_table(name) for name in metadata.tables)
 
 
 def run_migrations_online() -> None:
@@ -40,6 +75,7 @@ def run_migrations_online() -> None:
     engine = create_sa_engine(url)
     with engine.connect() as conn:
         _run(conn)
+        conn.commit()  # a schema built from scratch is not inside a per-migration transaction
     engine.dispose()
 
 

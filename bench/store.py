@@ -120,7 +120,7 @@ def measure(
 
 def sqlite_raw(path: Path) -> RawInsert:
     """sqlite3 with the store's journal and sync settings (WAL, synchronous=FULL)."""
-    sql = f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    sql = f"INSERT INTO ritual_events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     def prepare(rows: list[Row], size: int) -> Callable[[], None]:
         conn = sqlite3.connect(path, isolation_level=None)
@@ -175,7 +175,7 @@ def postgres_raw(base: str, schema: str) -> RawInsert:
 
     conninfo = sa.make_url(base).set(drivername="postgresql").render_as_string(False)
     sql = (
-        f"INSERT INTO events ({COLUMNS}) "
+        f"INSERT INTO ritual_events ({COLUMNS}) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s)"
     )
 

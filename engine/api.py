@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.clock import Clock, utc_now
 from engine.domain.invites import InviteIndex
@@ -24,6 +24,7 @@ from engine.domain.sharing import LinkIndex
 from engine.events import EventStore, RecordedEvent
 from engine.invite_views import InviteView, IssuedInvite, PageTarget
 from engine.kinds import RepairAnswer, RepairKind, RitualKind
+from engine.master_key import MasterKeySource
 from engine.plan_templates import PlanTemplate
 from engine.projections import ReadModels
 from engine.services.calendar import Calendar
@@ -69,6 +70,12 @@ from engine.views import (
     UpcomingView,
 )
 
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from engine.db import Waits
+    from engine.follow import Follower, LogRecord
+
 
 class Engine:
     """The public facade over the event store. Use it as a context manager.
@@ -105,6 +112,7 @@ class Engine:
             rituals=self._rituals,
             streaks=self._streaks,
             plans=self._plans,
+            sharing=self._sharing,
             forget=(self._streaks.forget,),
         )
         self._invites = Invites(session, invite_index_for)
@@ -120,18 +128,25 @@ class Engine:
         via: str = "api",
         migrate: bool = True,
         retry: RetryPolicy | None = None,
+        waits: Waits | None = None,
+        create: bool = True,
     ) -> Engine:
         """An Engine over a SQL database (default: the user data directory's SQLite file).
 
         Nothing connects until the first command; then the schema is created or upgraded
         when ``migrate`` is true. Raises InvalidInput for a URL that is not valid.
+        ``waits`` bounds how long a command waits for a lock (default:
+        ``RITUAL_LOCK_TIMEOUT`` / ``RITUAL_STATEMENT_TIMEOUT``, else 5 s and 15 s); when it
+        runs out the command raises StoreUnavailable. Without ``create``, a SQLite file
+        that does not exist is an error (``StoreUnavailable``) instead of a new, empty
+        database. ``retry`` says how conflicting writes are re-decided.
         """
         from engine.config import Settings
 
         db_url = Settings.from_env(db_url=url).db_url
 
         def factory() -> EventStore:
-            return open_sql_store(db_url, clock=clock, migrate=migrate)
+            return open_sql_store(db_url, clock=clock, migrate=migrate, waits=waits, create=create)
 
         return cls(factory, clock, via=via, retry=retry)
 
@@ -150,6 +165,52 @@ class Engine:
     def now(self) -> datetime:
         """The engine's current time (from its clock)."""
         return self._session.now()
+
+    @classmethod
+    def from_sqlalchemy(
+        cls,
+        sa_engine: sa.Engine,
+        *,
+        clock: Clock = utc_now,
+        via: str = "api",
+        migrate: bool = True,
+        waits: Waits | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Engine:
+        """An Engine in a host application's database, on the host's SQLAlchemy Engine.
+
+        The engine keeps to its own ``ritual_...`` tables and its own
+        ``ritual_alembic_version``; the host's tables and ``alembic_version`` are never
+        touched. Nothing connects until the first command; then the engine's schema is
+        created or upgraded when ``migrate`` is true. Closing this Engine leaves
+        ``sa_engine`` and its pool to the host. On PostgreSQL each of the engine's
+        transactions bounds its own lock and statement waits (``waits``, as in
+        :meth:`open`) without changing the host's sessions.
+        """
+
+        def factory() -> EventStore:
+            return _sql_store(
+                sa_engine, clock=clock, migrate=migrate, owns_engine=False, waits=waits
+            )
+
+        return cls(factory, clock, via=via, retry=retry)
+
+    def events(self, *, after: int = 0, limit: int = 1000, reveal: bool = False) -> list[LogRecord]:
+        """Up to ``limit`` events of the whole log with a position after ``after``, oldest
+        first, as public records for a process that follows the log (see
+        ``engine.follow``). Sealed fields read ``"[sealed]"`` unless ``reveal`` is true
+        and the keys are there (``"[erased]"`` once destroyed). Raises InvalidInput for
+        a negative ``after`` or a ``limit`` outside 1 to 10,000."""
+        from engine.follow import read_log
+
+        return read_log(self.store, after=after, limit=limit, reveal=reveal)
+
+    def follow(self, *, after: int = 0, limit: int = 1000, reveal: bool = False) -> Follower:
+        """A follower of the log from the checkpoint ``after``: each ``poll()`` returns
+        the records committed since the last one it returned."""
+        from engine.follow import Follower
+
+        return Follower(self.store, after=after, limit=limit, reveal=reveal)
 
     def subscribe(
         self, subscriber: Callable[[Sequence[RecordedEvent]], None]
@@ -642,9 +703,10 @@ class Engine:
         departed partner's); costs the same for every unknown or revoked token."""
         return self._sharing.feed_target(token)
 
-    def record_feed_fetch(self, link_id: str, at: datetime) -> None:
-        """Note when a calendar app last fetched a link (not an event: it changes too often)."""
-        self._sharing.record_feed_fetch(link_id, at)
+    def record_feed_fetch(self, couple_id: str, link_id: str, at: datetime) -> None:
+        """Note when a calendar app last fetched a couple's link (not an event: it changes
+        too often)."""
+        self._sharing.record_feed_fetch(couple_id, link_id, at)
 
     def log_position(self) -> int:
         """The position of the newest event in the whole log: the server's change detector."""
@@ -753,16 +815,16 @@ def link_index_for(store: EventStore) -> LinkIndex:
     return EventLinkIndex(store)
 
 
-def _sa_engine(url: str) -> Any:
+def _sa_engine(url: str, waits: Waits | None = None, create: bool = True) -> Any:
     import sqlalchemy as sa
 
-    from engine.config import ensure_sqlite_folder
+    from engine.config import prepare_sqlite_file
     from engine.db import create_sa_engine
     from engine.errors import InvalidInput, StoreUnavailable
 
     try:
-        ensure_sqlite_folder(url)
-        return create_sa_engine(url)
+        prepare_sqlite_file(url, create=create)
+        return create_sa_engine(url, waits=waits)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError):
         raise InvalidInput(
             "the database URL is not valid; try sqlite:///path/to/rituals.db "
@@ -777,19 +839,41 @@ def _sa_engine(url: str) -> Any:
         raise StoreUnavailable("cannot create the folder for the database file") from None
 
 
-def open_sql_store(url: str, *, clock: Clock = utc_now, migrate: bool = True) -> EventStore:
-    """Create the SQL store for ``url``, creating the SQLite folder and migrating first."""
-    from engine.events.sqlstore import SqlEventStore, translate_errors
-    from engine.feed_link_table import record_link_events
-    from engine.invite_table import record_invite_events
+def open_sql_store(
+    url: str,
+    *,
+    clock: Clock = utc_now,
+    migrate: bool = True,
+    waits: Waits | None = None,
+    master: MasterKeySource | None = None,
+    create: bool = True,
+) -> EventStore:
+    """Create the SQL store for ``url``, creating the SQLite folder and migrating first.
 
-    sa_engine = _sa_engine(url)
+    ``master`` says where the master key that wraps the data keys is found (default:
+    from the environment, see ``engine.master_key``)."""
+    return _sql_store(
+        _sa_engine(url, waits, create), clock=clock, migrate=migrate, waits=waits, master=master
+    )
+
+
+def _sql_store(
+    sa_engine: Any,
+    *,
+    clock: Clock,
+    migrate: bool,
+    owns_engine: bool = True,
+    waits: Waits | None = None,
+    master: MasterKeySource | None = None,
+) -> EventStore:
+    from engine.events.sqlstore import SqlEventStore, translate_errors
+
     if migrate:  # Alembic is imported only here: a process that never migrates starts faster
         from engine import migrations
 
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock, hooks=[record_link_events, record_invite_events])
+    return SqlEventStore(sa_engine, clock, owns_engine=owns_engine, waits=waits, master=master)
 
 
 def upgrade_database(url: str) -> str | None:
@@ -807,11 +891,11 @@ def upgrade_database(url: str) -> str | None:
 
 
 def database_revision(url: str) -> str | None:
-    """The schema revision at ``url`` (None when empty)."""
+    """The schema revision at ``url`` (None when empty); never creates a SQLite file."""
     from engine import migrations
     from engine.events.sqlstore import translate_errors
 
-    sa_engine = _sa_engine(url)
+    sa_engine = _sa_engine(url, create=False)
     try:
         with translate_errors():
             return migrations.current_revision(sa_engine)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from engine.errors import StoreUnavailable
 
 ENV_DB = "RITUAL_DB"
 ENV_COUPLE = "RITUAL_COUPLE"
@@ -45,10 +48,41 @@ class Settings:
         )
 
 
-def ensure_sqlite_folder(url: str) -> None:
-    """Create the folder of a SQLite file URL, so a first run just works."""
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None (another backend, or an in-memory database)."""
     from sqlalchemy import make_url
 
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    if parsed.query.get("uri") == "true" or parsed.database.startswith("file:"):
+        return None  # a SQLite URI (``file:...?mode=ro``) names a file that must exist already
+    return Path(parsed.database).expanduser()
+
+
+def prepare_sqlite_file(url: str, *, create: bool = True) -> None:
+    """Make sure a SQLite file URL points at a database file that only its owner reads.
+
+    With ``create``, a missing folder is made 0700 and a missing file 0600 (SQLite gives
+    its -wal and -shm files the mode of the database file); existing folders and files
+    keep the modes their owner gave them. Without it, a missing file is an error: a
+    mistyped path names no database, and a read must not leave a new one behind.
+    """
+    path = sqlite_path(url)
+    if path is None or path.exists():
+        return
+    if not create:
+        raise StoreUnavailable(
+            f"there is no ritual database at {path}; check --db or RITUAL_DB "
+            "(`ritual init` creates one)"
+        )
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another process made it first
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def ensure_sqlite_folder(url: str) -> None:
+    """Create the folder (0700) and the file (0600) of a SQLite file URL."""
+    prepare_sqlite_file(url, create=True)

@@ -5,16 +5,21 @@ text in the same event field always seals to the same bytes, so a retried append
 recognised as identical, while the event id and field name in the associated data keep
 two different events from ever sharing a ciphertext. Destroying a key makes every text
 sealed under it unreadable for good: that is how an append-only log forgets.
+
+At rest, a SQL store keeps each data key wrapped by the master key (AES-256-GCM, with the
+couple and owner as associated data, so a wrapped key cannot be moved to another row);
+the master key itself lives outside the database (``engine.master_key``).
 """
 
 from __future__ import annotations
 
 import base64
+import os
 import threading
 from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
 
 TOKEN_PREFIX = "s1:"
 """Marks a sealed value in a stored payload."""
@@ -25,6 +30,31 @@ KEY_BYTES = 64  # AES-SIV with a 512-bit key is AES-256 for both of its halves
 def new_key() -> bytes:
     """Fresh random key material."""
     return AESSIV.generate_key(KEY_BYTES * 8)
+
+
+WRAPPING = "a256gcm"
+"""``data_keys.wrapping`` of a key wrapped by :func:`wrap_key`; ``""`` is a raw key."""
+
+_NONCE_BYTES = 12
+
+
+def _wrap_context(couple_id: str, owner: str) -> bytes:
+    return b"ritual-engine data key\x00" + couple_id.encode() + b"\x00" + owner.encode()
+
+
+def wrap_key(master: bytes, couple_id: str, owner: str, key: bytes) -> bytes:
+    """Seal a data key with the master key: nonce, then ciphertext and tag."""
+    nonce = os.urandom(_NONCE_BYTES)
+    return nonce + AESGCM(master).encrypt(nonce, key, _wrap_context(couple_id, owner))
+
+
+def unwrap_key(master: bytes, couple_id: str, owner: str, wrapped: bytes) -> bytes | None:
+    """The data key, or None when ``master`` is not the key that wrapped it."""
+    nonce, sealed = wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:]
+    try:
+        return AESGCM(master).decrypt(nonce, sealed, _wrap_context(couple_id, owner))
+    except (InvalidTag, ValueError):
+        return None
 
 
 class Keyring(Protocol):

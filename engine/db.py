@@ -2,10 +2,19 @@
 
 The schema itself is created and upgraded by the Alembic migrations in ``alembic/``;
 these table objects are what the migrations are checked against (``alembic check``).
+
+The engine is a guest in whatever database it is given: every table it owns is named
+``ritual_...`` (:data:`TABLE_PREFIX`), and its Alembic revision lives in its own
+``ritual_alembic_version`` table (:data:`VERSION_TABLE`), so a host application's
+tables and its own ``alembic_version`` are never touched.
 """
 
 from __future__ import annotations
 
+import os
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,13 +28,28 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+TABLE_PREFIX = "ritual_"
+VERSION_TABLE = "ritual_alembic_version"
+"""Where the engine's own Alembic revision is kept (a host keeps ``alembic_version``)."""
+
 metadata = sa.MetaData(naming_convention=NAMING)
+
+
+def is_engine_name(name: str | None, type_: str, parent_names: Any = None) -> bool:
+    """Whether a table belongs to the engine; the other names are those of its parents.
+
+    Fits Alembic's ``include_name`` hook: the engine's ``alembic check`` compares only its
+    own tables, and a host's ``env.py`` can pass ``lambda *a: not is_engine_name(*a)`` so
+    that the host's autogenerate leaves the engine's tables alone.
+    """
+    return type_ != "table" or (name or "").startswith(TABLE_PREFIX)
+
 
 JsonType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 Position = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 events = sa.Table(
-    "events",
+    "ritual_events",
     metadata,
     sa.Column("position", Position, primary_key=True, autoincrement=True),
     sa.Column("stream_id", sa.String(80), nullable=False),
@@ -46,16 +70,19 @@ events = sa.Table(
 )
 
 data_keys = sa.Table(
-    "data_keys",
+    "ritual_data_keys",
     metadata,
     sa.Column("couple_id", sa.String(40), primary_key=True),
     sa.Column("owner", sa.String(40), primary_key=True),
     sa.Column("material", sa.LargeBinary, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # how ``material`` is kept: "" raw (older databases, wrapped on first open),
+    # "a256gcm" wrapped by the master key (engine.master_key), which is never stored here
+    sa.Column("wrapping", sa.String(16), nullable=False, server_default=""),
 )
 
 feed_links = sa.Table(
-    "feed_links",
+    "ritual_feed_links",
     metadata,
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("link_id", sa.String(40), nullable=False),
@@ -65,15 +92,15 @@ feed_links = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("last_fetched_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("base_url", sa.String(300), nullable=True),  # added in 0006
-    sa.UniqueConstraint("link_id"),
-    sa.Index(None, "couple_id"),
+    sa.UniqueConstraint("couple_id", "link_id"),
 )
 """The server's lookup of sharing links: token hash -> link. Kept in step with the
-sharing events inside their append transaction; ``last_fetched_at`` is not an event."""
+sharing events inside their append transaction; ``last_fetched_at`` is not an event.
+A link id is unique within its couple only: every update names the couple too."""
 
 
 partner_invites = sa.Table(
-    "partner_invites",
+    "ritual_partner_invites",
     metadata,
     sa.Column("invite_id", sa.String(40), primary_key=True),
     sa.Column("token_hash", sa.String(64), nullable=False),
@@ -89,7 +116,7 @@ for its sessions. Kept in step with the invite events inside their append transa
 
 
 projection_checkpoints = sa.Table(
-    "projection_checkpoints",
+    "ritual_projection_checkpoints",
     metadata,
     sa.Column("projection", sa.String(40), primary_key=True),
     sa.Column("position", Position, nullable=False),  # the last event folded in
@@ -97,14 +124,86 @@ projection_checkpoints = sa.Table(
 )
 
 read_models = sa.Table(
-    "read_models",
+    "ritual_read_models",
     metadata,
     sa.Column("projection", sa.String(40), primary_key=True),
+    sa.Column("couple_id", sa.String(40), primary_key=True),
     sa.Column("key", sa.String(120), primary_key=True),
-    sa.Column("couple_id", sa.String(40), nullable=False),
     sa.Column("state", JsonType, nullable=False),
-    sa.Index(None, "projection", "couple_id"),
 )
+"""One row per (projection, couple, key): a couple's states are only ever its own."""
+
+names = sa.Table(
+    "ritual_names",
+    metadata,
+    sa.Column("scope", sa.String(60), primary_key=True),
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("couple_id", sa.String(40), nullable=False),
+    sa.Column("owner", sa.String(40), nullable=False),
+    sa.Index(None, "couple_id"),
+)
+"""Names that must stay unique (a couple's name in the database, a ritual's title among
+its couple's active rituals), claimed inside the append that creates or renames them.
+``key`` is a keyed hash of the normalised name, never the name itself."""
+
+
+ENV_LOCK_TIMEOUT = "RITUAL_LOCK_TIMEOUT"
+ENV_STATEMENT_TIMEOUT = "RITUAL_STATEMENT_TIMEOUT"
+
+
+@dataclass(frozen=True)
+class Waits:
+    """How long the engine waits on the database before it gives up with
+    ``StoreUnavailable`` ("the database is busy; please try again in a moment"), so that
+    one stuck writer never freezes the others or the feed server.
+
+    ``lock``: seconds to wait for a lock (the append lock and table locks on PostgreSQL,
+    the write lock on SQLite, where it is the busy timeout). ``statement``: seconds one
+    PostgreSQL statement may run. Migrations wait longer (see ``alembic/env.py``).
+    """
+
+    lock: float = 5.0
+    statement: float = 15.0
+
+    def __post_init__(self) -> None:
+        from engine.errors import InvalidInput
+
+        for name, value, most in (("lock", self.lock, 600), ("statement", self.statement, 3600)):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InvalidInput(f"the {name} timeout must be a number of seconds")
+            if not 0 < value <= most:
+                raise InvalidInput(f"the {name} timeout must be more than 0 and at most {most} s")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Waits:
+        """The waits from ``RITUAL_LOCK_TIMEOUT`` and ``RITUAL_STATEMENT_TIMEOUT``
+        (seconds), or the defaults."""
+        from engine.errors import InvalidInput
+
+        env = os.environ if environ is None else environ
+        values: dict[str, float] = {}
+        for field, name in (("lock", ENV_LOCK_TIMEOUT), ("statement", ENV_STATEMENT_TIMEOUT)):
+            raw = env.get(name, "").strip()
+            if raw:
+                try:
+                    values[field] = float(raw)
+                except ValueError:
+                    raise InvalidInput(f"{name} must be a number of seconds") from None
+        return cls(**values)
+
+
+def milliseconds(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
+
+
+_WAITS: weakref.WeakKeyDictionary[sa.Engine, Waits] = weakref.WeakKeyDictionary()
+"""The engines made by :func:`create_sa_engine`, whose connections carry their waits
+from the start; on any other (a host's) engine each transaction sets them itself."""
+
+
+def connection_waits(sa_engine: sa.Engine) -> Waits | None:
+    """The waits every connection of ``sa_engine`` was opened with, if it was made here."""
+    return _WAITS.get(sa_engine)
 
 
 POSTGRES_DRIVER = "postgresql+psycopg"
@@ -120,15 +219,31 @@ def normalise_url(url: str) -> sa.URL:
     return parsed
 
 
-def create_sa_engine(url: str, **kwargs: Any) -> sa.Engine:
-    """A SQLAlchemy engine for ``url``, tuned for the event store (lazy: no connection yet)."""
+def create_sa_engine(url: str, *, waits: Waits | None = None, **kwargs: Any) -> sa.Engine:
+    """A SQLAlchemy engine for ``url``, tuned for the event store (lazy: no connection yet).
+
+    Every connection waits at most ``waits`` (default: :meth:`Waits.from_env`) for a lock
+    or, on PostgreSQL, a statement.
+    """
     parsed = normalise_url(url)
+    waits = waits or Waits.from_env()
     kwargs.setdefault("hide_parameters", True)  # SQL logs never show payloads or key bytes
     if parsed.get_backend_name() == "sqlite":
         from engine.sqlite import configure_sqlite
 
-        connect_args = {"timeout": 30.0, "check_same_thread": False}
-        engine = sa.create_engine(parsed, connect_args=connect_args, **kwargs)
-        configure_sqlite(engine)
-        return engine
-    return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+        sqlite_args: dict[str, Any] = {"timeout": waits.lock, "check_same_thread": False}
+        engine = sa.create_engine(parsed, connect_args=sqlite_args, **kwargs)
+        configure_sqlite(engine, busy_timeout_ms=milliseconds(waits.lock))
+    else:
+        given = parsed.query.get("options", "")  # a search_path, say: kept, and added to
+        options = " ".join(
+            [
+                *([given] if isinstance(given, str) else list(given)),
+                f"-c lock_timeout={milliseconds(waits.lock)}",
+                f"-c statement_timeout={milliseconds(waits.statement)}",
+            ]
+        ).strip()
+        connect_args = {"options": options} if parsed.get_backend_name() == "postgresql" else {}
+        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    _WAITS[engine] = waits
+    return engine

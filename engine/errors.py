@@ -12,6 +12,7 @@ never contain notes, appreciations, capsule texts or feed tokens::
     │   └── DuplicateEvent      an event id reused with other content
     ├── ConcurrencyError        someone else wrote the stream first; retry
     └── StoreUnavailable        the database cannot be reached or is locked
+        └── KeysUnavailable     the master key is missing or does not open the data keys
 """
 
 from __future__ import annotations
@@ -56,3 +57,8 @@ class ConcurrencyError(RitualError):
 
 class StoreUnavailable(RitualError):
     """The event store cannot be reached right now."""
+
+
+class KeysUnavailable(StoreUnavailable):
+    """The data keys cannot be opened: the master key is missing, malformed or not the
+    one this database was made with. Nothing is read or written until it is there."""

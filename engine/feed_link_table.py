@@ -11,55 +11,17 @@ derived from events: the server sets it when a calendar app fetches the feed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from engine.db import feed_links
 from engine.domain.sharing import LinkRow
-from engine.events import (
-    CoupleErased,
-    FeedLinkIssued,
-    FeedLinkRevoked,
-    PartnerErased,
-    RecordedEvent,
-)
 from engine.events.sqlstore import SqlEngineAccess
 
-
-def record_link_events(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -> None:
-    """Append hook: mirror issued and revoked links into ``feed_links``, and drop the
-    links of an erased couple or of a partner whose words were erased."""
-    for r in recorded:
-        match r.event:
-            case FeedLinkIssued():
-                conn.execute(
-                    feed_links.insert().values(
-                        token_hash=r.event.token_hash,
-                        link_id=r.event.link_id,
-                        couple_id=r.couple_id,
-                        partner_id=r.event.partner_id,
-                        revoked=False,
-                        created_at=r.event.at,
-                        base_url=r.event.base_url,
-                    )
-                )
-            case FeedLinkRevoked():
-                conn.execute(
-                    feed_links.update()
-                    .where(feed_links.c.link_id == r.event.link_id)
-                    .values(revoked=True)
-                )
-            case CoupleErased():  # an erased couple's links stop working with the tombstone
-                conn.execute(feed_links.delete().where(feed_links.c.couple_id == r.couple_id))
-            case PartnerErased():  # so do the links to a departed partner's own calendar
-                conn.execute(
-                    feed_links.delete().where(
-                        feed_links.c.couple_id == r.couple_id,
-                        feed_links.c.partner_id == r.event.partner_id,
-                    )
-                )
+FETCH_WAIT = 0.25
+"""Seconds noting a fetch waits for the write lock: a best-effort note that a busy
+database skips (StoreUnavailable) rather than keep a calendar app waiting."""
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -99,11 +61,11 @@ class SqlLinkIndex:
             base_url=row.base_url,
         )
 
-    def fetched(self, link_id: str, at: datetime) -> None:
-        with self._db.write() as conn:
+    def fetched(self, couple_id: str, link_id: str, at: datetime) -> None:
+        with self._db.write(wait=FETCH_WAIT) as conn:
             conn.execute(
                 feed_links.update()
-                .where(feed_links.c.link_id == link_id)
+                .where(feed_links.c.couple_id == couple_id, feed_links.c.link_id == link_id)
                 .values(last_fetched_at=at)
             )
 

@@ -9,56 +9,11 @@ invites, and those of a partner whose words were erased, go with the tombstone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 
 from engine.db import partner_invites
 from engine.domain.invites import InviteRow
-from engine.events import (
-    CoupleErased,
-    PartnerErased,
-    PartnerInviteIssued,
-    PartnerInviteRevoked,
-    RecordedEvent,
-)
 from engine.events.sqlstore import SqlEngineAccess
-
-
-def record_invite_events(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -> None:
-    """Append hook: mirror issued and revoked invites into ``partner_invites``, and drop
-    the invites of an erased couple or of a partner whose words were erased."""
-    for r in recorded:
-        match r.event:
-            case PartnerInviteIssued():
-                conn.execute(
-                    partner_invites.insert().values(
-                        invite_id=r.event.invite_id,
-                        token_hash=r.event.token_hash,
-                        couple_id=r.couple_id,
-                        partner_id=r.event.partner_id,
-                        revoked=False,
-                        created_at=r.event.at,
-                    )
-                )
-            case PartnerInviteRevoked():
-                conn.execute(
-                    partner_invites.update()
-                    .where(partner_invites.c.invite_id == r.event.invite_id)
-                    .values(revoked=True)
-                )
-            case CoupleErased():
-                conn.execute(
-                    partner_invites.delete().where(partner_invites.c.couple_id == r.couple_id)
-                )
-            case PartnerErased():
-                conn.execute(
-                    partner_invites.delete().where(
-                        partner_invites.c.couple_id == r.couple_id,
-                        partner_invites.c.partner_id == r.event.partner_id,
-                    )
-                )
-
 
 _COLUMNS = (
     partner_invites.c.token_hash,

@@ -20,6 +20,11 @@ def check_within_years(value: date) -> None:
         raise InvalidInput("that date is too far from today")
 
 
+MAX_NUMBER_DIGITS = 12
+"""Digits a number in a duration may have: far beyond any real one (a trillion seconds is
+31,700 years), and short enough that converting it never hits Python's 4,300-digit limit."""
+
+
 def parse_duration(text: str) -> timedelta:
     """``20m``, ``1h30m``, ``2h``, ``45s``, ``1d``, or a bare number of minutes."""
     value = text.strip().lower().replace(" ", "")
@@ -28,6 +33,8 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(value) if value.isascii() else None
     if match is None or not any(match.groups()):
         raise InvalidInput(f"'{text[:20]}' is not a duration; try 20m, 1h30m or 45s")
+    if any(g is not None and len(g) > MAX_NUMBER_DIGITS for g in match.groups()):
+        raise InvalidInput(f"'{text[:20]}' is far too long for a duration")
     days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
     try:
         return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)

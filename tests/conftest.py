@@ -52,8 +52,22 @@ def reset_postgres(url: str) -> None:
             found.reflect(conn)  # tables other code or older runs may have left
             found.drop_all(conn)
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            conn.exec_driver_sql("DROP TABLE IF EXISTS ritual_alembic_version")
     finally:
         sa_engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def master_key_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test (and every process a test starts) keeps its master key in a key file
+    under the session's temporary folder: never the user's config folder or keyring."""
+    from engine.master_key import ENV_MASTER_KEY, ENV_MASTER_KEY_FILE
+
+    key_file = tmp_path_factory.mktemp("config") / "master.key"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(ENV_MASTER_KEY, raising=False)
+        patch.setenv(ENV_MASTER_KEY_FILE, str(key_file))
+        yield key_file
 
 
 @pytest.fixture

@@ -339,8 +339,16 @@ def decide_skip(
         moment = _moment(at, now) if occurrence is None else now
         occ = _occurrence_for(state, tz, moment, occurrence, now)
     _require_skippable(state, occ)
+    if reason is not None and partner_id is None:
+        raise InvalidInput(
+            "a reason is kept for the partner who gives it; say who is letting it go (--by)"
+        )
     return OccurrenceSkipped(
-        ritual_id=state.ritual_id, occurrence=occ.at, partner_id=partner_id, reason=reason
+        ritual_id=state.ritual_id,
+        occurrence=occ.at,
+        partner_id=partner_id,
+        reason=reason,
+        reason_key=partner_id if reason is not None and partner_id is not None else "",
     )
 
 

@@ -106,7 +106,7 @@ class LinkIndex(Protocol):
         """The link whose token has this hash, revoked or not."""
         ...
 
-    def fetched(self, link_id: str, at: datetime) -> None:
+    def fetched(self, couple_id: str, link_id: str, at: datetime) -> None:
         """Record that a calendar app fetched the link's feed at ``at``."""
         ...
 

@@ -9,8 +9,11 @@ view (what every partner may see). The rules:
   date, and by everyone in the couple from that date on;
 - a check-in note is seen by its writer only, unless it was shared;
 - a note on a repair attempt or on an answer is seen by its writer only;
-- everything else (names, titles, prompts, ground rules, skip reasons) belongs to the
-  couple and is seen by all of them.
+- a skip reason is seen by the partner who gave it only (a reason recorded without a
+  partner by an older version stays the couple's); once that partner is erased, by
+  nobody, not even in a full export, whichever key it was sealed with;
+- everything else (names, titles, prompts, ground rules) belongs to the couple and is
+  seen by all of them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from engine.events import (
     CheckedIn,
     EntryRetracted,
     Event,
+    FeedLinkIssued,
+    OccurrenceSkipped,
     RepairAnswered,
     RepairAttempted,
     secret_fields,
@@ -50,6 +55,10 @@ def is_listed(event: Event, viewer: Viewer, state: CoupleState) -> bool:
 
 def texts_readable(event: Event, viewer: Viewer, state: CoupleState, today: date) -> bool:
     """Whether ``viewer`` may read the intimate texts of ``event`` on ``today``."""
+    if isinstance(event, OccurrenceSkipped) and event.partner_id is not None:
+        if any(p.partner_id == event.partner_id for p in state.former):
+            return False  # its author was erased: their reason goes with them
+        return viewer in (EVERYONE, event.partner_id)
     if viewer == EVERYONE:
         return True
     match event:
@@ -66,5 +75,11 @@ def texts_readable(event: Event, viewer: Viewer, state: CoupleState, today: date
 
 
 def hidden_fields(event: Event, viewer: Viewer, state: CoupleState, today: date) -> tuple[str, ...]:
-    """The secret fields of ``event`` that ``viewer`` may not read (empty: all readable)."""
-    return () if texts_readable(event, viewer, state, today) else secret_fields(type(event))
+    """The secret fields of ``event`` that ``viewer`` may not read (empty: all readable).
+
+    A sharing link's token hash is for the server and for moving the couple only: it is
+    hidden from every reader but a full export's."""
+    hidden = () if texts_readable(event, viewer, state, today) else secret_fields(type(event))
+    if isinstance(event, FeedLinkIssued) and viewer != EVERYONE and "token_hash" not in hidden:
+        hidden = (*hidden, "token_hash")
+    return hidden

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 
 from engine.crypto import KeyringCipher
+from engine.events.names import NameClaim, NameRelease
 from engine.events.retractions import EntryRetracted, honoured, retracted_ids
 from engine.events.store import (
     NO_METADATA,
@@ -19,8 +20,8 @@ from engine.events.store import (
     Metadata,
     NewEvent,
     RecordedEvent,
-    Subscriber,
 )
+from engine.events.subscribers import Subscriber
 
 RETRACTED = (EntryRetracted.type_name,)
 
@@ -40,9 +41,17 @@ class HonouringStore:
         *,
         expected_version: int | None,
         metadata: Metadata = NO_METADATA,
+        claims: Sequence[NameClaim] = (),
+        releases: Sequence[NameRelease] = (),
     ) -> list[int]:
         return self.inner.append(
-            couple_id, stream_id, events, expected_version=expected_version, metadata=metadata
+            couple_id,
+            stream_id,
+            events,
+            expected_version=expected_version,
+            metadata=metadata,
+            claims=claims,
+            releases=releases,
         )
 
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
@@ -83,6 +92,9 @@ class HonouringStore:
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         return self.inner.subscribe(subscriber)
+
+    def check_writable(self, wait: float = 1.0) -> None:
+        self.inner.check_writable(wait)
 
     def scrub(self) -> bool:
         return self.inner.scrub()

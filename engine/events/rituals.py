@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from engine.events.base import Event, event_type, secret
+from engine.events.base import Event, Payload, event_type, secret, upcaster
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,12 +81,24 @@ class CheckedIn(Event):
     for_partners: tuple[str, ...] = ()  # partners this check-in also counts for (proxy)
 
 
-@event_type("ritual.skipped")
+@event_type("ritual.skipped", schema=2)
 @dataclass(frozen=True, kw_only=True)
 class OccurrenceSkipped(Event):
-    """An occurrence was deliberately let go: neutral, never a failure."""
+    """An occurrence was deliberately let go: neutral, never a failure.
+
+    The reason is its author's: sealed with the skipping partner's own key (``reason_key``
+    is that partner's id), so only they read it and erasing them erases it. Schema 1
+    sealed every reason with the couple's key; those keep ``reason_key == ""``.
+    """
 
     ritual_id: str
     occurrence: datetime
     partner_id: str | None = None
-    reason: str | None = secret(default=None)
+    reason: str | None = secret(owner="reason_key", default=None)
+    reason_key: str = ""  # whose key seals the reason: the author's id; "" the couple's
+
+
+@upcaster("ritual.skipped", from_schema=1)
+def _skip_reasons_were_the_couples(payload: Payload) -> Payload:
+    """Schema 1 sealed a skip reason with the couple's key: say so, so it still opens."""
+    return {**payload, "reason_key": ""}

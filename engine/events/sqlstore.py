@@ -8,8 +8,7 @@ never skip an event that commits late.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -19,9 +18,23 @@ from sqlalchemy import exc as sa_exc
 
 from engine.clock import Clock, utc_now
 from engine.crypto import KeyringCipher
-from engine.db import data_keys, events
-from engine.errors import ConcurrencyError, NotAllowed, StoreUnavailable
+from engine.db import Waits, events, names
+from engine.errors import ConcurrencyError, NotAllowed
 from engine.events.base import Event, Payload
+from engine.events.names import NameClaim, NameKeys, NameRelease, releases_everything
+from engine.events.sqlaccess import (
+    APPEND_LOCK_ID,
+    BUSY,
+    CANNOT_OPEN,
+    DISK_FULL,
+    NOT_A_DATABASE,
+    READ_ONLY,
+    REFUSED,
+    UNREACHABLE,
+    SqlEngineAccess,
+    translate_errors,
+)
+from engine.events.sqlkeys import SqlKeyring, destroy_keys, erased_owners
 from engine.events.store import (
     NO_METADATA,
     Batch,
@@ -29,157 +42,64 @@ from engine.events.store import (
     NewEvent,
     RecordedEvent,
     Row,
-    Subscriber,
-    Subscribers,
     check_batch_ids,
     check_replay,
     decode_row,
     encode_batch,
 )
-from engine.sqlite import WRITE
+from engine.events.subscribers import Subscriber, Subscribers
+from engine.master_key import MasterKeySource
 
-APPEND_LOCK_ID = 726_104_211
-"""The PostgreSQL advisory lock that serialises appends."""
+__all__ = [  # the transaction helpers are re-exported for the modules that import them here
+    "APPEND_LOCK_ID",
+    "BUSY",
+    "CANNOT_OPEN",
+    "DISK_FULL",
+    "NOT_A_DATABASE",
+    "READ_ONLY",
+    "REFUSED",
+    "UNREACHABLE",
+    "SqlEngineAccess",
+    "SqlEventStore",
+    "SqlKeyring",
+    "destroy_keys",
+    "erased_owners",
+    "translate_errors",
+]
 
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-@contextlib.contextmanager
-def translate_errors() -> Iterator[None]:
-    """Turn driver-level failures into the engine's StoreUnavailable.
-
-    Every database failure that is not a bug in a statement counts: a server that cannot
-    be reached, a locked or unreadable file ("file is not a database" is a plain
-    DatabaseError), an exhausted connection pool. Integrity errors pass through: they
-    are the optimistic-concurrency check.
-    """
-    try:
-        yield
-    except (sa_exc.IntegrityError, sa_exc.ProgrammingError, sa_exc.DataError):
-        raise
-    except sa_exc.DatabaseError as exc:
-        if type(exc) is sa_exc.DatabaseError:  # "file is not a database" and the like
-            raise StoreUnavailable(
-                "cannot read that database; please check it is the ritual database you meant"
-            ) from exc
-        reason = (
-            "the database is busy" if "locked" in str(exc).lower() else "cannot reach the database"
+def _claim_names(
+    conn: sa.Connection,
+    couple_id: str,
+    keyed: Sequence[tuple[NameClaim, str]],
+    releases: Sequence[NameRelease],
+    erased: bool,
+) -> None:
+    """Release and claim names inside the append's transaction. Appends hold the append
+    lock (SQLite's write lock, PostgreSQL's advisory lock), so reading the holder and then
+    inserting cannot interleave with another claimant; the primary key backs it up."""
+    if erased:
+        conn.execute(names.delete().where(names.c.couple_id == couple_id))
+    for release in releases:
+        conn.execute(
+            names.delete().where(names.c.scope == release.scope, names.c.owner == release.owner)
         )
-        raise StoreUnavailable(f"{reason}; please try again in a moment") from exc
-    except (sa_exc.InterfaceError, sa_exc.TimeoutError) as exc:
-        raise StoreUnavailable("cannot reach the database; please try again in a moment") from exc
-
-
-class SqlEngineAccess:
-    """Shared transaction helpers for the store and the other SQL-backed components."""
-
-    def __init__(self, sa_engine: sa.Engine) -> None:
-        self.sa_engine = sa_engine
-        self.is_postgres = sa_engine.dialect.name == "postgresql"
-
-    @contextlib.contextmanager
-    def write(self) -> Iterator[sa.Connection]:
-        """A write transaction that holds the append lock from its first statement."""
-        with translate_errors(), self.sa_engine.connect() as conn:
-            conn = conn.execution_options(**{WRITE: True})
-            with conn.begin():
-                if self.is_postgres:
-                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(APPEND_LOCK_ID)))
-                yield conn
-
-    @contextlib.contextmanager
-    def read(self) -> Iterator[sa.Connection]:
-        """A read transaction."""
-        with translate_errors(), self.sa_engine.connect() as conn, conn.begin():
-            yield conn
-
-
-class SqlKeyring:
-    """Data keys in their own table (implements ``engine.crypto.Keyring``)."""
-
-    def __init__(self, access: SqlEngineAccess, clock: Clock = utc_now) -> None:
-        self._db = access
-        self._clock = clock
-
-    def get(self, couple_id: str, owner: str) -> bytes | None:
-        with self._db.read() as conn:
-            return conn.scalar(
-                sa.select(data_keys.c.material).where(
-                    data_keys.c.couple_id == couple_id, data_keys.c.owner == owner
+    for claim, key in keyed:
+        holder = conn.scalar(
+            sa.select(names.c.owner).where(names.c.scope == claim.scope, names.c.key == key)
+        )
+        if holder is None:
+            conn.execute(
+                names.insert().values(
+                    scope=claim.scope, key=key, couple_id=couple_id, owner=claim.owner
                 )
             )
-
-    def get_or_create(self, couple_id: str, owner: str) -> bytes:
-        from engine.crypto import new_key
-
-        key = self.get(couple_id, owner)
-        if key is not None:
-            return key
-        with self._db.write() as conn:
-            key = conn.scalar(
-                sa.select(data_keys.c.material).where(
-                    data_keys.c.couple_id == couple_id, data_keys.c.owner == owner
-                )
-            )
-            if key is None:
-                _refuse_if_erased(conn, couple_id, owner)
-                key = new_key()
-                conn.execute(
-                    data_keys.insert().values(
-                        couple_id=couple_id, owner=owner, material=key, created_at=self._clock()
-                    )
-                )
-            return key
-
-    def destroy(self, couple_id: str, owner: str | None = None) -> int:
-        with self._db.write() as conn:
-            return destroy_keys(conn, couple_id, owner)
-
-    def count(self, couple_id: str, owner: str | None = None) -> int:
-        query = sa.select(sa.func.count()).select_from(data_keys)
-        query = query.where(data_keys.c.couple_id == couple_id)
-        if owner is not None:
-            query = query.where(data_keys.c.owner == owner)
-        with self._db.read() as conn:
-            return int(conn.scalar(query) or 0)
-
-
-def destroy_keys(conn: sa.Connection, couple_id: str, owner: str | None) -> int:
-    """Delete a couple's data keys (or one owner's) inside the caller's transaction."""
-    query = data_keys.delete().where(data_keys.c.couple_id == couple_id)
-    if owner is not None:
-        query = query.where(data_keys.c.owner == owner)
-    return conn.execute(query).rowcount
-
-
-def erased_owners(rows: Sequence[Row]) -> list[tuple[str, str | None]]:
-    """(couple id, partner id or None for the whole couple) of each tombstone in ``rows``."""
-    return [
-        (r.couple_id, None if r.type_name == "couple.erased" else str(r.payload["partner_id"]))
-        for r in rows
-        if r.type_name in ("couple.erased", "couple.partner_erased")
-    ]
-
-
-def _refuse_if_erased(conn: sa.Connection, couple_id: str, owner: str) -> None:
-    """Never create a key again for a couple or partner that was erased.
-
-    Runs in the write transaction that would create the key, so a writer racing an
-    erasure either made its key before the tombstone (and the eraser destroys it once
-    more after appending it) or is refused here.
-    """
-    tombstones = sa.select(events.c.type).where(
-        events.c.couple_id == couple_id,
-        events.c.type.in_(("couple.erased", "couple.partner_erased")),
-        sa.or_(
-            events.c.type == "couple.erased",
-            events.c.payload["partner_id"].as_string() == owner,
-        ),
-    )
-    if conn.execute(tombstones.limit(1)).first() is not None:
-        raise NotAllowed("what was erased stays erased; nothing more can be written for it")
+        elif holder != claim.owner:
+            raise NotAllowed(claim.refusal)
 
 
 def _row(r: sa.Row[Any]) -> Row:
@@ -233,16 +153,36 @@ def _recorded(row: Row, position: int, event: Event, metadata: Metadata) -> Reco
 
 
 class SqlEventStore:
-    """An event store in a SQL database (implements ``engine.events.store.EventStore``)."""
+    """An event store in a SQL database (implements ``engine.events.store.EventStore``).
+
+    The store keeps its side tables in step with the log itself: however it is built
+    (``Engine.open``, ``Engine.from_sqlalchemy`` or this constructor), the sharing links
+    in ``ritual_feed_links`` and the invites in ``ritual_partner_invites`` are written in
+    each append's transaction. ``hooks`` adds more.
+    With ``owns_engine`` false (a host's engine), closing the store leaves the pool alone.
+    """
 
     def __init__(
-        self, sa_engine: sa.Engine, clock: Clock = utc_now, *, hooks: Sequence[AppendHook] = ()
+        self,
+        sa_engine: sa.Engine,
+        clock: Clock = utc_now,
+        *,
+        hooks: Sequence[AppendHook] = (),
+        owns_engine: bool = True,
+        waits: Waits | None = None,
+        master: MasterKeySource | None = None,
     ) -> None:
-        self.db = SqlEngineAccess(sa_engine)
-        self.cipher = KeyringCipher(SqlKeyring(self.db, clock))
+        from engine.events.side_tables import record_invite_events, record_link_events
+
+        self.db = SqlEngineAccess(sa_engine, waits)
+        self.keyring = SqlKeyring(self.db, clock, master or MasterKeySource.from_env())
+        self.cipher = KeyringCipher(self.keyring)
         self._clock = clock
         self._subscribers = Subscribers()
-        self._hooks = tuple(hooks)
+        own = (record_link_events, record_invite_events)
+        self._hooks = (*own, *(h for h in hooks if h not in own))
+        self._owns_engine = owns_engine
+        self._name_keys = NameKeys(self.cipher)
 
     def append(
         self,
@@ -252,25 +192,27 @@ class SqlEventStore:
         *,
         expected_version: int | None,
         metadata: Metadata = NO_METADATA,
+        claims: Sequence[NameClaim] = (),
+        releases: Sequence[NameRelease] = (),
     ) -> list[int]:
-        return self.append_batches(
-            couple_id, [Batch(stream_id, events_, expected_version, metadata)]
-        )[0]
+        batch = Batch(stream_id, events_, expected_version, metadata, claims, releases)
+        return self.append_batches(couple_id, [batch])[0]
 
     def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
         if not any(b.events for b in batches):
             return [[] for _ in batches]
         check_batch_ids(batches)
         encoded = [encode_batch(self.cipher, couple_id, b.events) for b in batches]
+        keyed = [self._name_keys.keyed(b.claims) for b in batches]
         results: list[list[int]] = []
         written: list[Row] = []
         stream_id, expected_version = batches[0].stream_id, batches[0].expected_version
         try:
             with self.db.write() as conn:
                 versions: dict[str, int] = {}
-                for batch, coded in zip(batches, encoded, strict=True):
+                for batch, coded, names_ in zip(batches, encoded, keyed, strict=True):
                     stream_id, expected_version = batch.stream_id, batch.expected_version
-                    rows, fresh = self._append_one(conn, couple_id, batch, coded, versions)
+                    rows, fresh = self._append_one(conn, couple_id, batch, coded, names_, versions)
                     results.append([r.position for r in rows])
                     written.extend(rows if fresh else ())
         except sa_exc.IntegrityError as exc:
@@ -287,6 +229,7 @@ class SqlEventStore:
         couple_id: str,
         batch: Batch,
         encoded: Sequence[tuple[NewEvent, Payload]],
+        keyed: Sequence[tuple[NameClaim, str]],
         versions: dict[str, int],
     ) -> tuple[list[Row], bool]:
         """Check and insert one batch inside the caller's write transaction; returns its
@@ -311,6 +254,8 @@ class SqlEventStore:
             )
         if batch.expected_version is not None and batch.expected_version != current:
             raise ConcurrencyError(batch.stream_id, batch.expected_version, current)
+        erased = releases_everything(batch.events)
+        _claim_names(conn, couple_id, keyed, batch.releases, erased)
         now = _utc(self._clock())
         pending = [
             Row(
@@ -336,13 +281,12 @@ class SqlEventStore:
         )
         versions[batch.stream_id] = current + len(pending)
         rows = [replace(r, position=p) for r, p in zip(pending, positions, strict=True)]
-        if self._hooks:
-            recorded = [
-                _recorded(row, row.position, new.event, batch.metadata)
-                for row, (new, _) in zip(rows, encoded, strict=True)
-            ]
-            for hook in self._hooks:
-                hook(conn, recorded)
+        recorded = [
+            _recorded(row, row.position, new.event, batch.metadata)
+            for row, (new, _) in zip(rows, encoded, strict=True)
+        ]
+        for hook in self._hooks:  # the feed-link hook always among them
+            hook(conn, recorded)
         for couple, owner in erased_owners(rows):  # the keys go with their tombstone
             destroy_keys(conn, couple, owner)
         return rows, True
@@ -423,6 +367,12 @@ class SqlEventStore:
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         return self._subscribers.add(subscriber)
 
+    def check_writable(self, wait: float = 1.0) -> None:
+        """Raise StoreUnavailable unless the log can be read and the append lock taken
+        within ``wait`` seconds (for a health check: a stuck writer shows as busy)."""
+        with self.db.write(wait=wait) as conn:
+            conn.scalar(sa.select(sa.func.max(events.c.position)))
+
     def scrub(self) -> bool:
         """SQLite: copy the write-ahead log into the database file and truncate it, so
         that the old pages holding destroyed keys leave the -wal file (``secure_delete``
@@ -435,4 +385,5 @@ class SqlEventStore:
         return not busy
 
     def close(self) -> None:
-        self.db.sa_engine.dispose()
+        if self._owns_engine:
+            self.db.sa_engine.dispose()

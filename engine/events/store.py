@@ -23,6 +23,8 @@ from engine.crypto import KeyringCipher, MemoryKeyring
 from engine.errors import ConcurrencyError, DuplicateEvent
 from engine.events.base import Event, Payload
 from engine.events.codec import decode, encode
+from engine.events.names import NameClaim, NameKeys, NameRelease, claimed, releases_everything
+from engine.events.subscribers import Subscriber, Subscribers
 
 
 def new_event_id() -> str:
@@ -67,6 +69,8 @@ class Batch:
     events: Sequence[NewEvent]
     expected_version: int | None
     metadata: Metadata = field(default_factory=Metadata)
+    claims: Sequence[NameClaim] = ()  # unique names taken with these events
+    releases: Sequence[NameRelease] = ()  # and given up, before the claims
 
 
 @dataclass(frozen=True)
@@ -101,9 +105,6 @@ class Row:
     recorded_at: datetime
 
 
-Subscriber = Callable[[Sequence[RecordedEvent]], None]
-
-
 class EventStore(Protocol):
     """What the engine needs from a store."""
 
@@ -117,9 +118,16 @@ class EventStore(Protocol):
         *,
         expected_version: int | None,
         metadata: Metadata = ...,
+        claims: Sequence[NameClaim] = ...,
+        releases: Sequence[NameRelease] = ...,
     ) -> list[int]:
         """Append atomically; ``expected_version`` is the stream's current version
-        (0 for a new stream) or None to skip the check. Returns the positions."""
+        (0 for a new stream) or None to skip the check. Returns the positions.
+
+        In the same transaction, ``releases`` give up names and ``claims`` take them
+        (see ``engine.events.names``); a name another owner holds raises NotAllowed and
+        stores nothing. A ``couple.erased`` event releases every name of its couple.
+        """
         ...
 
     def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
@@ -169,6 +177,11 @@ class EventStore(Protocol):
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Call ``subscriber`` with each committed batch; returns an unsubscribe function."""
+        ...
+
+    def check_writable(self, wait: float = ...) -> None:
+        """Raise StoreUnavailable unless the store can be read and written within
+        ``wait`` seconds; for health checks."""
         ...
 
     def scrub(self) -> bool:
@@ -261,26 +274,6 @@ def decode_row(row: Row, cipher: KeyringCipher | None) -> RecordedEvent:
     )
 
 
-class Subscribers:
-    """In-process subscribers, called after a commit."""
-
-    def __init__(self) -> None:
-        self._subscribers: list[Subscriber] = []
-
-    def add(self, subscriber: Subscriber) -> Callable[[], None]:
-        self._subscribers.append(subscriber)
-
-        def remove() -> None:
-            if subscriber in self._subscribers:
-                self._subscribers.remove(subscriber)
-
-        return remove
-
-    def notify(self, batch: Sequence[RecordedEvent]) -> None:
-        for subscriber in list(self._subscribers):
-            subscriber(batch)
-
-
 class MemoryEventStore:
     """An event store in memory with the full contract; for tests and experiments."""
 
@@ -294,6 +287,8 @@ class MemoryEventStore:
         self._versions: dict[str, int] = {}
         self._lock = threading.Lock()
         self._subscribers = Subscribers()
+        self._names: dict[tuple[str, str], tuple[str, str]] = {}  # (scope, key) -> couple, owner
+        self._name_keys = NameKeys(self.cipher)
 
     def append(
         self,
@@ -303,20 +298,23 @@ class MemoryEventStore:
         *,
         expected_version: int | None,
         metadata: Metadata = NO_METADATA,
+        claims: Sequence[NameClaim] = (),
+        releases: Sequence[NameRelease] = (),
     ) -> list[int]:
-        return self.append_batches(
-            couple_id, [Batch(stream_id, events, expected_version, metadata)]
-        )[0]
+        batch = Batch(stream_id, events, expected_version, metadata, claims, releases)
+        return self.append_batches(couple_id, [batch])[0]
 
     def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
         check_batch_ids(batches)
         encoded = [encode_batch(self.cipher, couple_id, b.events) for b in batches]
+        keyed = [self._name_keys.keyed(b.claims) for b in batches]
         with self._lock:
             versions = dict(self._versions)
+            names = self._names
             results: list[list[int]] = []
             rows: list[Row] = []
             now = self._clock().astimezone(UTC)
-            for batch, coded in zip(batches, encoded, strict=True):
+            for index, (batch, coded) in enumerate(zip(batches, encoded, strict=True)):
                 existing = {
                     e.event_id: self._by_id[e.event_id]
                     for e in batch.events
@@ -330,6 +328,8 @@ class MemoryEventStore:
                 expected = batch.expected_version
                 if expected is not None and expected != current:
                     raise ConcurrencyError(batch.stream_id, expected, current)
+                erased = releases_everything(batch.events)
+                names = claimed(names, couple_id, keyed[index], batch.releases, erased)
                 written = [
                     Row(
                         position=len(self._rows) + len(rows) + offset,
@@ -352,6 +352,7 @@ class MemoryEventStore:
             self._rows.extend(rows)
             self._by_id.update((r.event_id, r) for r in rows)
             self._versions = versions
+            self._names = names
             for row in rows:  # the keys go with their tombstone
                 if row.type_name == "couple.erased":
                     self.cipher.forget(row.couple_id)
@@ -405,6 +406,10 @@ class MemoryEventStore:
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         return self._subscribers.add(subscriber)
+
+    def check_writable(self, wait: float = 1.0) -> None:
+        with self._lock:
+            return
 
     def scrub(self) -> bool:
         return True

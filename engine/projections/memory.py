@@ -10,10 +10,10 @@ import threading
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 
-from engine.projections.projection import Json
+from engine.projections.projection import Json, StateKey
 from engine.projections.runner import Checkpoint
 
-Rows = dict[str, tuple[str, Json]]  # key -> (couple id, state)
+Rows = dict[StateKey, Json]  # (couple id, key) -> state
 
 
 class MemoryReadModels:
@@ -39,7 +39,7 @@ class MemoryReadModels:
             rows = self._rows.get(name, {})
             return {
                 key: state
-                for key, (couple, state) in rows.items()
+                for (couple, key), state in rows.items()
                 if couple == couple_id and key.startswith(prefix)
             }
 
@@ -56,14 +56,14 @@ class _MemoryWriter:
     def checkpoint(self, name: str) -> Checkpoint | None:
         return self._staged_checkpoints.get(name, self._checkpoints.get(name))
 
-    def load(self, name: str, keys: Collection[str]) -> dict[str, Json]:
+    def load(self, name: str, keys: Collection[StateKey]) -> dict[StateKey, Json]:
         rows = {} if name in self._dropped else self._rows.get(name, {})
         staged = self._staged.get(name, {})
-        found = {key: rows[key][1] for key in keys if key in rows}
-        return found | {key: staged[key][1] for key in keys if key in staged}
+        found = {key: rows[key] for key in keys if key in rows}
+        return found | {key: staged[key] for key in keys if key in staged}
 
     def save(
-        self, name: str, rows: Mapping[str, tuple[str, Json]], existing: Collection[str]
+        self, name: str, rows: Mapping[StateKey, Json], existing: Collection[StateKey]
     ) -> None:
         self._staged.setdefault(name, {}).update(rows)
 
@@ -73,7 +73,7 @@ class _MemoryWriter:
     def forget(self, name: str, couple_id: str) -> None:
         self._forgotten.add((name, couple_id))
         staged = self._staged.get(name, {})
-        for key in [k for k, (couple, _) in staged.items() if couple == couple_id]:
+        for key in [k for k in staged if k[0] == couple_id]:
             del staged[key]
 
     def drop(self, name: str) -> None:
@@ -85,7 +85,7 @@ class _MemoryWriter:
             self._rows.pop(name, None)
         for name, couple_id in self._forgotten:
             rows = self._rows.get(name, {})
-            for key in [k for k, (couple, _) in rows.items() if couple == couple_id]:
+            for key in [k for k in rows if k[0] == couple_id]:
                 del rows[key]
         for name, rows in self._staged.items():
             self._rows.setdefault(name, {}).update(rows)

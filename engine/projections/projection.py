@@ -33,28 +33,32 @@ class Projection(Generic[S]):
     load: Callable[[Json], S]
 
 
+StateKey = tuple[str, str]
+"""Where a state lives: (couple id, key). Keys are a projection's own names, and two
+couples may well produce the same one (an imported log can reuse any id), so a state
+always belongs to exactly one couple and no event of one couple can reach another's."""
+
+
 @dataclass(frozen=True)
 class Folded(Generic[S]):
-    """The states a batch changed, with the couple each key belongs to."""
+    """The states a batch changed, by (couple id, key)."""
 
-    states: dict[str, S]
-    couples: dict[str, str]
+    states: dict[StateKey, S]
 
 
 def fold_batch(
-    projection: Projection[S], known: Mapping[str, S], events: Iterable[RecordedEvent]
+    projection: Projection[S], known: Mapping[StateKey, S], events: Iterable[RecordedEvent]
 ) -> Folded[S]:
     """Apply ``events`` in log order to the ``known`` states of the keys they touch."""
-    states: dict[str, S] = {}
-    couples: dict[str, str] = {}
+    states: dict[StateKey, S] = {}
     for recorded in events:
         for key in projection.keys(recorded):
-            current = states[key] if key in states else known.get(key)
-            states[key] = projection.evolve(current, recorded)
-            couples[key] = recorded.couple_id
-    return Folded(states, couples)
+            where = (recorded.couple_id, key)
+            current = states[where] if where in states else known.get(where)
+            states[where] = projection.evolve(current, recorded)
+    return Folded(states)
 
 
-def touched_keys(projection: Projection[S], events: Iterable[RecordedEvent]) -> set[str]:
-    """Every key some event of ``events`` touches."""
-    return {key for recorded in events for key in projection.keys(recorded)}
+def touched_keys(projection: Projection[S], events: Iterable[RecordedEvent]) -> set[StateKey]:
+    """Every (couple id, key) some event of ``events`` touches."""
+    return {(recorded.couple_id, key) for recorded in events for key in projection.keys(recorded)}

@@ -21,7 +21,13 @@ from typing import Any, Protocol
 
 from engine.errors import NotFound
 from engine.events import CoupleErased, EventStore, RecordedEvent
-from engine.projections.projection import Json, Projection, fold_batch, touched_keys
+from engine.projections.projection import (
+    Json,
+    Projection,
+    StateKey,
+    fold_batch,
+    touched_keys,
+)
 
 BATCH = 5000
 """Events folded per transaction."""
@@ -41,14 +47,14 @@ class ReadModelWriter(Protocol):
 
     def checkpoint(self, name: str) -> Checkpoint | None: ...
 
-    def load(self, name: str, keys: Collection[str]) -> dict[str, Json]:
-        """The stored states of those ``keys`` that have one."""
+    def load(self, name: str, keys: Collection[StateKey]) -> dict[StateKey, Json]:
+        """The stored states of those (couple id, key) pairs that have one."""
         ...
 
     def save(
-        self, name: str, rows: Mapping[str, tuple[str, Json]], existing: Collection[str]
+        self, name: str, rows: Mapping[StateKey, Json], existing: Collection[StateKey]
     ) -> None:
-        """Write ``{key: (couple id, state)}``; ``existing`` keys already have a row."""
+        """Write ``{(couple id, key): state}``; ``existing`` pairs already have a row."""
         ...
 
     def set_checkpoint(self, name: str, checkpoint: Checkpoint) -> None: ...
@@ -132,8 +138,9 @@ class ProjectionRunner:
         events = self.store.read_couple(couple_id, after=after, decrypt=False)
         if any(isinstance(r.event, CoupleErased) for r in events):
             return {}
-        folded = fold_batch(projection, known, events)
-        merged = {**known, **folded.states}
+        folded = fold_batch(projection, {(couple_id, k): v for k, v in known.items()}, events)
+        mine = {key: state for (cid, key), state in folded.states.items() if cid == couple_id}
+        merged = {**known, **mine}
         return {key: state for key, state in merged.items() if key.startswith(prefix)}
 
     def _current(self, projection: Projection[Any]) -> Checkpoint:
@@ -176,9 +183,9 @@ class ProjectionRunner:
         known = {key: projection.load(data) for key, data in stored.items()}
         batch = fold_batch(projection, known, events)
         rows = {
-            key: (batch.couples[key], projection.dump(state))
-            for key, state in batch.states.items()
-            if batch.couples[key] not in erased
+            where: projection.dump(state)
+            for where, state in batch.states.items()
+            if where[0] not in erased
         }
         tx.save(projection.name, rows, existing=stored.keys())
         for couple_id in erased:  # a tombstone: the couple leaves every read model

@@ -1,6 +1,8 @@
 """Read models in the event store's database (implements ``ReadModels``).
 
-States live in ``read_models`` (projection, key, couple id, JSON state) and checkpoints
+States live in ``read_models`` (projection, couple id, key, JSON state; the couple is
+part of the primary key, so a key one couple's events produce can never name another
+couple's row) and checkpoints
 in ``projection_checkpoints``. A transaction is the store's write transaction, so on
 SQLite it holds the write lock from its first statement and on PostgreSQL the append
 lock: two processes catching up take turns, and the runner re-reads the checkpoint
@@ -9,6 +11,7 @@ inside the transaction before it writes.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -17,7 +20,7 @@ import sqlalchemy as sa
 
 from engine.db import projection_checkpoints, read_models
 from engine.events.sqlstore import SqlEngineAccess
-from engine.projections.projection import Json
+from engine.projections.projection import Json, StateKey
 from engine.projections.runner import Checkpoint
 
 CHUNK = 500
@@ -27,9 +30,10 @@ _UPDATE = (
     read_models.update()
     .where(
         read_models.c.projection == sa.bindparam("b_projection"),
+        read_models.c.couple_id == sa.bindparam("b_couple"),
         read_models.c.key == sa.bindparam("b_key"),
     )
-    .values(couple_id=sa.bindparam("b_couple"), state=sa.bindparam("b_state"))
+    .values(state=sa.bindparam("b_state"))
 )
 
 
@@ -74,24 +78,26 @@ class _SqlWriter:
     def checkpoint(self, name: str) -> Checkpoint | None:
         return _checkpoint(self._conn, name)
 
-    def load(self, name: str, keys: Collection[str]) -> dict[str, Json]:
-        wanted = sorted(keys)
-        found: dict[str, Json] = {}
-        for start in range(0, len(wanted), CHUNK):
-            query = sa.select(read_models.c.key, read_models.c.state).where(
-                read_models.c.projection == name,
-                read_models.c.key.in_(wanted[start : start + CHUNK]),
-            )
-            found.update((row.key, row.state) for row in self._conn.execute(query))
+    def load(self, name: str, keys: Collection[StateKey]) -> dict[StateKey, Json]:
+        found: dict[StateKey, Json] = {}
+        for couple_id, pairs in itertools.groupby(sorted(keys), key=lambda k: k[0]):
+            wanted = [key for _, key in pairs]
+            for start in range(0, len(wanted), CHUNK):
+                query = sa.select(read_models.c.key, read_models.c.state).where(
+                    read_models.c.projection == name,
+                    read_models.c.couple_id == couple_id,
+                    read_models.c.key.in_(wanted[start : start + CHUNK]),
+                )
+                found.update(((couple_id, row.key), row.state) for row in self._conn.execute(query))
         return found
 
     def save(
-        self, name: str, rows: Mapping[str, tuple[str, Json]], existing: Collection[str]
+        self, name: str, rows: Mapping[StateKey, Json], existing: Collection[StateKey]
     ) -> None:
         updates: list[dict[str, Any]] = []
         inserts: list[dict[str, Any]] = []
-        for key, (couple_id, state) in rows.items():
-            if key in existing:
+        for (couple_id, key), state in rows.items():
+            if (couple_id, key) in existing:
                 updates.append(
                     {"b_projection": name, "b_key": key, "b_couple": couple_id, "b_state": state}
                 )

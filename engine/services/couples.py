@@ -19,6 +19,7 @@ from engine.events import (
     PartnerAdded,
     PartnerRenamed,
 )
+from engine.events.names import couple_name, ritual_title
 from engine.schedule import parse_zone
 from engine.services.rituals import new_ritual
 from engine.services.session import (
@@ -102,9 +103,21 @@ class Couples:
         self._s.store.append_batches(  # one transaction: a start cut short leaves nothing
             couple_id,
             [
-                Batch(couple_stream(couple_id), [NewEvent(e, now) for e in events], 0, metadata),
+                Batch(
+                    couple_stream(couple_id),
+                    [NewEvent(e, now) for e in events],
+                    0,
+                    metadata,
+                    claims=[couple_name(couple_id, title)],  # racing creators: one wins
+                ),
                 *(
-                    Batch(ritual_stream(r.ritual_id), [NewEvent(r, now)], 0, metadata)
+                    Batch(
+                        ritual_stream(r.ritual_id),
+                        [NewEvent(r, now)],
+                        0,
+                        metadata,
+                        claims=[ritual_title(couple_id, r.ritual_id, r.title)],
+                    )
                     for r in rituals
                 ),
             ],

@@ -90,7 +90,7 @@ def _note_view(state: CoupleState, titles: dict[str, str], r: RecordedEvent) -> 
                 kind="skip",
                 author=state.handle_of(who) if who else None,
                 text=text,
-                shared=True,
+                shared=who is None,  # a reason is its author's; only old ones have none
                 at=r.occurred_at,
                 ritual_id=event.ritual_id,
                 ritual=titles.get(event.ritual_id),

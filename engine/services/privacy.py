@@ -27,13 +27,14 @@ again with the same content is a no-op, so the import simply carries on).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from engine.domain.couple import Partner
 from engine.domain.visibility import EVERYONE, hidden_fields, is_listed
 from engine.errors import InvalidInput, NotAllowed
-from engine.events import Batch, CoupleErased, NewEvent, PartnerErased
+from engine.events import Batch, CoupleErased, Event, FeedLinkIssued, NewEvent, PartnerErased
 from engine.export.document import ExportContent, ExportedEvent, to_document
 from engine.export.keepsake import render_markdown
 from engine.export.reading import ImportPlan, read_document
@@ -42,6 +43,7 @@ from engine.services.journal import capsule_views, journal_views, note_views
 from engine.services.plans import Plans
 from engine.services.rituals import Rituals
 from engine.services.session import CoupleRef, Session, couple_stream, couple_view
+from engine.services.sharing import Sharing
 from engine.services.streaks import Streaks
 from engine.views import CoupleView, ErasureView
 
@@ -59,9 +61,11 @@ class Privacy:
         rituals: Rituals,
         streaks: Streaks,
         plans: Plans,
+        sharing: Sharing,
         forget: tuple[Forget, ...],
     ) -> None:
         self._s = session
+        self._sharing = sharing
         self._rituals = rituals
         self._streaks = streaks
         self._plans = plans
@@ -184,19 +188,51 @@ class Privacy:
             for cid, name in self._s.couple_names()
         ):
             raise NotAllowed("this database already has a couple of that name")
-        streams = {e.stream_id for e in plan.events}
-        if any(
-            r.couple_id != plan.couple_id
-            for stream in sorted(streams)
-            for r in self._s.store.read_stream(stream, decrypt=False)[:1]
-        ):
-            raise NotAllowed(
-                "that export names rituals or plans another couple in this database already "
-                "has; nothing was imported"
-            )
+        self._refuse_foreign_ids(plan)
         stored = [r.event_id for r in self._s.store.read_couple(plan.couple_id, decrypt=False)]
         wanted = [e.event_id for e in plan.events]
         if stored and (len(stored) >= len(wanted) or wanted[: len(stored)] != stored):
             raise NotAllowed(
                 "this database already holds that couple; import into an empty database"
             )
+
+    def _refuse_foreign_ids(self, plan: ImportPlan) -> None:
+        """Refuse a file whose streams, rituals, links or link tokens already belong to
+        another couple here: an import may only ever write its own couple's history."""
+        store = self._s.store
+        streams = {e.stream_id for e in plan.events}
+        streams |= {f"ritual-{rid}" for e in plan.events for rid in _ritual_ids(e.event)}
+        links = {e.event.link_id for e in plan.events if isinstance(e.event, FeedLinkIssued)}
+        hashes = {e.event.token_hash for e in plan.events if isinstance(e.event, FeedLinkIssued)}
+        foreign = (
+            any(
+                r.couple_id != plan.couple_id
+                for stream in sorted(streams)
+                for r in store.read_stream(stream, decrypt=False)[:1]
+            )
+            or any(
+                r.couple_id != plan.couple_id and r.event.link_id in links
+                for r in store.read_types((FeedLinkIssued.type_name,), decrypt=False)
+                if isinstance(r.event, FeedLinkIssued)
+            )
+            or any(
+                (row := self._sharing.link_index.find(h)) is not None
+                and row.couple_id != plan.couple_id
+                for h in sorted(hashes)
+            )
+        )
+        if foreign:
+            raise NotAllowed(
+                "that export names rituals, plans or links another couple in this database "
+                "already has; nothing was imported"
+            )
+
+
+def _ritual_ids(event: Event) -> Iterator[str]:
+    """Every ritual id an event names, in a field of its own or in a list of them."""
+    for field in dataclasses.fields(event):
+        name, value = field.name, getattr(event, field.name)
+        if name.endswith("ritual_id") and isinstance(value, str):
+            yield value
+        elif name.endswith("ritual_ids") and isinstance(value, tuple | list):
+            yield from (v for v in value if isinstance(v, str))

@@ -11,7 +11,8 @@ from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
 from engine.domain.text import clean_line
 from engine.errors import InvalidInput, NotAllowed
-from engine.events import Event, RitualAdded, RitualEdited
+from engine.events import Event, RitualAdded, RitualEdited, RitualRetired
+from engine.events.names import NameClaim, NameRelease, normalise, ritual_title, title_release
 from engine.kinds import RITUAL_KINDS
 from engine.parsing import check_within_years
 from engine.services.session import CoupleRef, RitualRef, Session, new_id, ritual_stream
@@ -118,6 +119,18 @@ def new_ritual(
     )
 
 
+def _title_changes(
+    couple_id: str, state: RitualState, event: Event
+) -> tuple[list[NameClaim], list[NameRelease]]:
+    """A retired ritual lets its title go; a retitled one swaps it, in the same append."""
+    if isinstance(event, RitualRetired):
+        return [], [title_release(couple_id, state.ritual_id)]
+    if isinstance(event, RitualEdited) and normalise(event.title) != normalise(state.title):
+        claim = ritual_title(couple_id, state.ritual_id, event.title)
+        return [claim], [title_release(couple_id, state.ritual_id)]
+    return [], []
+
+
 class Rituals:
     """A couple's rituals and their life."""
 
@@ -200,7 +213,12 @@ class Rituals:
             raise NotAllowed("a ritual with that title already exists; pick another title")
         ritual_id = event.ritual_id
         self._s.append(
-            state.couple_id, ritual_stream(ritual_id), [event], expected_version=0, actor=None
+            state.couple_id,
+            ritual_stream(ritual_id),
+            [event],
+            expected_version=0,
+            actor=None,
+            claims=[ritual_title(state.couple_id, ritual_id, event.title)],  # racers: one wins
         )
         return self.view(state, ritual_domain.fold([event]))
 
@@ -297,12 +315,15 @@ class Rituals:
         def attempt() -> RitualView:
             state = self._s.load_ritual(rid, couple.couple_id)
             event = decide(state, self._s.now())
+            claims, releases = _title_changes(couple.couple_id, state, event)
             self._s.append(
                 couple.couple_id,
                 ritual_stream(rid),
                 [event],
                 expected_version=state.version,
                 actor=None,
+                claims=claims,
+                releases=releases,
             )
             return self.view(couple, ritual_domain.evolve(state, event))
 

@@ -37,6 +37,7 @@ from engine.events import (
     retractions_stream,
 )
 from engine.events.honouring import HonouringStore
+from engine.events.names import NameClaim, NameRelease
 from engine.services.retry import RetryPolicy
 from engine.views import CoupleView, PartnerView, RitualView
 
@@ -288,8 +289,11 @@ class Session:
         expected_version: int | None,
         actor: str | None,
         occurred_at: datetime | None = None,
+        claims: Sequence[NameClaim] = (),
+        releases: Sequence[NameRelease] = (),
     ) -> list[int]:
-        """Append events as one batch, as the acting partner; returns their positions."""
+        """Append events as one batch, as the acting partner; returns their positions.
+        ``claims`` and ``releases`` of unique names commit or fail with the events."""
         when = occurred_at or self.now()
         return self.store.append(
             couple_id,
@@ -297,6 +301,8 @@ class Session:
             [NewEvent(e, when) for e in events],
             expected_version=expected_version,
             metadata=Metadata(actor=actor, via=self.via, correlation_id=new_id()),
+            claims=claims,
+            releases=releases,
         )
 
     def couple_command(

@@ -35,24 +35,27 @@ class EventLinkIndex:
 
     def __init__(self, store: EventStore) -> None:
         self._store = store
-        self._fetched: dict[str, datetime] = {}
+        self._fetched: dict[tuple[str, str], datetime] = {}
         self._lock = threading.Lock()
 
-    def _rows(self) -> dict[str, LinkRow]:
-        rows: dict[str, LinkRow] = {}
+    def _rows(self) -> dict[tuple[str, str], LinkRow]:
+        """Links by (couple id, link id): a link id is unique within its couple only."""
+        rows: dict[tuple[str, str], LinkRow] = {}
         for r in self._store.read_types(LINK_TYPES):
             match r.event:
-                case FeedLinkIssued():
-                    rows[r.event.link_id] = LinkRow(
+                case FeedLinkIssued(link_id=link_id):
+                    rows[(r.couple_id, link_id)] = LinkRow(
                         r.event.token_hash,
-                        r.event.link_id,
+                        link_id,
                         r.couple_id,
                         r.event.partner_id,
                         False,
                         base_url=r.event.base_url,
                     )
-                case FeedLinkRevoked() if r.event.link_id in rows:
-                    rows[r.event.link_id] = replace(rows[r.event.link_id], revoked=True)
+                case FeedLinkRevoked(link_id=link_id) if (r.couple_id, link_id) in rows:
+                    rows[(r.couple_id, link_id)] = replace(
+                        rows[(r.couple_id, link_id)], revoked=True
+                    )
         return rows
 
     def find(self, token_hash: str) -> LinkRow | None:
@@ -60,16 +63,18 @@ class EventLinkIndex:
         if found is None:
             return None
         with self._lock:
-            return replace(found, last_fetched_at=self._fetched.get(found.link_id))
+            return replace(
+                found, last_fetched_at=self._fetched.get((found.couple_id, found.link_id))
+            )
 
-    def fetched(self, link_id: str, at: datetime) -> None:
+    def fetched(self, couple_id: str, link_id: str, at: datetime) -> None:
         with self._lock:
-            self._fetched[link_id] = at
+            self._fetched[(couple_id, link_id)] = at
 
     def last_fetched(self, couple_id: str) -> dict[str, datetime]:
-        theirs = {link_id for link_id, row in self._rows().items() if row.couple_id == couple_id}
         with self._lock:
-            return {link_id: at for link_id, at in self._fetched.items() if link_id in theirs}
+            fetched = self._fetched.items()
+            return {link: at for (couple, link), at in fetched if couple == couple_id}
 
 
 class Sharing:
@@ -193,9 +198,10 @@ class Sharing:
             row.link_id, row.couple_id, row.partner_id, row.last_fetched_at, row.base_url
         )
 
-    def record_feed_fetch(self, link_id: str, at: datetime) -> None:
-        """Note when a calendar app last fetched a link (not an event: it changes too often)."""
-        self.link_index.fetched(link_id, at)
+    def record_feed_fetch(self, couple_id: str, link_id: str, at: datetime) -> None:
+        """Note when a calendar app last fetched a couple's link (not an event: it changes
+        too often)."""
+        self.link_index.fetched(couple_id, link_id, at)
 
     def log_position(self) -> int:
         """The position of the newest event in the whole log: the server's change detector."""

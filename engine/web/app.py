@@ -58,6 +58,9 @@ RECHECK = timedelta(seconds=1)
 database round trip (a few hundred microseconds through SQLAlchemy), five times what a
 cached answer costs, so a busy server reads it at most once a second."""
 
+HEALTH_WAIT = 1.0
+"""Seconds ``/healthz`` waits for the append lock: a writer stuck for longer shows as 503."""
+
 FETCH_RESOLUTION = timedelta(minutes=1)
 """A link's ``last fetched`` time is written at most once a minute, so that a busy link
 does not turn its requests into database writes."""
@@ -123,6 +126,7 @@ class FeedApp:
 
     def _health(self) -> Response:
         self.engine.log_position()  # one cheap query: reachable, and the schema is there
+        self.engine.store.check_writable(HEALTH_WAIT)  # and a writer gets its turn soon
         return HEALTHY
 
     def _feed(self, token: str, environ: WSGIEnvironment) -> tuple[Response, str | None]:
@@ -165,7 +169,7 @@ class FeedApp:
                 return  # another request has just noted it
             self._fetched[target.link_id] = now
         try:
-            self.engine.record_feed_fetch(target.link_id, now)
+            self.engine.record_feed_fetch(target.couple_id, target.link_id, now)
         except StoreUnavailable:
             log.warning("could not note the fetch of link %s just now", target.link_id[:8])
 

@@ -28,7 +28,7 @@ def ritual(db: Path, *args: str, input: str | None = None) -> Result:
 
 def events(db: Path) -> int:
     with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+        return int(conn.execute("SELECT count(*) FROM ritual_events").fetchone()[0])
 
 
 @pytest.fixture

@@ -17,15 +17,22 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 
 from alembic import command
 from engine import migrations
-from engine.db import create_sa_engine, metadata
+from engine.db import VERSION_TABLE, create_sa_engine, metadata
 from engine.sqlite import WRITE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ENGINE_TABLES = {"events", "data_keys", "read_models", "projection_checkpoints"}
+ENGINE_TABLES = {
+    "ritual_events",
+    "ritual_data_keys",
+    "ritual_feed_links",
+    "ritual_read_models",
+    "ritual_projection_checkpoints",
+    "ritual_names",
+    "ritual_partner_invites",
+}
 
 
 @pytest.fixture
@@ -45,8 +52,7 @@ def table_names(sa_engine: sa.Engine) -> set[str]:
 def drift(sa_engine: sa.Engine) -> list[Any]:
     """What ``alembic check`` would report: the differences autogenerate finds."""
     with sa_engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        return list(compare_metadata(context, metadata))
+        return list(compare_metadata(migrations.migration_context(conn), metadata))
 
 
 def downgrade(sa_engine: sa.Engine, revision: str) -> None:
@@ -67,7 +73,7 @@ def test_an_empty_database_upgrades_to_head(sa_engine: sa.Engine) -> None:
 
     assert migrations.head_revision() is not None
     assert migrations.current_revision(sa_engine) == migrations.head_revision()
-    assert table_names(sa_engine) >= ENGINE_TABLES | {"alembic_version"}
+    assert table_names(sa_engine) >= ENGINE_TABLES | {"ritual_alembic_version"}
 
 
 def test_ensure_current_twice_is_harmless(sa_engine: sa.Engine) -> None:
@@ -75,7 +81,7 @@ def test_ensure_current_twice_is_harmless(sa_engine: sa.Engine) -> None:
     with sa_engine.begin() as conn:
         conn.execute(
             sa.text(
-                "INSERT INTO data_keys (couple_id, owner, material, created_at) "
+                "INSERT INTO ritual_data_keys (couple_id, owner, material, created_at) "
                 "VALUES ('c', '', :material, CURRENT_TIMESTAMP)"
             ),
             {"material": b"k" * 64},
@@ -85,8 +91,8 @@ def test_ensure_current_twice_is_harmless(sa_engine: sa.Engine) -> None:
 
     assert migrations.current_revision(sa_engine) == migrations.head_revision()
     with sa_engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT count(*) FROM data_keys")) == 1
-        assert conn.scalar(sa.text("SELECT count(*) FROM alembic_version")) == 1
+        assert conn.scalar(sa.text("SELECT count(*) FROM ritual_data_keys")) == 1
+        assert conn.scalar(sa.text("SELECT count(*) FROM ritual_alembic_version")) == 1
 
 
 def test_the_migrated_schema_matches_the_table_definitions(sa_engine: sa.Engine) -> None:
@@ -141,3 +147,38 @@ def test_the_alembic_command_line_upgrades_and_then_finds_no_drift(tmp_path: Pat
         assert migrations.current_revision(sa_engine) == migrations.head_revision()
     finally:
         sa_engine.dispose()
+
+
+def test_a_hosts_own_tables_and_alembic_version_are_left_as_they_were(
+    sa_engine: sa.Engine,
+) -> None:
+    with sa_engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
+        conn.execute(sa.text("INSERT INTO alembic_version VALUES ('0001')"))
+        conn.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, title VARCHAR(40))"))
+        conn.execute(sa.text("INSERT INTO events VALUES (1, 'the host''s launch party')"))
+
+    migrations.upgrade(sa_engine)
+
+    assert migrations.current_revision(sa_engine) == migrations.head_revision()
+    assert table_names(sa_engine) == ENGINE_TABLES | {VERSION_TABLE, "alembic_version", "events"}
+    with sa_engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT * FROM alembic_version")).all() == [("0001",)]
+        assert conn.execute(sa.text("SELECT * FROM events")).all() == [
+            (1, "the host's launch party")
+        ]
+    assert drift(sa_engine) == []  # the engine's check compares only its own tables
+
+
+def test_every_name_the_engine_gives_starts_with_ritual(sa_engine: sa.Engine) -> None:
+    migrations.upgrade(sa_engine)
+
+    inspector = sa.inspect(sa_engine)
+    names = set(inspector.get_table_names())
+    for table in list(names):
+        names |= {i["name"] for i in inspector.get_indexes(table)}
+        names |= {u["name"] for u in inspector.get_unique_constraints(table)}
+    if sa_engine.dialect.name == "postgresql":
+        with sa_engine.connect() as conn:
+            names |= set(conn.scalars(sa.text("SELECT relname FROM pg_class WHERE relkind = 'S'")))
+    assert names and all("ritual_" in name for name in names)

@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from engine import Engine, FixedClock
-from engine.crypto import TOKEN_PREFIX
+from engine.crypto import TOKEN_PREFIX, unwrap_key
 from engine.db import data_keys, events
 from engine.events.sqlstore import SqlEventStore
 
@@ -126,15 +126,18 @@ def test_no_key_left_in_the_database_opens_an_erased_couple_s_texts(eng: Engine)
         if isinstance(value, str) and value.startswith(TOKEN_PREFIX)
     ]
     assert tokens and remaining
+    store = eng.store
+    assert isinstance(store, SqlEventStore)
+    master = store.keyring.unlock()  # the stored keys are wrapped: open them as the engine does
+    opened = [(k.owner, unwrap_key(master, k.couple_id, k.owner, k.material)) for k in remaining]
     for row, name, token in tokens:
         sealed = base64.urlsafe_b64decode(token[len(TOKEN_PREFIX) :])
-        for key in remaining:
-            for owner in {key.owner, ""}:
+        for key_owner, key in opened:
+            assert key is not None
+            for owner in {key_owner, ""}:
                 aad = [couple_id.encode(), owner.encode(), row.type.encode()]
                 with pytest.raises(InvalidTag):
-                    AESSIV(key.material).decrypt(
-                        sealed, [*aad, row.event_id.encode(), name.encode()]
-                    )
+                    AESSIV(key).decrypt(sealed, [*aad, row.event_id.encode(), name.encode()])
 
 
 def test_erasing_a_partner_destroys_their_key_and_only_theirs(eng: Engine, db: Path) -> None:

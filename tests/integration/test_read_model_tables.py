@@ -8,11 +8,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 
 from engine import Engine, FixedClock
 from engine.api import open_sql_store
 from engine.db import metadata
+from engine.migrations import migration_context
 
 
 def only(eng: Engine) -> str:
@@ -28,9 +28,10 @@ def test_the_migrations_create_exactly_the_read_model_tables_the_code_declares(
     open_sql_store(url).close()
     sa_engine = sa.create_engine(url)
     with sa_engine.connect() as conn:
-        assert {"read_models", "projection_checkpoints"} <= set(sa.inspect(conn).get_table_names())
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, metadata) == []
+        assert {"ritual_read_models", "ritual_projection_checkpoints"} <= set(
+            sa.inspect(conn).get_table_names()
+        )
+        assert compare_metadata(migration_context(conn), metadata) == []
     sa_engine.dispose()
 
 

@@ -77,6 +77,14 @@ def empty_database(backend: str, folder: Path) -> Iterator[str]:
         _admin(base, f"DROP SCHEMA {schema} CASCADE")
 
 
+@pytest.fixture(autouse=True)
+def patient_locks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stress tests queue for the write lock on purpose, on a machine that may be busy:
+    they wait up to a minute for it (see :func:`child_env`)."""
+    if "RITUAL_LOCK_TIMEOUT" not in os.environ:
+        monkeypatch.setenv("RITUAL_LOCK_TIMEOUT", "60")
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -140,8 +148,14 @@ def couple_db(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def child_env() -> dict[str, str]:
-    """The environment of a child process: this checkout first on the import path."""
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
+    """The environment of a child process: this checkout first on the import path.
+
+    The stress workers hold the write lock on purpose and queue behind each other for as
+    long as the test runs, on a machine that may be busy with other work: they wait up to
+    a minute for a lock (``RITUAL_LOCK_TIMEOUT``) rather than the few seconds that a
+    person at a command line is given. ``test_bounded_waits.py`` checks the default.
+    """
+    return {"RITUAL_LOCK_TIMEOUT": "60", **os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def spawn_worker(role: str, *args: str) -> subprocess.Popen[str]:

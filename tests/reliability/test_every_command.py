@@ -11,6 +11,7 @@ from cli import cli
 from tests.moments import cli_at
 
 SESSION: list[tuple[str, ...]] = [
+    ("db", "upgrade"),  # on SQLite, reading commands need the file to be there
     ("db", "current"),
     ("init", "--name", "Sam & Alex", "--partner", "sam", "--partner", "alex", "--tz", "Asia/Tokyo"),
     ("add", "Evening one-thing", "--cron", "30 21 * * *", "--duration", "5m", "--prompt", "Hm?"),

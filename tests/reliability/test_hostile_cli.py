@@ -173,7 +173,7 @@ def last_event(eng: Engine, kind: type[Any]) -> Any:
 
 
 SQLISH = "Robert'); DROP TABLE events; --"
-SECRET_SQL = "x'; DELETE FROM data_keys WHERE '1'='1"
+SECRET_SQL = "x'; DELETE FROM ritual_data_keys WHERE '1'='1"
 VEVENT = "END:VEVENT\nBEGIN:VEVENT\nSUMMARY:surprise\nEND:VEVENT"
 LONGEST = "é" * 120
 

@@ -1,9 +1,11 @@
 """Migrations: from an empty database and from every revision with data in it, on both
 backends, to a schema that matches the tables in ``engine.db`` exactly.
 
-Data at an older revision is written through the event store, which needs only the
-``events`` and ``data_keys`` tables of revision 0001. A migration that changes those two
-tables needs a seeder of its own for the revisions before it.
+Data at a revision from before the prefixed tables (0009) is written as that code wrote
+it: the rows of an in-memory engine copied into ``events`` and ``data_keys``, with the
+revision in the shared ``alembic_version`` table. From 0009 on it is written through the
+event store. A migration that changes those two tables needs a seeder of its own for the
+revisions before it.
 """
 
 from __future__ import annotations
@@ -17,19 +19,16 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from alembic import command
-from engine import CheckedIn, Engine, FixedClock
-from engine.db import create_sa_engine
+from engine import CheckedIn, Engine, FixedClock, MemoryEventStore
+from engine.db import VERSION_TABLE, create_sa_engine
 from engine.events import Metadata, NewEvent
 from engine.events.sqlstore import SqlEventStore
 from engine.migrations import current_revision, head_revision, script_location, upgrade
 
+PREFIXED = "0009"
+"""The first revision whose tables are named ritual_... with their own version table."""
+
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
-
-
-def only(eng: Engine) -> str:
-    """The id of the one couple this engine holds (the library takes ids, never guesses)."""
-    (couple,) = eng.couples()
-    return couple.id
 
 
 def alembic_config(connection: sa.Connection) -> Config:
@@ -51,39 +50,113 @@ def assert_no_drift(sa_engine: sa.Engine) -> None:
         command.check(alembic_config(conn))
 
 
-def seed(sa_engine: sa.Engine) -> dict[str, Any]:
+def prefixed(revision: str) -> bool:
+    revisions = all_revisions()
+    return revisions.index(revision) >= revisions.index(PREFIXED)
+
+
+def seed(sa_engine: sa.Engine, revision: str) -> dict[str, Any]:
     """A couple with a ritual, a check-in and an appreciation; returns what to read back."""
     clock = FixedClock(NOW)
-    with Engine(SqlEventStore(sa_engine, clock), clock) as eng:
-        couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
-        ritual = eng.add_ritual(
-            couple, "Evening walk", cron="0 19 * * *", duration=timedelta(minutes=20)
+    if prefixed(revision):
+        with Engine(SqlEventStore(sa_engine, clock), clock) as eng:
+            return write_history(eng)
+    store = MemoryEventStore(clock)
+    with Engine(store, clock) as eng:
+        expected = write_history(eng)
+    write_legacy_rows(sa_engine, store)
+    return expected
+
+
+def write_legacy_rows(sa_engine: sa.Engine, store: MemoryEventStore) -> None:
+    """What the code before 0009 stored: rows in ``events`` and ``data_keys``, and the
+    revision in ``alembic_version``."""
+    old = sa.MetaData()
+    events = sa.Table(
+        "events",
+        old,
+        *(sa.Column(n, t) for n, t in [("stream_id", sa.String), ("version", sa.Integer)]),
+        *(sa.Column(n, sa.String) for n in ("couple_id", "event_id", "type")),
+        sa.Column("schema", sa.Integer),
+        sa.Column("payload", sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")),
+        sa.Column("metadata", sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")),
+        sa.Column("occurred_at", sa.DateTime(timezone=True)),
+        sa.Column("recorded_at", sa.DateTime(timezone=True)),
+    )
+    data_keys = sa.Table(
+        "data_keys",
+        old,
+        *(sa.Column(n, sa.String) for n in ("couple_id", "owner")),
+        sa.Column("material", sa.LargeBinary),
+        sa.Column("created_at", sa.DateTime(timezone=True)),
+    )
+    rows = [
+        {
+            "stream_id": r.stream_id,
+            "version": r.version,
+            "couple_id": r.couple_id,
+            "event_id": r.event_id,
+            "type": r.type_name,
+            "schema": r.schema,
+            "payload": r.payload,
+            "metadata": r.metadata,
+            "occurred_at": r.occurred_at,
+            "recorded_at": r.recorded_at,
+        }
+        for r in store.raw_rows()
+    ]
+    keys = store.cipher.keyring._keys  # type: ignore[attr-defined]
+    with sa_engine.begin() as conn:
+        conn.execute(events.insert(), rows)  # positions 1, 2, ... in log order
+        conn.execute(
+            data_keys.insert(),
+            [
+                {"couple_id": c, "owner": o, "material": m, "created_at": NOW}
+                for (c, o), m in keys.items()
+            ],
         )
-        sam = next(p.id for p in couple.partners if p.handle == "sam")
-        check_in = CheckedIn(  # appended as the store has it: read models came after 0001
-            ritual_id=ritual.id,
-            partner_id=sam,
-            occurrence=NOW,
-            done_at=NOW,
-            closeness=4,
-            note="the long way round",
-        )
-        eng.store.append(
-            couple.id,
-            f"ritual-{ritual.id}",
-            [NewEvent(check_in, NOW)],
-            expected_version=1,
-            metadata=Metadata(actor=sam),
-        )
-        eng.appreciate(couple, by="alex", to="sam", text="Thank you for the walk.")
-        return snapshot(eng)
+        conn.execute(sa.text(f"ALTER TABLE {VERSION_TABLE} RENAME TO alembic_version"))
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                sa.text(
+                    "ALTER TABLE alembic_version "
+                    f"RENAME CONSTRAINT {VERSION_TABLE}_pkc TO alembic_version_pkc"
+                )
+            )
+
+
+def write_history(eng: Engine) -> dict[str, Any]:
+    couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
+    ritual = eng.add_ritual(
+        couple, "Evening walk", cron="0 19 * * *", duration=timedelta(minutes=20)
+    )
+    sam = next(p.id for p in couple.partners if p.handle == "sam")
+    check_in = CheckedIn(  # appended as the store has it: read models came after 0001
+        ritual_id=ritual.id,
+        partner_id=sam,
+        occurrence=NOW,
+        done_at=NOW,
+        closeness=4,
+        note="the long way round",
+    )
+    eng.store.append(
+        couple.id,
+        f"ritual-{ritual.id}",
+        [NewEvent(check_in, NOW)],
+        expected_version=1,
+        metadata=Metadata(actor=sam),
+    )
+    eng.appreciate(couple, by="alex", to="sam", text="Thank you for the walk.")
+    return snapshot(eng)
 
 
 def snapshot(eng: Engine) -> dict[str, Any]:
     return {
         "couples": eng.couples(),
-        "rituals": eng.rituals(only(eng)),
-        "history": [(h.position, h.type, h.summary) for h in eng.history(only(eng), limit=100)],
+        "rituals": eng.rituals(eng.couples()[0]),
+        "history": [
+            (h.position, h.type, h.summary) for h in eng.history(eng.couples()[0], limit=100)
+        ],
         "count": eng.store.count(),
     }
 
@@ -109,11 +182,21 @@ def test_a_database_with_data_at_any_revision_upgrades_and_keeps_it(
     try:
         upgrade(sa_engine, start)
         assert current_revision(sa_engine) == start
-        before = seed(sa_engine)
+        before = seed(sa_engine, start)
+        assert current_revision(sa_engine) == start  # read from alembic_version before 0009
         upgrade(sa_engine)
         assert current_revision(sa_engine) == head_revision()
         assert_no_drift(sa_engine)
+        tables = set(sa.inspect(sa_engine).get_table_names())
+        assert "alembic_version" not in tables and VERSION_TABLE in tables
+        assert all(t.startswith("ritual_") for t in tables)
+        if sa_engine.dialect.name == "postgresql":  # the log's position sequence too
+            with sa_engine.connect() as conn:
+                found = conn.scalars(sa.text("SELECT relname FROM pg_class WHERE relkind = 'S'"))
+                assert all(name.startswith("ritual_") for name in found)
     finally:
         sa_engine.dispose()
     with Engine.open(db_url, clock=FixedClock(NOW)) as eng:
         assert snapshot(eng) == before
+        eng.appreciate(eng.couples()[0], by="sam", to="alex", text="For the tea.")
+        assert eng.store.count() == before["count"] + 1  # positions go on from the old log

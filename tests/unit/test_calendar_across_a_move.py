@@ -50,7 +50,7 @@ def _two_months_in_berlin(eng: Engine, couple: CoupleView, clock: FixedClock) ->
     for day in range(60):
         clock.now = at_local(date(2026, 9, 1) + timedelta(days=day), 22)
         if day % 7 == 3:
-            eng.skip(couple, "Evening", reason="travelling")
+            eng.skip(couple, "Evening", by="sam", reason="travelling")
         elif day % 5:
             eng.check_in(couple, "Evening", by="sam")
             eng.check_in(couple, "Evening", by="alex")

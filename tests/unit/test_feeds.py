@@ -253,7 +253,7 @@ def test_no_private_text_of_the_couple_ever_reaches_a_feed(
     clock.advance(timedelta(hours=12))
     eng.check_in(couple, "Walk", by="alex", note=secrets["note"])
     eng.check_in(couple, "Morning check", by="sam", at=START, note=secrets["shared note"])
-    eng.skip(couple, "Morning check", reason=secrets["skip reason"], at=clock.now)
+    eng.skip(couple, "Morning check", by="sam", reason=secrets["skip reason"], at=clock.now)
     eng.appreciate(couple, by="sam", to="alex", text=secrets["appreciation"])
     eng.appreciate(couple, by="alex", to="sam", text=secrets["journal"], private=True)
     eng.seal_capsule(couple, by="sam", message=secrets["capsule"], opens_on=date(2026, 3, 20))

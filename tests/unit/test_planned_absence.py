@@ -38,7 +38,7 @@ def test_an_occurrence_weeks_ahead_can_be_skipped_and_shows_cancelled_in_the_fee
     eng: Engine, couple: CoupleView
 ) -> None:
     far = at_local(date(2027, 1, 20), 21)
-    eng.skip(couple, "Evening", occurrence=far, reason="visiting my sister")
+    eng.skip(couple, "Evening", occurrence=far, by="sam", reason="visiting my sister")
     (cancelled,) = parse_feed(eng.calendar_feed(couple)).cancelled()
     assert (cancelled.start, cancelled.summary) == (far, "Evening")
     assert "sister" not in eng.calendar_feed(couple).decode()
@@ -77,7 +77,7 @@ def test_an_absence_lets_every_occurrence_of_those_local_days_go_for_one_ritual(
     eng: Engine, couple: CoupleView
 ) -> None:
     views = eng.plan_absence(
-        couple, "Evening", since=date(2026, 12, 4), until=date(2026, 12, 6), reason="away"
+        couple, "Evening", since=date(2026, 12, 4), until=date(2026, 12, 6), by="sam", reason="away"
     )
     assert [v.occurrence for v in views] == [at_local(date(2026, 12, d), 21) for d in (4, 5, 6)]
     cancelled = parse_feed(eng.calendar_feed(couple)).cancelled()

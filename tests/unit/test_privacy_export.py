@@ -22,12 +22,12 @@ PRIVATE = {
     "alex_journal": "alex quietly thanks sam",
     "capsule": "a letter for February",
     "alex_repair": "alex is sorry for the tone",
+    "alex_reason": "alex is away travelling",
 }
 SHARED = {
     "shared_note": "we both laughed",
     "shared_thanks": "thank you for dinner",
     "rule": "we pause when it gets loud",
-    "reason": "travel",
 }
 
 
@@ -66,7 +66,7 @@ def eng(clock: FixedClock) -> Engine:
     eng.end_timeout(c, by="alex")
     clock.advance(timedelta(days=2))
     eng.check_in(c, "Morning check", by="sam", note=SHARED["shared_note"], note_shared=True)
-    eng.skip(c, "Evening walk", by="alex", reason=SHARED["reason"])
+    eng.skip(c, "Evening walk", by="alex", reason=PRIVATE["alex_reason"])
     eng.edit_ritual(c, "Weekly check", cron="0 18 * * 0")
     eng.pause_ritual(c, "Morning check", until=date(2026, 12, 1))
     return eng
@@ -106,7 +106,7 @@ def test_a_json_export_says_what_it_is_and_holds_the_documented_keys(eng: Engine
     [
         (None, set()),
         ("sam", {"sam_note", "sam_journal"}),
-        ("alex", {"alex_note", "alex_journal", "alex_repair"}),
+        ("alex", {"alex_note", "alex_journal", "alex_repair", "alex_reason"}),
     ],
 )
 def test_an_export_holds_exactly_the_private_texts_its_viewer_may_read(

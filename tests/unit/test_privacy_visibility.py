@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from engine import Engine, FixedClock, MemoryEventStore, NotAllowed, NotFound
+from engine import Engine, FixedClock, InvalidInput, MemoryEventStore, NotAllowed, NotFound
 from engine.domain.couple import fold
 from engine.domain.visibility import EVERYONE, hidden_fields, is_listed, texts_readable
 from engine.events import AppreciationGiven, CapsuleSealed, CheckedIn
@@ -73,13 +73,19 @@ def test_repair_notes_are_read_only_by_their_writer(eng: Engine) -> None:
     assert eng.notes(only(eng)) == []
 
 
-def test_a_skip_reason_belongs_to_the_couple(eng: Engine) -> None:
+def test_a_skip_reason_is_read_only_by_the_partner_who_gave_it(eng: Engine) -> None:
     eng.skip(only(eng), "Morning check", by="alex", reason="travel")
 
-    for viewer in (None, "sam", "alex"):
-        assert [(n.kind, n.text, n.shared) for n in eng.notes(only(eng), viewer=viewer)] == [
-            ("skip", "travel", True)
-        ]
+    assert [(n.kind, n.text, n.shared) for n in eng.notes(only(eng), viewer="alex")] == [
+        ("skip", "travel", False)
+    ]
+    assert eng.notes(only(eng), viewer="sam") == [] and eng.notes(only(eng)) == []
+
+
+def test_a_skip_reason_needs_a_partner_to_belong_to(eng: Engine) -> None:
+    with pytest.raises(InvalidInput, match="--by"):
+        eng.skip(only(eng), "Morning check", reason="travel")
+    assert eng.skip(only(eng), "Morning check").title == "Morning check"  # no reason: fine
 
 
 def test_a_capsule_stays_sealed_for_everyone_until_its_date_then_opens_for_both(

@@ -63,15 +63,15 @@ class SpyStore:
 class SpyModels(MemoryReadModels):
     def __init__(self) -> None:
         super().__init__()
-        self.loaded: list[str] = []
+        self.loaded: list[str] = []  # keys, without the couple they belong to
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         with super().transaction() as tx:
             load = tx.load
 
-            def spy(name: str, keys: Collection[str]) -> dict[str, Any]:
-                self.loaded.extend(keys)
+            def spy(name: str, keys: Collection[tuple[str, str]]) -> dict[str, Any]:
+                self.loaded.extend(key for _, key in keys)
                 return load(name, keys)
 
             tx.load = spy

@@ -100,7 +100,7 @@ def test_a_fetch_shows_as_the_last_fetched_time(
     issued = eng.share_feed(couple, base_url=BASE)
     target = eng.feed_target(token_of(issued.url))
     assert target is not None
-    eng.record_feed_fetch(target.link_id, NOW + timedelta(hours=1))
+    eng.record_feed_fetch(target.couple_id, target.link_id, NOW + timedelta(hours=1))
     (link,) = eng.feed_links(couple)
     assert link.last_fetched_at == NOW + timedelta(hours=1)
     again = eng.feed_target(token_of(issued.url))

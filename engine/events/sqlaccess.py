@@ -1,0 +1,164 @@
+"""How the SQL store and its side tables talk to the database: transactions with bounded
+waits, and driver failures turned into one-line ``StoreUnavailable`` messages.
+
+Appends are serialised: SQLite takes its write lock when the transaction begins, and
+PostgreSQL takes a transaction-scoped advisory lock (:data:`APPEND_LOCK_ID`). Every wait
+for a lock ends within the engine's ``Waits`` (``engine.db``), so one stuck writer makes
+the others fail with "the database is busy" instead of freezing them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from engine.db import Waits, connection_waits, milliseconds
+from engine.errors import StoreUnavailable
+from engine.sqlite import WRITE
+
+APPEND_LOCK_ID = 726_104_211
+"""The PostgreSQL advisory lock that serialises appends."""
+
+
+BUSY = "the database is busy; please try again in a moment"
+UNREACHABLE = "cannot reach the database; please try again in a moment"
+DISK_FULL = "the disk that holds the database is full; please free some space and try again"
+READ_ONLY = (
+    "the database cannot be written here (a read-only file, folder, file system or "
+    "database user); please check its permissions"
+)
+REFUSED = "the database refused the user name or password; please check them in the database URL"
+CANNOT_OPEN = "cannot open the database file; please check its path and its folder's permissions"
+NOT_A_DATABASE = "cannot read that database; please check it is the ritual database you meant"
+
+_BY_SQLSTATE = {
+    "55P03": BUSY,  # lock_not_available: lock_timeout ran out
+    "57014": BUSY,  # query_canceled: statement_timeout ran out
+    "40P01": BUSY,  # deadlock_detected
+    "53100": DISK_FULL,  # disk_full
+    "25006": READ_ONLY,  # read_only_sql_transaction (a standby, or a read-only default)
+    "42501": READ_ONLY,  # insufficient_privilege: a user who may only read
+    "28P01": REFUSED,  # invalid_password
+    "28000": REFUSED,  # invalid_authorization_specification
+}
+_BY_TEXT = (  # what SQLite and libpq say when there is no SQLSTATE
+    ("password authentication failed", REFUSED),
+    ("authentication failed", REFUSED),
+    ("disk is full", DISK_FULL),
+    ("no space left", DISK_FULL),
+    ("readonly database", READ_ONLY),
+    ("read-only", READ_ONLY),
+    ("database is locked", BUSY),
+    ("database table is locked", BUSY),
+    ("unable to open database file", CANNOT_OPEN),
+)
+
+
+def _reason(exc: sa_exc.DBAPIError) -> str | None:
+    """The one-line message for a driver error that is about the database's state."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code in _BY_SQLSTATE:
+        return _BY_SQLSTATE[code]
+    text = str(exc.orig).lower()
+    return next((reason for needle, reason in _BY_TEXT if needle in text), None)
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn driver-level failures into the engine's StoreUnavailable, with a message that
+    says what is wrong: busy (a lock or statement timeout ran out), a full disk, a store
+    that cannot be written, refused credentials, a file that cannot be opened or is not
+    a database, or a server that cannot be reached. Never the URL, never a parameter.
+
+    Other integrity, programming and data errors pass through: integrity errors are the
+    optimistic-concurrency check, the others are bugs in a statement.
+    """
+    try:
+        yield
+    except sa_exc.DBAPIError as exc:
+        reason = _reason(exc)
+        if reason is not None:
+            raise StoreUnavailable(reason) from exc
+        if isinstance(exc, sa_exc.IntegrityError | sa_exc.ProgrammingError | sa_exc.DataError):
+            raise
+        if type(exc) is sa_exc.DatabaseError:  # "file is not a database" and the like
+            raise StoreUnavailable(NOT_A_DATABASE) from exc
+        raise StoreUnavailable(UNREACHABLE) from exc
+    except sa_exc.TimeoutError as exc:  # no connection free in the pool
+        raise StoreUnavailable(BUSY) from exc
+
+
+_SET_WAITS = sa.text(
+    "SELECT set_config('lock_timeout', :lock, true), "
+    "set_config('statement_timeout', :statement, true)"
+)
+
+
+class SqlEngineAccess:
+    """Shared transaction helpers for the store and the other SQL-backed components.
+
+    Every transaction waits a bounded time for locks (``Waits``): connections of engines
+    made by ``engine.db.create_sa_engine`` carry their waits from the start; on a host's
+    engine each transaction sets them with ``SET LOCAL`` semantics, so the host's own
+    sessions keep theirs.
+    """
+
+    def __init__(self, sa_engine: sa.Engine, waits: Waits | None = None) -> None:
+        self.sa_engine = sa_engine
+        self.is_postgres = sa_engine.dialect.name == "postgresql"
+        built_with = connection_waits(sa_engine)
+        self.waits = waits or built_with or Waits()
+        self._set_per_transaction = self.is_postgres and (
+            built_with is None or (waits is not None and waits != built_with)
+        )
+
+    def _bound(self, conn: sa.Connection, lock: float | None) -> None:
+        if self.is_postgres and (self._set_per_transaction or lock is not None):
+            conn.execute(
+                _SET_WAITS,
+                {
+                    "lock": f"{milliseconds(self.waits.lock if lock is None else lock)}ms",
+                    "statement": f"{milliseconds(self.waits.statement)}ms",
+                },
+            )
+
+    @contextlib.contextmanager
+    def write(self, *, wait: float | None = None) -> Iterator[sa.Connection]:
+        """A write transaction that holds the append lock from its first statement;
+        ``wait`` (seconds) overrides how long it waits for that lock."""
+        with (
+            translate_errors(),
+            self.sa_engine.connect() as plain,
+            _sqlite_busy(plain, wait, self.waits),
+        ):
+            conn = plain.execution_options(**{WRITE: True})
+            with conn.begin():
+                self._bound(conn, wait)
+                if self.is_postgres:
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(APPEND_LOCK_ID)))
+                yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """A read transaction."""
+        with translate_errors(), self.sa_engine.connect() as conn, conn.begin():
+            self._bound(conn, None)
+            yield conn
+
+
+@contextlib.contextmanager
+def _sqlite_busy(conn: sa.Connection, wait: float | None, waits: Waits) -> Iterator[None]:
+    """On SQLite, a busy timeout of ``wait`` seconds for this connection while it lasts."""
+    if wait is None or conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA busy_timeout = {milliseconds(wait)}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {milliseconds(waits.lock)}")
