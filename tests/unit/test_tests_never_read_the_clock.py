@@ -1,8 +1,9 @@
 """The suite passes on every day of the week: no test reads the real clock.
 
 Every moment in a test comes from a fixed clock. These checks read the test sources:
-no ``datetime.now()`` or ``date.today()``, no ``Engine.open`` without ``clock=``, and no
-in-process CLI run without ``obj=`` (the CLI's clock seam, see ``tests/moments.py``).
+no call of ``now``, ``utcnow``, ``today`` or ``time`` on ``datetime``, ``date`` or ``time``,
+no ``Engine.open`` without ``clock=``, and no in-process CLI run without ``obj=`` (the
+CLI's clock seam, see ``tests/moments.py``).
 """
 
 from __future__ import annotations
