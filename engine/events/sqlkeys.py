@@ -14,7 +14,6 @@ Erasure deletes rows: without its wrapped key, a text is gone for good.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,7 +23,6 @@ from engine.crypto import WRAPPING, new_key, unwrap_key, wrap_key
 from engine.db import data_keys, events
 from engine.errors import KeysUnavailable, NotAllowed
 from engine.events.sqlaccess import SqlEngineAccess
-from engine.events.store import Row
 from engine.master_key import ENV_MASTER_KEY, MasterKeySource
 
 
@@ -150,15 +148,6 @@ def destroy_keys(conn: sa.Connection, couple_id: str, owner: str | None) -> int:
     if owner is not None:
         query = query.where(data_keys.c.owner == owner)
     return conn.execute(query).rowcount
-
-
-def erased_owners(rows: Sequence[Row]) -> list[tuple[str, str | None]]:
-    """(couple id, partner id or None for the whole couple) of each tombstone in ``rows``."""
-    return [
-        (r.couple_id, None if r.type_name == "couple.erased" else str(r.payload["partner_id"]))
-        for r in rows
-        if r.type_name in ("couple.erased", "couple.partner_erased")
-    ]
 
 
 def _select(couple_id: str, owner: str) -> sa.Select[Any]:

@@ -34,7 +34,7 @@ from engine.events.sqlaccess import (
     SqlEngineAccess,
     translate_errors,
 )
-from engine.events.sqlkeys import SqlKeyring, destroy_keys, erased_owners
+from engine.events.sqlkeys import SqlKeyring, destroy_keys
 from engine.events.store import (
     NO_METADATA,
     Batch,
@@ -46,6 +46,7 @@ from engine.events.store import (
     check_replay,
     decode_row,
     encode_batch,
+    erased_owners,
 )
 from engine.events.subscribers import Subscriber, Subscribers
 from engine.master_key import MasterKeySource

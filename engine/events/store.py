@@ -251,6 +251,15 @@ def check_replay(
     return positions
 
 
+def erased_owners(rows: Sequence[Row]) -> list[tuple[str, str | None]]:
+    """(couple id, partner id or None for the whole couple) of each tombstone in ``rows``."""
+    return [
+        (r.couple_id, None if r.type_name == "couple.erased" else str(r.payload["partner_id"]))
+        for r in rows
+        if r.type_name in ("couple.erased", "couple.partner_erased")
+    ]
+
+
 def decode_row(row: Row, cipher: KeyringCipher | None) -> RecordedEvent:
     """Turn a stored row into a typed event."""
     event = decode(
@@ -353,11 +362,8 @@ class MemoryEventStore:
             self._by_id.update((r.event_id, r) for r in rows)
             self._versions = versions
             self._names = names
-            for row in rows:  # the keys go with their tombstone
-                if row.type_name == "couple.erased":
-                    self.cipher.forget(row.couple_id)
-                elif row.type_name == "couple.partner_erased":
-                    self.cipher.forget(row.couple_id, str(row.payload["partner_id"]))
+            for couple, owner in erased_owners(rows):  # the keys go with their tombstone
+                self.cipher.forget(couple, owner)
         if rows:
             self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
         return results
