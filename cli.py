@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import textwrap
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -24,10 +25,12 @@ from engine import Engine, InvalidInput, NotFound, RitualError
 from engine.clock import Clock, utc_now
 from engine.config import Settings
 from engine.domain.suggest import did_you_mean
+from engine.errors import IdempotencyConflict
 from engine.invite_views import InviteView
 from engine.kinds import RepairAnswer, RepairKind, RitualKind
 from engine.outfile import STDOUT
 from engine.parsing import format_duration, parse_date, parse_duration, parse_moment
+from engine.services.idempotent import InvocationKeys
 from engine.views import (
     CoupleView,
     DriftSignal,
@@ -59,6 +62,13 @@ class EngineUsageError(EngineFailure):
     """Invalid input shown as one line; exit code 2, like click's own usage errors."""
 
     exit_code = 2
+
+
+class EngineConflict(EngineFailure):
+    """An idempotency key reused for another command; exit code 3, so that a script tells
+    it apart from a refusal."""
+
+    exit_code = IdempotencyConflict.exit_code
 
 
 LONGEST_WORD = 200
@@ -95,6 +105,8 @@ class RitualGroup(click.Group):
             return super().invoke(ctx)
         except InvalidInput as exc:
             raise EngineUsageError(one_line(str(exc))) from None
+        except IdempotencyConflict as exc:
+            raise EngineConflict(one_line(str(exc))) from None
         except RitualError as exc:
             raise EngineFailure(one_line(str(exc))) from None
         except click.exceptions.NoArgsIsHelpError:
@@ -134,10 +146,15 @@ class CliState:
         viewer: str | None = None,
         *,
         clock: Clock = utc_now,
+        key: str | None = None,
     ) -> None:
         self.settings = Settings.from_env(db_url=db_url, couple=couple)
         self.viewer = viewer
         self.clock = clock
+        # One idempotency key per invocation (the user's, or a fresh one): each command
+        # the invocation runs takes the next key derived from it, and the engine retries a
+        # command whose connection dropped under that key.
+        self.keys = InvocationKeys(key if key is not None else uuid.uuid4().hex)
         self._engine: Engine | None = None
         self._couple: str | None = None
 
@@ -145,7 +162,11 @@ class CliState:
     def engine(self) -> Engine:
         if self._engine is None:
             self._engine = Engine.open(
-                self.settings.db_url, clock=self.clock, via="cli", create=creates_database()
+                self.settings.db_url,
+                clock=self.clock,
+                via="cli",
+                create=creates_database(),
+                keys=self.keys,
             )
         return self._engine
 
@@ -341,13 +362,27 @@ def duration_option(value: str | None) -> timedelta | None:
 @click.group(cls=RitualGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", metavar="URL", help="SQLAlchemy database URL [env: RITUAL_DB].")
 @click.option("--couple", metavar="NAME", help="Couple name or id [env: RITUAL_COUPLE].")
+@click.option(
+    "--idempotency-key",
+    "idempotency_key",
+    metavar="KEY",
+    envvar="RITUAL_IDEMPOTENCY_KEY",
+    help="Run this command at most once: run it again with the same KEY (after a lost "
+    "reply, say) and nothing is stored twice [env: RITUAL_IDEMPOTENCY_KEY].",
+)
 @viewer_option
 @click.version_option(package_name="ritual-engine")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, couple: str | None, viewer: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    db_url: str | None,
+    couple: str | None,
+    idempotency_key: str | None,
+    viewer: str | None,
+) -> None:
     """Small, steady rituals for a couple, kept as an event log and shared as calendars."""
     seams = ctx.obj if isinstance(ctx.obj, CliSeams) else CliSeams()
-    state = CliState(db_url, couple, viewer, clock=seams.clock)
+    state = CliState(db_url, couple, viewer, clock=seams.clock, key=idempotency_key)
     ctx.obj = state
     ctx.call_on_close(state.close)
 
