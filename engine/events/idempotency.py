@@ -11,7 +11,7 @@ recognises as already stored and writes nothing; it returns what the first run r
 
 The same key with another command or other arguments raises
 :class:`~engine.errors.IdempotencyConflict`. Stores keep a hash of the key and a keyed hash
-of the request (HMAC-SHA-256 with a secret of their keyring): arguments may be intimate.
+of the request (HMAC-SHA-256 with their keyring's name-hashing secret): arguments may be intimate.
 Erasing a couple removes its keys.
 """
 
@@ -28,12 +28,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from engine.errors import ConcurrencyError, IdempotencyConflict, InvalidInput
+from engine.events.names import NAMES_SECRET
 
 if TYPE_CHECKING:
     from engine.crypto import KeyringCipher
 
-IDEMPOTENCY_SECRET = ("ritual-idempotency", "hmac")
-"""Where a store's keyring keeps the secret that requests are hashed with."""
+_DOMAIN = b"idempotency\x00"
+"""Requests are hashed with the store's name-hashing secret (``NAMES_SECRET``), behind this
+prefix, so that no request hash can equal a name's."""
 
 MAX_KEY_LENGTH = 200
 """The longest idempotency key accepted (a UUID is 36 characters)."""
@@ -99,8 +101,9 @@ class RequestHashes:
 
     def fingerprint(self, mark: IdempotencyMark) -> str:
         if self._secret is None:
-            self._secret = self._cipher.keyring.get_or_create(*IDEMPOTENCY_SECRET)
-        return hmac.new(self._secret, mark.request.encode(), hashlib.sha256).hexdigest()
+            self._secret = self._cipher.keyring.get_or_create(*NAMES_SECRET)
+        message = _DOMAIN + mark.request.encode()
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
 
 def settle(
