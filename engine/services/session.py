@@ -32,6 +32,8 @@ from engine.events import (
     PartnerAdded,
     PartnerErased,
     PartnerRenamed,
+    PartnerZoneCleared,
+    PartnerZoneSet,
     RecordedEvent,
     honoured,
     retractions_stream,
@@ -60,6 +62,8 @@ MEMBERSHIP = (
     PartnerRenamed.type_name,
     PartnerErased.type_name,
     CoupleSettingsChanged.type_name,
+    PartnerZoneSet.type_name,
+    PartnerZoneCleared.type_name,
 )
 """The couple-stream events that say who the couple is: enough for most decisions."""
 
@@ -96,7 +100,9 @@ def couple_view(state: CoupleState) -> CoupleView:
         id=state.couple_id,
         name=state.name,
         time_zone=state.time_zone,
-        partners=tuple(PartnerView(p.handle, p.display_name, p.partner_id) for p in state.partners),
+        partners=tuple(
+            PartnerView(p.handle, p.display_name, p.partner_id, p.time_zone) for p in state.partners
+        ),
         freezes_per_month=state.freezes_per_month,
         proxy_checkins=state.proxy_checkins,
     )
