@@ -239,7 +239,7 @@ class UpcomingView:
     ritual_id: str
     title: str
     at: datetime  # the UTC instant
-    local: datetime  # the same instant in the couple's zone
+    local: datetime  # the same instant in the couple's zone (asked for one partner: theirs)
     duration: timedelta | None
     prompt: str | None
     partner: str | None = None  # whose occurrence, for a ritual kept at each one's local time

@@ -122,6 +122,24 @@ def local_times(
     return found if len(walls) > 1 else ()
 
 
+def times_line(
+    times: Sequence[tuple[str, datetime]], viewer: str | None, handles: Mapping[str, str]
+) -> str | None:
+    """Local times said plainly: "21:00 for you, 15:00 for alex." (the viewer first), with
+    the weekday when a clock shows another day than the viewer's. None for no times."""
+    if not times:
+        return None
+    ordered = sorted(times, key=lambda t: t[0] != viewer)
+    first_day = ordered[0][1].date()
+    parts = []
+    for partner, local in ordered:
+        who = "you" if partner == viewer else handles.get(partner, "your partner")
+        other_day = any(t.date() != first_day for _, t in ordered)
+        when = f"{local:%a %H:%M}" if other_day else f"{local:%H:%M}"
+        parts.append(f"{when} for {who}")
+    return ", ".join(parts) + "."
+
+
 @dataclass(frozen=True)
 class Line:
     """The occurrences one partner logs against, and the zones of their local days."""

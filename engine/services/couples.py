@@ -13,13 +13,13 @@ from engine.events import (
     Batch,
     CoupleCreated,
     CoupleSettingsChanged,
-    PartnerZoneCleared,
-    PartnerZoneSet,
     Event,
     Metadata,
     NewEvent,
     PartnerAdded,
     PartnerRenamed,
+    PartnerZoneCleared,
+    PartnerZoneSet,
 )
 from engine.events.names import couple_name, ritual_title
 from engine.schedule import parse_zone

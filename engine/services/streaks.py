@@ -16,13 +16,13 @@ from datetime import datetime
 from engine import catalog
 from engine.domain.couple import CoupleState, aware
 from engine.domain.ritual import RitualState
-from engine.domain.zones import ZONE_EVENTS, ZoneBook, zone_book
+from engine.domain.zones import ZONE_EVENTS, ZoneBook
 from engine.errors import StoreUnavailable
 from engine.events import AppreciationGiven, EventStore
 from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels
 from engine.projections.marks import MARKS, Mark
 from engine.projections.streaks import Zones, figures
-from engine.services.session import CoupleRef, RitualRef, Session, couple_stream
+from engine.services.session import CoupleRef, RitualRef, Session
 from engine.views import PartnerStreak, ReadModelView, StreakView, WeekProgress
 
 JOURNAL = "appreciation-journal"
@@ -153,9 +153,7 @@ class Streaks:
 
     def zone_book(self, couple_id: str) -> ZoneBook:
         """The couple's zones over time, and each partner's own."""
-        stream = couple_stream(couple_id)
-        found = self._s.store.read_couple(couple_id, types=ZONE_EVENTS, decrypt=False)
-        return zone_book((r.occurred_at, r.event) for r in found if r.stream_id == stream)
+        return self._s.zone_book(couple_id)
 
     def streak_view(
         self,
