@@ -273,14 +273,16 @@ class Engine:
         freezes_per_month: int = 1,
         proxy_checkins: bool = False,
         templates: Sequence[str] = (),
+        partner_zones: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> CoupleView:
         """Start a couple with partners (by handle) in an IANA zone; returns its view.
 
         ``templates`` names catalog rituals (e.g. ``catalog.starter_templates()``' keys) the
         couple starts with; the couple and its rituals are written in one transaction, so a
-        start cut short leaves nothing. Raises InvalidInput for a bad name, handle, zone or
-        template, NotAllowed when a couple of that name exists."""
+        start cut short leaves nothing. ``partner_zones`` gives partners who live elsewhere
+        their own IANA zone by handle (the others follow ``tz``). Raises InvalidInput for a
+        bad name, handle, zone or template, NotAllowed when a couple of that name exists."""
         key = self._session.command_key(idempotency_key)
         made = None if key is None else new_couple_id(key)
         return self._once(
@@ -296,6 +298,7 @@ class Engine:
                 freezes_per_month=freezes_per_month,
                 proxy_checkins=proxy_checkins,
                 templates=templates,
+                partner_zones=partner_zones,
                 couple_id=made,
             ),
         )
@@ -347,6 +350,34 @@ class Engine:
             lambda: self._couples.rename_partner(couple, handle, display_name),
         )
 
+    def set_partner_zone(
+        self, couple: CoupleRef, handle: str, tz: str, *, idempotency_key: str | None = None
+    ) -> CoupleView:
+        """Give a partner their own IANA zone from now on (a long-distance couple); returns
+        the couple. Their rituals' local times, late-entry windows and streak days follow
+        it; the past keeps the zone in force then. Raises InvalidInput for an unknown zone,
+        NotAllowed when the partner already lives by it."""
+        return self._once(
+            idempotency_key,
+            couple,
+            "set_partner_zone",
+            locals(),
+            lambda: self._couples.set_partner_zone(couple, handle, tz),
+        )
+
+    def clear_partner_zone(
+        self, couple: CoupleRef, handle: str, *, idempotency_key: str | None = None
+    ) -> CoupleView:
+        """Let a partner follow the couple's zone again from now on; returns the couple.
+        NotAllowed when they already follow it."""
+        return self._once(
+            idempotency_key,
+            couple,
+            "clear_partner_zone",
+            locals(),
+            lambda: self._couples.set_partner_zone(couple, handle, None),
+        )
+
     def change_settings(
         self,
         couple: CoupleRef,
@@ -393,11 +424,14 @@ class Engine:
         reminder: timedelta | None = None,
         prompts: Sequence[str] | None = None,
         template: str | None = None,
+        each_local: bool = False,
         idempotency_key: str | None = None,
     ) -> RitualView:
         """Add a ritual with a cron schedule, a weekly quota, or a catalog template's
-        defaults; returns it. Raises InvalidInput for a bad definition, NotAllowed when an
-        active ritual has that title."""
+        defaults; returns it. By default its times are in the couple's zone, one shared
+        instant for everyone; ``each_local`` gives each participant their own occurrence at
+        the schedule's wall time in their own zone. Raises InvalidInput for a bad
+        definition, NotAllowed when an active ritual has that title."""
         return self._once(
             idempotency_key,
             couple,
@@ -415,6 +449,7 @@ class Engine:
                 reminder=reminder,
                 prompts=prompts,
                 template=template,
+                each_local=each_local,
             ),
         )
 
@@ -432,10 +467,13 @@ class Engine:
         together: bool | None = None,
         reminder: timedelta | None = None,
         prompts: Sequence[str] | None = None,
+        each_local: bool | None = None,
         idempotency_key: str | None = None,
     ) -> RitualView:
         """Change a ritual from now on (history keeps the old definition); returns it.
-        Raises InvalidInput when nothing changes, NotAllowed for a retired ritual."""
+        ``each_local`` True keeps it at each participant's own local time, False anchors it
+        to the couple's zone again. Raises InvalidInput when nothing changes, NotAllowed
+        for a retired ritual."""
         return self._once(
             idempotency_key,
             couple,
@@ -453,6 +491,7 @@ class Engine:
                 together=together,
                 reminder=reminder,
                 prompts=prompts,
+                each_local=each_local,
             ),
         )
 
@@ -965,19 +1004,12 @@ class Engine:
         base_url: str,
         partner: str | None = None,
         label: str | None = None,
-        idempotency_key: str | None = None,
     ) -> IssuedFeedLink:
         """Issue a calendar subscription link (for one partner's rituals, or the couple's);
-        the token is in the returned URLs and nowhere else (only its hash is stored)."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "share_feed",
-            locals(),
-            lambda: self._sharing.share_feed(
-                couple, base_url=base_url, partner=partner, label=label
-            ),
-        )
+        the token is in the returned URLs and nowhere else (only its hash is stored). It
+        takes no idempotency key: its reply holds a token no retry could give again, so a
+        retry issues another link (revoke the one never received)."""
+        return self._sharing.share_feed(couple, base_url=base_url, partner=partner, label=label)
 
     def feed_links(self, couple: CoupleRef, *, include_revoked: bool = False) -> list[FeedLinkView]:
         """The couple's sharing links, oldest first (never their tokens)."""
@@ -1016,25 +1048,12 @@ class Engine:
     # -- the partner's page ------------------------------------------------------------
 
     def invite_partner(
-        self,
-        couple: CoupleRef,
-        *,
-        partner: str,
-        base_url: str,
-        label: str | None = None,
-        idempotency_key: str | None = None,
+        self, couple: CoupleRef, *, partner: str, base_url: str, label: str | None = None
     ) -> IssuedInvite:
         """Issue a secret link to ``partner``'s own page served at ``base_url``; the token
-        is in the returned URL and nowhere else (only its hash is stored)."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "invite_partner",
-            locals(),
-            lambda: self._invites.invite_partner(
-                couple, partner=partner, base_url=base_url, label=label
-            ),
-        )
+        is in the returned URL and nowhere else (only its hash is stored). Like
+        :meth:`share_feed`, it takes no idempotency key."""
+        return self._invites.invite_partner(couple, partner=partner, base_url=base_url, label=label)
 
     def invites(self, couple: CoupleRef, *, include_revoked: bool = False) -> list[InviteView]:
         """The couple's page invites, oldest first (never their tokens)."""
