@@ -245,13 +245,15 @@ class Engine:
         freezes_per_month: int = 1,
         proxy_checkins: bool = False,
         templates: Sequence[str] = (),
+        partner_zones: Mapping[str, str] | None = None,
     ) -> CoupleView:
         """Start a couple with partners (by handle) in an IANA zone; returns its view.
 
         ``templates`` names catalog rituals (e.g. ``catalog.starter_templates()``' keys) the
         couple starts with; the couple and its rituals are written in one transaction, so a
-        start cut short leaves nothing. Raises InvalidInput for a bad name, handle, zone or
-        template, NotAllowed when a couple of that name exists."""
+        start cut short leaves nothing. ``partner_zones`` gives partners who live elsewhere
+        their own IANA zone by handle (the others follow ``tz``). Raises InvalidInput for a
+        bad name, handle, zone or template, NotAllowed when a couple of that name exists."""
         return self._couples.create(
             name,
             partners,
@@ -260,6 +262,7 @@ class Engine:
             freezes_per_month=freezes_per_month,
             proxy_checkins=proxy_checkins,
             templates=templates,
+            partner_zones=partner_zones,
         )
 
     def couples(self) -> list[CoupleView]:
@@ -284,6 +287,18 @@ class Engine:
     def rename_partner(self, couple: CoupleRef, handle: str, display_name: str) -> CoupleView:
         """Change a partner's display name; returns the couple. NotFound for no such partner."""
         return self._couples.rename_partner(couple, handle, display_name)
+
+    def set_partner_zone(self, couple: CoupleRef, handle: str, tz: str) -> CoupleView:
+        """Give a partner their own IANA zone from now on (a long-distance couple); returns
+        the couple. Their rituals' local times, late-entry windows and streak days follow
+        it; the past keeps the zone in force then. Raises InvalidInput for an unknown zone,
+        NotAllowed when the partner already lives by it."""
+        return self._couples.set_partner_zone(couple, handle, tz)
+
+    def clear_partner_zone(self, couple: CoupleRef, handle: str) -> CoupleView:
+        """Let a partner follow the couple's zone again from now on; returns the couple.
+        NotAllowed when they already follow it."""
+        return self._couples.set_partner_zone(couple, handle, None)
 
     def change_settings(
         self,
@@ -324,10 +339,13 @@ class Engine:
         reminder: timedelta | None = None,
         prompts: Sequence[str] | None = None,
         template: str | None = None,
+        each_local: bool = False,
     ) -> RitualView:
         """Add a ritual with a cron schedule, a weekly quota, or a catalog template's
-        defaults; returns it. Raises InvalidInput for a bad definition, NotAllowed when an
-        active ritual has that title."""
+        defaults; returns it. By default its times are in the couple's zone, one shared
+        instant for everyone; ``each_local`` gives each participant their own occurrence at
+        the schedule's wall time in their own zone. Raises InvalidInput for a bad
+        definition, NotAllowed when an active ritual has that title."""
         return self._rituals.add(
             couple,
             title,
@@ -340,6 +358,7 @@ class Engine:
             reminder=reminder,
             prompts=prompts,
             template=template,
+            each_local=each_local,
         )
 
     def edit_ritual(
@@ -356,9 +375,12 @@ class Engine:
         together: bool | None = None,
         reminder: timedelta | None = None,
         prompts: Sequence[str] | None = None,
+        each_local: bool | None = None,
     ) -> RitualView:
         """Change a ritual from now on (history keeps the old definition); returns it.
-        Raises InvalidInput when nothing changes, NotAllowed for a retired ritual."""
+        ``each_local`` True keeps it at each participant's own local time, False anchors it
+        to the couple's zone again. Raises InvalidInput when nothing changes, NotAllowed
+        for a retired ritual."""
         return self._rituals.edit(
             couple,
             ritual,
@@ -371,6 +393,7 @@ class Engine:
             together=together,
             reminder=reminder,
             prompts=prompts,
+            each_local=each_local,
         )
 
     def pause_ritual(

@@ -12,6 +12,7 @@ class PartnerView:
     handle: str
     display_name: str
     id: str  # the partner id events carry (actor, author, by), so a host can map them to people
+    time_zone: str | None = None  # their own IANA zone; None: they follow the couple's
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class RitualView:
     paused_until: datetime | None
     template: str | None
     since: datetime
+    each_local: bool = False  # one occurrence per participant, at their own local time
 
     @property
     def short_id(self) -> str:
@@ -237,9 +239,12 @@ class UpcomingView:
     ritual_id: str
     title: str
     at: datetime  # the UTC instant
-    local: datetime  # the same instant in the couple's zone
+    local: datetime  # the same instant in the couple's zone (asked for one partner: theirs)
     duration: timedelta | None
     prompt: str | None
+    partner: str | None = None  # whose occurrence, for a ritual kept at each one's local time
+    times: tuple[tuple[str, datetime], ...] = ()  # (handle, local time) of each participant,
+    # when their local times differ
 
 
 @dataclass(frozen=True)
@@ -386,6 +391,9 @@ class TodayItem:
     by: tuple[str, ...]  # handles of who checked in (for a quota ritual: anyone this week)
     participants: tuple[str, ...]  # handles
     this_week: WeekProgress | None = None  # a quota ritual's week
+    partner: str | None = None  # whose occurrence, for a ritual kept at each one's local time
+    times: tuple[tuple[str, datetime], ...] = ()  # (handle, local time) of each participant,
+    # when their local times differ
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from engine.domain.suggest import ID_MIN, did_you_mean
+from engine.domain.ids import ID_MIN, prefix_matches, typed_id
+from engine.domain.suggest import did_you_mean
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.events import (
     AppreciationGiven,
@@ -22,6 +23,8 @@ from engine.events import (
     PartnerAdded,
     PartnerErased,
     PartnerRenamed,
+    PartnerZoneCleared,
+    PartnerZoneSet,
     RepairAnswered,
     RepairAttempted,
     TimeoutCalled,
@@ -34,6 +37,7 @@ class Partner:
     partner_id: str
     handle: str
     display_name: str
+    time_zone: str | None = None  # their own zone; None: they follow the couple's
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,13 @@ class CoupleState:
                 return p.handle
         return "someone"
 
+    def zone_of(self, partner_id: str | None) -> ZoneInfo:
+        """The zone a partner lives in now: their own, or else the couple's."""
+        for p in self.partners:
+            if p.partner_id == partner_id and p.time_zone is not None:
+                return ZoneInfo(p.time_zone)
+        return self.zone
+
     def other_partners(self, partner_id: str) -> tuple[Partner, ...]:
         return tuple(p for p in self.partners if p.partner_id != partner_id)
 
@@ -123,6 +134,13 @@ def evolve(state: CoupleState, event: Event) -> CoupleState:
                 replace(p, display_name=event.display_name)
                 if p.partner_id == event.partner_id
                 else p
+                for p in state.partners
+            )
+            return replace(state, partners=partners)
+        case PartnerZoneSet() | PartnerZoneCleared():
+            zone = event.time_zone if isinstance(event, PartnerZoneSet) else None
+            partners = tuple(
+                replace(p, time_zone=zone) if p.partner_id == event.partner_id else p
                 for p in state.partners
             )
             return replace(state, partners=partners)
@@ -177,17 +195,15 @@ def fold(events: list[Event]) -> CoupleState:
 
 def find_by_prefix(items: dict[str, object], ref: str, what: str) -> str:
     """Resolve a full id or a unique prefix of at least four characters."""
-    ref = ref.strip().lower()
-    if ref in items:
-        return ref
-    if len(ref) < ID_MIN:
-        raise InvalidInput(f"give at least {ID_MIN} characters of the id")
-    matches = [key for key in items if len(ref) >= 4 and key.startswith(ref)]
+    matches = prefix_matches(ref, items)
     if len(matches) == 1:
         return matches[0]
+    wanted = typed_id(ref)
     if len(matches) > 1:
-        raise InvalidInput(f"'{ref[:40]}' matches more than one {what}; give more of the id")
-    raise NotFound(f"unknown {what} '{ref[:40]}'")
+        raise InvalidInput(f"'{wanted[:40]}' matches more than one {what}; give more of the id")
+    if len(wanted) < ID_MIN:
+        raise InvalidInput(f"give at least {ID_MIN} characters of the id")
+    raise NotFound(f"unknown {what} '{wanted[:40]}'")
 
 
 def check_open_repair(state: CoupleState, repair_id: str, responder: str) -> Repair:
