@@ -1,13 +1,13 @@
 """The Engine facade: one object to embed in another app or drive from the CLI.
 
 ``Engine`` composes one plain service per topic (``engine.services``) over a shared
-:class:`~engine.services.session.Session` and delegates to them; it inherits nothing. Every
+``Session`` and delegates to them; it inherits nothing. Every
 command loads what its decision needs, decides with the pure domain code, and appends the
 resulting events; queries return frozen views and never write. The store is created on
 first use (once, even when threads race), so constructing an Engine touches no database.
 
-References are strict: a couple is its id or its :class:`CoupleView`; a ritual its id, its
-:class:`RitualView` or the exact title of one of the couple's rituals. An unknown id raises
+References are strict: a couple is its id or its ``CoupleView``; a ritual its id, its
+``RitualView`` or the exact title of one of the couple's rituals. An unknown id raises
 ``NotFound``. Names and id prefixes that people type are resolved by the CLI.
 """
 
@@ -89,7 +89,7 @@ class Engine:
     """The public facade over the event store. Use it as a context manager.
 
     Thread-safe: one Engine may serve many threads at once (conflicting writes are
-    re-decided under its :class:`RetryPolicy`). Its methods block on the database, so an
+    re-decided under its ``RetryPolicy``). Its methods block on the database, so an
     asyncio host calls them in a thread pool, e.g. ``await asyncio.to_thread(eng.status, cid)``.
     """
 
@@ -196,7 +196,7 @@ class Engine:
         created or upgraded when ``migrate`` is true. Closing this Engine leaves
         ``sa_engine`` and its pool to the host. On PostgreSQL each of the engine's
         transactions bounds its own lock and statement waits (``waits``, as in
-        :meth:`open`) without changing the host's sessions.
+        ``open``) without changing the host's sessions.
         """
 
         def factory() -> EventStore:
@@ -278,7 +278,7 @@ class Engine:
     ) -> CoupleView:
         """Start a couple with partners (by handle) in an IANA zone; returns its view.
 
-        ``templates`` names catalog rituals (e.g. ``catalog.starter_templates()``' keys) the
+        ``templates`` names catalog rituals (e.g. the keys of ``catalog.starter_templates()``) the
         couple starts with; the couple and its rituals are written in one transaction, so a
         start cut short leaves nothing. ``partner_zones`` gives partners who live elsewhere
         their own IANA zone by handle (the others follow ``tz``). Raises InvalidInput for a
@@ -865,7 +865,7 @@ class Engine:
 
     def plan_status(self, couple: CoupleRef) -> PlanView | None:
         """The couple's latest plan (running or finished) as it stands now, weeks that have
-        begun included; None if none yet. Writes nothing (see :meth:`tick`)."""
+        begun included; None if none yet. Writes nothing (see ``tick``)."""
         return self._plans.status(couple)
 
     def plan_milestones(self, couple: CoupleRef) -> list[PlanMilestone]:
@@ -981,7 +981,7 @@ class Engine:
     ) -> bytes:
         """The couple's rituals (or ``partner``'s) as iCalendar bytes; with ``page_url`` and a
         ``partner``, each event links to that occurrence on the partner's page. They depend
-        only on the events behind :meth:`feed_version` and the local date, so they can be
+        only on the events behind ``feed_version`` and the local date, so they can be
         cached."""
         return self._calendar.calendar_feed(
             couple,
@@ -1116,7 +1116,7 @@ class Engine:
         self, couple: CoupleRef, *, viewer: str | None = None, full: bool = False
     ) -> dict[str, Any]:
         """Everything ``viewer`` may see (None: the shared view) as JSON-ready data; ``full``
-        holds every text of every partner, for :meth:`import_data`, and takes no viewer."""
+        holds every text of every partner, for ``import_data``, and takes no viewer."""
         return self._privacy.export_data(couple, viewer, full)
 
     def export_markdown(self, couple: CoupleRef, *, viewer: str | None = None) -> str:
