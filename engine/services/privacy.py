@@ -161,18 +161,25 @@ class Privacy:
 
     def import_data(self, document: Mapping[str, Any]) -> CoupleView:
         plan = read_document(document)
+        now = self._s.now()
+        for index, e in enumerate(plan.events, start=1):
+            if e.recorded_at > now:
+                raise InvalidInput(
+                    f"event {index} of the file was recorded later than now; nothing was imported"
+                )
         self._check_import_target(plan)
         self._s.append_batches(  # one transaction: a cut-short import leaves nothing
             plan.couple_id,
             [
                 Batch(
                     batch[0].stream_id,
-                    [NewEvent(e.event, e.occurred_at, e.event_id) for e in batch],
+                    [NewEvent(e.event, e.occurred_at, e.event_id, e.recorded_at) for e in batch],
                     expected_version=batch[0].version - 1,
                     metadata=batch[0].metadata,
                 )
                 for batch in plan.batches()
             ],
+            keep_recorded=True,  # ``--as-of`` and the zones in force read them
         )
         for partner_id in plan.former_partners:
             self._s.store.cipher.forget(plan.couple_id, partner_id)
