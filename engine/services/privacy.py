@@ -136,6 +136,7 @@ class Privacy:
         titles = {rid: r.title for rid, r in rituals.items()}
         recorded = s.store.read_couple(state.couple_id)
         latest = self._plans.latest(state.couple_id)
+        zones = s.zone_book(state.couple_id).couple
         return ExportContent(
             couple=state,
             viewer=reader.handle if reader else None,
@@ -148,10 +149,11 @@ class Privacy:
             capsules=capsule_views(state, vid, today, recorded),
             streaks=self._streaks.streaks(state.couple_id, None),
             plan=None if latest is None else self._plans.plan_view(state, latest, ()),
+            zones=zones,
             events=[
                 ExportedEvent(
                     r,
-                    history_entry(state, titles, r).summary,
+                    history_entry(state, titles, r, zones).summary,
                     hidden_fields(r.event, vid, state, today),
                 )
                 for r in recorded
