@@ -9,6 +9,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class PartnerView:
+    """One partner of a couple: a handle, a display name, and the id events carry."""
+
     handle: str
     display_name: str
     id: str  # the partner id events carry (actor, author, by), so a host can map them to people
@@ -17,6 +19,8 @@ class PartnerView:
 
 @dataclass(frozen=True)
 class CoupleView:
+    """A couple: its name, its IANA zone, its partners and its settings."""
+
     id: str
     name: str
     time_zone: str
@@ -31,6 +35,8 @@ class CoupleView:
 
 @dataclass(frozen=True)
 class RitualView:
+    """A ritual as it stands now: its current definition, status and schedule in words."""
+
     id: str
     title: str
     kind: str
@@ -55,6 +61,8 @@ class RitualView:
 
 @dataclass(frozen=True)
 class CheckInView:
+    """What a check-in landed on: the occurrence, when, and the partner's streak after it."""
+
     ritual_id: str
     title: str
     partner: str
@@ -67,6 +75,8 @@ class CheckInView:
 
 @dataclass(frozen=True)
 class SkipView:
+    """One occurrence let go: its UTC instant and its local time."""
+
     ritual_id: str
     title: str
     occurrence: datetime
@@ -75,6 +85,8 @@ class SkipView:
 
 @dataclass(frozen=True)
 class CapsuleView:
+    """A time capsule; its message is None while it is sealed for the reader."""
+
     id: str
     author: str
     opens_on: date
@@ -84,6 +96,8 @@ class CapsuleView:
 
 @dataclass(frozen=True)
 class PlanTaskView:
+    """One task of a plan week, and who marked it done (None: together, or not yet)."""
+
     key: str
     text: str
     week: int
@@ -93,6 +107,8 @@ class PlanTaskView:
 
 @dataclass(frozen=True)
 class PlanWeekView:
+    """One week of a plan: its theme, first day, tasks done and extensions."""
+
     number: int
     theme: str
     starts_on: date | None  # None: not known yet (the plan is paused or finished)
@@ -185,6 +201,8 @@ class DriftSignal:
 
 @dataclass(frozen=True)
 class InsightsView:
+    """The weeks of practice, oldest first, with the closeness trend and drift signals."""
+
     weeks: tuple[WeekInsight, ...]  # oldest first, ending with the current week
     closeness_trend: str | None  # rising, steady, falling; None without enough ratings
     signals: tuple[DriftSignal, ...]
@@ -271,6 +289,8 @@ class StreakLine:
 
 @dataclass(frozen=True)
 class PartnerStreak:
+    """One partner's streak figures on a ritual."""
+
     partner: str  # handle
     figures: StreakLine
 
