@@ -34,7 +34,10 @@ def checkin_command(
     share_note: bool,
     for_both: bool,
 ) -> None:
-    """Record that RITUAL happened (--at is read in the time zone the partner lives by)."""
+    """Record that RITUAL happened.
+
+    A time given with --at is read in the time zone the partner lives by.
+    """
     eng = state.engine
     couple = eng.couple(state.couple)
     moment = moment_in(at, couple, eng.now(), partner)
