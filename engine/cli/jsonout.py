@@ -52,6 +52,7 @@ def ritual_json(r: RitualView, couple: CoupleView) -> dict[str, Any]:
         "duration_minutes": minutes(r.duration),
         "participants": list(r.participants),
         "together": r.together,
+        "each_local": r.each_local,
         "reminder_minutes": minutes(r.reminder),
         "prompts": list(r.prompts),
         "status": r.status,
@@ -192,6 +193,8 @@ def status_json(view: StatusView, couple: CoupleView) -> dict[str, Any]:
                 "by": list(t.by),
                 "participants": list(t.participants),
                 "this_week": week_json(t.this_week),
+                "partner": t.partner,
+                "local_times": {handle: at.isoformat() for handle, at in t.times},
             }
             for t in view.today
         ],
@@ -272,6 +275,7 @@ def settings_json(c: CoupleView) -> dict[str, Any]:
         "name": c.name,
         "time_zone": c.time_zone,
         "partners": list(c.handles),
+        "partner_zones": {p.handle: p.time_zone for p in c.partners if p.time_zone},
         "freezes_per_month": c.freezes_per_month,
         "proxy_checkins": c.proxy_checkins,
     }
@@ -309,6 +313,8 @@ def upcoming_json(u: UpcomingView) -> dict[str, Any]:
         "local": u.local.isoformat(),
         "duration_minutes": minutes(u.duration),
         "prompt": u.prompt,
+        "partner": u.partner,
+        "local_times": {handle: at.isoformat() for handle, at in u.times},
     }
 
 
