@@ -90,22 +90,25 @@ def render(
     calendar: FeedCalendar,
     items: Sequence[FeedItem],
     *,
-    around: datetime | None = None,
+    around: datetime,
     max_events: int = MAX_EVENTS,
     max_bytes: int = MAX_BYTES,
 ) -> bytes:
     """The feed as iCalendar bytes (RFC 5545 with the RFC 7986 calendar properties).
 
     A feed holds at most ``max_events`` events in at most ``max_bytes`` bytes: beyond
-    that, the events nearest to ``around`` (today; by default the middle of the items'
-    span) are kept, on both sides, and the calendar's description says that those
-    further back or ahead are left out.
+    that, the events nearest to ``around`` (the feed's today) are kept, on both sides,
+    and the calendar's description says that those further back or ahead are left out.
+    ``around`` has no default: a centre taken from the items themselves (the middle of
+    their span) moves whenever the window's far edge does, and a couple's move shifts
+    that edge by a local day, so a capped feed would drop past events a move never
+    touched.
     """
     if len(items) <= max_events:
         ics = _render(calendar, items)
         if len(ics) <= max_bytes:
             return ics
-    centre = around if around is not None else _middle(items)
+    centre = around
     ranked = sorted(range(len(items)), key=lambda i: (abs(_start(items[i]) - centre), i))
     keep = min(len(items), max_events)
     while True:
@@ -120,11 +123,6 @@ def _start(item: FeedItem) -> datetime:
     if isinstance(item, TimedItem):
         return item.start
     return datetime.combine(item.day, time(), UTC)
-
-
-def _middle(items: Sequence[FeedItem]) -> datetime:
-    starts = [_start(item) for item in items]
-    return min(starts) + (max(starts) - min(starts)) / 2
 
 
 def _left_out(kept: int) -> str:

@@ -126,7 +126,7 @@ def test_a_feed_stays_under_its_byte_cap_by_keeping_fewer_of_the_nearest(
 ) -> None:
     eng.add_ritual(couple, "Evening", cron="0 21 * * *", prompts=["How was today, really?" * 10])
     items = feed_items(_history(eng, couple), clock.now)  # type: ignore[arg-type]
-    whole = render(META, items)
+    whole = render(META, items, around=clock.now)
     capped = render(META, items, around=clock.now, max_bytes=len(whole) // 3)
     assert len(capped) <= len(whole) // 3
     kept = parse_feed(capped).events
