@@ -1235,7 +1235,12 @@ def _sql_store(
 
         with translate_errors():
             migrations.ensure_current(sa_engine)
-    return SqlEventStore(sa_engine, clock, owns_engine=owns_engine, waits=waits, master=master)
+    store = SqlEventStore(sa_engine, clock, owns_engine=owns_engine, waits=waits, master=master)
+    if migrate and store.names_pending():  # names from before claims existed (0012)
+        from engine.services.name_backfill import current_names
+
+        store.claim_missing(current_names(store, clock))
+    return store
 
 
 def upgrade_database(url: str) -> str | None:

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 COUPLE_NAMES = "couple-name"
 """The scope of couple names: the whole database."""
 
+BACKFILL = ("ritual-backfill", "pending")
+"""The marker row (scope, key) migration 0012 leaves in ``ritual_names`` when the log holds
+names given before claims existed; the SQL store claims them on first open."""
+
 NAMES_SECRET = ("ritual-names", "hmac")
 """Where a store's keyring keeps the secret that names are hashed with."""
 

@@ -28,7 +28,7 @@ from engine.events.idempotency import (
     key_hash,
     settle,
 )
-from engine.events.names import NameClaim, NameKeys, NameRelease, releases_everything
+from engine.events.names import BACKFILL, NameClaim, NameKeys, NameRelease, releases_everything
 from engine.events.sqlaccess import (
     APPEND_LOCK_ID,
     BUSY,
@@ -458,6 +458,40 @@ class SqlEventStore:
         within ``wait`` seconds (for a health check: a stuck writer shows as busy)."""
         with self.db.write(wait=wait) as conn:
             conn.scalar(sa.select(sa.func.max(events.c.position)))
+
+    def names_pending(self) -> bool:
+        """Whether names given before claims existed still wait to be claimed (0012)."""
+        scope, key = BACKFILL
+        with self.db.read() as conn:
+            query = sa.select(names.c.key).where(names.c.scope == scope, names.c.key == key)
+            return conn.scalar(query) is not None
+
+    def claim_missing(self, claims: Sequence[tuple[str, NameClaim]]) -> int:
+        """Claim each (couple id, claim) whose name nobody holds, and drop the marker, in
+        one transaction; a name already held (a duplicate from before claims) stays with
+        its holder. Returns how many were claimed."""
+        scope, key = BACKFILL
+        keyed = self._name_keys.keyed([c for _, c in claims])
+        taken = 0
+        with self.db.write() as conn:
+            marker = names.c.scope == scope, names.c.key == key
+            if conn.scalar(sa.select(names.c.key).where(*marker)) is None:
+                return 0  # another process claimed them first
+            for (couple_id, _), (claim, hashed) in zip(claims, keyed, strict=True):
+                holder = conn.scalar(
+                    sa.select(names.c.owner).where(
+                        names.c.scope == claim.scope, names.c.key == hashed
+                    )
+                )
+                if holder is None:
+                    conn.execute(
+                        names.insert().values(
+                            scope=claim.scope, key=hashed, couple_id=couple_id, owner=claim.owner
+                        )
+                    )
+                    taken += 1
+            conn.execute(names.delete().where(*marker))
+        return taken
 
     def scrub(self) -> bool:
         """SQLite: copy the write-ahead log into the database file and truncate it, so

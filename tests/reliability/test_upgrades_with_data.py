@@ -200,3 +200,102 @@ def test_a_database_with_data_at_any_revision_upgrades_and_keeps_it(
         assert snapshot(eng) == before
         eng.appreciate(eng.couples()[0], by="sam", to="alex", text="For the tea.")
         assert eng.store.count() == before["count"] + 1  # positions go on from the old log
+
+
+def _claims(db_url: str) -> list[tuple[str, str]]:
+    sa_engine = create_sa_engine(db_url)
+    try:
+        with sa_engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT scope, owner FROM ritual_names")).all()
+        return sorted((str(scope).split(":")[0], str(owner)) for scope, owner in rows)
+    finally:
+        sa_engine.dispose()
+
+
+@pytest.mark.parametrize("start", ["0006", PREFIXED])
+def test_names_given_before_claims_existed_are_claimed_on_first_open(
+    db_url: str, start: str
+) -> None:
+    sa_engine = create_sa_engine(db_url)
+    try:
+        upgrade(sa_engine, start)
+        if start == PREFIXED:  # written by code of 0009's time: no claims in its store
+            store = MemoryEventStore(FixedClock(NOW))
+            with Engine(store, FixedClock(NOW)) as eng:
+                write_history(eng)
+            with sa_engine.begin() as conn:
+                for r in store.raw_rows():
+                    conn.execute(
+                        sa.text(
+                            "INSERT INTO ritual_events (stream_id, version, couple_id, event_id,"
+                            " type, schema, payload, metadata, occurred_at, recorded_at) VALUES"
+                            " (:s, :v, :c, :e, :t, :sc, :p, :m, :o, :r)"
+                        ).bindparams(
+                            sa.bindparam("p", type_=sa.JSON()), sa.bindparam("m", type_=sa.JSON())
+                        ),
+                        {
+                            "s": r.stream_id,
+                            "v": r.version,
+                            "c": r.couple_id,
+                            "e": r.event_id,
+                            "t": r.type_name,
+                            "sc": r.schema,
+                            "p": r.payload,
+                            "m": r.metadata,
+                            "o": r.occurred_at,
+                            "r": r.recorded_at,
+                        },
+                    )
+                keys = store.cipher.keyring._keys  # type: ignore[attr-defined]
+                for (c, o), m in keys.items():
+                    conn.execute(
+                        sa.text(
+                            "INSERT INTO ritual_data_keys (couple_id, owner, material,"
+                            " created_at, wrapping) VALUES (:c, :o, :m, :t, '')"
+                        ),
+                        {"c": c, "o": o, "m": m, "t": NOW},
+                    )
+        else:
+            seed(sa_engine, start)
+        upgrade(sa_engine)
+        assert ("ritual-backfill", "") in _claims(db_url)  # marked, not yet claimed
+    finally:
+        sa_engine.dispose()
+
+    with Engine.open(db_url, clock=FixedClock(NOW)) as eng:
+        couple = eng.couples()[0]
+        ritual = eng.rituals(couple)[0]
+        assert _claims(db_url) == sorted([("couple-name", couple.id), ("title", ritual.id)])
+        # A creator that read before the old couple or ritual was there (a race) is
+        # refused by the claim now, as on a database made today; nothing is stored.
+        before = eng.store.count()
+        from engine.errors import NotAllowed
+        from engine.events import CoupleCreated
+        from engine.events.names import couple_name, ritual_title
+
+        racer = CoupleCreated(couple_id="f00d", name="Sam & Alex", time_zone="Europe/Berlin")
+        with pytest.raises(NotAllowed, match="already exists"):
+            eng.store.append(
+                "f00d",
+                "couple-f00d",
+                [NewEvent(racer, NOW)],
+                expected_version=0,
+                claims=[couple_name("f00d", "sam & alex")],
+            )
+        with pytest.raises(NotAllowed, match="already exists"):
+            eng.store.append(
+                couple.id,
+                "couple-" + couple.id,
+                [NewEvent(racer, NOW)],
+                expected_version=None,
+                claims=[ritual_title(couple.id, "beef", "Evening Walk")],
+            )
+        assert eng.store.count() == before
+    with Engine.open(db_url, clock=FixedClock(NOW)) as eng:  # claimed once, not again
+        assert len(_claims(db_url)) == 2
+
+
+def test_a_database_made_today_has_nothing_to_claim(db_url: str) -> None:
+    with Engine.open(db_url, clock=FixedClock(NOW)) as eng:
+        write_history(eng)
+    assert [scope for scope, _ in _claims(db_url)] == ["couple-name", "title"]
