@@ -1,0 +1,113 @@
+"""The one JSON serialiser: frozen views (and any value they hold) as JSON-ready data.
+
+Pure: no I/O, no clock. The policy, the same for the command line's ``--json`` and the
+export document:
+
+- a dataclass becomes an object whose keys are its field names (snake_case); a field
+  declared ``repr=False`` (a URL holding a token) is never written;
+- a duration becomes minutes (an integer when whole) under ``<name>_minutes``;
+- an instant becomes ISO 8601 with its UTC offset, in the zone the caller passes (the
+  command line: the couple's zone; the export: UTC); a date becomes ``YYYY-MM-DD``;
+- a float is rounded to three decimal places; an enum is written as its value;
+- tuples and lists become arrays, mappings objects with string keys.
+
+A view carries private text only when its reader may see it; the serialiser writes what
+the view holds and adds nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Collection, Mapping
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from engine.views import PlanView, StreakView
+
+PLACES = 3
+"""Decimal places a float keeps."""
+
+
+def minutes(value: timedelta | None) -> int | float | None:
+    """A duration in minutes: an integer when whole, None for none."""
+    if value is None:
+        return None
+    m = value.total_seconds() / 60
+    return int(m) if m.is_integer() else round(m, PLACES)
+
+
+def instant(moment: datetime | None, zone: tzinfo = UTC) -> str | None:
+    """An instant as ISO 8601 in ``zone``, with its offset; None for none."""
+    return None if moment is None else moment.astimezone(zone).isoformat()
+
+
+def plain(value: object, *, zone: tzinfo = UTC) -> Any:
+    """``value`` as JSON-ready data under the policy above."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return round(value, PLACES)
+    if isinstance(value, enum.Enum):
+        return plain(value.value, zone=zone)
+    if isinstance(value, datetime):
+        return instant(value, zone)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return minutes(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return view_json(value, zone=zone)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v, zone=zone) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v, zone=zone) for v in value]
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+def view_json(
+    view: Any,
+    *,
+    zone: tzinfo = UTC,
+    only: Collection[str] | None = None,
+    omit: Collection[str] = (),
+    rename: Mapping[str, str] | None = None,
+    extra: Mapping[str, object] | None = None,
+) -> dict[str, Any]:
+    """A dataclass view as a JSON object: its fields (``only`` those, less ``omit``), each
+    under its own name or the one ``rename`` gives it, then ``extra`` keys (already in
+    JSON form, or made so) added or replacing."""
+    renamed = rename or {}
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(view):
+        if not f.repr or f.name in omit or (only is not None and f.name not in only):
+            continue
+        value = getattr(view, f.name)
+        key = renamed.get(f.name, f.name)
+        if isinstance(value, timedelta) or (value is None and _is_duration(f)):
+            key = f"{key}_minutes"
+        out[key] = plain(value, zone=zone)
+    for key, value in (extra or {}).items():
+        out[key] = plain(value, zone=zone)
+    return out
+
+
+def _is_duration(f: dataclasses.Field[Any]) -> bool:
+    """Whether a field holds a duration (so that an empty one keeps its ``_minutes`` key)."""
+    return "timedelta" in str(f.type)
+
+
+def streak_summary(view: StreakView, figures: Collection[str]) -> dict[str, Any]:
+    """One ritual's streak in brief: its title (as ``ritual``), id and unit, and the
+    couple's ``figures`` named."""
+    return view_json(
+        view,
+        only=("title", "ritual_id", "unit"),
+        rename={"title": "ritual"},
+        extra=view_json(view.couple, only=figures),
+    )
+
+
+def plan_summary(view: PlanView, figures: Collection[str]) -> dict[str, Any]:
+    """Where a plan stands in brief: the ``figures`` named, its template as ``plan``."""
+    return view_json(view, only=figures, rename={"template": "plan"})
