@@ -1,13 +1,13 @@
 """The Engine facade: one object to embed in another app or drive from the CLI.
 
 ``Engine`` composes one plain service per topic (``engine.services``) over a shared
-:class:`~engine.services.session.Session` and delegates to them; it inherits nothing. Every
+``Session`` and delegates to them; it inherits nothing. Every
 command loads what its decision needs, decides with the pure domain code, and appends the
 resulting events; queries return frozen views and never write. The store is created on
 first use (once, even when threads race), so constructing an Engine touches no database.
 
-References are strict: a couple is its id or its :class:`CoupleView`; a ritual its id, its
-:class:`RitualView` or the exact title of one of the couple's rituals. An unknown id raises
+References are strict: a couple is its id or its ``CoupleView``; a ritual its id, its
+``RitualView`` or the exact title of one of the couple's rituals. An unknown id raises
 ``NotFound``. Names and id prefixes that people type are resolved by the CLI.
 """
 
@@ -81,7 +81,7 @@ class Engine:
     """The public facade over the event store. Use it as a context manager.
 
     Thread-safe: one Engine may serve many threads at once (conflicting writes are
-    re-decided under its :class:`RetryPolicy`). Its methods block on the database, so an
+    re-decided under its ``RetryPolicy``). Its methods block on the database, so an
     asyncio host calls them in a thread pool, e.g. ``await asyncio.to_thread(eng.status, cid)``.
     """
 
@@ -185,7 +185,7 @@ class Engine:
         created or upgraded when ``migrate`` is true. Closing this Engine leaves
         ``sa_engine`` and its pool to the host. On PostgreSQL each of the engine's
         transactions bounds its own lock and statement waits (``waits``, as in
-        :meth:`open`) without changing the host's sessions.
+        ``open``) without changing the host's sessions.
         """
 
         def factory() -> EventStore:
@@ -245,13 +245,15 @@ class Engine:
         freezes_per_month: int = 1,
         proxy_checkins: bool = False,
         templates: Sequence[str] = (),
+        partner_zones: Mapping[str, str] | None = None,
     ) -> CoupleView:
         """Start a couple with partners (by handle) in an IANA zone; returns its view.
 
-        ``templates`` names catalog rituals (e.g. ``catalog.starter_templates()``' keys) the
+        ``templates`` names catalog rituals (e.g. the keys of ``catalog.starter_templates()``) the
         couple starts with; the couple and its rituals are written in one transaction, so a
-        start cut short leaves nothing. Raises InvalidInput for a bad name, handle, zone or
-        template, NotAllowed when a couple of that name exists."""
+        start cut short leaves nothing. ``partner_zones`` gives partners who live elsewhere
+        their own IANA zone by handle (the others follow ``tz``). Raises InvalidInput for a
+        bad name, handle, zone or template, NotAllowed when a couple of that name exists."""
         return self._couples.create(
             name,
             partners,
@@ -260,6 +262,7 @@ class Engine:
             freezes_per_month=freezes_per_month,
             proxy_checkins=proxy_checkins,
             templates=templates,
+            partner_zones=partner_zones,
         )
 
     def couples(self) -> list[CoupleView]:
@@ -284,6 +287,18 @@ class Engine:
     def rename_partner(self, couple: CoupleRef, handle: str, display_name: str) -> CoupleView:
         """Change a partner's display name; returns the couple. NotFound for no such partner."""
         return self._couples.rename_partner(couple, handle, display_name)
+
+    def set_partner_zone(self, couple: CoupleRef, handle: str, tz: str) -> CoupleView:
+        """Give a partner their own IANA zone from now on (a long-distance couple); returns
+        the couple. Their rituals' local times, late-entry windows and streak days follow
+        it; the past keeps the zone in force then. Raises InvalidInput for an unknown zone,
+        NotAllowed when the partner already lives by it."""
+        return self._couples.set_partner_zone(couple, handle, tz)
+
+    def clear_partner_zone(self, couple: CoupleRef, handle: str) -> CoupleView:
+        """Let a partner follow the couple's zone again from now on; returns the couple.
+        NotAllowed when they already follow it."""
+        return self._couples.set_partner_zone(couple, handle, None)
 
     def change_settings(
         self,
@@ -324,10 +339,13 @@ class Engine:
         reminder: timedelta | None = None,
         prompts: Sequence[str] | None = None,
         template: str | None = None,
+        each_local: bool = False,
     ) -> RitualView:
         """Add a ritual with a cron schedule, a weekly quota, or a catalog template's
-        defaults; returns it. Raises InvalidInput for a bad definition, NotAllowed when an
-        active ritual has that title."""
+        defaults; returns it. By default its times are in the couple's zone, one shared
+        instant for everyone; ``each_local`` gives each participant their own occurrence at
+        the schedule's wall time in their own zone. Raises InvalidInput for a bad
+        definition, NotAllowed when an active ritual has that title."""
         return self._rituals.add(
             couple,
             title,
@@ -340,6 +358,7 @@ class Engine:
             reminder=reminder,
             prompts=prompts,
             template=template,
+            each_local=each_local,
         )
 
     def edit_ritual(
@@ -356,9 +375,12 @@ class Engine:
         together: bool | None = None,
         reminder: timedelta | None = None,
         prompts: Sequence[str] | None = None,
+        each_local: bool | None = None,
     ) -> RitualView:
         """Change a ritual from now on (history keeps the old definition); returns it.
-        Raises InvalidInput when nothing changes, NotAllowed for a retired ritual."""
+        ``each_local`` True keeps it at each participant's own local time, False anchors it
+        to the couple's zone again. Raises InvalidInput when nothing changes, NotAllowed
+        for a retired ritual."""
         return self._rituals.edit(
             couple,
             ritual,
@@ -371,6 +393,7 @@ class Engine:
             together=together,
             reminder=reminder,
             prompts=prompts,
+            each_local=each_local,
         )
 
     def pause_ritual(
@@ -593,7 +616,7 @@ class Engine:
 
     def plan_status(self, couple: CoupleRef) -> PlanView | None:
         """The couple's latest plan (running or finished) as it stands now, weeks that have
-        begun included; None if none yet. Writes nothing (see :meth:`tick`)."""
+        begun included; None if none yet. Writes nothing (see ``tick``)."""
         return self._plans.status(couple)
 
     def plan_milestones(self, couple: CoupleRef) -> list[PlanMilestone]:
@@ -662,7 +685,7 @@ class Engine:
     ) -> bytes:
         """The couple's rituals (or ``partner``'s) as iCalendar bytes; with ``page_url`` and a
         ``partner``, each event links to that occurrence on the partner's page. They depend
-        only on the events behind :meth:`feed_version` and the local date, so they can be
+        only on the events behind ``feed_version`` and the local date, so they can be
         cached."""
         return self._calendar.calendar_feed(
             couple,
@@ -764,7 +787,7 @@ class Engine:
         self, couple: CoupleRef, *, viewer: str | None = None, full: bool = False
     ) -> dict[str, Any]:
         """Everything ``viewer`` may see (None: the shared view) as JSON-ready data; ``full``
-        holds every text of every partner, for :meth:`import_data`, and takes no viewer."""
+        holds every text of every partner, for ``import_data``, and takes no viewer."""
         return self._privacy.export_data(couple, viewer, full)
 
     def export_markdown(self, couple: CoupleRef, *, viewer: str | None = None) -> str:

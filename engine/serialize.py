@@ -7,7 +7,9 @@ export document:
   declared ``repr=False`` (a URL holding a token) is never written;
 - a duration becomes minutes (an integer when whole) under ``<name>_minutes``;
 - an instant becomes ISO 8601 with its UTC offset, in the zone the caller passes (the
-  command line: the couple's zone; the export: UTC); a date becomes ``YYYY-MM-DD``;
+  command line: the couple's zone; the export: UTC), except a field marked
+  ``engine.views.LOCAL_TIME``, a local time written in the zone it holds (a partner's
+  own, say); a date becomes ``YYYY-MM-DD``;
 - a float is rounded to three decimal places; an enum is written as its value;
 - tuples and lists become arrays, mappings objects with string keys.
 
@@ -37,12 +39,15 @@ def minutes(value: timedelta | None) -> int | float | None:
     return int(m) if m.is_integer() else round(m, PLACES)
 
 
-def instant(moment: datetime | None, zone: tzinfo = UTC) -> str | None:
-    """An instant as ISO 8601 in ``zone``, with its offset; None for none."""
-    return None if moment is None else moment.astimezone(zone).isoformat()
+def instant(moment: datetime | None, zone: tzinfo | None = UTC) -> str | None:
+    """An instant as ISO 8601 in ``zone`` (None: the zone it holds), with its offset; None
+    for none."""
+    if moment is None:
+        return None
+    return (moment if zone is None else moment.astimezone(zone)).isoformat()
 
 
-def plain(value: object, *, zone: tzinfo = UTC) -> Any:
+def plain(value: object, *, zone: tzinfo | None = UTC) -> Any:
     """``value`` as JSON-ready data under the policy above."""
     if value is None or isinstance(value, bool | int | str):
         return value
@@ -68,7 +73,7 @@ def plain(value: object, *, zone: tzinfo = UTC) -> Any:
 def view_json(
     view: Any,
     *,
-    zone: tzinfo = UTC,
+    zone: tzinfo | None = UTC,
     only: Collection[str] | None = None,
     omit: Collection[str] = (),
     rename: Mapping[str, str] | None = None,
@@ -86,7 +91,8 @@ def view_json(
         key = renamed.get(f.name, f.name)
         if isinstance(value, timedelta) or (value is None and _is_duration(f)):
             key = f"{key}_minutes"
-        out[key] = plain(value, zone=zone)
+        own = f.metadata.get("zone") == "own"  # a local time keeps the zone it holds
+        out[key] = plain(value, zone=None if own else zone)
     for key, value in (extra or {}).items():
         out[key] = plain(value, zone=zone)
     return out

@@ -2,10 +2,10 @@
 
 A store appends events to streams and reads them back in order. ``(stream_id,
 version)`` is unique: that uniqueness *is* the optimistic-concurrency check, and a
-clash raises :class:`~engine.errors.ConcurrencyError`. An event id appended again
+clash raises ``ConcurrencyError``. An event id appended again
 with the same content is a no-op that reports the original position, so a client
 that lost the reply to a commit can retry safely; with other content it raises
-:class:`~engine.errors.DuplicateEvent`. Every backend passes one contract suite
+``DuplicateEvent``. Every backend passes one contract suite
 (``tests/integration/test_store_contract.py``).
 """
 
@@ -133,7 +133,7 @@ class EventStore(Protocol):
     def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
         """Append several streams' batches of one couple in ONE transaction: all or none.
 
-        Each batch is checked as :meth:`append` checks it (its expected version, replayed
+        Each batch is checked as ``append`` checks it (its expected version, replayed
         event ids); one refusal writes nothing. Returns each batch's positions.
         """
         ...

@@ -44,7 +44,8 @@ class CheckIns:
         rid = self._s.find_ritual_id(couple_state.couple_id, ritual)
         if for_both and not couple_state.proxy_checkins:
             raise NotAllowed("this couple checks in one by one; proxy check-ins are turned off")
-        zones = self._streaks.zones(couple_state.couple_id)
+        book = self._streaks.zone_book(couple_state.couple_id)
+        zones, own = book.couple, book.of(partner.partner_id)
 
         def attempt() -> CheckInView:
             state = self._s.load_ritual(rid, couple_state.couple_id)
@@ -53,6 +54,7 @@ class CheckIns:
                 state,
                 zones,
                 partner.partner_id,
+                own=own,
                 now=self._s.now(),
                 at=at,
                 occurrence=occurrence,
@@ -78,7 +80,7 @@ class CheckIns:
                     couple_state.handle_of(p) for p in (partner.partner_id, *event.for_partners)
                 ),
                 occurrence=occ,
-                local=occ.astimezone(schedule.zone_at(zones, occ)) if occ else None,
+                local=occ.astimezone(schedule.zone_at(own, occ)) if occ else None,
                 done_at=event.done_at,
             )
 
@@ -101,7 +103,8 @@ class CheckIns:
         partner_id = couple_state.partner(by).partner_id if by else None
         text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
         rid = self._s.find_ritual_id(couple_state.couple_id, ritual)
-        zones = self._streaks.zones(couple_state.couple_id)
+        book = self._streaks.zone_book(couple_state.couple_id)
+        zones, own = book.couple, book.of(partner_id)
 
         def attempt() -> SkipView:
             state = self._s.load_ritual(rid, couple_state.couple_id)
@@ -109,6 +112,7 @@ class CheckIns:
                 state,
                 zones,
                 partner_id,
+                own=own,
                 now=self._s.now(),
                 at=at,
                 occurrence=occurrence,
@@ -125,7 +129,7 @@ class CheckIns:
                 ritual_id=rid,
                 title=state.title,
                 occurrence=event.occurrence,
-                local=event.occurrence.astimezone(schedule.zone_at(zones, event.occurrence)),
+                local=event.occurrence.astimezone(schedule.zone_at(own, event.occurrence)),
             )
 
         return self._s.retrying(attempt)
@@ -144,7 +148,8 @@ class CheckIns:
         couple_state = self._s.load_members(couple)
         partner_id = couple_state.partner(by).partner_id if by else None
         text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
-        zones = self._streaks.zones(couple_state.couple_id)
+        book = self._streaks.zone_book(couple_state.couple_id)
+        zones = book.couple
         now = self._s.now()
         if ritual is not None:
             rids = [self._s.find_ritual_id(couple_state.couple_id, ritual)]
@@ -160,15 +165,25 @@ class CheckIns:
 
             def attempt(rid: str = rid) -> list[SkipView]:
                 state = self._s.load_ritual(rid, couple_state.couple_id)
-                events = ritual_domain.decide_absence(
-                    state,
-                    zones,
-                    partner_id,
-                    now=self._s.now(),
-                    first=since,
-                    last=until,
-                    reason=text,
-                )
+                whose: list[str | None] = [partner_id]
+                if partner_id is None and state.current.each_local:
+                    whose = list(state.current.participants)  # everyone's own local days
+                events = [
+                    event
+                    for one in whose
+                    for event in ritual_domain.decide_absence(
+                        state,
+                        zones,
+                        partner_id,
+                        now=self._s.now(),
+                        first=since,
+                        last=until,
+                        reason=text,
+                        own=book.of(one),
+                        whose=one,
+                    )
+                ]
+                events = list({e.occurrence: e for e in events}.values())  # one zone: once
                 if events:
                     self._s.append(
                         couple_state.couple_id,
@@ -182,7 +197,9 @@ class CheckIns:
                         ritual_id=rid,
                         title=state.title,
                         occurrence=e.occurrence,
-                        local=e.occurrence.astimezone(schedule.zone_at(zones, e.occurrence)),
+                        local=e.occurrence.astimezone(
+                            schedule.zone_at(book.of(partner_id), e.occurrence)
+                        ),
                     )
                     for e in events
                 ]

@@ -20,6 +20,7 @@ from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState
 from engine.domain.suggest import did_you_mean
+from engine.domain.zones import ZONE_EVENTS, ZoneBook, zone_book
 from engine.errors import InvalidInput, NotFound
 from engine.events import (
     CoupleCreated,
@@ -32,6 +33,8 @@ from engine.events import (
     PartnerAdded,
     PartnerErased,
     PartnerRenamed,
+    PartnerZoneCleared,
+    PartnerZoneSet,
     RecordedEvent,
     honoured,
     retractions_stream,
@@ -60,6 +63,8 @@ MEMBERSHIP = (
     PartnerRenamed.type_name,
     PartnerErased.type_name,
     CoupleSettingsChanged.type_name,
+    PartnerZoneSet.type_name,
+    PartnerZoneCleared.type_name,
 )
 """The couple-stream events that say who the couple is: enough for most decisions."""
 
@@ -96,7 +101,9 @@ def couple_view(state: CoupleState) -> CoupleView:
         id=state.couple_id,
         name=state.name,
         time_zone=state.time_zone,
-        partners=tuple(PartnerView(p.handle, p.display_name, p.partner_id) for p in state.partners),
+        partners=tuple(
+            PartnerView(p.handle, p.display_name, p.partner_id, p.time_zone) for p in state.partners
+        ),
         freezes_per_month=state.freezes_per_month,
         proxy_checkins=state.proxy_checkins,
     )
@@ -219,6 +226,12 @@ class Session:
     def viewer_id(self, state: CoupleState, viewer: str | None) -> str | None:
         """The partner id a read is made as; None (the default) is the shared view."""
         return None if viewer is None else state.partner(viewer).partner_id
+
+    def zone_book(self, couple_id: str) -> ZoneBook:
+        """The couple's zones over time, and each partner's own."""
+        stream = couple_stream(couple_id)
+        found = self.store.read_couple(couple_id, types=ZONE_EVENTS, decrypt=False)
+        return zone_book((r.occurred_at, r.event) for r in found if r.stream_id == stream)
 
     def today(self, state: CoupleState) -> date:
         """Today's date in the couple's zone."""

@@ -46,13 +46,20 @@ class Status:
             if r.definitions[0].effective_from <= now
         ]
         marks = self._streaks.marks(state.couple_id)
-        zones = self._streaks.zones(state.couple_id)
+        book_of_zones = self._streaks.zone_book(state.couple_id)
+        zones = book_of_zones.couple
         streaks = [
-            self._streaks.streak_view(state, r, marks.get(r.ritual_id, []), zones, now)
+            self._streaks.streak_view(state, r, marks.get(r.ritual_id, []), book_of_zones, now)
             for r in rituals
             if r.status(now) == "active"
         ]
-        book = practice.Logbook.of(rituals, (m for ms in marks.values() for m in ms), zones, now)
+        book = practice.Logbook.of(
+            rituals,
+            (m for ms in marks.values() for m in ms),
+            zones,
+            now,
+            book_of_zones.own_zones(),
+        )
         records = self._s.lived.read_couple(state.couple_id, decrypt=False)
         if as_of is not None:
             records = [r for r in records if r.occurred_at <= now]

@@ -12,23 +12,23 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from engine import catalog
 from engine.domain.couple import CoupleState, aware
 from engine.domain.ritual import RitualState
+from engine.domain.zones import ZONE_EVENTS, ZoneBook
 from engine.errors import StoreUnavailable
-from engine.events import AppreciationGiven, CoupleCreated, CoupleSettingsChanged, EventStore
+from engine.events import AppreciationGiven, EventStore
 from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels
 from engine.projections.marks import MARKS, Mark
 from engine.projections.streaks import Zones, figures
-from engine.services.session import CoupleRef, RitualRef, Session, couple_stream
+from engine.services.session import CoupleRef, RitualRef, Session
 from engine.views import PartnerStreak, ReadModelView, StreakView, WeekProgress
 
 JOURNAL = "appreciation-journal"
 """The template family whose rituals count the appreciations partners write."""
 
-ZONE_TYPES = (CoupleCreated.type_name, CoupleSettingsChanged.type_name)
+ZONE_TYPES = ZONE_EVENTS
 
 
 class Streaks:
@@ -86,7 +86,7 @@ class Streaks:
         state = self._s.load_members(couple)
         now = self._s.now() if as_of is None else aware(as_of)
         marks = self.marks(state.couple_id)
-        zones = self.zones(state.couple_id)
+        zones = self.zone_book(state.couple_id)
         return [
             self.streak_view(state, ritual, marks.get(rid, []), zones, now)
             for rid, ritual in self._s.ritual_states(state.couple_id).items()
@@ -104,7 +104,7 @@ class Streaks:
     def _ritual_streak(self, state: CoupleState, rid: str, now: datetime) -> StreakView:
         marks = self.marks(state.couple_id, rid).get(rid, [])
         ritual = self._s.ritual_states(state.couple_id)[rid]
-        return self.streak_view(state, ritual, marks, self.zones(state.couple_id), now)
+        return self.streak_view(state, ritual, marks, self.zone_book(state.couple_id), now)
 
     def after_check_in(self, state: CoupleState, rid: str, partner_id: str) -> int:
         """The partner's current streak on a ritual, the check-in just made included."""
@@ -149,28 +149,27 @@ class Streaks:
 
     def zones(self, couple_id: str) -> Zones:
         """The couple's time zones over time."""
-        zones: list[tuple[datetime, ZoneInfo]] = []
-        stream = couple_stream(couple_id)
-        for r in self._s.store.read_couple(couple_id, types=ZONE_TYPES, decrypt=False):
-            event = r.event
-            if r.stream_id != stream or not isinstance(
-                event, CoupleCreated | CoupleSettingsChanged
-            ):
-                continue
-            if not zones or zones[-1][1].key != event.time_zone:
-                zones.append((r.occurred_at, ZoneInfo(event.time_zone)))
-        return zones
+        return self.zone_book(couple_id).couple
+
+    def zone_book(self, couple_id: str) -> ZoneBook:
+        """The couple's zones over time, and each partner's own."""
+        return self._s.zone_book(couple_id)
 
     def streak_view(
         self,
         state: CoupleState,
         ritual: RitualState,
         marks: list[Mark],
-        zones: Zones,
+        zones: ZoneBook,
         now: datetime,
     ) -> StreakView:
         found = figures(
-            ritual, marks, zones=zones, freezes_per_month=state.freezes_per_month, now=now
+            ritual,
+            marks,
+            zones=zones.couple,
+            freezes_per_month=state.freezes_per_month,
+            now=now,
+            partner_zones=zones.own_zones(),
         )
         week = None
         if found.week is not None:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.serialize import minutes, plain, view_json
-from engine.views import FeedLinkView, IssuedFeedLink, RitualView, StreakLine
+from engine.views import FeedLinkView, IssuedFeedLink, RitualView, StreakLine, UpcomingView
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MOMENT = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)
@@ -105,3 +105,24 @@ def test_enums_tuples_and_mappings_become_plain_values() -> None:
 def test_a_value_with_no_json_form_is_refused_rather_than_guessed() -> None:
     with pytest.raises(TypeError, match="set"):
         plain({"a"})
+
+
+def test_a_local_time_keeps_the_zone_it_holds_while_instants_take_the_zone_asked_for() -> None:
+    new_york = ZoneInfo("America/New_York")
+    upcoming = UpcomingView(
+        ritual_id="r1",
+        title="Call",
+        at=MOMENT,
+        local=MOMENT.astimezone(new_york),
+        duration=None,
+        prompt=None,
+        partner="alex",
+        times=(("sam", MOMENT.astimezone(BERLIN)), ("alex", MOMENT.astimezone(new_york))),
+    )
+    data = view_json(upcoming, zone=BERLIN)
+    assert data["at"] == "2026-11-25T18:30:00+01:00"
+    assert data["local"] == "2026-11-25T12:30:00-05:00"
+    assert data["times"] == [
+        ["sam", "2026-11-25T18:30:00+01:00"],
+        ["alex", "2026-11-25T12:30:00-05:00"],
+    ]
