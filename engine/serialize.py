@@ -3,8 +3,9 @@
 Pure: no I/O, no clock. The policy, the same for the command line's ``--json`` and the
 export document:
 
-- a dataclass becomes an object whose keys are its field names (snake_case); a field
-  declared ``repr=False`` (a URL holding a token) is never written;
+- a view (a dataclass) becomes an object of the fields its shape names, each under its
+  field name (snake_case); a field declared ``repr=False`` (a URL holding a token) is
+  refused;
 - a duration becomes minutes (an integer when whole) under ``<name>_minutes``;
 - an instant becomes ISO 8601 with its UTC offset, in the zone the caller passes (the
   command line: the couple's zone; the export: UTC), except a field marked
@@ -48,7 +49,8 @@ def instant(moment: datetime | None, zone: tzinfo | None = UTC) -> str | None:
 
 
 def plain(value: object, *, zone: tzinfo | None = UTC) -> Any:
-    """``value`` as JSON-ready data under the policy above."""
+    """``value`` as JSON-ready data under the policy above. A view (a dataclass) is not
+    taken here: it goes through :func:`view_json`, which names the keys it writes."""
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
@@ -61,34 +63,34 @@ def plain(value: object, *, zone: tzinfo | None = UTC) -> Any:
         return value.isoformat()
     if isinstance(value, timedelta):
         return minutes(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return view_json(value, zone=zone)
     if isinstance(value, Mapping):
         return {str(k): plain(v, zone=zone) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v, zone=zone) for v in value]
-    raise TypeError(f"no JSON form for {type(value).__name__}")
+    raise TypeError(f"no JSON form for {type(value).__name__}; a view goes through view_json")
 
 
 def view_json(
     view: Any,
+    keys: Collection[str],
     *,
     zone: tzinfo | None = UTC,
-    only: Collection[str] | None = None,
-    omit: Collection[str] = (),
     rename: Mapping[str, str] | None = None,
     extra: Mapping[str, object] | None = None,
 ) -> dict[str, Any]:
-    """A dataclass view as a JSON object: its fields (``only`` those, less ``omit``), each
-    under its own name or the one ``rename`` gives it, then ``extra`` keys (already in
-    JSON form, or made so) added or replacing."""
+    """The fields ``keys`` names of a dataclass view as a JSON object, each under its own
+    name or the one ``rename`` gives it, then ``extra`` keys (already in JSON form, or
+    made so) added or replacing. Naming the keys keeps every shape stable: a field added to
+    a view appears in no JSON until a shape names it."""
     renamed = rename or {}
+    known = {f.name: f for f in dataclasses.fields(view)}
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(view):
-        if not f.repr or f.name in omit or (only is not None and f.name not in only):
-            continue
-        value = getattr(view, f.name)
-        key = renamed.get(f.name, f.name)
+    for name in keys:
+        f = known[name]
+        if not f.repr:
+            raise ValueError(f"{name} is kept out of every output")
+        value = getattr(view, name)
+        key = renamed.get(name, name)
         if isinstance(value, timedelta) or (value is None and _is_duration(f)):
             key = f"{key}_minutes"
         own = f.metadata.get("zone") == "own"  # a local time keeps the zone it holds
@@ -108,12 +110,12 @@ def streak_summary(view: StreakView, figures: Collection[str]) -> dict[str, Any]
     couple's ``figures`` named."""
     return view_json(
         view,
-        only=("title", "ritual_id", "unit"),
+        ("title", "ritual_id", "unit"),
         rename={"title": "ritual"},
-        extra=view_json(view.couple, only=figures),
+        extra=view_json(view.couple, figures),
     )
 
 
 def plan_summary(view: PlanView, figures: Collection[str]) -> dict[str, Any]:
     """Where a plan stands in brief: the ``figures`` named, its template as ``plan``."""
-    return view_json(view, only=figures, rename={"template": "plan"})
+    return view_json(view, figures, rename={"template": "plan"})

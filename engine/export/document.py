@@ -164,6 +164,9 @@ def summary_json(content: ExportContent) -> dict[str, Any]:
     }
 
 
+JOURNAL = ("id", "author", "recipient", "text", "shared", "written_at")
+NOTE = ("kind", "author", "ritual_id", "ritual", "text", "shared", "at")
+CAPSULE = ("id", "author", "opens_on", "opened", "message")
 STREAK_FIGURES = ("current", "best", "done", "skipped", "missed", "strength", "freezes_used")
 PLAN_FIGURES = ("template", "week", "weeks_total", "tasks_done", "tasks_total", "percent", "pace")
 
@@ -181,8 +184,8 @@ def to_document(content: ExportContent) -> dict[str, Any]:
         "summary": summary_json(content),
         "rituals": [ritual_json(v, r, state) for v, r in content.rituals],
         "ground_rules": list(content.ground_rules),
-        "journal": [view_json(j) for j in content.journal],
-        "notes": [view_json(n) for n in content.notes],
-        "capsules": [view_json(c) for c in content.capsules],
+        "journal": [view_json(j, JOURNAL) for j in content.journal],
+        "notes": [view_json(n, NOTE) for n in content.notes],
+        "capsules": [view_json(c, CAPSULE) for c in content.capsules],
         "events": [event_json(e) for e in content.events],
     }
