@@ -9,7 +9,9 @@ from engine.clock import FixedClock, utc_now
 from engine.config import Settings
 from engine.errors import (
     ConcurrencyError,
+    ConnectionLost,
     DuplicateEvent,
+    IdempotencyConflict,
     InvalidInput,
     KeysUnavailable,
     NotAllowed,
@@ -100,6 +102,7 @@ __all__ = [
     "CheckInView",
     "CheckedIn",
     "ConcurrencyError",
+    "ConnectionLost",
     "CoupleCreated",
     "CoupleErased",
     "CoupleSettingsChanged",
@@ -118,6 +121,7 @@ __all__ = [
     "GroundRulesAgreed",
     "HeatmapView",
     "HistoryEntry",
+    "IdempotencyConflict",
     "InsightsView",
     "InvalidInput",
     "IssuedFeedLink",

@@ -4,12 +4,13 @@ the ones the docs list whatever a view gains."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.invite_views import InviteView
 from engine.plan_templates import PlanTemplate
-from engine.serialize import plan_summary, streak_summary, view_json
+from engine.serialize import instant, plan_summary, streak_summary, view_json
 from engine.views import (
     CapsuleView,
     CoupleView,
@@ -39,7 +40,8 @@ COUPLE = ("id", "name", "time_zone")
 SETTINGS = (*COUPLE, "freezes_per_month", "proxy_checkins")
 RITUAL = (
     *("id", "title", "kind", "cron", "per_week", "schedule", "duration", "participants"),
-    *("together", "reminder", "prompts", "status", "paused_until", "template", "since"),
+    *("together", "each_local", "reminder", "prompts", "status", "paused_until", "template"),
+    "since",
 )
 HISTORY = (
     *("position", "type", "occurred_at", "recorded_at", "actor", "via", "summary", "data"),
@@ -50,7 +52,7 @@ TEMPLATE = (
     *("key", "title", "kind", "summary", "cron", "per_week", "schedule", "duration"),
     *("who", "starter"),
 )
-UPCOMING = ("ritual_id", "title", "at", "local", "duration", "prompt")
+UPCOMING = ("ritual_id", "title", "at", "local", "duration", "prompt", "partner")
 PLAN = (
     *("id", "template", "title", "starts_on", "week", "weeks_total", "theme"),
     *("week_starts_on", "week_ends_on", "days_left", "over", "tasks_done", "tasks_total"),
@@ -67,7 +69,7 @@ STREAK_LINE = (
     *("current", "best", "done", "skipped", "missed", "pending", "freezes_used"),
     *("last_freeze", "completion_rate", "last_done", "strength"),
 )
-TODAY = ("ritual_id", "title", "at", "status", "by", "participants")
+TODAY = ("ritual_id", "title", "at", "status", "by", "participants", "partner")
 STREAK_SUMMARY = ("current", "best", "strength", "freezes_used", "last_freeze")
 PLAN_SUMMARY = (
     *("template", "title", "week", "weeks_total", "theme"),
@@ -84,7 +86,13 @@ def couple_json(c: CoupleView) -> dict[str, Any]:
 
 
 def settings_json(c: CoupleView) -> dict[str, Any]:
-    return view_json(c, SETTINGS, extra={"partners": c.handles})
+    zones = {p.handle: p.time_zone for p in c.partners if p.time_zone}
+    return view_json(c, SETTINGS, extra={"partners": c.handles, "partner_zones": zones})
+
+
+def local_times(times: tuple[tuple[str, datetime], ...]) -> dict[str, str | None]:
+    """Each participant's local time, in their own zone, by handle."""
+    return {handle: instant(at, None) for handle, at in times}
 
 
 def ritual_json(r: RitualView, couple: CoupleView) -> dict[str, Any]:
@@ -109,7 +117,7 @@ def template_json(t: TemplateView) -> dict[str, Any]:
 
 
 def upcoming_json(u: UpcomingView, couple: CoupleView) -> dict[str, Any]:
-    return view_json(u, UPCOMING, zone=zone(couple))
+    return view_json(u, UPCOMING, zone=zone(couple), extra={"local_times": local_times(u.times)})
 
 
 def plan_template_json(t: PlanTemplate) -> dict[str, Any]:
@@ -191,7 +199,10 @@ def status_json(view: StatusView, couple: CoupleView) -> dict[str, Any]:
                     TODAY,
                     zone=local,
                     rename={"title": "ritual", "at": "time"},
-                    extra={"this_week": week_json(t.this_week)},
+                    extra={
+                        "this_week": week_json(t.this_week),
+                        "local_times": local_times(t.times),
+                    },
                 )
                 for t in view.today
             ],

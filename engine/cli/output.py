@@ -65,3 +65,12 @@ def save_file(path: str, data: bytes, *, mode: int | None, what: str) -> Path:
             f"could not write {what} there; check that the folder exists and is writable "
             "(nothing was changed)"
         ) from None
+
+
+def times_words(times: Sequence[tuple[str, datetime]], viewer: str | None = None) -> str:
+    """Each partner's local time of a shared ritual, "21:00 for sam, 15:00 for alex"
+    (the viewer's first, as "you"); "" when their clocks agree."""
+    from engine.domain.anchoring import times_line
+
+    line = times_line(times, viewer, {handle: handle for handle, _ in times})
+    return (line or "").removesuffix(".")

@@ -63,6 +63,7 @@ class Couples:
         proxy_checkins: bool = False,
         templates: Sequence[str] = (),
         partner_zones: Mapping[str, str] | None = None,
+        couple_id: str | None = None,
     ) -> CoupleView:
         title = clean_line(name, "couple name")
         zone = parse_zone(tz).key
@@ -81,7 +82,7 @@ class Couples:
             raise InvalidInput("a time zone was given for someone who is not a partner")
         if any(existing.casefold() == title.casefold() for _, existing in self._s.couple_names()):
             raise NotAllowed("a couple with that name already exists in this database")
-        couple_id = new_id()
+        couple_id = couple_id or new_id()
         events = [
             CoupleCreated(
                 couple_id=couple_id,
@@ -112,7 +113,7 @@ class Couples:
         if len(set(titles)) != len(titles):
             raise InvalidInput("two of those rituals have the same title; name each once")
         metadata = Metadata(actor=None, via=self._s.via, correlation_id=new_id())
-        self._s.store.append_batches(  # one transaction: a start cut short leaves nothing
+        self._s.append_batches(  # one transaction: a start cut short leaves nothing
             couple_id,
             [
                 Batch(

@@ -45,7 +45,7 @@ class Streaks:
         """The projection runner over the store's read models, built once."""
         with self._lock:
             if self._runner is None:
-                store = self._s.store
+                store = self._s.base_store
                 self._runner = ProjectionRunner(store, self._models_for(store), PROJECTIONS)
             return self._runner
 

@@ -42,6 +42,7 @@ def test_list_json_has_stable_keys(couple: Run) -> None:
         "duration_minutes",
         "participants",
         "together",
+        "each_local",
         "reminder_minutes",
         "prompts",
         "status",
@@ -183,8 +184,10 @@ def test_rules_and_settings_print_stable_json(couple: Run) -> None:
     settings = json.loads(couple("settings", "--freezes", "2", "--json").output)
     assert settings["freezes_per_month"] == 2
     assert set(settings) == {
-        "id", "name", "time_zone", "partners", "freezes_per_month", "proxy_checkins",
+        "id", "name", "time_zone", "partners", "partner_zones", "freezes_per_month",
+        "proxy_checkins",
     }  # fmt: skip
+    assert settings["partner_zones"] == {}  # everyone follows the couple's zone
 
 
 def test_every_command_takes_now_from_the_clock_seam(run: Run) -> None:
@@ -195,3 +198,8 @@ def test_every_command_takes_now_from_the_clock_seam(run: Run) -> None:
     # CLI_NOW is Wednesday 25 November 2026, 17:30 UTC, whatever the machine's clock says
     assert result.output.startswith("Sam & Alex, Wednesday 25 November")
     assert "20:00  Evening check" in result.output
+
+
+def test_agreeing_on_one_ground_rule_says_rule_not_rules(couple: Run) -> None:
+    assert couple("rules", "set", "Breaks are allowed").output == "Agreed on 1 ground rule.\n"
+    assert couple("rules", "set", "A", "B").output == "Agreed on 2 ground rules.\n"

@@ -101,3 +101,9 @@ def test_every_python_example_that_shows_its_output_prints_it(
     for page, code, shown in examples:
         exec(compile(code, str(page), "exec"), {"__name__": "__docs_example__"})
         assert capsys.readouterr().out == shown, page
+
+
+def test_the_source_distribution_carries_the_docs_its_tests_read() -> None:
+    manifest = (ROOT / "MANIFEST.in").read_text().splitlines()
+    assert "graft docs" in manifest
+    assert any(line.startswith("include ") and "mkdocs.yml" in line for line in manifest)
