@@ -87,7 +87,12 @@ def couple_json(state: CoupleState) -> dict[str, Any]:
         "freezes_per_month": state.freezes_per_month,
         "proxy_checkins": state.proxy_checkins,
         "partners": [
-            {"id": p.partner_id, "handle": p.handle, "display_name": p.display_name}
+            {
+                "id": p.partner_id,
+                "handle": p.handle,
+                "display_name": p.display_name,
+                "time_zone": p.time_zone,
+            }
             for p in state.partners
         ],
         "former_partners": [{"id": p.partner_id, "handle": p.handle} for p in state.former],
@@ -105,6 +110,7 @@ def definition_json(d: RitualDefined, state: CoupleState) -> dict[str, Any]:
         "duration_minutes": _minutes(d.duration),
         "participants": [state.handle_of(p) for p in d.participants],
         "together": d.together,
+        "each_local": d.each_local,
         "reminder_minutes": _minutes(d.reminder),
         "prompts": list(d.prompts),
         "template": d.template,
