@@ -63,11 +63,13 @@ def ritual_json(r: RitualView, couple: CoupleView) -> dict[str, Any]:
 
 
 def history_json(h: HistoryEntry, couple: CoupleView) -> dict[str, Any]:
+    zone = ZoneInfo(h.time_zone or couple.time_zone)  # the zone in force when it happened
     return {
         "position": h.position,
         "type": h.type,
-        "occurred_at": iso_local(h.occurred_at, couple),
-        "recorded_at": iso_local(h.recorded_at, couple),
+        "occurred_at": h.occurred_at.astimezone(zone).isoformat(),
+        "recorded_at": h.recorded_at.astimezone(zone).isoformat(),
+        "time_zone": zone.key,
         "actor": h.actor,
         "via": h.via,
         "summary": h.summary,

@@ -28,6 +28,7 @@ from engine.events import (
     TimeoutCalled,
 )
 from engine.events.codec import to_plain
+from engine.schedule import Zones
 from engine.views import (
     CapsuleView,
     JournalEntryView,
@@ -66,6 +67,7 @@ class ExportContent:
     events: Sequence[ExportedEvent]
     streaks: Sequence[StreakView] = ()
     plan: PlanView | None = None
+    zones: Zones = ()  # the couple's zones over time: past moments are told in theirs
 
 
 def _iso(moment: datetime | None) -> str | None:
