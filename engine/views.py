@@ -227,6 +227,7 @@ class HistoryEntry:
     data: dict[str, Any] = field(default_factory=dict)
     entry_id: str = ""  # the event id, for `ritual undo`
     undone: bool = False  # a partner took this entry back
+    time_zone: str = ""  # the couple's zone in force when it happened (IANA key)
 
 
 @dataclass(frozen=True)

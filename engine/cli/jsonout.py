@@ -100,7 +100,10 @@ def ritual_json(r: RitualView, couple: CoupleView) -> dict[str, Any]:
 
 
 def history_json(h: HistoryEntry, couple: CoupleView) -> dict[str, Any]:
-    return view_json(h, HISTORY, zone=zone(couple), rename={"entry_id": "id"})
+    then = ZoneInfo(h.time_zone or couple.time_zone)  # the zone in force when it happened
+    return view_json(
+        h, HISTORY, zone=then, rename={"entry_id": "id"}, extra={"time_zone": then.key}
+    )
 
 
 def rule_json(numbered: tuple[int, str]) -> dict[str, Any]:

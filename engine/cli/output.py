@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from engine.views import CoupleView
+from engine.views import CoupleView, HistoryEntry
 
 T = TypeVar("T")
 
@@ -46,6 +46,12 @@ def show_list(
 
 def local(moment: datetime | None, couple: CoupleView, fmt: str = "%a %d %b %H:%M") -> str:
     return "-" if moment is None else moment.astimezone(ZoneInfo(couple.time_zone)).strftime(fmt)
+
+
+def in_force(moment: datetime, entry: HistoryEntry, couple: CoupleView) -> datetime:
+    """A history entry's moment in the couple's zone in force when it happened (today's
+    zone for an entry that does not say)."""
+    return moment.astimezone(ZoneInfo(entry.time_zone or couple.time_zone))
 
 
 def indented(text: str) -> list[str]:

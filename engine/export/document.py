@@ -29,6 +29,7 @@ from engine.events import (
     TimeoutCalled,
 )
 from engine.events.codec import to_plain
+from engine.schedule import Zones
 from engine.serialize import instant, minutes, plan_summary, streak_summary, view_json
 from engine.views import (
     CapsuleView,
@@ -68,6 +69,7 @@ class ExportContent:
     events: Sequence[ExportedEvent]
     streaks: Sequence[StreakView] = ()
     plan: PlanView | None = None
+    zones: Zones = ()  # the couple's zones over time: past moments are told in theirs
 
 
 def couple_json(state: CoupleState) -> dict[str, Any]:
@@ -78,7 +80,12 @@ def couple_json(state: CoupleState) -> dict[str, Any]:
         "freezes_per_month": state.freezes_per_month,
         "proxy_checkins": state.proxy_checkins,
         "partners": [
-            {"id": p.partner_id, "handle": p.handle, "display_name": p.display_name}
+            {
+                "id": p.partner_id,
+                "handle": p.handle,
+                "display_name": p.display_name,
+                "time_zone": p.time_zone,
+            }
             for p in state.partners
         ],
         "former_partners": [{"id": p.partner_id, "handle": p.handle} for p in state.former],
@@ -96,6 +103,7 @@ def definition_json(d: RitualDefined, state: CoupleState) -> dict[str, Any]:
         "duration_minutes": minutes(d.duration),
         "participants": [state.handle_of(p) for p in d.participants],
         "together": d.together,
+        "each_local": d.each_local,
         "reminder_minutes": minutes(d.reminder),
         "prompts": list(d.prompts),
         "template": d.template,

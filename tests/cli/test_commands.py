@@ -103,6 +103,7 @@ def test_the_log_shows_history_newest_first_without_private_text(couple: Run) ->
         "type",
         "occurred_at",
         "recorded_at",
+        "time_zone",
         "actor",
         "via",
         "summary",
