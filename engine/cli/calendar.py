@@ -51,7 +51,7 @@ def next_command(state: CliState, days: int, partner: str | None, as_json: bool)
     show_list(
         eng.upcoming(couple, days=days, partner=partner),
         as_json=as_json,
-        to_json=upcoming_json,
+        to_json=lambda u: upcoming_json(u, couple),
         lines=lambda u: upcoming_lines(u, partner.strip().lower() if partner else None),
         empty=f"Nothing with a set time in {span}. Enjoy the space.",
     )

@@ -29,6 +29,8 @@ from engine.events import (
     PartnerInviteIssued,
     PartnerInviteRevoked,
     PartnerRenamed,
+    PartnerZoneCleared,
+    PartnerZoneSet,
     PlanFinished,
     PlanPaused,
     PlanResumed,
@@ -83,6 +85,10 @@ def describe_event(
             return f"{who(event.partner_id)} changed their display name"
         case CoupleSettingsChanged():
             return "changed the couple's settings"
+        case PartnerZoneSet():
+            return f"{who(event.partner_id)} began living by {event.time_zone} time"
+        case PartnerZoneCleared():
+            return f"{who(event.partner_id)} began following the couple's time zone again"
         case GroundRulesAgreed():
             return "agreed on ground rules for difficult talks"
         case RitualAdded():
