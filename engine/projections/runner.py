@@ -77,8 +77,11 @@ class ReadModels(Protocol):
 
     def checkpoint(self, name: str) -> Checkpoint | None: ...
 
-    def states(self, name: str, couple_id: str, prefix: str = "") -> dict[str, Json]:
-        """The stored states of one couple, optionally only keys starting with ``prefix``."""
+    def states(
+        self, name: str, couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, Json]:
+        """The stored states of one couple, optionally only keys starting with ``prefix``
+        and only keys from ``start`` on (in the keys' string order)."""
         ...
 
 
@@ -117,23 +120,27 @@ class ProjectionRunner:
             tx.set_checkpoint(name, Checkpoint(0, projection.version))
         return self._catch_up(projection, progress)
 
-    def states(self, name: str, couple_id: str, prefix: str = "") -> dict[str, Any]:
+    def states(
+        self, name: str, couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, Any]:
         """One couple's states of a caught-up model (catch up first)."""
         projection = self.projection(name)
-        stored = self.models.states(name, couple_id, prefix)
+        stored = self.models.states(name, couple_id, prefix, start)
         return {key: projection.load(data) for key, data in stored.items()}
 
-    def states_now(self, name: str, couple_id: str, prefix: str = "") -> dict[str, Any]:
+    def states_now(
+        self, name: str, couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, Any]:
         """One couple's states with the events the model has not folded yet folded in
         memory: current even where the read models cannot be written (a read-only database
-        user), and writing nothing."""
+        user), and writing nothing. ``start`` keeps only the keys from it on."""
         projection = self.projection(name)
         checkpoint = self.models.checkpoint(name)
         if checkpoint is None or checkpoint.version != projection.version:
             known: dict[str, Any] = {}
             after = 0
         else:
-            known = self.states(name, couple_id, prefix)
+            known = self.states(name, couple_id, prefix, start)
             after = checkpoint.position
         events = self.store.read_couple(couple_id, after=after, decrypt=False)
         if any(isinstance(r.event, CoupleErased) for r in events):
@@ -141,7 +148,9 @@ class ProjectionRunner:
         folded = fold_batch(projection, {(couple_id, k): v for k, v in known.items()}, events)
         mine = {key: state for (cid, key), state in folded.states.items() if cid == couple_id}
         merged = {**known, **mine}
-        return {key: state for key, state in merged.items() if key.startswith(prefix)}
+        return {
+            key: state for key, state in merged.items() if key.startswith(prefix) and key >= start
+        }
 
     def _current(self, projection: Projection[Any]) -> Checkpoint:
         """The model's checkpoint, after dropping a model built by another version."""

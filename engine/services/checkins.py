@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from engine import schedule
 from engine.domain import ritual as ritual_domain
+from engine.domain.ritual import RitualState
 from engine.domain.text import clean_optional_text
 from engine.errors import InvalidInput, NotAllowed
+from engine.schedule import Zones
 from engine.services.rituals import PROMPT_MAX, check_years
 from engine.services.session import CoupleRef, RitualRef, Session, ritual_stream
 from engine.services.streaks import Streaks
 from engine.views import CheckInView, SkipView
+
+LOOK_BACK = timedelta(days=3)
+"""How far before the earliest moment a logging decision reads marks (past any late-entry
+window, which is at most two local days plus a zone's offset)."""
 
 
 class CheckIns:
@@ -47,13 +53,14 @@ class CheckIns:
         zones = self._streaks.zones(couple_state.couple_id)
 
         def attempt() -> CheckInView:
-            state = self._s.load_ritual(rid, couple_state.couple_id)
+            now = self._s.now()
+            state = self._logging_state(couple_state.couple_id, rid, zones, now, at, occurrence)
             others = tuple(p for p in state.current.participants if p != partner.partner_id)
             event = ritual_domain.decide_check_in(
                 state,
                 zones,
                 partner.partner_id,
-                now=self._s.now(),
+                now=now,
                 at=at,
                 occurrence=occurrence,
                 closeness=closeness,
@@ -104,12 +111,13 @@ class CheckIns:
         zones = self._streaks.zones(couple_state.couple_id)
 
         def attempt() -> SkipView:
-            state = self._s.load_ritual(rid, couple_state.couple_id)
+            now = self._s.now()
+            state = self._logging_state(couple_state.couple_id, rid, zones, now, at, occurrence)
             event = ritual_domain.decide_skip(
                 state,
                 zones,
                 partner_id,
-                now=self._s.now(),
+                now=now,
                 at=at,
                 occurrence=occurrence,
                 reason=text,
@@ -159,12 +167,13 @@ class CheckIns:
         for rid in rids:
 
             def attempt(rid: str = rid) -> list[SkipView]:
-                state = self._s.load_ritual(rid, couple_state.couple_id)
+                now = self._s.now()
+                state = self._logging_state(couple_state.couple_id, rid, zones, now)
                 events = ritual_domain.decide_absence(
                     state,
                     zones,
                     partner_id,
-                    now=self._s.now(),
+                    now=now,
                     first=since,
                     last=until,
                     reason=text,
@@ -194,3 +203,29 @@ class CheckIns:
             days = f"from {since:%a %d %b} to {until:%a %d %b}" if until != since else ""
             raise NotAllowed(f"{what} left to let go {days or f'on {since:%a %d %b}'}")
         return sorted(views, key=lambda v: (v.occurrence, v.title))
+
+    def _logging_state(
+        self,
+        couple_id: str,
+        rid: str,
+        zones: Zones,
+        now: datetime,
+        *moments: datetime | None,
+    ) -> RitualState:
+        """The ritual's state as the logging deciders need it, whatever its history: the
+        definitions, and what was logged for the occurrences a decision about ``now`` and
+        ``moments`` can look at. The deciders compare only occurrences still open (a late
+        entry closes by the end of the next local day), planned ones ahead, and the ones
+        next to the moment logged, the previous one included; older marks cannot change
+        a decision, so they are not read. A ritual without fixed times needs none."""
+        state = self._s.load_definitions(rid, couple_id)
+        periods = ritual_domain.landing_periods(state, zones)
+        if not periods:
+            return state
+        earliest = min(m for m in (now, *moments) if m is not None)
+        before = schedule.previous_occurrence(periods, zones, earliest)
+        since = min(earliest, before.at if before else earliest) - LOOK_BACK
+        marks = self._streaks.marks_since(couple_id, rid, since)
+        checkins = frozenset((m.occurrence, p) for m in marks for p, _ in m.done)
+        skips = frozenset(m.occurrence for m in marks if m.occurrence and m.skipped_at)
+        return replace(state, checkins=checkins, skips=skips)

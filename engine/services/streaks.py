@@ -11,7 +11,7 @@ import contextlib
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from engine import catalog
@@ -123,6 +123,16 @@ class Streaks:
         for rid, marks in self._appreciation_marks(couple_id, ritual_id).items():
             found[rid] += marks
         return found
+
+    def marks_since(self, couple_id: str, ritual_id: str, since: datetime) -> list[Mark]:
+        """The marks of a scheduled ritual's occurrences from ``since`` on, caught up to the
+        newest event: one range of the read model, however long the ritual's history."""
+        runner = self.runner
+        with contextlib.suppress(StoreUnavailable):
+            runner.catch_up()
+        prefix = f"{ritual_id}@"
+        start = prefix + since.astimezone(UTC).isoformat()
+        return list(runner.states_now(MARKS.name, couple_id, prefix, start).values())
 
     def _appreciation_marks(self, couple_id: str, ritual_id: str = "") -> dict[str, list[Mark]]:
         """Each appreciation written with `ritual appreciate`, as one check-in of every
