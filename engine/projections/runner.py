@@ -95,11 +95,15 @@ class ProjectionRunner:
         projections: Sequence[Projection[Any]],
         *,
         batch: int = BATCH,
+        derived: Sequence[str] = (),
     ) -> None:
         self.store = store
         self.models = models
         self.projections = {p.name: p for p in projections}
         self.batch = batch
+        self.derived = tuple(derived)
+        """Stored data derived from the read models (for example settled streak tallies):
+        dropped with any rebuild, and an erased couple's taken out with theirs."""
 
     def projection(self, name: str) -> Projection[Any]:
         try:
@@ -117,6 +121,8 @@ class ProjectionRunner:
         projection = self.projection(name)
         with self.models.transaction() as tx:
             tx.drop(name)
+            for derived in self.derived:
+                tx.drop(derived)
             tx.set_checkpoint(name, Checkpoint(0, projection.version))
         return self._catch_up(projection, progress)
 
@@ -161,6 +167,8 @@ class ProjectionRunner:
             checkpoint = tx.checkpoint(projection.name)
             if checkpoint is None or checkpoint.version != projection.version:
                 tx.drop(projection.name)
+                for derived in self.derived:
+                    tx.drop(derived)
                 checkpoint = Checkpoint(0, projection.version)
                 tx.set_checkpoint(projection.name, checkpoint)
         return checkpoint
@@ -182,9 +190,8 @@ class ProjectionRunner:
             checkpoint = Checkpoint(events[-1].position, projection.version)
         return folded
 
-    @staticmethod
     def _apply(
-        tx: ReadModelWriter, projection: Projection[Any], events: Sequence[RecordedEvent]
+        self, tx: ReadModelWriter, projection: Projection[Any], events: Sequence[RecordedEvent]
     ) -> None:
         """Fold a batch into the touched states and move the checkpoint past it."""
         erased = {r.couple_id for r in events if isinstance(r.event, CoupleErased)}
@@ -199,4 +206,6 @@ class ProjectionRunner:
         tx.save(projection.name, rows, existing=stored.keys())
         for couple_id in erased:  # a tombstone: the couple leaves every read model
             tx.forget(projection.name, couple_id)
+            for derived in self.derived:
+                tx.forget(derived, couple_id)
         tx.set_checkpoint(projection.name, Checkpoint(events[-1].position, projection.version))

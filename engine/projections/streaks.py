@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from engine import schedule
@@ -90,7 +91,7 @@ class _Slot:
 
 
 @dataclass
-class _Tally:
+class Tally:
     current: int = 0
     best: int = 0
     done: int = 0
@@ -164,26 +165,27 @@ def figures(
     zones: Zones,
     freezes_per_month: int,
     now: datetime,
+    settled: Settled | None = None,
 ) -> RitualFigures:
-    """The streak figures of one ritual as they stand at ``now``."""
-    own = [m for m in marks if m.ritual_id == ritual.ritual_id]
-    scheduled = {m.occurrence: m for m in own if m.occurrence is not None}
-    times = _check_in_times((m for m in own if m.occurrence is None), now)
-    slots = _cron_slots(ritual, scheduled, zones, now) + _quota_slots(ritual, times, zones, now)
-    slots.sort(key=lambda s: s.at)
+    """The streak figures of one ritual as they stand at ``now``.
+
+    With ``settled`` (the tallies of every slot before its horizon, see
+    ``engine.projections.settled``), ``marks`` need only hold the marks from the horizon
+    on, and the figures are the same as from all of them.
+    """
     partners = list(dict.fromkeys(p for d in ritual.definitions for p in d.participants))
-    lines = {COUPLE: _Tally(), **{p: _Tally() for p in partners}}
-    for slot in slots:
-        for line, entry in slot.entries.items():
-            lines[line].add(slot, entry, freezes_per_month, now - RECENT)
+    lines = fresh_lines(partners) if settled is None else settled.copy_lines()
+    own = [m for m in marks if m.ritual_id == ritual.ritual_id]
+    times = fold_slots(
+        lines,
+        ritual,
+        own,
+        zones=zones,
+        freezes_per_month=freezes_per_month,
+        now=now,
+        low=None if settled is None else settled.horizon,
+    )
     _count_occasional(ritual, times, lines)
-    for mark in own:
-        logged = mark.done_by(now)
-        lines[COUPLE].check_ins += bool(logged)
-        for partner, at in logged.items():
-            if partner in lines:
-                lines[partner].last_done = _latest(lines[partner].last_done, at)
-                lines[partner].check_ins += 1
     current = in_force(ritual, now) or ritual.current
     unit = "occurrence" if current.cron else "week" if current.per_week else "occasional"
     return RitualFigures(
@@ -194,11 +196,62 @@ def figures(
     )
 
 
+class Settled(Protocol):
+    """What ``figures`` needs of a settled start: its horizon and a copy of its tallies."""
+
+    @property
+    def horizon(self) -> datetime: ...
+
+    def copy_lines(self) -> dict[str, Tally]: ...
+
+
+def fresh_lines(partners: Iterable[str]) -> dict[str, Tally]:
+    """Empty tallies for the couple's line and each partner's."""
+    return {COUPLE: Tally(), **{p: Tally() for p in partners}}
+
+
+def fold_slots(
+    lines: dict[str, Tally],
+    ritual: RitualState,
+    own: list[Mark],
+    *,
+    zones: Zones,
+    freezes_per_month: int,
+    now: datetime,
+    low: datetime | None = None,
+    high: datetime | None = None,
+) -> dict[str, list[datetime]]:
+    """Add the slots with ``low <= at < high`` to ``lines``, in time order, and count the
+    check-ins of ``own`` (the ritual's marks of that span); returns each partner's quota
+    and occasional check-in times among them."""
+    scheduled = {m.occurrence: m for m in own if m.occurrence is not None}
+    times = _check_in_times((m for m in own if m.occurrence is None), now)
+    slots = _cron_slots(ritual, scheduled, zones, now, low, high)
+    slots += _quota_slots(ritual, times, zones, now, low, high)
+    slots.sort(key=lambda s: s.at)
+    for slot in slots:
+        for line, entry in slot.entries.items():
+            lines[line].add(slot, entry, freezes_per_month, now - RECENT)
+    for mark in own:
+        logged = mark.done_by(now)
+        lines[COUPLE].check_ins += bool(logged)
+        for partner, at in logged.items():
+            if partner in lines:
+                lines[partner].last_done = _latest(lines[partner].last_done, at)
+                lines[partner].check_ins += 1
+    return times
+
+
 # -- slots ---------------------------------------------------------------------------------
 
 
 def _cron_slots(
-    ritual: RitualState, scheduled: dict[datetime, Mark], zones: Zones, now: datetime
+    ritual: RitualState,
+    scheduled: dict[datetime, Mark],
+    zones: Zones,
+    now: datetime,
+    low: datetime | None = None,
+    high: datetime | None = None,
 ) -> list[_Slot]:
     if not ritual.periods():
         return []
@@ -207,9 +260,13 @@ def _cron_slots(
     logged_early = [at for at, m in scheduled.items() if at > now and m.done_by(now)]
     horizon = max([now, *logged_early]) + _TICK
     start = min(p.start for p in periods)
-    slots = []
-    for low, high, zone in zone_segments(zones, start, horizon):
-        for occ in schedule.occurrences(periods, zone, low, high):
+    start = start if low is None else max(start, low)
+    horizon = horizon if high is None else min(horizon, high)
+    slots: list[_Slot] = []
+    if start >= horizon:
+        return slots
+    for seg_low, seg_high, zone in zone_segments(zones, start, horizon):
+        for occ in schedule.occurrences(periods, zone, seg_low, seg_high):
             definition = in_force(ritual, occ.at) or ritual.definitions[0]
             assert definition.cron is not None
             mark = scheduled.get(occ.at)
@@ -232,7 +289,12 @@ def _cron_slots(
 
 
 def _quota_slots(
-    ritual: RitualState, times: dict[str, list[datetime]], zones: Zones, now: datetime
+    ritual: RitualState,
+    times: dict[str, list[datetime]],
+    zones: Zones,
+    now: datetime,
+    low: datetime | None = None,
+    high: datetime | None = None,
 ) -> list[_Slot]:
     slots = []
     weight = smoothing(7.0)
@@ -240,13 +302,16 @@ def _quota_slots(
         target = definition.per_week
         if target is None:
             continue
-        for monday, week_start, week_end, zone in _weeks(start, end, zones, now):
-            low, high = max(week_start, start), week_end if end is None else min(week_end, end)
-            whole = (low, high) == (week_start, week_end) and not _paused(ritual, low, high)
+        first = start if low is None else max(start, low)
+        for monday, week_start, week_end, zone in _weeks(first, end, zones, now):
+            if (low is not None and week_start < low) or (high is not None and week_start >= high):
+                continue
+            since, until = max(week_start, start), week_end if end is None else min(week_end, end)
+            whole = (since, until) == (week_start, week_end) and not _paused(ritual, since, until)
             deadline = schedule.local_day_bounds(monday + _WEEK, zone)[1]
             still_open = deadline > now
             entries: dict[str, _Entry] = {}
-            counted = {p: _between(times.get(p, []), low, high) for p in definition.participants}
+            counted = {p: _between(times.get(p, []), since, until) for p in definition.participants}
             for line, got in (*counted.items(), (COUPLE, _fewest(counted))):
                 entry = _week_entry(got, target, whole, still_open)
                 if entry is not None:
@@ -277,7 +342,7 @@ def _outcome(done: bool, skipped: bool, still_open: bool) -> str:
 
 
 def _count_occasional(
-    ritual: RitualState, times: dict[str, list[datetime]], lines: dict[str, _Tally]
+    ritual: RitualState, times: dict[str, list[datetime]], lines: dict[str, Tally]
 ) -> None:
     for definition, start, end in _spans(ritual):
         if definition.cron is not None or definition.per_week is not None:

@@ -1,7 +1,8 @@
 """The status screen: today's rituals, streaks, the plan, recent weeks and drift, in one view.
 
 Composed from the other services' parts. The streaks, today's rituals and the heatmap
-share one read of the ``ritual_marks`` read model; drift reads the couple's events
+share one read of each ritual's settled tallies and the marks after them (see
+``Streaks.windows``); drift reads the couple's events
 without decrypting them. A status never writes.
 """
 
@@ -45,14 +46,17 @@ class Status:
             for r in self._s.ritual_states(state.couple_id).values()
             if r.definitions[0].effective_from <= now
         ]
-        marks = self._streaks.marks(state.couple_id)
         zones = self._streaks.zones(state.couple_id)
+        windows = self._streaks.windows(state, {r.ritual_id: r for r in rituals}, zones, now)
         streaks = [
-            self._streaks.streak_view(state, r, marks.get(r.ritual_id, []), zones, now)
+            self._streaks.streak_view(
+                state, r, windows[r.ritual_id][1], zones, now, windows[r.ritual_id][0]
+            )
             for r in rituals
             if r.status(now) == "active"
         ]
-        book = practice.Logbook.of(rituals, (m for ms in marks.values() for m in ms), zones, now)
+        marks = (m for _, found in windows.values() for m in found)  # the heatmap's weeks too
+        book = practice.Logbook.of(rituals, marks, zones, now)
         records = self._s.lived.read_couple(state.couple_id, decrypt=False)
         if as_of is not None:
             records = [r for r in records if r.occurred_at <= now]
