@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from engine.domain.suggest import ID_MIN, did_you_mean
+from engine.domain.ids import ID_MIN, prefix_matches, typed_id
+from engine.domain.suggest import did_you_mean
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.events import (
     AppreciationGiven,
@@ -177,17 +178,15 @@ def fold(events: list[Event]) -> CoupleState:
 
 def find_by_prefix(items: dict[str, object], ref: str, what: str) -> str:
     """Resolve a full id or a unique prefix of at least four characters."""
-    ref = ref.strip().lower()
-    if ref in items:
-        return ref
-    if len(ref) < ID_MIN:
-        raise InvalidInput(f"give at least {ID_MIN} characters of the id")
-    matches = [key for key in items if len(ref) >= 4 and key.startswith(ref)]
+    matches = prefix_matches(ref, items)
     if len(matches) == 1:
         return matches[0]
+    wanted = typed_id(ref)
     if len(matches) > 1:
-        raise InvalidInput(f"'{ref[:40]}' matches more than one {what}; give more of the id")
-    raise NotFound(f"unknown {what} '{ref[:40]}'")
+        raise InvalidInput(f"'{wanted[:40]}' matches more than one {what}; give more of the id")
+    if len(wanted) < ID_MIN:
+        raise InvalidInput(f"give at least {ID_MIN} characters of the id")
+    raise NotFound(f"unknown {what} '{wanted[:40]}'")
 
 
 def check_open_repair(state: CoupleState, repair_id: str, responder: str) -> Repair:

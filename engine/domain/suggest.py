@@ -10,8 +10,9 @@ import difflib
 import unicodedata
 from collections.abc import Iterable
 
-ID_MIN = 4
-"""The fewest characters of an id (or id prefix) that are looked up."""
+from engine.domain.ids import ID_MIN
+
+__all__ = ["ID_MIN", "closest", "did_you_mean"]
 
 CUTOFF = 0.6
 """How alike a name must be to be suggested (difflib's ratio, 0 to 1)."""

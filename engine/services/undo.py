@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from engine.domain.couple import CoupleState
+from engine.domain.ids import ID_MIN, prefix_matches, typed_id
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.events import (
     AppreciationGiven,
@@ -34,8 +35,6 @@ UNDOABLE = (
     RepairAnswered.type_name,
     PlanTaskDone.type_name,
 )
-
-ID_MIN = 4
 
 
 def author(r: RecordedEvent) -> str | None:
@@ -130,10 +129,11 @@ class Undo:
             if not mine:
                 raise NotFound("there is nothing of yours from the last 7 days to undo")
             return max(mine, key=lambda r: r.position)
-        wanted = entry.strip().lower()
+        wanted = typed_id(entry)
         if len(wanted) < ID_MIN:
             raise InvalidInput(f"give at least {ID_MIN} characters of the id")
-        matches = [r for r in recorded if r.event_id.lower().startswith(wanted)]
+        by_id = {r.event_id.lower(): r for r in recorded}
+        matches = [by_id[key] for key in prefix_matches(wanted, by_id)]
         if not matches:
             raise NotFound(f"no entry with the id '{wanted[:40]}'; see `ritual log`")
         if len(matches) > 1:

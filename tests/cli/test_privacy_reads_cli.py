@@ -79,7 +79,10 @@ def only(eng: Engine) -> str:
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[str]:
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))
         else:

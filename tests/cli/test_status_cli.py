@@ -12,9 +12,10 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from cli import cli, heatmap_lines, status_text, strength_bar, today_words, wants_colour
+from cli import cli
 from engine import Engine, FixedClock, MemoryEventStore
 from engine.api import open_sql_store
+from engine.cli.status import heatmap_lines, status_text, strength_bar, today_words, wants_colour
 from engine.views import HeatmapView, TodayItem, WeekProgress
 from tests.moments import CLI_NOW, cli_at
 

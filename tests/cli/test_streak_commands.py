@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 from click.testing import CliRunner, Result
 
-from cli import cli, streak_text
+from cli import cli
+from engine.cli.streaks import streak_text
 from engine.views import CoupleView, PartnerStreak, StreakLine, StreakView
 from tests.moments import cli_at
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cli import resolve_couple, resolve_ritual
 from engine import Engine, FixedClock
+from engine.cli.resolve import resolve_couple, resolve_ritual
 from engine.domain.text import clean_handle
 from engine.errors import InvalidInput, NotFound
 from engine.parsing import parse_moment

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cli import streak_headline, streak_text
 from engine import Engine, FixedClock
+from engine.cli.streaks import streak_headline, streak_text
 from engine.views import CoupleView
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -1,0 +1,64 @@
+"""The root group loads each command from its topic module only when it runs; `--help`
+lists every command from the table without importing one of them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import cli
+from tests.moments import cli_at
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("name", sorted(cli.COMMANDS))
+def test_each_table_entry_loads_the_command_it_names_with_the_short_help_it_shows(
+    name: str,
+) -> None:
+    command = cli.cli.get_command(click.Context(cli.cli), name)
+    assert command is not None
+    assert command.name == name
+    assert command.get_short_help_str(10_000) == cli.COMMANDS[name][1]
+
+
+def test_an_unknown_command_is_a_one_line_usage_error() -> None:
+    result = CliRunner().invoke(cli.cli, ["chekin"], obj=cli_at())
+    assert result.exit_code == 2
+    assert "No such command 'chekin'" in result.output
+
+
+def test_the_help_lists_every_command_the_way_click_would_from_the_commands_themselves() -> None:
+    eager = click.Group(
+        "cli",
+        commands={name: cli.cli.get_command(click.Context(cli.cli), name) for name in cli.COMMANDS},
+    )
+    ctx = click.Context(cli.cli, info_name="ritual")
+    listed = click.HelpFormatter(width=80)
+    cli.cli.format_commands(ctx, listed)
+    expected = click.HelpFormatter(width=80)
+    eager.format_commands(click.Context(eager), expected)
+    assert listed.getvalue() == expected.getvalue()
+    assert all(f"  {name} " in listed.getvalue() for name in cli.COMMANDS)
+
+
+@pytest.mark.slow
+def test_the_help_imports_no_command_module() -> None:
+    probe = (
+        "import sys, cli\n"
+        "try:\n"
+        "    cli.cli.main(['--help'], prog_name='ritual')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "shared = {'engine.cli', 'engine.cli.options', 'engine.cli.resolve', 'engine.cli.state'}\n"
+        "print(sorted(m for m in sys.modules if m.startswith('engine.cli') and m not in shared))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
