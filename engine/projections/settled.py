@@ -36,11 +36,11 @@ from engine.projections.streaks import Tally, Zones, fold_slots, fresh_lines, zo
 NAME = "streak_tallies"
 VERSION = 1
 
-KEEP = timedelta(weeks=14)
-"""How far before ``now`` a horizon lies at least: past every late-entry window, the
-28-day completion rate and the status heatmap's twelve weeks."""
+KEEP = timedelta(weeks=5)
+"""How far before ``now`` a horizon lies at least: past every late-entry window (two local
+days), the end of a quota week's Monday after, and the 28-day completion rate."""
 
-RESETTLE = timedelta(weeks=26)
+RESETTLE = timedelta(weeks=10)
 """A horizon older than this before ``now`` moves forward (from the tallies it has)."""
 
 _NEAR = timedelta(days=8)

@@ -1,8 +1,8 @@
 """The status screen: today's rituals, streaks, the plan, recent weeks and drift, in one view.
 
-Composed from the other services' parts. The streaks, today's rituals and the heatmap
-share one read of each ritual's settled tallies and the marks after them (see
-``Streaks.windows``); drift reads the couple's events
+Composed from the other services' parts. The streaks come from each ritual's settled
+tallies and the marks after them (see ``Streaks.windows``); today's rituals and the
+heatmap from one read of the ``ritual_marks`` read model; drift reads the couple's events
 without decrypting them. A status never writes.
 """
 
@@ -55,8 +55,8 @@ class Status:
             for r in rituals
             if r.status(now) == "active"
         ]
-        marks = (m for _, found in windows.values() for m in found)  # the heatmap's weeks too
-        book = practice.Logbook.of(rituals, marks, zones, now)
+        marks = self._streaks.marks(state.couple_id)  # the heatmap's twelve weeks and today
+        book = practice.Logbook.of(rituals, (m for ms in marks.values() for m in ms), zones, now)
         records = self._s.lived.read_couple(state.couple_id, decrypt=False)
         if as_of is not None:
             records = [r for r in records if r.occurred_at <= now]
