@@ -59,7 +59,8 @@ def select_only_role(url: str) -> Iterator[str]:
         yield parsed.set(username=role, password=password).render_as_string(hide_password=False)
     finally:
         with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}")
+            conn.exec_driver_sql(f"REVOKE USAGE ON SCHEMA {schema} FROM {role}")
             conn.exec_driver_sql(f"DROP ROLE {role}")
         admin.dispose()
 
