@@ -3,7 +3,7 @@ console entry point. The commands live in ``engine.cli``, one module per topic, 
 imported only when they run, so ``ritual --help`` stays quick and never touches the database.
 
 Errors from the engine become one line on stderr: invalid input exits with 2 (a usage
-error), every other engine error with 1.
+error), a reused idempotency key with 3, every other engine error with 1.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import click
 
 from engine.cli.options import viewer_option
 from engine.cli.state import CliSeams, CliState
-from engine.errors import InvalidInput, RitualError
+from engine.errors import IdempotencyConflict, InvalidInput, RitualError
 
 __all__ = ["COMMANDS", "CliSeams", "CliState", "RitualGroup", "cli", "main"]
 
@@ -192,6 +192,13 @@ class EngineUsageError(EngineFailure):
     exit_code = 2
 
 
+class EngineConflict(EngineFailure):
+    """An idempotency key reused for another command; exit code 3, so that a script tells
+    it apart from a refusal."""
+
+    exit_code = IdempotencyConflict.exit_code
+
+
 LONGEST_WORD = 200
 """Characters of one quoted word kept in a message; a 5,000-digit number is cut short."""
 
@@ -248,6 +255,8 @@ class RitualGroup(click.Group):
             return super().invoke(ctx)
         except InvalidInput as exc:
             raise EngineUsageError(one_line(str(exc))) from None
+        except IdempotencyConflict as exc:
+            raise EngineConflict(one_line(str(exc))) from None
         except RitualError as exc:
             raise EngineFailure(one_line(str(exc))) from None
         except click.exceptions.NoArgsIsHelpError:
@@ -268,13 +277,27 @@ class RitualGroup(click.Group):
 @click.group(cls=RitualGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", metavar="URL", help="SQLAlchemy database URL [env: RITUAL_DB].")
 @click.option("--couple", metavar="NAME", help="Couple name or id [env: RITUAL_COUPLE].")
+@click.option(
+    "--idempotency-key",
+    "idempotency_key",
+    metavar="KEY",
+    envvar="RITUAL_IDEMPOTENCY_KEY",
+    help="Run this command at most once: run it again with the same KEY (after a lost "
+    "reply, say) and nothing is stored twice [env: RITUAL_IDEMPOTENCY_KEY].",
+)
 @viewer_option
 @click.version_option(package_name="ritual-engine")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, couple: str | None, viewer: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    db_url: str | None,
+    couple: str | None,
+    idempotency_key: str | None,
+    viewer: str | None,
+) -> None:
     """Small, steady rituals for a couple, kept as an event log and shared as calendars."""
     seams = ctx.obj if isinstance(ctx.obj, CliSeams) else CliSeams()
-    state = CliState(db_url, couple, viewer, clock=seams.clock)
+    state = CliState(db_url, couple, viewer, clock=seams.clock, key=idempotency_key)
     ctx.obj = state
     ctx.call_on_close(state.close)
 

@@ -1,4 +1,4 @@
-"""Take the README's screenshot of the partner's page: headless chromium at 390x844.
+"""Take the docs' screenshot of the partner's page: headless chromium at 390x844.
 
 Run from a checkout with chromium and chromedriver installed:
 ``python docs/partner_page_screenshot.py [docs/partner-page.png]``. The couple, its

@@ -1,13 +1,13 @@
 """The Engine facade: one object to embed in another app or drive from the CLI.
 
 ``Engine`` composes one plain service per topic (``engine.services``) over a shared
-:class:`~engine.services.session.Session` and delegates to them; it inherits nothing. Every
+``Session`` and delegates to them; it inherits nothing. Every
 command loads what its decision needs, decides with the pure domain code, and appends the
 resulting events; queries return frozen views and never write. The store is created on
 first use (once, even when threads race), so constructing an Engine touches no database.
 
-References are strict: a couple is its id or its :class:`CoupleView`; a ritual its id, its
-:class:`RitualView` or the exact title of one of the couple's rituals. An unknown id raises
+References are strict: a couple is its id or its ``CoupleView``; a ritual its id, its
+``RitualView`` or the exact title of one of the couple's rituals. An unknown id raises
 ``NotFound``. Names and id prefixes that people type are resolved by the CLI.
 """
 
@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engine.clock import Clock, utc_now
 from engine.domain.invites import InviteIndex
 from engine.domain.sharing import LinkIndex
 from engine.events import EventStore, RecordedEvent
+from engine.events.idempotency import new_couple_id
+from engine.export.reading import read_document
 from engine.invite_views import InviteView, IssuedInvite, PageTarget
 from engine.kinds import RepairAnswer, RepairKind, RitualKind
 from engine.master_key import MasterKeySource
@@ -32,6 +34,7 @@ from engine.services.checkins import CheckIns
 from engine.services.connection import Connection
 from engine.services.couples import Couples
 from engine.services.history import History
+from engine.services.idempotent import InvocationKeys
 from engine.services.insights import Insights
 from engine.services.invites import EventInviteIndex, Invites
 from engine.services.journal import Journal
@@ -70,6 +73,11 @@ from engine.views import (
     UpcomingView,
 )
 
+T = TypeVar("T")
+
+_NOT_ARGUMENTS = ("self", "idempotency_key", "key", "made", "imported")
+"""Locals of a command method that are not its arguments (see ``Engine._once``)."""
+
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
@@ -81,7 +89,7 @@ class Engine:
     """The public facade over the event store. Use it as a context manager.
 
     Thread-safe: one Engine may serve many threads at once (conflicting writes are
-    re-decided under its :class:`RetryPolicy`). Its methods block on the database, so an
+    re-decided under its ``RetryPolicy``). Its methods block on the database, so an
     asyncio host calls them in a thread pool, e.g. ``await asyncio.to_thread(eng.status, cid)``.
     """
 
@@ -92,8 +100,9 @@ class Engine:
         *,
         via: str = "api",
         retry: RetryPolicy | None = None,
+        keys: InvocationKeys | None = None,
     ) -> None:
-        session = Session(store, clock, via=via, retry=retry)
+        session = Session(store, clock, via=via, retry=retry, keys=keys)
         self._session = session
         self._streaks = Streaks(session, read_models_for)
         self._couples = Couples(session)
@@ -130,6 +139,7 @@ class Engine:
         retry: RetryPolicy | None = None,
         waits: Waits | None = None,
         create: bool = True,
+        keys: InvocationKeys | None = None,
     ) -> Engine:
         """An Engine over a SQL database (default: the user data directory's SQLite file).
 
@@ -139,7 +149,8 @@ class Engine:
         ``RITUAL_LOCK_TIMEOUT`` / ``RITUAL_STATEMENT_TIMEOUT``, else 5 s and 15 s); when it
         runs out the command raises StoreUnavailable. Without ``create``, a SQLite file
         that does not exist is an error (``StoreUnavailable``) instead of a new, empty
-        database. ``retry`` says how conflicting writes are re-decided.
+        database. ``retry`` says how conflicting writes are re-decided. With ``keys``,
+        every command given no idempotency key of its own takes the next of them.
         """
         from engine.config import Settings
 
@@ -148,7 +159,7 @@ class Engine:
         def factory() -> EventStore:
             return open_sql_store(db_url, clock=clock, migrate=migrate, waits=waits, create=create)
 
-        return cls(factory, clock, via=via, retry=retry)
+        return cls(factory, clock, via=via, retry=retry, keys=keys)
 
     # -- resources -----------------------------------------------------------------------
 
@@ -185,7 +196,7 @@ class Engine:
         created or upgraded when ``migrate`` is true. Closing this Engine leaves
         ``sa_engine`` and its pool to the host. On PostgreSQL each of the engine's
         transactions bounds its own lock and statement waits (``waits``, as in
-        :meth:`open`) without changing the host's sessions.
+        ``open``) without changing the host's sessions.
         """
 
         def factory() -> EventStore:
@@ -233,6 +244,23 @@ class Engine:
     ) -> None:
         self.close()
 
+    def _once(
+        self,
+        key: str | None,
+        couple: CoupleRef | None,
+        command: str,
+        arguments: dict[str, Any],
+        run: Callable[[], T],
+    ) -> T:
+        """Run a command, under an idempotency ``key`` when one is given: a replay with the
+        key stores nothing twice and returns the first run's result; the key with another
+        command or other arguments raises IdempotencyConflict (see ``Session.once``)."""
+        key = self._session.command_key(key)
+        if key is None or couple is None:
+            return run()
+        given = {k: v for k, v in arguments.items() if k not in _NOT_ARGUMENTS}
+        return self._session.once(key, self._session.couple_id(couple), command, given, run)
+
     # -- couples -------------------------------------------------------------------------
 
     def create_couple(
@@ -245,21 +273,34 @@ class Engine:
         freezes_per_month: int = 1,
         proxy_checkins: bool = False,
         templates: Sequence[str] = (),
+        partner_zones: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
     ) -> CoupleView:
         """Start a couple with partners (by handle) in an IANA zone; returns its view.
 
-        ``templates`` names catalog rituals (e.g. ``catalog.starter_templates()``' keys) the
+        ``templates`` names catalog rituals (e.g. the keys of ``catalog.starter_templates()``) the
         couple starts with; the couple and its rituals are written in one transaction, so a
-        start cut short leaves nothing. Raises InvalidInput for a bad name, handle, zone or
-        template, NotAllowed when a couple of that name exists."""
-        return self._couples.create(
-            name,
-            partners,
-            tz,
-            display_names=display_names,
-            freezes_per_month=freezes_per_month,
-            proxy_checkins=proxy_checkins,
-            templates=templates,
+        start cut short leaves nothing. ``partner_zones`` gives partners who live elsewhere
+        their own IANA zone by handle (the others follow ``tz``). Raises InvalidInput for a
+        bad name, handle, zone or template, NotAllowed when a couple of that name exists."""
+        key = self._session.command_key(idempotency_key)
+        made = None if key is None else new_couple_id(key)
+        return self._once(
+            key,
+            made,
+            "create_couple",
+            locals(),
+            lambda: self._couples.create(
+                name,
+                partners,
+                tz,
+                display_names=display_names,
+                freezes_per_month=freezes_per_month,
+                proxy_checkins=proxy_checkins,
+                templates=templates,
+                partner_zones=partner_zones,
+                couple_id=made,
+            ),
         )
 
     def couples(self) -> list[CoupleView]:
@@ -276,14 +317,66 @@ class Engine:
         return self._couples.get(couple)
 
     def add_partner(
-        self, couple: CoupleRef, handle: str, display_name: str | None = None
+        self,
+        couple: CoupleRef,
+        handle: str,
+        display_name: str | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> CoupleView:
         """Add a partner; returns the couple. NotAllowed when the handle is taken."""
-        return self._couples.add_partner(couple, handle, display_name)
+        return self._once(
+            idempotency_key,
+            couple,
+            "add_partner",
+            locals(),
+            lambda: self._couples.add_partner(couple, handle, display_name),
+        )
 
-    def rename_partner(self, couple: CoupleRef, handle: str, display_name: str) -> CoupleView:
+    def rename_partner(
+        self,
+        couple: CoupleRef,
+        handle: str,
+        display_name: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> CoupleView:
         """Change a partner's display name; returns the couple. NotFound for no such partner."""
-        return self._couples.rename_partner(couple, handle, display_name)
+        return self._once(
+            idempotency_key,
+            couple,
+            "rename_partner",
+            locals(),
+            lambda: self._couples.rename_partner(couple, handle, display_name),
+        )
+
+    def set_partner_zone(
+        self, couple: CoupleRef, handle: str, tz: str, *, idempotency_key: str | None = None
+    ) -> CoupleView:
+        """Give a partner their own IANA zone from now on (a long-distance couple); returns
+        the couple. Their rituals' local times, late-entry windows and streak days follow
+        it; the past keeps the zone in force then. Raises InvalidInput for an unknown zone,
+        NotAllowed when the partner already lives by it."""
+        return self._once(
+            idempotency_key,
+            couple,
+            "set_partner_zone",
+            locals(),
+            lambda: self._couples.set_partner_zone(couple, handle, tz),
+        )
+
+    def clear_partner_zone(
+        self, couple: CoupleRef, handle: str, *, idempotency_key: str | None = None
+    ) -> CoupleView:
+        """Let a partner follow the couple's zone again from now on; returns the couple.
+        NotAllowed when they already follow it."""
+        return self._once(
+            idempotency_key,
+            couple,
+            "clear_partner_zone",
+            locals(),
+            lambda: self._couples.set_partner_zone(couple, handle, None),
+        )
 
     def change_settings(
         self,
@@ -292,11 +385,18 @@ class Engine:
         tz: str | None = None,
         freezes_per_month: int | None = None,
         proxy_checkins: bool | None = None,
+        idempotency_key: str | None = None,
     ) -> CoupleView:
         """Change the zone, monthly streak freezes or proxy check-ins; returns the couple.
         Raises InvalidInput for an unknown zone or a freeze count out of range."""
-        return self._couples.change_settings(
-            couple, tz=tz, freezes_per_month=freezes_per_month, proxy_checkins=proxy_checkins
+        return self._once(
+            idempotency_key,
+            couple,
+            "change_settings",
+            locals(),
+            lambda: self._couples.change_settings(
+                couple, tz=tz, freezes_per_month=freezes_per_month, proxy_checkins=proxy_checkins
+            ),
         )
 
     # -- rituals -------------------------------------------------------------------------
@@ -324,22 +424,33 @@ class Engine:
         reminder: timedelta | None = None,
         prompts: Sequence[str] | None = None,
         template: str | None = None,
+        each_local: bool = False,
+        idempotency_key: str | None = None,
     ) -> RitualView:
         """Add a ritual with a cron schedule, a weekly quota, or a catalog template's
-        defaults; returns it. Raises InvalidInput for a bad definition, NotAllowed when an
-        active ritual has that title."""
-        return self._rituals.add(
+        defaults; returns it. By default its times are in the couple's zone, one shared
+        instant for everyone; ``each_local`` gives each participant their own occurrence at
+        the schedule's wall time in their own zone. Raises InvalidInput for a bad
+        definition, NotAllowed when an active ritual has that title."""
+        return self._once(
+            idempotency_key,
             couple,
-            title,
-            cron=cron,
-            per_week=per_week,
-            duration=duration,
-            kind=kind,
-            participants=participants,
-            together=together,
-            reminder=reminder,
-            prompts=prompts,
-            template=template,
+            "add_ritual",
+            locals(),
+            lambda: self._rituals.add(
+                couple,
+                title,
+                cron=cron,
+                per_week=per_week,
+                duration=duration,
+                kind=kind,
+                participants=participants,
+                together=together,
+                reminder=reminder,
+                prompts=prompts,
+                template=template,
+                each_local=each_local,
+            ),
         )
 
     def edit_ritual(
@@ -356,36 +467,74 @@ class Engine:
         together: bool | None = None,
         reminder: timedelta | None = None,
         prompts: Sequence[str] | None = None,
+        each_local: bool | None = None,
+        idempotency_key: str | None = None,
     ) -> RitualView:
         """Change a ritual from now on (history keeps the old definition); returns it.
-        Raises InvalidInput when nothing changes, NotAllowed for a retired ritual."""
-        return self._rituals.edit(
+        ``each_local`` True keeps it at each participant's own local time, False anchors it
+        to the couple's zone again. Raises InvalidInput when nothing changes, NotAllowed
+        for a retired ritual."""
+        return self._once(
+            idempotency_key,
             couple,
-            ritual,
-            title=title,
-            cron=cron,
-            per_week=per_week,
-            duration=duration,
-            kind=kind,
-            participants=participants,
-            together=together,
-            reminder=reminder,
-            prompts=prompts,
+            "edit_ritual",
+            locals(),
+            lambda: self._rituals.edit(
+                couple,
+                ritual,
+                title=title,
+                cron=cron,
+                per_week=per_week,
+                duration=duration,
+                kind=kind,
+                participants=participants,
+                together=together,
+                reminder=reminder,
+                prompts=prompts,
+                each_local=each_local,
+            ),
         )
 
     def pause_ritual(
-        self, couple: CoupleRef, ritual: RitualRef, *, until: date | None = None
+        self,
+        couple: CoupleRef,
+        ritual: RitualRef,
+        *,
+        until: date | None = None,
+        idempotency_key: str | None = None,
     ) -> RitualView:
         """Pause a ritual, optionally until the start of a local date; returns it."""
-        return self._rituals.pause(couple, ritual, until)
+        return self._once(
+            idempotency_key,
+            couple,
+            "pause_ritual",
+            locals(),
+            lambda: self._rituals.pause(couple, ritual, until),
+        )
 
-    def resume_ritual(self, couple: CoupleRef, ritual: RitualRef) -> RitualView:
+    def resume_ritual(
+        self, couple: CoupleRef, ritual: RitualRef, *, idempotency_key: str | None = None
+    ) -> RitualView:
         """Bring a paused ritual back now; returns it. NotAllowed when it is not paused."""
-        return self._rituals.resume(couple, ritual)
+        return self._once(
+            idempotency_key,
+            couple,
+            "resume_ritual",
+            locals(),
+            lambda: self._rituals.resume(couple, ritual),
+        )
 
-    def retire_ritual(self, couple: CoupleRef, ritual: RitualRef) -> RitualView:
+    def retire_ritual(
+        self, couple: CoupleRef, ritual: RitualRef, *, idempotency_key: str | None = None
+    ) -> RitualView:
         """End a ritual for good (its history stays); returns it."""
-        return self._rituals.retire(couple, ritual)
+        return self._once(
+            idempotency_key,
+            couple,
+            "retire_ritual",
+            locals(),
+            lambda: self._rituals.retire(couple, ritual),
+        )
 
     # -- logging -------------------------------------------------------------------------
 
@@ -401,20 +550,27 @@ class Engine:
         note: str | None = None,
         note_shared: bool = False,
         for_both: bool = False,
+        idempotency_key: str | None = None,
     ) -> CheckInView:
         """Record that partner ``by`` did a ritual (now, at ``at``, or for an exact
         occurrence); returns the check-in with the partner's new streak. Raises NotAllowed
         for a second check-in of one occurrence or a closed late-entry window."""
-        return self._check_ins.check_in(
+        return self._once(
+            idempotency_key,
             couple,
-            ritual,
-            by=by,
-            at=at,
-            occurrence=occurrence,
-            closeness=closeness,
-            note=note,
-            note_shared=note_shared,
-            for_both=for_both,
+            "check_in",
+            locals(),
+            lambda: self._check_ins.check_in(
+                couple,
+                ritual,
+                by=by,
+                at=at,
+                occurrence=occurrence,
+                closeness=closeness,
+                note=note,
+                note_shared=note_shared,
+                for_both=for_both,
+            ),
         )
 
     def skip(
@@ -426,10 +582,17 @@ class Engine:
         at: datetime | None = None,
         occurrence: datetime | None = None,
         reason: str | None = None,
+        idempotency_key: str | None = None,
     ) -> SkipView:
         """Let an occurrence go on purpose (skips never break a streak); returns the skip."""
-        return self._check_ins.skip(
-            couple, ritual, by=by, at=at, occurrence=occurrence, reason=reason
+        return self._once(
+            idempotency_key,
+            couple,
+            "skip",
+            locals(),
+            lambda: self._check_ins.skip(
+                couple, ritual, by=by, at=at, occurrence=occurrence, reason=reason
+            ),
         )
 
     def plan_absence(
@@ -441,40 +604,98 @@ class Engine:
         until: date,
         by: str | None = None,
         reason: str | None = None,
+        idempotency_key: str | None = None,
     ) -> list[SkipView]:
         """Let go every occurrence of the local days ``since`` to ``until`` (inclusive) of one
         ritual, or with ``ritual=None`` of every ritual with fixed times; returns the skips.
         Occurrences already skipped or done, or whose late-entry window closed, stay as they
         are. Raises NotAllowed when nothing is left to let go."""
-        return self._check_ins.plan_absence(
-            couple, ritual, since=since, until=until, by=by, reason=reason
+        return self._once(
+            idempotency_key,
+            couple,
+            "plan_absence",
+            locals(),
+            lambda: self._check_ins.plan_absence(
+                couple, ritual, since=since, until=until, by=by, reason=reason
+            ),
         )
 
-    def undo(self, couple: CoupleRef, *, by: str, entry: str | None = None) -> UndoView:
+    def undo(
+        self,
+        couple: CoupleRef,
+        *,
+        by: str,
+        entry: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> UndoView:
         """Undo one of ``by``'s own recent entries (the latest, or ``entry`` by id or id
         prefix): check-ins, skips, appreciations, repairs and plan tasks; returns what was
         undone. Raises NotAllowed for someone else's entry or one too old to undo."""
-        return self._undo.undo(couple, by=by, entry=entry)
+        return self._once(
+            idempotency_key,
+            couple,
+            "undo",
+            locals(),
+            lambda: self._undo.undo(couple, by=by, entry=entry),
+        )
 
     # -- connection ----------------------------------------------------------------------
 
     def appreciate(
-        self, couple: CoupleRef, *, by: str, to: str, text: str, private: bool = False
+        self,
+        couple: CoupleRef,
+        *,
+        by: str,
+        to: str,
+        text: str,
+        private: bool = False,
+        idempotency_key: str | None = None,
     ) -> str:
         """Write an appreciation (a private one stays in the writer's journal until shared);
         returns its id. InvalidInput when it is addressed to its author."""
-        return self._connection.appreciate(couple, by=by, to=to, text=text, private=private)
+        return self._once(
+            idempotency_key,
+            couple,
+            "appreciate",
+            locals(),
+            lambda: self._connection.appreciate(couple, by=by, to=to, text=text, private=private),
+        )
 
-    def share_appreciation(self, couple: CoupleRef, appreciation_id: str, *, by: str) -> str:
+    def share_appreciation(
+        self,
+        couple: CoupleRef,
+        appreciation_id: str,
+        *,
+        by: str,
+        idempotency_key: str | None = None,
+    ) -> str:
         """Share a journal appreciation (by id or id prefix) with its recipient; returns its
         id. NotAllowed for someone else's or an already shared one."""
-        return self._connection.share_appreciation(couple, appreciation_id, by=by)
+        return self._once(
+            idempotency_key,
+            couple,
+            "share_appreciation",
+            locals(),
+            lambda: self._connection.share_appreciation(couple, appreciation_id, by=by),
+        )
 
     def repair(
-        self, couple: CoupleRef, *, by: str, kind: RepairKind, note: str | None = None
+        self,
+        couple: CoupleRef,
+        *,
+        by: str,
+        kind: RepairKind,
+        note: str | None = None,
+        idempotency_key: str | None = None,
     ) -> str:
         """Record a repair attempt; returns its id for the other partner's answer."""
-        return self._connection.repair(couple, by=by, kind=kind, note=note)
+        return self._once(
+            idempotency_key,
+            couple,
+            "repair",
+            locals(),
+            lambda: self._connection.repair(couple, by=by, kind=kind, note=note),
+        )
 
     def respond_to_repair(
         self,
@@ -484,39 +705,90 @@ class Engine:
         by: str,
         answer: RepairAnswer,
         note: str | None = None,
+        idempotency_key: str | None = None,
     ) -> str:
         """The other partner answers a repair attempt; returns the repair's id."""
-        return self._connection.respond_to_repair(
-            couple, repair_id, by=by, answer=answer, note=note
+        return self._once(
+            idempotency_key,
+            couple,
+            "respond_to_repair",
+            locals(),
+            lambda: self._connection.respond_to_repair(
+                couple, repair_id, by=by, answer=answer, note=note
+            ),
         )
 
-    def call_timeout(self, couple: CoupleRef, *, by: str) -> str:
+    def call_timeout(
+        self, couple: CoupleRef, *, by: str, idempotency_key: str | None = None
+    ) -> str:
         """Call a pause in a difficult talk; returns its id. NotAllowed when one runs."""
-        return self._connection.call_timeout(couple, by=by)
+        return self._once(
+            idempotency_key,
+            couple,
+            "call_timeout",
+            locals(),
+            lambda: self._connection.call_timeout(couple, by=by),
+        )
 
-    def end_timeout(self, couple: CoupleRef, *, by: str) -> str:
+    def end_timeout(self, couple: CoupleRef, *, by: str, idempotency_key: str | None = None) -> str:
         """Come back to the talk after a pause; returns its id. NotAllowed when none runs."""
-        return self._connection.end_timeout(couple, by=by)
+        return self._once(
+            idempotency_key,
+            couple,
+            "end_timeout",
+            locals(),
+            lambda: self._connection.end_timeout(couple, by=by),
+        )
 
-    def agree_ground_rules(self, couple: CoupleRef, rules: Sequence[str]) -> int:
+    def agree_ground_rules(
+        self, couple: CoupleRef, rules: Sequence[str], *, idempotency_key: str | None = None
+    ) -> int:
         """Record the couple's ground rules for difficult talks; returns how many."""
-        return self._connection.agree_ground_rules(couple, rules)
+        return self._once(
+            idempotency_key,
+            couple,
+            "agree_ground_rules",
+            locals(),
+            lambda: self._connection.agree_ground_rules(couple, rules),
+        )
 
     def ground_rules(self, couple: CoupleRef) -> tuple[str, ...]:
         """The couple's current ground rules."""
         return self._connection.ground_rules(couple)
 
     def seal_capsule(
-        self, couple: CoupleRef, *, by: str, message: str, opens_on: date | None = None
+        self,
+        couple: CoupleRef,
+        *,
+        by: str,
+        message: str,
+        opens_on: date | None = None,
+        idempotency_key: str | None = None,
     ) -> CapsuleView:
         """Seal a message until ``opens_on`` (three months from today by default); returns
         the capsule without its message."""
-        return self._connection.seal_capsule(couple, by=by, message=message, opens_on=opens_on)
+        return self._once(
+            idempotency_key,
+            couple,
+            "seal_capsule",
+            locals(),
+            lambda: self._connection.seal_capsule(
+                couple, by=by, message=message, opens_on=opens_on
+            ),
+        )
 
-    def open_capsule(self, couple: CoupleRef, capsule_id: str, *, by: str) -> CapsuleView:
+    def open_capsule(
+        self, couple: CoupleRef, capsule_id: str, *, by: str, idempotency_key: str | None = None
+    ) -> CapsuleView:
         """Open a capsule on or after its date; returns it with its message. NotAllowed
         before the date."""
-        return self._connection.open_capsule(couple, capsule_id, by=by)
+        return self._once(
+            idempotency_key,
+            couple,
+            "open_capsule",
+            locals(),
+            lambda: self._connection.open_capsule(couple, capsule_id, by=by),
+        )
 
     # -- reading as someone --------------------------------------------------------------
 
@@ -593,7 +865,7 @@ class Engine:
 
     def plan_status(self, couple: CoupleRef) -> PlanView | None:
         """The couple's latest plan (running or finished) as it stands now, weeks that have
-        begun included; None if none yet. Writes nothing (see :meth:`tick`)."""
+        begun included; None if none yet. Writes nothing (see ``tick``)."""
         return self._plans.status(couple)
 
     def plan_milestones(self, couple: CoupleRef) -> list[PlanMilestone]:
@@ -608,35 +880,82 @@ class Engine:
         return self._plans.tick(couple)
 
     def start_plan(
-        self, couple: CoupleRef, template: str = DEFAULT_PLAN, *, on: date | None = None
+        self,
+        couple: CoupleRef,
+        template: str = DEFAULT_PLAN,
+        *,
+        on: date | None = None,
+        idempotency_key: str | None = None,
     ) -> PlanView:
         """Begin a plan on ``on`` (default: today); returns it. NotFound for an unknown
         template, NotAllowed while another plan runs."""
-        return self._plans.start(couple, template, on)
+        return self._once(
+            idempotency_key,
+            couple,
+            "start_plan",
+            locals(),
+            lambda: self._plans.start(couple, template, on),
+        )
 
-    def plan_task_done(self, couple: CoupleRef, task: str, *, by: str | None = None) -> PlanView:
+    def plan_task_done(
+        self,
+        couple: CoupleRef,
+        task: str,
+        *,
+        by: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> PlanView:
         """Mark a task done by one partner (a handle) or, without ``by``, by both; returns
         the plan. NotAllowed when no plan runs or the task's week has not begun."""
-        return self._plans.task_done(couple, task, by)
+        return self._once(
+            idempotency_key,
+            couple,
+            "plan_task_done",
+            locals(),
+            lambda: self._plans.task_done(couple, task, by),
+        )
 
-    def extend_plan_week(self, couple: CoupleRef) -> PlanView:
+    def extend_plan_week(
+        self, couple: CoupleRef, *, idempotency_key: str | None = None
+    ) -> PlanView:
         """Give the current plan week seven more days; returns the plan."""
-        return self._plans.extend_week(couple)
+        return self._once(
+            idempotency_key,
+            couple,
+            "extend_plan_week",
+            locals(),
+            lambda: self._plans.extend_week(couple),
+        )
 
-    def pause_plan(self, couple: CoupleRef) -> PlanView:
+    def pause_plan(self, couple: CoupleRef, *, idempotency_key: str | None = None) -> PlanView:
         """Stop the plan's clock (no week begins until it resumes); returns the plan."""
-        return self._plans.pause(couple)
+        return self._once(
+            idempotency_key, couple, "pause_plan", locals(), lambda: self._plans.pause(couple)
+        )
 
-    def resume_plan(self, couple: CoupleRef) -> PlanView:
+    def resume_plan(self, couple: CoupleRef, *, idempotency_key: str | None = None) -> PlanView:
         """Let the plan's clock run again from today; returns the plan."""
-        return self._plans.resume(couple)
+        return self._once(
+            idempotency_key, couple, "resume_plan", locals(), lambda: self._plans.resume(couple)
+        )
 
     def finish_plan(
-        self, couple: CoupleRef, *, keep: Sequence[RitualRef] = (), keep_all: bool = False
+        self,
+        couple: CoupleRef,
+        *,
+        keep: Sequence[RitualRef] = (),
+        keep_all: bool = False,
+        idempotency_key: str | None = None,
     ) -> PlanView:
         """End the plan. Its rituals named in ``keep``, or all with ``keep_all``, continue;
         the others are retired, their history kept. Returns the finished plan."""
-        return self._plans.finish(couple, keep, keep_all)
+        return self._once(
+            idempotency_key,
+            couple,
+            "finish_plan",
+            locals(),
+            lambda: self._plans.finish(couple, keep, keep_all),
+        )
 
     # -- the calendar --------------------------------------------------------------------
 
@@ -662,7 +981,7 @@ class Engine:
     ) -> bytes:
         """The couple's rituals (or ``partner``'s) as iCalendar bytes; with ``page_url`` and a
         ``partner``, each event links to that occurrence on the partner's page. They depend
-        only on the events behind :meth:`feed_version` and the local date, so they can be
+        only on the events behind ``feed_version`` and the local date, so they can be
         cached."""
         return self._calendar.calendar_feed(
             couple,
@@ -687,16 +1006,26 @@ class Engine:
         label: str | None = None,
     ) -> IssuedFeedLink:
         """Issue a calendar subscription link (for one partner's rituals, or the couple's);
-        the token is in the returned URLs and nowhere else (only its hash is stored)."""
+        the token is in the returned URLs and nowhere else (only its hash is stored). It
+        takes no idempotency key: its reply holds a token no retry could give again, so a
+        retry issues another link (revoke the one never received)."""
         return self._sharing.share_feed(couple, base_url=base_url, partner=partner, label=label)
 
     def feed_links(self, couple: CoupleRef, *, include_revoked: bool = False) -> list[FeedLinkView]:
         """The couple's sharing links, oldest first (never their tokens)."""
         return self._sharing.feed_links(couple, include_revoked)
 
-    def revoke_feed_link(self, couple: CoupleRef, link: str) -> FeedLinkView:
+    def revoke_feed_link(
+        self, couple: CoupleRef, link: str, *, idempotency_key: str | None = None
+    ) -> FeedLinkView:
         """Stop a link (by id or id prefix) from opening the calendar; returns it."""
-        return self._sharing.revoke_feed_link(couple, link)
+        return self._once(
+            idempotency_key,
+            couple,
+            "revoke_feed_link",
+            locals(),
+            lambda: self._sharing.revoke_feed_link(couple, link),
+        )
 
     def feed_target(self, token: str) -> FeedTarget | None:
         """The live link a presented token opens, or None (unknown, revoked, erased or a
@@ -722,16 +1051,25 @@ class Engine:
         self, couple: CoupleRef, *, partner: str, base_url: str, label: str | None = None
     ) -> IssuedInvite:
         """Issue a secret link to ``partner``'s own page served at ``base_url``; the token
-        is in the returned URL and nowhere else (only its hash is stored)."""
+        is in the returned URL and nowhere else (only its hash is stored). Like
+        :meth:`share_feed`, it takes no idempotency key."""
         return self._invites.invite_partner(couple, partner=partner, base_url=base_url, label=label)
 
     def invites(self, couple: CoupleRef, *, include_revoked: bool = False) -> list[InviteView]:
         """The couple's page invites, oldest first (never their tokens)."""
         return self._invites.invites(couple, include_revoked=include_revoked)
 
-    def revoke_invite(self, couple: CoupleRef, invite: str) -> InviteView:
+    def revoke_invite(
+        self, couple: CoupleRef, invite: str, *, idempotency_key: str | None = None
+    ) -> InviteView:
         """Stop an invite (by id or id prefix) from opening the page; returns it."""
-        return self._invites.revoke_invite(couple, invite)
+        return self._once(
+            idempotency_key,
+            couple,
+            "revoke_invite",
+            locals(),
+            lambda: self._invites.revoke_invite(couple, invite),
+        )
 
     def invite_target(self, token: str) -> PageTarget | None:
         """The page a presented invite token opens, or None (unknown, revoked, erased or a
@@ -748,34 +1086,58 @@ class Engine:
 
     # -- privacy -------------------------------------------------------------------------
 
-    def erase_couple(self, couple: CoupleRef) -> ErasureView:
+    def erase_couple(self, couple: CoupleRef, *, idempotency_key: str | None = None) -> ErasureView:
         """Erase a couple for good: every key of theirs, their read models, and a tombstone.
         Afterwards the couple raises NotFound and no text of theirs can be read; other
         couples are untouched."""
-        return self._privacy.erase_couple(couple)
+        return self._once(
+            idempotency_key,
+            couple,
+            "erase_couple",
+            locals(),
+            lambda: self._privacy.erase_couple(couple),
+        )
 
-    def erase_partner(self, couple: CoupleRef, handle: str) -> ErasureView:
+    def erase_partner(
+        self, couple: CoupleRef, handle: str, *, idempotency_key: str | None = None
+    ) -> ErasureView:
         """Erase what one partner wrote (a partner leaving): notes, appreciations, capsule
         letters and display name. The couple and the others' words stay. NotAllowed for the
         only partner."""
-        return self._privacy.erase_partner(couple, handle)
+        return self._once(
+            idempotency_key,
+            couple,
+            "erase_partner",
+            locals(),
+            lambda: self._privacy.erase_partner(couple, handle),
+        )
 
     def export_data(
         self, couple: CoupleRef, *, viewer: str | None = None, full: bool = False
     ) -> dict[str, Any]:
         """Everything ``viewer`` may see (None: the shared view) as JSON-ready data; ``full``
-        holds every text of every partner, for :meth:`import_data`, and takes no viewer."""
+        holds every text of every partner, for ``import_data``, and takes no viewer."""
         return self._privacy.export_data(couple, viewer, full)
 
     def export_markdown(self, couple: CoupleRef, *, viewer: str | None = None) -> str:
         """What ``viewer`` may see, as a Markdown keepsake."""
         return self._privacy.export_markdown(couple, viewer)
 
-    def import_data(self, document: Mapping[str, Any]) -> CoupleView:
+    def import_data(
+        self, document: Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> CoupleView:
         """Bring back a couple from a full export with its original ids, order, times and
         metadata; returns it. NotAllowed when the database holds the couple (or another of
         that name); InvalidInput for a damaged file."""
-        return self._privacy.import_data(document)
+        key = self._session.command_key(idempotency_key)
+        imported = None if key is None else read_document(document).couple_id
+        return self._once(
+            key,
+            imported,
+            "import_data",
+            locals(),
+            lambda: self._privacy.import_data(document),
+        )
 
 
 def read_models_for(store: EventStore) -> ReadModels:

@@ -31,13 +31,17 @@ from zoneinfo import ZoneInfo
 from engine import schedule
 from engine.catalog import prompt_for
 from engine.domain import ritual as ritual_domain
+from engine.domain.anchoring import anchored_occurrences, each_local_ever, local_times, times_line
 from engine.domain.ritual import RitualState, definition_at
+from engine.domain.zones import ZoneBook, zone_book
 from engine.events import (
     CapsuleSealed,
     CoupleCreated,
     CoupleSettingsChanged,
     Event,
     OccurrenceSkipped,
+    PartnerZoneCleared,
+    PartnerZoneSet,
     PlanFinished,
     PlanPaused,
     PlanResumed,
@@ -62,6 +66,8 @@ FEED_TYPES: tuple[str, ...] = tuple(
     for cls in (
         CoupleCreated,
         CoupleSettingsChanged,
+        PartnerZoneSet,
+        PartnerZoneCleared,
         CapsuleSealed,
         RitualAdded,
         RitualEdited,
@@ -168,12 +174,30 @@ def _scheduled(
     start: datetime,
     end: datetime,
     partner_id: str | None,
-) -> Iterator[tuple[Occurrence, RitualDefined]]:
-    """The ritual's occurrences in [start, end) that ``partner_id`` takes part in."""
-    for occ in schedule.occurrences(state.periods(), zone, start, end):
+    partner_zones: Mapping[str, schedule.ZoneLike] | None = None,
+) -> Iterator[tuple[Occurrence, RitualDefined, tuple[str, ...]]]:
+    """The ritual's occurrences in [start, end) that ``partner_id`` takes part in, each with
+    the partners whose own local occurrence it is (none for a shared instant)."""
+    if not each_local_ever(state):
+        for occ in schedule.occurrences(state.periods(), zone, start, end):
+            definition = definition_at(state, occ.at)
+            if partner_id is None or partner_id in definition.participants:
+                yield occ, definition, ()
+        return
+    merged: dict[datetime, tuple[Occurrence, RitualDefined, tuple[str, ...]]] = {}
+    zones_of = partner_zones or {}
+    for occ, owner in anchored_occurrences(
+        state, zone, zones_of, start, end, partner_id=partner_id
+    ):
         definition = definition_at(state, occ.at)
-        if partner_id is None or partner_id in definition.participants:
-            yield occ, definition
+        if owner is None:
+            if partner_id is None or partner_id in definition.participants:
+                merged[occ.at] = (occ, definition, ())
+            continue
+        before = merged.get(occ.at)
+        owners = (*(before[2] if before else ()), owner)  # two partners in one zone: once
+        merged[occ.at] = (before[0] if before else occ, definition, owners)
+    yield from sorted(merged.values(), key=lambda found: found[0].at)
 
 
 def upcoming(
@@ -182,21 +206,39 @@ def upcoming(
     start: datetime,
     end: datetime,
     partner_id: str | None = None,
+    *,
+    zones: ZoneBook | None = None,
+    handles: Mapping[str, str] | None = None,
 ) -> list[UpcomingView]:
-    """Every occurrence in [start, end) across rituals, soonest first; skipped ones left out."""
-    found = [
-        UpcomingView(
-            ritual_id=rid,
-            title=definition.title,
-            at=occ.at,
-            local=occ.local,
-            duration=definition.duration,
-            prompt=prompt_for(definition.prompts, rid, occ.at),
-        )
-        for rid, state in states.items()
-        for occ, definition in _scheduled(state, zone, start, end, partner_id)
-        if occ.at not in state.skips
-    ]
+    """Every occurrence in [start, end) across rituals, soonest first; skipped ones left out.
+
+    With ``zones`` (the couple's and the partners' own), a ritual kept at each one's local
+    time has an occurrence per participant (only ``partner_id``'s, when given), and a
+    shared one lists each participant's local time when their clocks differ.
+    """
+    names = handles or {}
+    own = zones.own_zones() if zones is not None else {}
+    couple = zones.couple if zones is not None and zones.couple else zone
+    found = []
+    for rid, state in states.items():
+        for occ, definition, owners in _scheduled(state, couple, start, end, partner_id, own):
+            if occ.at in state.skips:
+                continue
+            mine = own.get(partner_id) if partner_id is not None else None
+            shown = occ.local if mine is None else occ.at.astimezone(schedule.zone_at(mine, occ.at))
+            times = () if owners else local_times(occ.at, definition.participants, own, couple)
+            found.append(
+                UpcomingView(
+                    ritual_id=rid,
+                    title=definition.title,
+                    at=occ.at,
+                    local=shown,
+                    duration=definition.duration,
+                    prompt=prompt_for(definition.prompts, rid, occ.at),
+                    partner=", ".join(names.get(p, p) for p in owners) or None,
+                    times=tuple((names.get(p, p), t) for p, t in times),
+                )
+            )
     return sorted(found, key=lambda v: (v.at, v.title, v.ritual_id))
 
 
@@ -212,6 +254,7 @@ class _Look:
     reminder: timedelta | None
     prompt: str | None
     skipped: bool = False
+    times: str | None = None  # each partner's local time, when their clocks differ
 
 
 @dataclass(frozen=True)
@@ -225,19 +268,23 @@ class _Track:
 class _Tracker:
     """Replays a history and keeps, per ritual and instant, how each occurrence looks."""
 
-    def __init__(self, window: Window, partner_id: str | None) -> None:
+    def __init__(self, window: Window, partner_id: str | None, handles: Mapping[str, str]) -> None:
         self.window = window
         self.partner_id = partner_id
-        self.zones: list[tuple[datetime, ZoneInfo]] = []  # the couple's zones over time
+        self.handles = handles
+        self.zones = ZoneBook()  # the couple's zones over time, and the partners' own
         self.rituals: dict[str, RitualState] = {}
         self.tracks: dict[str, dict[datetime, _Track]] = {}
         self.start, self.end = window.start, window.end
 
     def apply(self, recorded: datetime, event: Event) -> None:
         match event:
-            case CoupleCreated() | CoupleSettingsChanged():
-                if not self.zones or self.zones[-1][1].key != event.time_zone:
-                    self.zones.append((recorded, ZoneInfo(event.time_zone)))
+            case (
+                CoupleCreated() | CoupleSettingsChanged() | PartnerZoneSet() | PartnerZoneCleared()
+            ):
+                moved = self.zones.evolve(recorded, event)
+                if moved != self.zones:
+                    self.zones = moved
                     for rid in self.rituals:
                         self._refresh(rid, recorded)
             case OccurrenceSkipped():
@@ -270,8 +317,11 @@ class _Tracker:
 
     def _looks(self, ritual_id: str) -> dict[datetime, _Look]:
         state = self.rituals[ritual_id]
-        if not self.zones or not state.definitions:
+        couple = self.zones.couple
+        if not couple or not state.definitions:
             return {}
+        own = self.zones.own_zones()
+        found = _scheduled(state, couple, self.start, self.end, self.partner_id, own)
         return {
             occ.at: _Look(
                 title=d.title,
@@ -279,9 +329,31 @@ class _Tracker:
                 reminder=d.reminder,
                 prompt=prompt_for(d.prompts, ritual_id, occ.at),
                 skipped=occ.at in state.skips,
+                times=self._times(occ, d, owners, own),
             )
-            for occ, d in _scheduled(state, self.zones, self.start, self.end, self.partner_id)
+            for occ, d, owners in found
         }
+
+    def _times(
+        self,
+        occ: Occurrence,
+        definition: RitualDefined,
+        owners: tuple[str, ...],
+        own: Mapping[str, schedule.ZoneLike],
+    ) -> str | None:
+        """The line naming each partner's local time, when their clocks differ."""
+        if owners:  # each one's own local time: the couple's calendar says whose
+            if self.partner_id is not None:
+                return None
+            mine = [
+                (p, occ.at.astimezone(schedule.zone_at(own.get(p, self.zones.couple), occ.at)))
+                for p in owners
+            ]
+            return times_line(mine, None, self.handles)
+        if not own:
+            return None
+        times = local_times(occ.at, definition.participants, own, self.zones.couple)
+        return times_line(times, self.partner_id, self.handles)
 
     def items(self) -> Iterator[TimedItem]:
         for rid, tracks in self.tracks.items():
@@ -309,11 +381,10 @@ def _nearest_span(
     """The part of the window, centred on today's start, holding more than ``wanted``
     occurrences as the history stands now (or the whole window if it holds fewer)."""
     rituals: dict[str, RitualState] = {}
-    zones: list[tuple[datetime, ZoneInfo]] = []
-    for recorded, event in history:
-        if isinstance(event, CoupleCreated | CoupleSettingsChanged):
-            zones.append((recorded, ZoneInfo(event.time_zone)))
-        elif isinstance(event, RitualDefined | RitualPaused | RitualResumed | RitualRetired):
+    book = zone_book(history)
+    zones, own = book.couple, book.own_zones()
+    for _, event in history:
+        if isinstance(event, RitualDefined | RitualPaused | RitualResumed | RitualRetired):
             state = rituals.get(event.ritual_id, RitualState())
             rituals[event.ritual_id] = ritual_domain.evolve(state, event)
     rituals = {rid: state for rid, state in rituals.items() if state.definitions}
@@ -328,7 +399,7 @@ def _nearest_span(
         found = sorted(
             abs(occ.at - today)
             for state in rituals.values()
-            for occ, _ in _scheduled(state, zones, start, end, partner_id)
+            for occ, _, _ in _scheduled(state, zones, start, end, partner_id, own)
         )
         if len(found) > wanted:
             # just far enough for the ``wanted + 1`` nearest: one more than a feed holds
@@ -340,7 +411,8 @@ def _nearest_span(
 
 def _description(look: _Look) -> str:
     length = f"About {_length(look.duration)}."
-    return f"{look.prompt}\n\n{length}" if look.prompt else length
+    text = f"{look.prompt}\n\n{length}" if look.prompt else length
+    return f"{text}\n\n{look.times}" if look.times else text
 
 
 def _length(duration: timedelta) -> str:
@@ -380,6 +452,7 @@ def feed_items(
     days_ahead: int = 90,
     all_day: Iterable[AllDayItem] = (),
     max_events: int | None = MAX_EVENTS,
+    handles: Mapping[str, str] | None = None,
 ) -> list[FeedItem]:
     """The items of a couple's feed (or one partner's) for the window around ``now``.
 
@@ -387,15 +460,17 @@ def feed_items(
     days, those outside the window are left out. Quota rituals have no items. With
     ``max_events``, occurrences are followed only as far from today as it takes to find
     more than that many (the renderer keeps the nearest), so a dense schedule over a
-    long window costs what a bounded feed holds.
+    long window costs what a bounded feed holds. ``handles`` (partner id to handle) name
+    the other partners where a shared ritual's description gives each one's local time.
     """
-    zones = [
-        e.time_zone for _, e in history if isinstance(e, CoupleCreated | CoupleSettingsChanged)
-    ]
+    lived_by = zone_book(history).of(partner_id)  # a partner's feed: their own local days
     window = Window.around(
-        now, ZoneInfo(zones[-1] if zones else "UTC"), days_back=days_back, days_ahead=days_ahead
+        now,
+        lived_by[-1][1] if lived_by else ZoneInfo("UTC"),
+        days_back=days_back,
+        days_ahead=days_ahead,
     )
-    tracker = _Tracker(window, partner_id)
+    tracker = _Tracker(window, partner_id, handles or {})
     if max_events is not None:
         tracker.start, tracker.end = _nearest_span(history, window, partner_id, max_events)
     for recorded, event in history:

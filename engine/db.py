@@ -165,6 +165,20 @@ names = sa.Table(
 its couple's active rituals), claimed inside the append that creates or renames them.
 ``key`` is a keyed hash of the normalised name, never the name itself."""
 
+idempotency_keys = sa.Table(
+    "ritual_idempotency_keys",
+    metadata,
+    sa.Column("couple_id", sa.String(40), primary_key=True),
+    sa.Column("key_hash", sa.String(64), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("pinned_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("event_ids", JsonType, nullable=False),
+)
+"""The idempotency keys commands were given (``engine.events.idempotency``), written in
+the append transaction of the events they produced: a hash of the key, a keyed hash of
+the command and its arguments, the moment the command ran at, and its events' ids.
+Removed with the couple's erasure."""
+
 
 ENV_LOCK_TIMEOUT = "RITUAL_LOCK_TIMEOUT"
 ENV_STATEMENT_TIMEOUT = "RITUAL_STATEMENT_TIMEOUT"

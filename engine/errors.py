@@ -10,8 +10,10 @@ never contain notes, appreciations, capsule texts or feed tokens::
     │   └── NotFound            an unknown couple, partner, ritual, plan, link ...
     ├── NotAllowed              valid input that the rules refuse; exit code 1
     │   └── DuplicateEvent      an event id reused with other content
+    ├── IdempotencyConflict     an idempotency key reused for another command; exit code 3
     ├── ConcurrencyError        someone else wrote the stream first; retry
     └── StoreUnavailable        the database cannot be reached or is locked
+        ├── ConnectionLost      the connection failed; a command may have been stored
         └── KeysUnavailable     the master key is missing or does not open the data keys
 """
 
@@ -42,6 +44,12 @@ class DuplicateEvent(NotAllowed):
     """An event id was appended again with different content."""
 
 
+class IdempotencyConflict(RitualError):
+    """An idempotency key was given again with another command or other arguments."""
+
+    exit_code = 3
+
+
 class ConcurrencyError(RitualError):
     """A stream moved on between reading it and appending to it."""
 
@@ -57,6 +65,12 @@ class ConcurrencyError(RitualError):
 
 class StoreUnavailable(RitualError):
     """The event store cannot be reached right now."""
+
+
+class ConnectionLost(StoreUnavailable):
+    """The database could not be reached, or the connection dropped mid-command: the
+    command may or may not have been stored. Retrying it with the same idempotency key
+    is safe."""
 
 
 class KeysUnavailable(StoreUnavailable):

@@ -26,14 +26,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from engine import schedule
-from engine.domain.ritual import RitualState, landing_periods
+from engine.domain.anchoring import anchored_occurrences, local_times
+from engine.domain.ritual import RitualState
 from engine.projections.marks import Mark
-from engine.projections.streaks import Zones, in_force, zone_at, zone_segments
+from engine.projections.streaks import Zones, in_force, zone_at
 from engine.schedule import Occurrence
 from engine.views import HeatmapView, TodayItem
 
@@ -54,6 +54,7 @@ class Logged:
     participants: tuple[str, ...]  # partner ids, of the definition in force then
     done: tuple[str, ...]  # the participants who checked in, in participant order
     status: str  # done, skipped, pending or missed
+    owner: str | None = None  # whose own local occurrence; None: shared by the participants
 
     def practice(self) -> float | None:
         """What it adds to its day's done count; None when it is not due (skipped, pending)."""
@@ -73,10 +74,16 @@ class Logbook:
     check_ins: Sequence[datetime]  # when each quota or occasional check-in was logged
     zones: Zones
     now: datetime
+    partner_zones: Mapping[str, Zones] = field(default_factory=dict)  # partners' own zones
 
     @classmethod
     def of(
-        cls, rituals: Iterable[RitualState], marks: Iterable[Mark], zones: Zones, now: datetime
+        cls,
+        rituals: Iterable[RitualState],
+        marks: Iterable[Mark],
+        zones: Zones,
+        now: datetime,
+        partner_zones: Mapping[str, Zones] | None = None,
     ) -> Logbook:
         scheduled: dict[tuple[str, datetime], Mark] = {}
         check_ins: list[datetime] = []
@@ -85,39 +92,50 @@ class Logbook:
                 scheduled[(mark.ritual_id, mark.occurrence)] = mark
             elif done := mark.done_by(now):
                 check_ins.append(min(done.values()))
-        return cls(tuple(rituals), scheduled, tuple(check_ins), zones, now)
+        return cls(
+            tuple(rituals), scheduled, tuple(check_ins), zones, now, dict(partner_zones or {})
+        )
 
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(zone_at(self.zones, moment)).date()
 
     def occurrences(self, low: datetime, high: datetime) -> Iterator[Logged]:
-        """Every ritual's occurrences with low <= at < high, ritual by ritual, in time order."""
+        """Every ritual's occurrences with low <= at < high, ritual by ritual, in time order
+        (a ritual kept at each one's local time: each participant's own occurrences)."""
         for ritual in self.rituals:
             if not ritual.periods():
                 continue
             added = ritual.definitions[0].effective_from
-            periods = landing_periods(ritual, zone_at(self.zones, added))
-            for seg_low, seg_high, zone in zone_segments(self.zones, low, high):
-                for occ in schedule.occurrences(periods, zone, seg_low, seg_high):
-                    logged = self._logged(ritual, occ, zone)
-                    if occ.at >= added or logged.done or logged.status == SKIPPED:
-                        yield logged  # before it was added, a slot counts only when logged
+            found = anchored_occurrences(
+                ritual, self.zones, self.partner_zones, low, high, landing=True
+            )
+            for occ, owner in found:
+                logged = self._logged(ritual, occ, owner)
+                if occ.at >= added or logged.done or logged.status == SKIPPED:
+                    yield logged  # before it was added, a slot counts only when logged
 
-    def _logged(self, ritual: RitualState, occ: Occurrence, zone: ZoneInfo) -> Logged:
+    def zones_of(self, partner_id: str) -> Zones:
+        return self.partner_zones.get(partner_id, self.zones)
+
+    def _logged(self, ritual: RitualState, occ: Occurrence, owner: str | None) -> Logged:
         definition = in_force(ritual, occ.at) or ritual.definitions[0]
-        who = definition.participants
+        who = definition.participants if owner is None else (owner,)
         mark = self.scheduled.get((ritual.ritual_id, occ.at))
         logged = mark.done_by(self.now) if mark else {}
         done = tuple(p for p in who if p in logged)
+        deadline = schedule.late_entry_deadline(occ, self.zones)
+        if owner is not None or self.partner_zones:  # each line closes in its own zone
+            own = [schedule.late_entry_deadline(occ, self.zones_of(p)) for p in who]
+            deadline = max(own) if owner is not None else max(deadline, *own)
         if len(done) == len(who):
             status = DONE
         elif mark is not None and mark.skipped_by(self.now):
             status = SKIPPED
-        elif schedule.late_entry_deadline(occ, zone) > self.now:
+        elif deadline > self.now:
             status = PENDING
         else:
             status = MISSED
-        return Logged(ritual, occ, who, done, status)
+        return Logged(ritual, occ, who, done, status, owner)
 
 
 def today(book: Logbook, handles: Mapping[str, str]) -> list[TodayItem]:
@@ -134,6 +152,15 @@ def today(book: Logbook, handles: Mapping[str, str]) -> list[TodayItem]:
             status=logged.status,
             by=tuple(handles.get(p, p) for p in logged.done),
             participants=tuple(handles.get(p, p) for p in logged.participants),
+            partner=handles.get(logged.owner, logged.owner) if logged.owner else None,
+            times=tuple(
+                (handles.get(p, p), local)
+                for p, local in local_times(
+                    logged.occurrence.at, logged.participants, book.partner_zones, book.zones
+                )
+            )
+            if logged.owner is None and book.partner_zones
+            else (),
         )
         for logged in found
     ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -88,6 +88,24 @@ def zone_at(zones: ZoneLike, moment: datetime) -> ZoneInfo:
     for since, zone in zones:
         if since <= moment:
             found = zone
+    return found
+
+
+def followed_zones(couple: Zones, own: Sequence[tuple[datetime, ZoneInfo | None]]) -> Zones:
+    """A partner's zones over time: their own zone while they have one (``own`` holds
+    when it was set, or cleared with None), the couple's the rest of the time."""
+    if not own:
+        return couple
+    moments = sorted({since for since, _ in couple} | {since for since, _ in own})
+    found: list[tuple[datetime, ZoneInfo]] = []
+    for moment in moments:
+        mine: ZoneInfo | None = None
+        for since, zone in own:
+            if since <= moment:
+                mine = zone
+        zone = mine or zone_at(couple, moment)
+        if not found or found[-1][1].key != zone.key:
+            found.append((moment, zone))
     return found
 
 
@@ -374,16 +392,27 @@ def _merged(
             yield occurrence
 
 
+Source: TypeAlias = Callable[[datetime, datetime], list[Occurrence]]
+"""Occurrences with low <= at < high, ascending: a schedule seen as a function."""
+
+
 def previous_occurrence(
     periods: Sequence[Period], tz: ZoneLike, before: datetime, horizon: timedelta = _HORIZON
 ) -> Occurrence | None:
     """The latest occurrence with before - horizon <= at <= before, if any."""
+    return previous_in(lambda low, high: occurrences(periods, tz, low, high), before, horizon)
+
+
+def previous_in(
+    source: Source, before: datetime, horizon: timedelta = _HORIZON
+) -> Occurrence | None:
+    """The latest occurrence of ``source`` with before - horizon <= at <= before, if any."""
     high = _utc(before, "the moment") + _TICK
     limit = high - _TICK - horizon
     span = timedelta(days=2)
     while high > limit:
         low = max(limit, high - span)
-        found = occurrences(periods, tz, low, high)
+        found = source(low, high)
         if found:
             return found[-1]
         high, span = low, span * 4
@@ -396,6 +425,20 @@ def next_occurrence(
     """The earliest occurrence with after < at <= after + horizon, if any."""
     low = _utc(after, "the moment") + _TICK
     return next(_merged(periods, tz, low, low + horizon), None)
+
+
+def next_in(source: Source, after: datetime, horizon: timedelta = _HORIZON) -> Occurrence | None:
+    """The earliest occurrence of ``source`` with after < at <= after + horizon, if any."""
+    low = _utc(after, "the moment") + _TICK
+    limit = low + horizon
+    span = timedelta(days=2)
+    while low < limit:
+        high = min(limit, low + span)
+        found = source(low, high)
+        if found:
+            return found[0]
+        low, span = high, span * 4
+    return None
 
 
 def late_entry_deadline(occ: Occurrence, tz: ZoneLike) -> datetime:

@@ -9,13 +9,18 @@ from typing import Any
 
 @dataclass(frozen=True)
 class PartnerView:
+    """One partner of a couple: a handle, a display name, and the id events carry."""
+
     handle: str
     display_name: str
     id: str  # the partner id events carry (actor, author, by), so a host can map them to people
+    time_zone: str | None = None  # their own IANA zone; None: they follow the couple's
 
 
 @dataclass(frozen=True)
 class CoupleView:
+    """A couple: its name, its IANA zone, its partners and its settings."""
+
     id: str
     name: str
     time_zone: str
@@ -30,6 +35,8 @@ class CoupleView:
 
 @dataclass(frozen=True)
 class RitualView:
+    """A ritual as it stands now: its current definition, status and schedule in words."""
+
     id: str
     title: str
     kind: str
@@ -45,6 +52,7 @@ class RitualView:
     paused_until: datetime | None
     template: str | None
     since: datetime
+    each_local: bool = False  # one occurrence per participant, at their own local time
 
     @property
     def short_id(self) -> str:
@@ -53,6 +61,8 @@ class RitualView:
 
 @dataclass(frozen=True)
 class CheckInView:
+    """What a check-in landed on: the occurrence, when, and the partner's streak after it."""
+
     ritual_id: str
     title: str
     partner: str
@@ -65,6 +75,8 @@ class CheckInView:
 
 @dataclass(frozen=True)
 class SkipView:
+    """One occurrence let go: its UTC instant and its local time."""
+
     ritual_id: str
     title: str
     occurrence: datetime
@@ -73,6 +85,8 @@ class SkipView:
 
 @dataclass(frozen=True)
 class CapsuleView:
+    """A time capsule; its message is None while it is sealed for the reader."""
+
     id: str
     author: str
     opens_on: date
@@ -82,6 +96,8 @@ class CapsuleView:
 
 @dataclass(frozen=True)
 class PlanTaskView:
+    """One task of a plan week, and who marked it done (None: together, or not yet)."""
+
     key: str
     text: str
     week: int
@@ -91,6 +107,8 @@ class PlanTaskView:
 
 @dataclass(frozen=True)
 class PlanWeekView:
+    """One week of a plan: its theme, first day, tasks done and extensions."""
+
     number: int
     theme: str
     starts_on: date | None  # None: not known yet (the plan is paused or finished)
@@ -183,6 +201,8 @@ class DriftSignal:
 
 @dataclass(frozen=True)
 class InsightsView:
+    """The weeks of practice, oldest first, with the closeness trend and drift signals."""
+
     weeks: tuple[WeekInsight, ...]  # oldest first, ending with the current week
     closeness_trend: str | None  # rising, steady, falling; None without enough ratings
     signals: tuple[DriftSignal, ...]
@@ -237,9 +257,12 @@ class UpcomingView:
     ritual_id: str
     title: str
     at: datetime  # the UTC instant
-    local: datetime  # the same instant in the couple's zone
+    local: datetime  # the same instant in the couple's zone (asked for one partner: theirs)
     duration: timedelta | None
     prompt: str | None
+    partner: str | None = None  # whose occurrence, for a ritual kept at each one's local time
+    times: tuple[tuple[str, datetime], ...] = ()  # (handle, local time) of each participant,
+    # when their local times differ
 
 
 @dataclass(frozen=True)
@@ -266,6 +289,8 @@ class StreakLine:
 
 @dataclass(frozen=True)
 class PartnerStreak:
+    """One partner's streak figures on a ritual."""
+
     partner: str  # handle
     figures: StreakLine
 
@@ -386,6 +411,9 @@ class TodayItem:
     by: tuple[str, ...]  # handles of who checked in (for a quota ritual: anyone this week)
     participants: tuple[str, ...]  # handles
     this_week: WeekProgress | None = None  # a quota ritual's week
+    partner: str | None = None  # whose occurrence, for a ritual kept at each one's local time
+    times: tuple[tuple[str, datetime], ...] = ()  # (handle, local time) of each participant,
+    # when their local times differ
 
 
 @dataclass(frozen=True)

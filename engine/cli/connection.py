@@ -12,6 +12,7 @@ from engine.cli.options import json_option
 from engine.cli.output import show_list
 from engine.cli.state import CliState, pass_state
 from engine.kinds import RepairAnswer, RepairKind
+from engine.wording import count_of
 
 
 @click.command("appreciate")
@@ -119,7 +120,7 @@ def rules_group() -> None:
 def rules_set_command(state: CliState, rules: Sequence[str]) -> None:
     """Agree on RULES (each argument is one rule)."""
     count = state.engine.agree_ground_rules(state.couple, rules)
-    click.echo(f"Agreed on {count} ground rules.")
+    click.echo(f"Agreed on {count_of(count, 'ground rule')}.")
 
 
 @rules_group.command("show")

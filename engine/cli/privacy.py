@@ -59,7 +59,7 @@ def forget_command(state: CliState, partner: str | None, confirmation: str | Non
     if not done.storage_scrubbed:
         click.echo(
             "The database may keep traces in its own files for a while; "
-            "the README's section on erasure says how to clear them.",
+            "the privacy page of the docs (docs/privacy.md, on erasure) says how to clear them.",
             err=True,
         )
     click.echo("Exports and backups you made elsewhere are yours to delete.")

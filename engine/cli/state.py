@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
@@ -54,10 +55,17 @@ class CliState:
         viewer: str | None = None,
         *,
         clock: Clock = utc_now,
+        key: str | None = None,
     ) -> None:
+        from engine.events.idempotency import check_key
+
         self.settings = Settings.from_env(db_url=db_url, couple=couple)
         self.viewer = viewer
         self.clock = clock
+        # One idempotency key per invocation (the user's, or a fresh one): each command
+        # the invocation runs takes the next key derived from it, and the engine retries a
+        # command whose connection dropped under that key.
+        self.key = check_key(key) if key is not None else uuid.uuid4().hex
         self._engine: Engine | None = None
         self._couple: str | None = None
 
@@ -65,9 +73,14 @@ class CliState:
     def engine(self) -> Engine:
         if self._engine is None:
             from engine.api import Engine
+            from engine.services.idempotent import InvocationKeys
 
             self._engine = Engine.open(
-                self.settings.db_url, clock=self.clock, via="cli", create=creates_database()
+                self.settings.db_url,
+                clock=self.clock,
+                via="cli",
+                create=creates_database(),
+                keys=InvocationKeys(self.key),
             )
         return self._engine
 

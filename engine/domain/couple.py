@@ -23,6 +23,8 @@ from engine.events import (
     PartnerAdded,
     PartnerErased,
     PartnerRenamed,
+    PartnerZoneCleared,
+    PartnerZoneSet,
     RepairAnswered,
     RepairAttempted,
     TimeoutCalled,
@@ -35,6 +37,7 @@ class Partner:
     partner_id: str
     handle: str
     display_name: str
+    time_zone: str | None = None  # their own zone; None: they follow the couple's
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,13 @@ class CoupleState:
                 return p.handle
         return "someone"
 
+    def zone_of(self, partner_id: str | None) -> ZoneInfo:
+        """The zone a partner lives in now: their own, or else the couple's."""
+        for p in self.partners:
+            if p.partner_id == partner_id and p.time_zone is not None:
+                return ZoneInfo(p.time_zone)
+        return self.zone
+
     def other_partners(self, partner_id: str) -> tuple[Partner, ...]:
         return tuple(p for p in self.partners if p.partner_id != partner_id)
 
@@ -124,6 +134,13 @@ def evolve(state: CoupleState, event: Event) -> CoupleState:
                 replace(p, display_name=event.display_name)
                 if p.partner_id == event.partner_id
                 else p
+                for p in state.partners
+            )
+            return replace(state, partners=partners)
+        case PartnerZoneSet() | PartnerZoneCleared():
+            zone = event.time_zone if isinstance(event, PartnerZoneSet) else None
+            partners = tuple(
+                replace(p, time_zone=zone) if p.partner_id == event.partner_id else p
                 for p in state.partners
             )
             return replace(state, partners=partners)

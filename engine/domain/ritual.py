@@ -7,6 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from engine import schedule
+from engine.domain.anchoring import Line as Line
+from engine.domain.anchoring import definition_at as definition_at
+from engine.domain.anchoring import landing_periods as landing_periods
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import (
     CheckedIn,
@@ -19,7 +22,7 @@ from engine.events import (
     RitualResumed,
     RitualRetired,
 )
-from engine.schedule import Occurrence, Period, ZoneLike, zone_at
+from engine.schedule import Occurrence, Period, ZoneLike
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a logged moment may be before it is refused."""
@@ -135,25 +138,14 @@ def fold(events: list[Event]) -> RitualState:
     return state
 
 
-def landing_periods(state: RitualState, tz: ZoneLike) -> list[Period]:
-    """The ritual's periods, the first one reaching back to the start of the local day it
-    was added on: a ritual added at 18:30 with a 07:00 schedule may log this morning's
-    07:00, which streaks count only when it was logged."""
-    periods = state.periods()
-    if not periods or periods[0].start != state.definitions[0].effective_from:
-        return periods
-    first = periods[0]
-    zone = zone_at(tz, first.start)
-    day_start = schedule.local_day_bounds(first.start.astimezone(zone).date(), zone)[0]
-    return [replace(first, start=day_start), *periods[1:]]
-
-
 def resolve_occurrence(
     state: RitualState,
     tz: ZoneLike,
     at: datetime,
     now: datetime,
     done: frozenset[datetime] = frozenset(),
+    *,
+    line: Line | None = None,
 ) -> Occurrence:
     """The occurrence a moment belongs to.
 
@@ -161,23 +153,24 @@ def resolve_occurrence(
     logged by this partner): then the next one not done, logged early. Otherwise the
     nearer of the latest earlier occurrence whose late-entry window is still open ("I
     forgot to log last night") and the next one later the same local day ("a few minutes
-    early"). Failing both, the next one within a day, logged early.
+    early"). Failing both, the next one within a day, logged early. ``line`` says whose
+    occurrences and local days these are (by default the couple's, in ``tz``).
     """
-    periods = landing_periods(state, tz)
-    prev = schedule.previous_occurrence(periods, tz, at)
-    nxt = schedule.next_occurrence(periods, tz, at)
+    line = line or Line.of(state, tz)
+    prev = line.previous(at)
+    nxt = line.next(at)
     while nxt is not None and nxt.at in done and nxt.at - at <= EARLY_WINDOW:
-        nxt = schedule.next_occurrence(periods, tz, nxt.at + timedelta(seconds=1))
-    day = at.astimezone(zone_at(tz, at)).date()
+        nxt = line.next(nxt.at + timedelta(seconds=1))
+    day = line.day(at)
     if prev is not None and prev.at in done:
         if nxt is not None and nxt.at - at <= EARLY_WINDOW:
             return nxt
         return prev  # nothing pending near: the caller says it is already logged
-    if prev is not None and prev.local.date() == day:
+    if prev is not None and line.day(prev.at) == day:
         return prev
-    if prev is not None and schedule.late_entry_deadline(prev, tz) <= now:
+    if prev is not None and line.deadline(prev) <= now:
         prev = None
-    later_today = nxt if nxt is not None and nxt.local.date() == day else None
+    later_today = nxt if nxt is not None and line.day(nxt.at) == day else None
     if prev is not None and later_today is not None:
         return prev if at - prev.at <= later_today.at - at else later_today
     chosen = prev or later_today
@@ -188,10 +181,12 @@ def resolve_occurrence(
     raise NotAllowed(f"'{state.title}' has no occurrence near that time")
 
 
-def exact_occurrence(state: RitualState, tz: ZoneLike, moment: datetime) -> Occurrence:
+def exact_occurrence(
+    state: RitualState, tz: ZoneLike, moment: datetime, *, line: Line | None = None
+) -> Occurrence:
     """The occurrence at exactly ``moment``; NotAllowed if the schedule has none there."""
-    periods = landing_periods(state, tz)
-    found = schedule.occurrences(periods, tz, moment, moment + timedelta(seconds=1))
+    line = line or Line.of(state, tz)
+    found = line.occurrences(moment, moment + timedelta(seconds=1))
     if not found:
         raise NotAllowed(f"'{state.title}' has no occurrence at that time")
     return found[0]
@@ -215,13 +210,15 @@ def _moment(at: datetime | None, now: datetime) -> datetime:
     return moment
 
 
-def planned_occurrence(state: RitualState, tz: ZoneLike, at: datetime) -> Occurrence:
+def planned_occurrence(
+    state: RitualState, tz: ZoneLike, at: datetime, *, line: Line | None = None
+) -> Occurrence:
     """The occurrence a moment to come names: the one at that instant, or else the nearest
     one the same local day (so "Tuesday 07:00" names Tuesday's 07:30)."""
-    zone = zone_at(tz, at)
-    day = at.astimezone(zone).date()
-    low, high = schedule.local_day_bounds(day, zone)
-    found = schedule.occurrences(state.periods(), tz, low, high)
+    line = line or Line.of(state, tz, landing=False)
+    day = line.day(at)
+    low, high = line.day_bounds(day, at)
+    found = line.occurrences(low, high)
     if not found:
         raise NotAllowed(f"'{state.title}' has no occurrence on {day:%a %d %b}")
     return min(found, key=lambda o: (abs(o.at - at), o.at))
@@ -229,28 +226,28 @@ def planned_occurrence(state: RitualState, tz: ZoneLike, at: datetime) -> Occurr
 
 def _occurrence_for(
     state: RitualState,
-    tz: ZoneLike,
+    line: Line,
     moment: datetime,
     occurrence: datetime | None,
     now: datetime,
     done: frozenset[datetime] = frozenset(),
 ) -> Occurrence:
     occ = (
-        exact_occurrence(state, tz, occurrence)
+        exact_occurrence(state, line.couple, occurrence, line=line)
         if occurrence is not None
-        else resolve_occurrence(state, tz, moment, now, done)
+        else resolve_occurrence(state, line.couple, moment, now, done, line=line)
     )
     if occ.at > now + EARLY_WINDOW:
         raise InvalidInput("that occurrence is more than a day away")
-    _require_open(state, tz, occ, now)
+    _require_open(state, line, occ, now)
     return occ
 
 
-def _require_open(state: RitualState, tz: ZoneLike, occ: Occurrence, now: datetime) -> None:
-    if schedule.late_entry_deadline(occ, tz) <= now:
+def _require_open(state: RitualState, line: Line, occ: Occurrence, now: datetime) -> None:
+    if line.deadline(occ) <= now:
         raise NotAllowed(
-            f"the {occ.local:%a %d %b %H:%M} occurrence of '{state.title}' can no longer be "
-            "logged; its late-entry window has closed"
+            f"the {line.local(occ):%a %d %b %H:%M} occurrence of '{state.title}' can no "
+            "longer be logged; its late-entry window has closed"
         )
 
 
@@ -266,8 +263,14 @@ def decide_check_in(
     note: str | None = None,
     note_shared: bool = False,
     for_partners: tuple[str, ...] = (),
+    own: ZoneLike | None = None,
 ) -> CheckedIn:
-    """Check that a partner may log this ritual now, and say what to record."""
+    """Check that a partner may log this ritual now, and say what to record.
+
+    ``tz`` holds the couple's zones; ``own`` the partner's (by default the same): a ritual
+    kept at each one's local time lands on the partner's own occurrence, and the
+    late-entry window closes at the end of the partner's next local day.
+    """
     _require_usable(state, now)
     moment = _moment(at, now)
     definition = state.current
@@ -275,6 +278,11 @@ def decide_check_in(
         raise NotAllowed(f"this partner does not take part in '{state.title}'")
     if closeness is not None and not 1 <= closeness <= 5:
         raise InvalidInput("closeness is a number from 1 to 5")
+    if for_partners and definition.each_local:
+        raise NotAllowed(
+            f"'{state.title}' happens at each partner's own local time, so each checks in "
+            "for their own"
+        )
     occ_at: datetime | None = None
     if occurrence is None and state.paused_at(moment):
         raise NotAllowed(f"'{state.title}' is paused")
@@ -282,18 +290,18 @@ def decide_check_in(
         mine = frozenset(
             o for o, p in state.checkins if p == partner_id and o is not None and at is None
         )  # without --at, an occurrence already logged gives way to the next pending one
-        occ = _occurrence_for(state, tz, moment, occurrence, now, mine)
+        line = Line.of(state, tz, own, partner_id)
+        occ = _occurrence_for(state, line, moment, occurrence, now, mine)
+        shown = line.local(occ)
         if state.paused_at(occ.at):
             raise NotAllowed(f"'{state.title}' was paused at that time")
         if occ.at > now and occ.at in state.skips:
             raise NotAllowed(
-                f"the {occ.local:%a %d %b %H:%M} '{state.title}' is planned as let go; "
+                f"the {shown:%a %d %b %H:%M} '{state.title}' is planned as let go; "
                 "once it has happened, a check-in for it still counts"
             )
         if (occ.at, partner_id) in state.checkins:
-            raise NotAllowed(
-                f"already checked in for '{state.title}' on {occ.local:%a %d %b %H:%M}"
-            )
+            raise NotAllowed(f"already checked in for '{state.title}' on {shown:%a %d %b %H:%M}")
         occ_at = occ.at
     return CheckedIn(
         ritual_id=state.ritual_id,
@@ -316,29 +324,38 @@ def decide_skip(
     at: datetime | None = None,
     occurrence: datetime | None = None,
     reason: str | None = None,
+    own: ZoneLike | None = None,
 ) -> OccurrenceSkipped:
     """Check that an occurrence may be let go, and say what to record.
 
     ``at`` or ``occurrence`` may lie ahead, up to :data:`PLAN_AHEAD`: a planned absence.
     A moment to come names the occurrence at that instant or else the nearest one the
-    same local day; a moment past is resolved as a check-in's is.
+    same local day; a moment past is resolved as a check-in's is. ``own`` holds the
+    skipping partner's zones, as for a check-in.
     """
     _require_usable(state, now)
     if state.current.cron is None and occurrence is None:
         raise NotAllowed(f"'{state.title}' has no fixed times, so there is nothing to skip")
+    if partner_id is None and state.current.each_local:
+        raise InvalidInput(
+            f"'{state.title}' happens at each partner's own local time; "
+            "say whose occurrence is let go (--by)"
+        )
     ahead = occurrence if occurrence is not None else at
     if ahead is not None and _aware(ahead) > now + CLOCK_SKEW:
+        line = Line.of(state, tz, own, partner_id, landing=occurrence is not None)
         occ = (
-            exact_occurrence(state, tz, ahead)
+            exact_occurrence(state, tz, ahead, line=line)
             if occurrence is not None
-            else planned_occurrence(state, tz, ahead)
+            else planned_occurrence(state, tz, ahead, line=line)
         )
         if occ.at > now + PLAN_AHEAD:
             raise InvalidInput(_TOO_FAR)
     else:
+        line = Line.of(state, tz, own, partner_id)
         moment = _moment(at, now) if occurrence is None else now
-        occ = _occurrence_for(state, tz, moment, occurrence, now)
-    _require_skippable(state, occ)
+        occ = _occurrence_for(state, line, moment, occurrence, now)
+    _require_skippable(state, occ, line, partner_id)
     if reason is not None and partner_id is None:
         raise InvalidInput(
             "a reason is kept for the partner who gives it; say who is letting it go (--by)"
@@ -355,25 +372,19 @@ def decide_skip(
 _TOO_FAR = f"an occurrence can be let go up to {PLAN_AHEAD.days} days ahead"
 
 
-def _require_skippable(state: RitualState, occ: Occurrence) -> None:
+def _require_skippable(state: RitualState, occ: Occurrence, line: Line, whose: str | None) -> None:
+    shown = line.local(occ)
     if occ.at in state.skips:
-        raise NotAllowed(f"the {occ.local:%a %d %b %H:%M} '{state.title}' is already skipped")
-    if _done(state, occ):
-        raise NotAllowed(f"the {occ.local:%a %d %b %H:%M} '{state.title}' is already done")
+        raise NotAllowed(f"the {shown:%a %d %b %H:%M} '{state.title}' is already skipped")
+    if _done(state, occ, whose):
+        raise NotAllowed(f"the {shown:%a %d %b %H:%M} '{state.title}' is already done")
 
 
-def _done(state: RitualState, occ: Occurrence) -> bool:
-    return all((occ.at, p) in state.checkins for p in definition_at(state, occ.at).participants)
-
-
-def definition_at(state: RitualState, moment: datetime) -> RitualDefined:
-    """The definition in force at ``moment`` (the first one before the ritual existed)."""
-    chosen = state.definitions[0]
-    for definition in state.definitions[1:]:
-        if definition.effective_from > moment:
-            break
-        chosen = definition
-    return chosen
+def _done(state: RitualState, occ: Occurrence, whose: str | None = None) -> bool:
+    definition = definition_at(state, occ.at)
+    if definition.each_local and whose is not None:
+        return (occ.at, whose) in state.checkins  # their own local occurrence
+    return all((occ.at, p) in state.checkins for p in definition.participants)
 
 
 def decide_absence(
@@ -385,28 +396,31 @@ def decide_absence(
     first: date,
     last: date,
     reason: str | None = None,
+    own: ZoneLike | None = None,
+    whose: str | None = None,
 ) -> list[OccurrenceSkipped]:
     """Let go every occurrence of the local days ``first`` to ``last`` (a planned absence).
 
     Occurrences already skipped or done, and those whose late-entry window has closed,
-    stay as they are; a day more than :data:`PLAN_AHEAD` away is refused.
+    stay as they are; a day more than :data:`PLAN_AHEAD` away is refused. The days are
+    those of the partner ``whose`` occurrences are let go (``own`` holds their zones;
+    by default ``partner_id``, and the couple's zones).
     """
     _require_usable(state, now)
     if state.current.cron is None:
         raise NotAllowed(f"'{state.title}' has no fixed times, so there is nothing to skip")
     if last < first:
         raise InvalidInput("an absence ends on or after the day it begins")
-    zone = zone_at(tz, now)
-    low = schedule.local_day_bounds(first, zone)[0]
-    high = schedule.local_day_bounds(last, zone)[1]
+    whose = whose or partner_id
+    line = Line.of(state, tz, own, whose, landing=False)
+    low = line.day_bounds(first, now)[0]
+    high = line.day_bounds(last, now)[1]
     if high > now + PLAN_AHEAD + timedelta(days=1):
         raise InvalidInput(_TOO_FAR)
     chosen = [
         occ
-        for occ in schedule.occurrences(state.periods(), tz, low, high)
-        if occ.at not in state.skips
-        and not _done(state, occ)
-        and schedule.late_entry_deadline(occ, tz) > now
+        for occ in line.occurrences(low, high)
+        if occ.at not in state.skips and not _done(state, occ, whose) and line.deadline(occ) > now
     ]
     return [
         OccurrenceSkipped(

@@ -28,6 +28,8 @@ from engine.events.couples import (
     GroundRulesAgreed,
     PartnerAdded,
     PartnerRenamed,
+    PartnerZoneCleared,
+    PartnerZoneSet,
 )
 from engine.events.erasure import CoupleErased, PartnerErased
 from engine.events.invites import PartnerInviteIssued, PartnerInviteRevoked
@@ -88,6 +90,8 @@ __all__ = [
     "PartnerInviteIssued",
     "PartnerInviteRevoked",
     "PartnerRenamed",
+    "PartnerZoneCleared",
+    "PartnerZoneSet",
     "PlanFinished",
     "PlanPaused",
     "PlanResumed",

@@ -39,6 +39,27 @@ class PartnerRenamed(Event):
     display_name: str = secret(owner="partner_id")
 
 
+@event_type("couple.partner_zone_set")
+@dataclass(frozen=True, kw_only=True)
+class PartnerZoneSet(Event):
+    """A partner lives in their own time zone from now on (an IANA name).
+
+    Their rituals' local times, late-entry windows and streak days follow it; what came
+    before keeps the zone in force then, as a couple's move does.
+    """
+
+    partner_id: str
+    time_zone: str
+
+
+@event_type("couple.partner_zone_cleared")
+@dataclass(frozen=True, kw_only=True)
+class PartnerZoneCleared(Event):
+    """A partner follows the couple's time zone again from now on."""
+
+    partner_id: str
+
+
 @event_type("couple.settings_changed")
 @dataclass(frozen=True, kw_only=True)
 class CoupleSettingsChanged(Event):

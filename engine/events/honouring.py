@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 
 from engine.crypto import KeyringCipher
+from engine.events.idempotency import IdempotencyMark, IdempotencyRecord
 from engine.events.names import NameClaim, NameRelease
 from engine.events.retractions import EntryRetracted, honoured, retracted_ids
 from engine.events.store import (
     NO_METADATA,
+    Batch,
     EventStore,
     Metadata,
     NewEvent,
@@ -43,6 +45,7 @@ class HonouringStore:
         metadata: Metadata = NO_METADATA,
         claims: Sequence[NameClaim] = (),
         releases: Sequence[NameRelease] = (),
+        idempotency: IdempotencyMark | None = None,
     ) -> list[int]:
         return self.inner.append(
             couple_id,
@@ -52,7 +55,20 @@ class HonouringStore:
             metadata=metadata,
             claims=claims,
             releases=releases,
+            idempotency=idempotency,
         )
+
+    def append_batches(
+        self,
+        couple_id: str,
+        batches: Sequence[Batch],
+        *,
+        idempotency: IdempotencyMark | None = None,
+    ) -> list[list[int]]:
+        return self.inner.append_batches(couple_id, batches, idempotency=idempotency)
+
+    def idempotency_record(self, couple_id: str, key: str) -> IdempotencyRecord | None:
+        return self.inner.idempotency_record(couple_id, key)
 
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
         return self.inner.read_stream(stream_id, decrypt=decrypt)

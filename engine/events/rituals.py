@@ -15,7 +15,7 @@ class RitualDefined(Event):
     ritual_id: str
     title: str = secret()
     kind: str
-    cron: str | None  # a schedule in the couple's zone, or None
+    cron: str | None  # a schedule in the couple's zone (each participant's, if each_local)
     per_week: int | None  # a weekly quota instead of fixed times, or None (occasional)
     duration: timedelta | None
     participants: tuple[str, ...]  # partner ids
@@ -24,18 +24,31 @@ class RitualDefined(Event):
     prompts: tuple[str, ...] = secret(default=())
     template: str | None = None
     effective_from: datetime
+    each_local: bool = False  # True: one occurrence per participant, at their own local time
 
 
-@event_type("ritual.added")
+@event_type("ritual.added", schema=2)
 @dataclass(frozen=True, kw_only=True)
 class RitualAdded(RitualDefined):
     """A ritual was created with its first definition."""
 
 
-@event_type("ritual.edited")
+@event_type("ritual.edited", schema=2)
 @dataclass(frozen=True, kw_only=True)
 class RitualEdited(RitualDefined):
     """A ritual got a new definition; history keeps the old one."""
+
+
+@upcaster("ritual.added", from_schema=1)
+def _added_in_the_couples_zone(payload: Payload) -> Payload:
+    """Schema 1 had one zone for everyone: the ritual is anchored to the couple's."""
+    return {**payload, "each_local": False}
+
+
+@upcaster("ritual.edited", from_schema=1)
+def _edited_in_the_couples_zone(payload: Payload) -> Payload:
+    """Schema 1 had one zone for everyone: the ritual is anchored to the couple's."""
+    return {**payload, "each_local": False}
 
 
 @event_type("ritual.paused")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from engine.db import Waits, connection_waits, milliseconds
-from engine.errors import StoreUnavailable
+from engine.errors import ConnectionLost, StoreUnavailable
 from engine.sqlite import WRITE
 
 APPEND_LOCK_ID = 726_104_211
@@ -86,7 +86,7 @@ def translate_errors() -> Iterator[None]:
             raise
         if type(exc) is sa_exc.DatabaseError:  # "file is not a database" and the like
             raise StoreUnavailable(NOT_A_DATABASE) from exc
-        raise StoreUnavailable(UNREACHABLE) from exc
+        raise ConnectionLost(UNREACHABLE) from exc
     except sa_exc.TimeoutError as exc:  # no connection free in the pool
         raise StoreUnavailable(BUSY) from exc
 

@@ -18,9 +18,16 @@ from sqlalchemy import exc as sa_exc
 
 from engine.clock import Clock, utc_now
 from engine.crypto import KeyringCipher
-from engine.db import Waits, events, names
+from engine.db import Waits, events, idempotency_keys, names
 from engine.errors import ConcurrencyError, NotAllowed
 from engine.events.base import Event, Payload
+from engine.events.idempotency import (
+    IdempotencyMark,
+    IdempotencyRecord,
+    RequestHashes,
+    key_hash,
+    settle,
+)
 from engine.events.names import NameClaim, NameKeys, NameRelease, releases_everything
 from engine.events.sqlaccess import (
     APPEND_LOCK_ID,
@@ -101,6 +108,44 @@ def _claim_names(
             )
         elif holder != claim.owner:
             raise NotAllowed(claim.refusal)
+
+
+def _key_record(conn: sa.Connection, couple_id: str, hashed: str) -> IdempotencyRecord | None:
+    found = conn.execute(
+        sa.select(idempotency_keys).where(
+            idempotency_keys.c.couple_id == couple_id, idempotency_keys.c.key_hash == hashed
+        )
+    ).first()
+    if found is None:
+        return None
+    return IdempotencyRecord(
+        found.fingerprint, _utc(found.pinned_at), tuple(str(i) for i in found.event_ids)
+    )
+
+
+def _keep_key(
+    conn: sa.Connection,
+    couple_id: str,
+    hashed: str,
+    found: IdempotencyRecord | None,
+    record: IdempotencyRecord,
+) -> None:
+    if found is None:
+        conn.execute(
+            idempotency_keys.insert().values(
+                couple_id=couple_id,
+                key_hash=hashed,
+                fingerprint=record.fingerprint,
+                pinned_at=record.pinned_at,
+                event_ids=list(record.event_ids),
+            )
+        )
+    elif record != found:
+        conn.execute(
+            idempotency_keys.update()
+            .where(idempotency_keys.c.couple_id == couple_id, idempotency_keys.c.key_hash == hashed)
+            .values(event_ids=list(record.event_ids))
+        )
 
 
 def _row(r: sa.Row[Any]) -> Row:
@@ -184,6 +229,7 @@ class SqlEventStore:
         self._hooks = (*own, *(h for h in hooks if h not in own))
         self._owns_engine = owns_engine
         self._name_keys = NameKeys(self.cipher)
+        self._requests = RequestHashes(self.cipher)
 
     def append(
         self,
@@ -195,27 +241,51 @@ class SqlEventStore:
         metadata: Metadata = NO_METADATA,
         claims: Sequence[NameClaim] = (),
         releases: Sequence[NameRelease] = (),
+        idempotency: IdempotencyMark | None = None,
     ) -> list[int]:
         batch = Batch(stream_id, events_, expected_version, metadata, claims, releases)
-        return self.append_batches(couple_id, [batch])[0]
+        return self.append_batches(couple_id, [batch], idempotency=idempotency)[0]
 
-    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
+    def idempotency_record(self, couple_id: str, key: str) -> IdempotencyRecord | None:
+        with self.db.read() as conn:
+            return _key_record(conn, couple_id, key_hash(key))
+
+    def append_batches(
+        self,
+        couple_id: str,
+        batches: Sequence[Batch],
+        *,
+        idempotency: IdempotencyMark | None = None,
+    ) -> list[list[int]]:
         if not any(b.events for b in batches):
             return [[] for _ in batches]
         check_batch_ids(batches)
         encoded = [encode_batch(self.cipher, couple_id, b.events) for b in batches]
         keyed = [self._name_keys.keyed(b.claims) for b in batches]
+        mark = idempotency
+        fingerprint = self._requests.fingerprint(mark) if mark else ""
         results: list[list[int]] = []
         written: list[Row] = []
         stream_id, expected_version = batches[0].stream_id, batches[0].expected_version
         try:
             with self.db.write() as conn:
+                hashed = key_hash(mark.key) if mark else ""
+                found = _key_record(conn, couple_id, hashed) if mark else None
+                if mark:  # before the replay check: a racing run of the key is told apart
+                    settle(found, mark, fingerprint, [])
                 versions: dict[str, int] = {}
                 for batch, coded, names_ in zip(batches, encoded, keyed, strict=True):
                     stream_id, expected_version = batch.stream_id, batch.expected_version
                     rows, fresh = self._append_one(conn, couple_id, batch, coded, names_, versions)
                     results.append([r.position for r in rows])
                     written.extend(rows if fresh else ())
+                if mark and written:
+                    record = settle(found, mark, fingerprint, [r.event_id for r in written])
+                    _keep_key(conn, couple_id, hashed, found, record)
+                if any(owner is None for _, owner in erased_owners(written)):
+                    conn.execute(
+                        idempotency_keys.delete().where(idempotency_keys.c.couple_id == couple_id)
+                    )
         except sa_exc.IntegrityError as exc:
             raise ConcurrencyError(stream_id, expected_version or 0) from exc
         for couple, owner in erased_owners(written):

@@ -2,10 +2,10 @@
 
 A store appends events to streams and reads them back in order. ``(stream_id,
 version)`` is unique: that uniqueness *is* the optimistic-concurrency check, and a
-clash raises :class:`~engine.errors.ConcurrencyError`. An event id appended again
+clash raises ``ConcurrencyError``. An event id appended again
 with the same content is a no-op that reports the original position, so a client
 that lost the reply to a commit can retry safely; with other content it raises
-:class:`~engine.errors.DuplicateEvent`. Every backend passes one contract suite
+``DuplicateEvent``. Every backend passes one contract suite
 (``tests/integration/test_store_contract.py``).
 """
 
@@ -23,13 +23,23 @@ from engine.crypto import KeyringCipher, MemoryKeyring
 from engine.errors import ConcurrencyError, DuplicateEvent
 from engine.events.base import Event, Payload
 from engine.events.codec import decode, encode
+from engine.events.idempotency import (
+    IdempotencyMark,
+    IdempotencyRecord,
+    RequestHashes,
+    drawn_ids,
+    key_hash,
+    settle,
+)
 from engine.events.names import NameClaim, NameKeys, NameRelease, claimed, releases_everything
 from engine.events.subscribers import Subscriber, Subscribers
 
 
 def new_event_id() -> str:
-    """A fresh event id (a random UUID)."""
-    return str(uuid.uuid4())
+    """A fresh event id: a random UUID, or the next of a keyed run's ids (see
+    ``engine.events.idempotency``)."""
+    keyed = drawn_ids()
+    return str(keyed.next() if keyed is not None else uuid.uuid4())
 
 
 @dataclass(frozen=True)
@@ -120,22 +130,36 @@ class EventStore(Protocol):
         metadata: Metadata = ...,
         claims: Sequence[NameClaim] = ...,
         releases: Sequence[NameRelease] = ...,
+        idempotency: IdempotencyMark | None = ...,
     ) -> list[int]:
         """Append atomically; ``expected_version`` is the stream's current version
         (0 for a new stream) or None to skip the check. Returns the positions.
 
         In the same transaction, ``releases`` give up names and ``claims`` take them
         (see ``engine.events.names``); a name another owner holds raises NotAllowed and
-        stores nothing. A ``couple.erased`` event releases every name of its couple.
+        stores nothing. A ``couple.erased`` event releases every name of its couple and
+        drops its idempotency keys. With ``idempotency``, the key is kept (or its record
+        extended) with the events, or the append is refused as
+        ``engine.events.idempotency.settle`` says.
         """
         ...
 
-    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
+    def append_batches(
+        self,
+        couple_id: str,
+        batches: Sequence[Batch],
+        *,
+        idempotency: IdempotencyMark | None = ...,
+    ) -> list[list[int]]:
         """Append several streams' batches of one couple in ONE transaction: all or none.
 
-        Each batch is checked as :meth:`append` checks it (its expected version, replayed
+        Each batch is checked as ``append`` checks it (its expected version, replayed
         event ids); one refusal writes nothing. Returns each batch's positions.
         """
+        ...
+
+    def idempotency_record(self, couple_id: str, key: str) -> IdempotencyRecord | None:
+        """What the store keeps of a couple's idempotency key, if it was used."""
         ...
 
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
@@ -298,6 +322,8 @@ class MemoryEventStore:
         self._subscribers = Subscribers()
         self._names: dict[tuple[str, str], tuple[str, str]] = {}  # (scope, key) -> couple, owner
         self._name_keys = NameKeys(self.cipher)
+        self._requests = RequestHashes(self.cipher)
+        self._keys: dict[tuple[str, str], IdempotencyRecord] = {}
 
     def append(
         self,
@@ -309,15 +335,28 @@ class MemoryEventStore:
         metadata: Metadata = NO_METADATA,
         claims: Sequence[NameClaim] = (),
         releases: Sequence[NameRelease] = (),
+        idempotency: IdempotencyMark | None = None,
     ) -> list[int]:
         batch = Batch(stream_id, events, expected_version, metadata, claims, releases)
-        return self.append_batches(couple_id, [batch])[0]
+        return self.append_batches(couple_id, [batch], idempotency=idempotency)[0]
 
-    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
+    def append_batches(
+        self,
+        couple_id: str,
+        batches: Sequence[Batch],
+        *,
+        idempotency: IdempotencyMark | None = None,
+    ) -> list[list[int]]:
         check_batch_ids(batches)
         encoded = [encode_batch(self.cipher, couple_id, b.events) for b in batches]
         keyed = [self._name_keys.keyed(b.claims) for b in batches]
+        mark = idempotency
+        fingerprint = self._requests.fingerprint(mark) if mark else ""
         with self._lock:
+            slot = (couple_id, key_hash(mark.key)) if mark else None
+            found = self._keys.get(slot) if slot else None
+            if mark:  # before the replay check: a racing run of the key is told apart
+                settle(found, mark, fingerprint, [])
             versions = dict(self._versions)
             names = self._names
             results: list[list[int]] = []
@@ -362,8 +401,12 @@ class MemoryEventStore:
             self._by_id.update((r.event_id, r) for r in rows)
             self._versions = versions
             self._names = names
+            if mark and slot and rows:
+                self._keys[slot] = settle(found, mark, fingerprint, [r.event_id for r in rows])
             for couple, owner in erased_owners(rows):  # the keys go with their tombstone
                 self.cipher.forget(couple, owner)
+                if owner is None:
+                    self._keys = {k: v for k, v in self._keys.items() if k[0] != couple}
         if rows:
             self._subscribers.notify([decode_row(r, self.cipher) for r in rows])
         return results
@@ -371,6 +414,9 @@ class MemoryEventStore:
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
         cipher = self.cipher if decrypt else None
         return [decode_row(r, cipher) for r in list(self._rows) if r.stream_id == stream_id]
+
+    def idempotency_record(self, couple_id: str, key: str) -> IdempotencyRecord | None:
+        return self._keys.get((couple_id, key_hash(key)))
 
     def stream_version(self, stream_id: str) -> int:
         return self._versions.get(stream_id, 0)

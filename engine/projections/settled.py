@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -73,8 +73,12 @@ def digest(ritual: RitualState, zones: Zones, freezes_per_month: int) -> str:
     return hashlib.sha256(repr(shape).encode()).hexdigest()
 
 
-def settleable(ritual: RitualState) -> bool:
-    """Occasional rituals (no schedule, no quota) count every check-in ever: not settled."""
+def settleable(ritual: RitualState, partner_zones: Mapping[str, Zones] | None = None) -> bool:
+    """Occasional rituals (no schedule, no quota) count every check-in ever, and a partner
+    with a zone of their own has local days and weeks that need not line up with the
+    couple's horizon: neither is settled (their figures fold every mark)."""
+    if partner_zones:
+        return False
     return all(d.cron is not None or d.per_week is not None for d in ritual.definitions)
 
 

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from engine import schedule
+from engine.domain.anchoring import anchored_occurrences
 from engine.domain.ritual import RitualState, landing_periods
 from engine.events import RitualDefined
 from engine.projections.marks import Mark
@@ -80,6 +81,7 @@ class _Entry:
     outcome: str
     practice: float = 0.0  # what a miss feeds into strength (a short quota week: its share)
     done_at: datetime | None = None
+    day: date | None = None  # the line's own local day, when it differs from the slot's
 
 
 @dataclass(frozen=True)
@@ -128,11 +130,12 @@ class Tally:
             self.just_frozen = False
             return
         self.strength = step(self.strength, slot.weight, entry.practice)
-        month = (slot.local_day.year, slot.local_day.month)
+        day = entry.day or slot.local_day
+        month = (day.year, day.month)
         if self.current > 0 and not self.just_frozen and self.frozen[month] < allowance:
             self.frozen[month] += 1
             self.freezes_used += 1
-            self.last_freeze = self.held_by_freeze = slot.local_day
+            self.last_freeze = self.held_by_freeze = day
             self.just_frozen = True
         else:
             self.missed += 1
@@ -165,9 +168,14 @@ def figures(
     zones: Zones,
     freezes_per_month: int,
     now: datetime,
+    partner_zones: Mapping[str, Zones] | None = None,
     settled: Settled | None = None,
 ) -> RitualFigures:
     """The streak figures of one ritual as they stand at ``now``.
+
+    ``zones`` are the couple's; ``partner_zones`` those of partners with a zone of their
+    own (the others follow the couple's). Each partner's line counts its late-entry
+    windows, freeze months and quota weeks in that partner's zone.
 
     With ``settled`` (the tallies of every slot before its horizon, see
     ``engine.projections.settled``), ``marks`` need only hold the marks from the horizon
@@ -181,6 +189,7 @@ def figures(
         ritual,
         own,
         zones=zones,
+        partner_zones=partner_zones,
         freezes_per_month=freezes_per_month,
         now=now,
         low=None if settled is None else settled.horizon,
@@ -218,16 +227,19 @@ def fold_slots(
     zones: Zones,
     freezes_per_month: int,
     now: datetime,
+    partner_zones: Mapping[str, Zones] | None = None,
     low: datetime | None = None,
     high: datetime | None = None,
 ) -> dict[str, list[datetime]]:
     """Add the slots with ``low <= at < high`` to ``lines``, in time order, and count the
     check-ins of ``own`` (the ritual's marks of that span); returns each partner's quota
-    and occasional check-in times among them."""
+    and occasional check-in times among them. A span cut at ``low`` or ``high`` must not
+    split a quota week or a local day (``engine.projections.settled`` sees to it)."""
+    zones_of = dict(partner_zones or {})
     scheduled = {m.occurrence: m for m in own if m.occurrence is not None}
     times = _check_in_times((m for m in own if m.occurrence is None), now)
-    slots = _cron_slots(ritual, scheduled, zones, now, low, high)
-    slots += _quota_slots(ritual, times, zones, now, low, high)
+    slots = _cron_slots(ritual, scheduled, zones, zones_of, now, low, high)
+    slots += _quota_slots(ritual, times, zones, zones_of, now, low, high)
     slots.sort(key=lambda s: s.at)
     for slot in slots:
         for line, entry in slot.entries.items():
@@ -249,6 +261,7 @@ def _cron_slots(
     ritual: RitualState,
     scheduled: dict[datetime, Mark],
     zones: Zones,
+    zones_of: Mapping[str, Zones],
     now: datetime,
     low: datetime | None = None,
     high: datetime | None = None,
@@ -256,43 +269,106 @@ def _cron_slots(
     if not ritual.periods():
         return []
     added = ritual.definitions[0].effective_from
-    periods = landing_periods(ritual, zone_at(zones, added))
     logged_early = [at for at, m in scheduled.items() if at > now and m.done_by(now)]
     horizon = max([now, *logged_early]) + _TICK
-    start = min(p.start for p in periods)
+    start = min(
+        landing_periods(ritual, zone_at(z, added))[0].start for z in (zones, *zones_of.values())
+    )
     start = start if low is None else max(start, low)
     horizon = horizon if high is None else min(horizon, high)
     slots: list[_Slot] = []
     if start >= horizon:
         return slots
-    for seg_low, seg_high, zone in zone_segments(zones, start, horizon):
-        for occ in schedule.occurrences(periods, zone, seg_low, seg_high):
-            definition = in_force(ritual, occ.at) or ritual.definitions[0]
-            assert definition.cron is not None
-            mark = scheduled.get(occ.at)
-            done = mark.done_by(now) if mark else {}
-            skipped = mark is not None and mark.skipped_by(now)
-            if occ.at < added and not (done or skipped):
-                continue  # the morning before the ritual was added counts only when logged
-            still_open = schedule.late_entry_deadline(occ, zone) > now
-            who = definition.participants
-            entries = {
-                p: _Entry(_outcome(p in done, skipped, still_open), done_at=done.get(p))
-                for p in who
-            }
-            together = all(p in done for p in who)
-            last = max(done[p] for p in who) if together else None
-            entries[COUPLE] = _Entry(_outcome(together, skipped, still_open), done_at=last)
-            weight = smoothing(cron_interval_days(definition.cron))
-            slots.append(_Slot(occ.at, occ.local.date(), weight, entries))
+    days: dict[str, Counter[date]] = defaultdict(Counter)
+    together: dict[tuple[date, int], list[tuple[str, datetime, _Entry]]] = defaultdict(list)
+    for occ, owner in anchored_occurrences(ritual, zones, zones_of, start, horizon, landing=True):
+        definition = in_force(ritual, occ.at) or ritual.definitions[0]
+        assert definition.cron is not None
+        mark = scheduled.get(occ.at)
+        done = mark.done_by(now) if mark else {}
+        skipped = mark is not None and mark.skipped_by(now)
+        who = definition.participants if owner is None else (owner,)
+        if occ.at < added and not any(p in done for p in who) and not skipped:
+            continue  # the morning before the ritual was added counts only when logged
+        weight = smoothing(cron_interval_days(definition.cron))
+        if owner is not None:  # one partner's own local occurrence
+            still_open = schedule.late_entry_deadline(occ, zones_of.get(owner, zones)) > now
+            entry = _Entry(_outcome(owner in done, skipped, still_open), done_at=done.get(owner))
+            slots.append(_Slot(occ.at, occ.local.date(), weight, {owner: entry}))
+            day = occ.local.date()
+            nth = days[owner][day]
+            days[owner][day] += 1
+            together[(day, nth)].append((owner, occ.at, replace(entry, day=day)))
+            continue
+        deadlines = {p: schedule.late_entry_deadline(occ, zones_of.get(p, zones)) for p in who}
+        entries = {
+            p: _Entry(
+                _outcome(p in done, skipped, deadlines[p] > now),
+                done_at=done.get(p),
+                day=occ.at.astimezone(zone_at(zones_of[p], occ.at)).date()
+                if p in zones_of
+                else None,
+            )
+            for p in who
+        }
+        all_done = all(p in done for p in who)
+        last = max(done[p] for p in who) if all_done else None
+        couple_open = max([schedule.late_entry_deadline(occ, zones), *deadlines.values()]) > now
+        entries[COUPLE] = _Entry(_outcome(all_done, skipped, couple_open), done_at=last)
+        slots.append(_Slot(occ.at, occ.local.date(), weight, entries))
+    slots += [_couple_day(key, found, ritual) for key, found in together.items()]
     return slots
+
+
+def _couple_day(
+    key: tuple[date, int], found: list[tuple[str, datetime, _Entry]], ritual: RitualState
+) -> _Slot:
+    """The couple's slot of a ritual kept at each one's local time: one local day (the
+    day's n-th occurrence), done when every participant did theirs."""
+    entries = [entry for _, _, entry in found]
+    outcomes = {entry.outcome for entry in entries}
+    if outcomes == {DONE}:
+        outcome = DONE
+    elif SKIPPED in outcomes:
+        outcome = SKIPPED
+    else:
+        outcome = PENDING if PENDING in outcomes else MISSED
+    first = min(at for _, at, _ in found)
+    done_at = max((e.done_at for e in entries if e.done_at), default=None)
+    definition = in_force(ritual, first) or ritual.definitions[0]
+    assert definition.cron is not None
+    weight = smoothing(cron_interval_days(definition.cron))
+    day = key[0]
+    return _Slot(first, day, weight, {COUPLE: _Entry(outcome, done_at=done_at, day=day)})
 
 
 def _quota_slots(
     ritual: RitualState,
     times: dict[str, list[datetime]],
     zones: Zones,
+    zones_of: Mapping[str, Zones],
     now: datetime,
+    low: datetime | None = None,
+    high: datetime | None = None,
+) -> list[_Slot]:
+    """The weeks of quota definitions: the couple's (and the lines of partners following
+    the couple's zone) in the couple's local weeks, a partner with a zone of their own in
+    their own local weeks."""
+    slots = []
+    groups: list[tuple[Zones, set[str] | None]] = [(zones, None)]
+    groups += [(own, {p}) for p, own in zones_of.items()]
+    for week_zones, only in groups:
+        slots += _quota_weeks(ritual, times, week_zones, now, only, set(zones_of), low, high)
+    return slots
+
+
+def _quota_weeks(
+    ritual: RitualState,
+    times: dict[str, list[datetime]],
+    zones: Zones,
+    now: datetime,
+    only: set[str] | None,
+    apart: set[str],
     low: datetime | None = None,
     high: datetime | None = None,
 ) -> list[_Slot]:
@@ -313,10 +389,12 @@ def _quota_slots(
             entries: dict[str, _Entry] = {}
             counted = {p: _between(times.get(p, []), since, until) for p in definition.participants}
             for line, got in (*counted.items(), (COUPLE, _fewest(counted))):
-                entry = _week_entry(got, target, whole, still_open)
+                wanted = line not in apart if only is None else line in only
+                entry = _week_entry(got, target, whole, still_open) if wanted else None
                 if entry is not None:
                     entries[line] = entry
-            slots.append(_Slot(week_start, monday, weight, entries))
+            if entries:
+                slots.append(_Slot(week_start, monday, weight, entries))
     return slots
 
 

@@ -59,7 +59,11 @@ class Calendar:
             rid = r.stream_id.removeprefix("ritual-")
             rituals[rid] = ritual_domain.evolve(rituals.get(rid, RitualState()), r.event)
         now = self._s.now()
-        return calendar.upcoming(rituals, state.zone, now, now + span, partner_id)
+        zones = self._s.zone_book(state.couple_id)
+        handles = {p.partner_id: p.handle for p in state.partners}
+        return calendar.upcoming(
+            rituals, state.zone, now, now + span, partner_id, zones=zones, handles=handles
+        )
 
     def calendar_feed(
         self,
@@ -86,6 +90,7 @@ class Calendar:
             days_back=back,
             days_ahead=ahead,
             all_day=calendar.plan_days(state.couple_id, history, milestones),
+            handles={p.partner_id: p.handle for p in state.partners},
         )
         if page_url is not None and member is not None:
             items = with_page_links(items, page_url)

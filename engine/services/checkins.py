@@ -10,7 +10,7 @@ from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState
 from engine.domain.text import clean_optional_text
 from engine.errors import InvalidInput, NotAllowed
-from engine.schedule import Zones
+from engine.schedule import ZoneLike
 from engine.services.rituals import PROMPT_MAX, check_years
 from engine.services.session import CoupleRef, RitualRef, Session, ritual_stream
 from engine.services.streaks import Streaks
@@ -50,16 +50,20 @@ class CheckIns:
         rid = self._s.find_ritual_id(couple_state.couple_id, ritual)
         if for_both and not couple_state.proxy_checkins:
             raise NotAllowed("this couple checks in one by one; proxy check-ins are turned off")
-        zones = self._streaks.zones(couple_state.couple_id)
+        book = self._streaks.zone_book(couple_state.couple_id)
+        zones, own = book.couple, book.of(partner.partner_id)
 
         def attempt() -> CheckInView:
             now = self._s.now()
-            state = self._logging_state(couple_state.couple_id, rid, zones, now, at, occurrence)
+            state = self._logging_state(
+                couple_state.couple_id, rid, (zones, own), now, at, occurrence
+            )
             others = tuple(p for p in state.current.participants if p != partner.partner_id)
             event = ritual_domain.decide_check_in(
                 state,
                 zones,
                 partner.partner_id,
+                own=own,
                 now=now,
                 at=at,
                 occurrence=occurrence,
@@ -85,7 +89,7 @@ class CheckIns:
                     couple_state.handle_of(p) for p in (partner.partner_id, *event.for_partners)
                 ),
                 occurrence=occ,
-                local=occ.astimezone(schedule.zone_at(zones, occ)) if occ else None,
+                local=occ.astimezone(schedule.zone_at(own, occ)) if occ else None,
                 done_at=event.done_at,
             )
 
@@ -108,15 +112,19 @@ class CheckIns:
         partner_id = couple_state.partner(by).partner_id if by else None
         text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
         rid = self._s.find_ritual_id(couple_state.couple_id, ritual)
-        zones = self._streaks.zones(couple_state.couple_id)
+        book = self._streaks.zone_book(couple_state.couple_id)
+        zones, own = book.couple, book.of(partner_id)
 
         def attempt() -> SkipView:
             now = self._s.now()
-            state = self._logging_state(couple_state.couple_id, rid, zones, now, at, occurrence)
+            state = self._logging_state(
+                couple_state.couple_id, rid, (zones, own), now, at, occurrence
+            )
             event = ritual_domain.decide_skip(
                 state,
                 zones,
                 partner_id,
+                own=own,
                 now=now,
                 at=at,
                 occurrence=occurrence,
@@ -133,7 +141,7 @@ class CheckIns:
                 ritual_id=rid,
                 title=state.title,
                 occurrence=event.occurrence,
-                local=event.occurrence.astimezone(schedule.zone_at(zones, event.occurrence)),
+                local=event.occurrence.astimezone(schedule.zone_at(own, event.occurrence)),
             )
 
         return self._s.retrying(attempt)
@@ -152,7 +160,8 @@ class CheckIns:
         couple_state = self._s.load_members(couple)
         partner_id = couple_state.partner(by).partner_id if by else None
         text = clean_optional_text(reason, "reason", max_len=PROMPT_MAX)
-        zones = self._streaks.zones(couple_state.couple_id)
+        book = self._streaks.zone_book(couple_state.couple_id)
+        zones = book.couple
         now = self._s.now()
         if ritual is not None:
             rids = [self._s.find_ritual_id(couple_state.couple_id, ritual)]
@@ -168,16 +177,26 @@ class CheckIns:
 
             def attempt(rid: str = rid) -> list[SkipView]:
                 now = self._s.now()
-                state = self._logging_state(couple_state.couple_id, rid, zones, now)
-                events = ritual_domain.decide_absence(
-                    state,
-                    zones,
-                    partner_id,
-                    now=now,
-                    first=since,
-                    last=until,
-                    reason=text,
-                )
+                state = self._logging_state(couple_state.couple_id, rid, (zones,), now)
+                whose: list[str | None] = [partner_id]
+                if partner_id is None and state.current.each_local:
+                    whose = list(state.current.participants)  # everyone's own local days
+                events = [
+                    event
+                    for one in whose
+                    for event in ritual_domain.decide_absence(
+                        state,
+                        zones,
+                        partner_id,
+                        now=now,
+                        first=since,
+                        last=until,
+                        reason=text,
+                        own=book.of(one),
+                        whose=one,
+                    )
+                ]
+                events = list({e.occurrence: e for e in events}.values())  # one zone: once
                 if events:
                     self._s.append(
                         couple_state.couple_id,
@@ -191,7 +210,9 @@ class CheckIns:
                         ritual_id=rid,
                         title=state.title,
                         occurrence=e.occurrence,
-                        local=e.occurrence.astimezone(schedule.zone_at(zones, e.occurrence)),
+                        local=e.occurrence.astimezone(
+                            schedule.zone_at(book.of(partner_id), e.occurrence)
+                        ),
                     )
                     for e in events
                 ]
@@ -208,7 +229,7 @@ class CheckIns:
         self,
         couple_id: str,
         rid: str,
-        zones: Zones,
+        zones: tuple[ZoneLike, ...],
         now: datetime,
         *moments: datetime | None,
     ) -> RitualState:
@@ -216,16 +237,19 @@ class CheckIns:
         definitions, and what was logged for the occurrences a decision about ``now`` and
         ``moments`` can look at. The deciders compare only occurrences still open (a late
         entry closes by the end of the next local day), planned ones ahead, and the ones
-        next to the moment logged, the previous one included; older marks cannot change
-        a decision, so they are not read. A ritual without fixed times needs none."""
+        next to the moment logged, the previous one included (in the couple's zones or the
+        partner's own); older marks cannot change a decision, so they are not read. A
+        ritual without fixed times needs none."""
         state = self._s.load_definitions(rid, couple_id)
-        periods = ritual_domain.landing_periods(state, zones)
-        if not periods:
+        if not state.periods():
             return state
         earliest = min(m for m in (now, *moments) if m is not None)
-        before = schedule.previous_occurrence(periods, zones, earliest)
-        since = min(earliest, before.at if before else earliest) - LOOK_BACK
-        marks = self._streaks.marks_since(couple_id, rid, since)
+        since = earliest
+        for zone in zones:
+            periods = ritual_domain.landing_periods(state, zone)
+            before = schedule.previous_occurrence(periods, zone, earliest) if periods else None
+            since = min(since, before.at if before else since)
+        marks = self._streaks.marks_since(couple_id, rid, since - LOOK_BACK)
         checkins = frozenset((m.occurrence, p) for m in marks for p, _ in m.done)
         skips = frozenset(m.occurrence for m in marks if m.occurrence and m.skipped_at)
         return replace(state, checkins=checkins, skips=skips)

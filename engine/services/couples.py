@@ -18,6 +18,8 @@ from engine.events import (
     NewEvent,
     PartnerAdded,
     PartnerRenamed,
+    PartnerZoneCleared,
+    PartnerZoneSet,
 )
 from engine.events.names import couple_name, ritual_title
 from engine.schedule import parse_zone
@@ -60,9 +62,12 @@ class Couples:
         freezes_per_month: int = 1,
         proxy_checkins: bool = False,
         templates: Sequence[str] = (),
+        partner_zones: Mapping[str, str] | None = None,
+        couple_id: str | None = None,
     ) -> CoupleView:
         title = clean_line(name, "couple name")
         zone = parse_zone(tz).key
+        own_zones = {clean_handle(k): parse_zone(v).key for k, v in (partner_zones or {}).items()}
         handles = [clean_handle(h) for h in partners]
         if not handles:
             raise InvalidInput("name at least one partner")
@@ -73,9 +78,11 @@ class Couples:
         names = {clean_handle(k): v for k, v in (display_names or {}).items()}
         if set(names) - set(handles):
             raise InvalidInput("display names were given for someone who is not a partner")
+        if set(own_zones) - set(handles):
+            raise InvalidInput("a time zone was given for someone who is not a partner")
         if any(existing.casefold() == title.casefold() for _, existing in self._s.couple_names()):
             raise NotAllowed("a couple with that name already exists in this database")
-        couple_id = new_id()
+        couple_id = couple_id or new_id()
         events = [
             CoupleCreated(
                 couple_id=couple_id,
@@ -93,6 +100,12 @@ class Couples:
                 for h in handles
             ),
         ]
+        ids = {e.handle: e.partner_id for e in events if isinstance(e, PartnerAdded)}
+        events += [
+            PartnerZoneSet(partner_id=ids[h], time_zone=z)
+            for h, z in own_zones.items()
+            if z != zone  # the couple's own zone: they simply follow it
+        ]
         now = self._s.now()
         state = couple_domain.fold(events)
         rituals = [new_ritual(state, now, template=key) for key in templates]
@@ -100,7 +113,7 @@ class Couples:
         if len(set(titles)) != len(titles):
             raise InvalidInput("two of those rituals have the same title; name each once")
         metadata = Metadata(actor=None, via=self._s.via, correlation_id=new_id())
-        self._s.store.append_batches(  # one transaction: a start cut short leaves nothing
+        self._s.append_batches(  # one transaction: a start cut short leaves nothing
             couple_id,
             [
                 Batch(
@@ -159,6 +172,25 @@ class Couples:
         def decide(state: CoupleState) -> Decision:
             partner = state.partner(handle)
             event = PartnerRenamed(partner_id=partner.partner_id, display_name=name)
+            return [event], partner.partner_id
+
+        state, _ = self._s.couple_command(couple, decide, types=MEMBERSHIP)
+        return self.get(state.couple_id)
+
+    def set_partner_zone(self, couple: CoupleRef, handle: str, tz: str | None) -> CoupleView:
+        """Give a partner their own zone from now on (None: follow the couple's again)."""
+        zone = parse_zone(tz).key if tz is not None else None
+
+        def decide(state: CoupleState) -> Decision:
+            partner = state.partner(handle)
+            if partner.time_zone == zone:
+                shown = zone or "the couple's zone"
+                raise NotAllowed(f"{partner.handle} already lives by {shown}")
+            event: Event = (
+                PartnerZoneCleared(partner_id=partner.partner_id)
+                if zone is None
+                else PartnerZoneSet(partner_id=partner.partner_id, time_zone=zone)
+            )
             return [event], partner.partner_id
 
         state, _ = self._s.couple_command(couple, decide, types=MEMBERSHIP)

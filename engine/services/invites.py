@@ -69,7 +69,7 @@ class Invites:
         """Where invites are found: the ``partner_invites`` table on SQL stores."""
         with self._lock:
             if self._index is None:
-                self._index = self._index_for(self._s.store)
+                self._index = self._index_for(self._s.base_store)
             return self._index
 
     def _invites(self, state: CoupleState) -> dict[str, idom.Invite]:

@@ -162,7 +162,7 @@ class Privacy:
     def import_data(self, document: Mapping[str, Any]) -> CoupleView:
         plan = read_document(document)
         self._check_import_target(plan)
-        self._s.store.append_batches(  # one transaction: a cut-short import leaves nothing
+        self._s.append_batches(  # one transaction: a cut-short import leaves nothing
             plan.couple_id,
             [
                 Batch(

@@ -81,6 +81,7 @@ def new_ritual(
     reminder: timedelta | None = None,
     prompts: Sequence[str] | None = None,
     template: str | None = None,
+    each_local: bool = False,
 ) -> RitualAdded:
     """The event that adds a ritual to the couple ``state``: its own schedule or quota, or
     a catalog template's defaults. Checks the definition; raises InvalidInput."""
@@ -103,6 +104,7 @@ def new_ritual(
         kind=kind,
         prompts=prompts if prompts is not None else (tpl.prompts if tpl else ()),
     )
+    _check_each_local(each_local, normalised)
     return RitualAdded(
         ritual_id=new_id(),
         title=clean_line(title, "title"),
@@ -116,7 +118,16 @@ def new_ritual(
         prompts=cleaned,
         template=tpl.key if tpl else None,
         effective_from=now,
+        each_local=each_local,
     )
+
+
+def _check_each_local(each_local: bool, cron: str | None) -> None:
+    if each_local and cron is None:
+        raise InvalidInput(
+            "only a ritual with fixed times (a cron schedule) can happen at each partner's "
+            "own local time"
+        )
 
 
 def _title_changes(
@@ -160,6 +171,7 @@ class Rituals:
             paused_until=pause.until if pause else None,
             template=d.template,
             since=state.definitions[0].effective_from,
+            each_local=d.each_local,
         )
 
     def list(self, couple: CoupleRef, include_retired: bool) -> list[RitualView]:
@@ -188,6 +200,7 @@ class Rituals:
         reminder: timedelta | None,
         prompts: Sequence[str] | None,
         template: str | None,
+        each_local: bool = False,
     ) -> RitualView:
         state = self._s.load_members(couple)
         now = self._s.now()
@@ -204,6 +217,7 @@ class Rituals:
             reminder=reminder,
             prompts=prompts,
             template=template,
+            each_local=each_local,
         )
         existing = self._s.ritual_states(state.couple_id).values()
         if any(
@@ -236,6 +250,7 @@ class Rituals:
         together: bool | None,
         reminder: timedelta | None,
         prompts: Sequence[str] | None,
+        each_local: bool | None = None,
     ) -> RitualView:
         members = self._s.load_members(couple)
         chosen = participants_of(members, participants) if participants else None
@@ -259,6 +274,8 @@ class Rituals:
                 prompts=prompts if prompts is not None else old.prompts,
                 new_schedule=cron is not None,
             )
+            _check_each_local(bool(each_local), normalised)
+            keep_local = old.each_local if each_local is None else each_local
             event = RitualEdited(
                 ritual_id=state.ritual_id,
                 title=clean_line(title, "title") if title is not None else old.title,
@@ -272,6 +289,7 @@ class Rituals:
                 prompts=cleaned,
                 template=old.template,
                 effective_from=now,
+                each_local=keep_local and normalised is not None,
             )
             if event == RitualEdited(**{**vars(old), "effective_from": now}):
                 raise InvalidInput("nothing to change; give at least one new value")

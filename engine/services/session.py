@@ -8,11 +8,12 @@ title of one of its rituals. Names, id prefixes and "the only couple" are the CL
 from __future__ import annotations
 
 import threading
+import time
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from engine.clock import Clock, utc_now
 from engine.domain import couple as couple_domain
@@ -20,8 +21,16 @@ from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState
 from engine.domain.suggest import did_you_mean
-from engine.errors import InvalidInput, NotFound
+from engine.domain.zones import ZONE_EVENTS, ZoneBook, zone_book
+from engine.errors import (
+    ConcurrencyError,
+    ConnectionLost,
+    IdempotencyConflict,
+    InvalidInput,
+    NotFound,
+)
 from engine.events import (
+    Batch,
     CoupleCreated,
     CoupleErased,
     CoupleSettingsChanged,
@@ -32,12 +41,29 @@ from engine.events import (
     PartnerAdded,
     PartnerErased,
     PartnerRenamed,
+    PartnerZoneCleared,
+    PartnerZoneSet,
     RecordedEvent,
     honoured,
     retractions_stream,
 )
 from engine.events.honouring import HonouringStore
+from engine.events.idempotency import (
+    CONFLICT,
+    KeyAlreadyRan,
+    RequestHashes,
+    check_key,
+    drawn_ids,
+    keyed_ids,
+)
 from engine.events.names import NameClaim, NameRelease
+from engine.services.idempotent import (
+    RUN,
+    InvocationKeys,
+    KeyedRun,
+    ReplayingStore,
+    request_text,
+)
 from engine.services.retry import RetryPolicy
 from engine.views import CoupleView, PartnerView, RitualView
 
@@ -60,6 +86,8 @@ MEMBERSHIP = (
     PartnerRenamed.type_name,
     PartnerErased.type_name,
     CoupleSettingsChanged.type_name,
+    PartnerZoneSet.type_name,
+    PartnerZoneCleared.type_name,
 )
 """The couple-stream events that say who the couple is: enough for most decisions."""
 
@@ -87,7 +115,9 @@ def ritual_stream(ritual_id: str) -> str:
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """A fresh id: random, or the next of a keyed run's ids (so a replay draws the same)."""
+    keyed = drawn_ids()
+    return (keyed.next() if keyed is not None else uuid.uuid4()).hex
 
 
 def couple_view(state: CoupleState) -> CoupleView:
@@ -96,7 +126,9 @@ def couple_view(state: CoupleState) -> CoupleView:
         id=state.couple_id,
         name=state.name,
         time_zone=state.time_zone,
-        partners=tuple(PartnerView(p.handle, p.display_name, p.partner_id) for p in state.partners),
+        partners=tuple(
+            PartnerView(p.handle, p.display_name, p.partner_id, p.time_zone) for p in state.partners
+        ),
         freezes_per_month=state.freezes_per_month,
         proxy_checkins=state.proxy_checkins,
     )
@@ -112,6 +144,7 @@ class Session:
         *,
         via: str = "api",
         retry: RetryPolicy | None = None,
+        keys: InvocationKeys | None = None,
     ) -> None:
         self._store: EventStore | None = None
         self._factory: Callable[[], EventStore] | None = None
@@ -123,9 +156,19 @@ class Session:
         self.clock = clock
         self.via = via
         self.retry = retry or RetryPolicy()
+        self.keys = keys
 
     @property
     def store(self) -> EventStore:
+        """The event store as this command sees it: during the replay of an idempotency
+        key, without the events the key wrote until they are appended again."""
+        run = self.keyed_run()
+        if run is not None and run.hidden:
+            return ReplayingStore(self.base_store, run)
+        return self.base_store
+
+    @property
+    def base_store(self) -> EventStore:
         """The event store, built by the factory on first use, once even when threads race."""
         store = self._store
         if store is None:
@@ -151,7 +194,67 @@ class Session:
         return honoured(found, gone), len(found)
 
     def now(self) -> datetime:
-        return self.clock()
+        """The clock's moment; a run under an idempotency key keeps its first moment."""
+        run = self.keyed_run()
+        return run.pinned_at if run is not None else self.clock()
+
+    # -- idempotency ---------------------------------------------------------------------
+
+    def keyed_run(self) -> KeyedRun | None:
+        """The idempotency-keyed run of this session in progress in this context."""
+        run = RUN.get()
+        return run if run is not None and run.session is self else None
+
+    def command_key(self, key: str | None) -> str | None:
+        """The idempotency key a command runs under: its own, or the invocation's next."""
+        if key is None and self.keys is not None and self.keyed_run() is None:
+            return self.keys.next()
+        return key
+
+    def once(
+        self,
+        key: str | None,
+        couple_id: str,
+        command: str,
+        arguments: Mapping[str, Any],
+        run: Callable[[], T],
+    ) -> T:
+        """Run a command under an idempotency ``key`` (or plainly, without one): the first
+        run with a key stores its events once; a later one with the same command and
+        arguments writes nothing and returns what the first returned; another command or
+        other arguments under the key raise IdempotencyConflict."""
+        if key is None or self.keyed_run() is not None:
+            return run()
+        check_key(key)
+        request = request_text(command, couple_id, arguments)
+        retries = self.keys.retries if self.keys is not None else 0
+        for lost in range(retries + 1):
+            try:
+                return self._keyed(key, couple_id, request, run)
+            except ConnectionLost:
+                if lost == retries:
+                    raise
+                assert self.keys is not None
+                time.sleep(self.keys.pause * (lost + 1))  # then replay what may have landed
+        raise AssertionError("unreachable")
+
+    def _keyed(self, key: str, couple_id: str, request: str, run: Callable[[], T]) -> T:
+        for _ in range(3):
+            record = self.base_store.idempotency_record(couple_id, key)
+            keyed = KeyedRun.start(self, couple_id, key, request, record, self.clock())
+            if record is not None:
+                hashed = RequestHashes(self.base_store.cipher).fingerprint(keyed.mark())
+                if hashed != record.fingerprint:
+                    raise IdempotencyConflict(CONFLICT)
+            token = RUN.set(keyed)
+            try:
+                with keyed_ids(keyed.ids):
+                    return run()
+            except KeyAlreadyRan:
+                continue  # another run of the key stored first: replay it
+            finally:
+                RUN.reset(token)
+        raise ConcurrencyError("idempotency key", 0)
 
     def close(self) -> None:
         with self._lock:
@@ -219,6 +322,12 @@ class Session:
     def viewer_id(self, state: CoupleState, viewer: str | None) -> str | None:
         """The partner id a read is made as; None (the default) is the shared view."""
         return None if viewer is None else state.partner(viewer).partner_id
+
+    def zone_book(self, couple_id: str) -> ZoneBook:
+        """The couple's zones over time, and each partner's own."""
+        stream = couple_stream(couple_id)
+        found = self.store.read_couple(couple_id, types=ZONE_EVENTS, decrypt=False)
+        return zone_book((r.occurred_at, r.event) for r in found if r.stream_id == stream)
 
     def today(self, state: CoupleState) -> date:
         """Today's date in the couple's zone."""
@@ -307,6 +416,7 @@ class Session:
         """Append events as one batch, as the acting partner; returns their positions.
         ``claims`` and ``releases`` of unique names commit or fail with the events."""
         when = occurred_at or self.now()
+        run = self.keyed_run()
         return self.store.append(
             couple_id,
             stream_id,
@@ -315,6 +425,14 @@ class Session:
             metadata=Metadata(actor=actor, via=self.via, correlation_id=new_id()),
             claims=claims,
             releases=releases,
+            idempotency=run.mark() if run is not None else None,
+        )
+
+    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
+        """Append several streams' batches in one transaction (under the run's key)."""
+        run = self.keyed_run()
+        return self.store.append_batches(
+            couple_id, batches, idempotency=run.mark() if run is not None else None
         )
 
     def couple_command(
@@ -345,8 +463,18 @@ class Session:
 
     def retrying(self, attempt: Callable[[], T]) -> T:
         """Run a read-decide-append attempt again, after a jittered pause, when another writer
-        got in first (within the engine's RetryPolicy)."""
-        return self.retry.run(attempt)
+        got in first (within the engine's RetryPolicy). Under an idempotency key every
+        attempt draws the same ids, so the one that commits is the one a replay repeats."""
+        keyed = drawn_ids()
+        if keyed is None:
+            return self.retry.run(attempt)
+        start = keyed.drawn
+
+        def again() -> T:
+            keyed.drawn = start
+            return attempt()
+
+        return self.retry.run(again)
 
 
 def _with_version(state: CoupleState, version: int) -> CoupleState:

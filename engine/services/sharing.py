@@ -91,7 +91,7 @@ class Sharing:
         """Where links are found by token hash: the ``feed_links`` table on SQL stores."""
         with self._lock:
             if self._index is None:
-                self._index = self._index_for(self._s.store)
+                self._index = self._index_for(self._s.base_store)
             return self._index
 
     def _links(self, state: CoupleState) -> dict[str, sharing.FeedLink]:

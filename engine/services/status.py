@@ -46,17 +46,26 @@ class Status:
             for r in self._s.ritual_states(state.couple_id).values()
             if r.definitions[0].effective_from <= now
         ]
-        zones = self._streaks.zones(state.couple_id)
-        windows = self._streaks.windows(state, {r.ritual_id: r for r in rituals}, zones, now)
+        book_of_zones = self._streaks.zone_book(state.couple_id)
+        zones = book_of_zones.couple
+        windows = self._streaks.windows(
+            state, {r.ritual_id: r for r in rituals}, book_of_zones, now
+        )
         streaks = [
             self._streaks.streak_view(
-                state, r, windows[r.ritual_id][1], zones, now, windows[r.ritual_id][0]
+                state, r, windows[r.ritual_id][1], book_of_zones, now, windows[r.ritual_id][0]
             )
             for r in rituals
             if r.status(now) == "active"
         ]
         marks = self._streaks.marks(state.couple_id)  # the heatmap's twelve weeks and today
-        book = practice.Logbook.of(rituals, (m for ms in marks.values() for m in ms), zones, now)
+        book = practice.Logbook.of(
+            rituals,
+            (m for ms in marks.values() for m in ms),
+            zones,
+            now,
+            book_of_zones.own_zones(),
+        )
         records = self._s.lived.read_couple(state.couple_id, decrypt=False)
         if as_of is not None:
             records = [r for r in records if r.occurred_at <= now]

@@ -12,18 +12,16 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from engine import catalog
 from engine.domain.couple import CoupleState, aware
 from engine.domain.ritual import RitualState
+from engine.domain.zones import ZONE_EVENTS, ZoneBook
 from engine.errors import StoreUnavailable
 from engine.events import (
     AppreciationGiven,
     CheckedIn,
-    CoupleCreated,
     CoupleErased,
-    CoupleSettingsChanged,
     EntryRetracted,
     EventStore,
     OccurrenceSkipped,
@@ -34,13 +32,13 @@ from engine.projections.marks import MARKS, Mark
 from engine.projections.projection import Json
 from engine.projections.settled import Settled
 from engine.projections.streaks import Zones, figures
-from engine.services.session import CoupleRef, RitualRef, Session, couple_stream
+from engine.services.session import CoupleRef, RitualRef, Session
 from engine.views import PartnerStreak, ReadModelView, StreakView, WeekProgress
 
 JOURNAL = "appreciation-journal"
 """The template family whose rituals count the appreciations partners write."""
 
-ZONE_TYPES = (CoupleCreated.type_name, CoupleSettingsChanged.type_name)
+ZONE_TYPES = ZONE_EVENTS
 
 TAIL_TYPES = (
     CheckedIn.type_name,
@@ -71,7 +69,7 @@ class Streaks:
         """The projection runner over the store's read models, built once."""
         with self._lock:
             if self._runner is None:
-                store = self._s.store
+                store = self._s.base_store
                 self._runner = ProjectionRunner(
                     store, self._models_for(store), PROJECTIONS, derived=(tallies.NAME,)
                 )
@@ -113,7 +111,7 @@ class Streaks:
     def streaks(self, couple: CoupleRef, as_of: datetime | None) -> list[StreakView]:
         state = self._s.load_members(couple)
         now = self._s.now() if as_of is None else aware(as_of)
-        zones = self.zones(state.couple_id)
+        zones = self.zone_book(state.couple_id)
         rituals = {
             rid: ritual
             for rid, ritual in self._s.ritual_states(state.couple_id).items()
@@ -135,7 +133,7 @@ class Streaks:
 
     def _ritual_streak(self, state: CoupleState, rid: str, now: datetime) -> StreakView:
         ritual = self._s.ritual_states(state.couple_id)[rid]
-        zones = self.zones(state.couple_id)
+        zones = self.zone_book(state.couple_id)
         settled, marks = self.windows(state, {rid: ritual}, zones, now)[rid]
         return self.streak_view(state, ritual, marks, zones, now, settled)
 
@@ -161,7 +159,7 @@ class Streaks:
         self,
         state: CoupleState,
         rituals: Mapping[str, RitualState],
-        zones: Zones,
+        zones: ZoneBook,
         now: datetime,
     ) -> dict[str, Window]:
         """For each ritual, its settled tallies and the marks from their horizon on, so a
@@ -177,15 +175,16 @@ class Streaks:
             writable = False
         couple_id = state.couple_id
         freezes = state.freezes_per_month
-        store = self._s.store
+        store = runner.store
         last = store.last_position()
         journals = {
             rid
             for rid, ritual in rituals.items()
             if any(catalog.family_of(d.template) == JOURNAL for d in ritual.definitions)
         }
+        own = zones.own_zones()
         wanted = {
-            rid for rid, r in rituals.items() if rid not in journals and tallies.settleable(r)
+            rid for rid, r in rituals.items() if rid not in journals and tallies.settleable(r, own)
         }
         kept: dict[str, tuple[Settled, dict[str, Mark], int]] = {}
         for rid, data in (runner.models.states(tallies.NAME, couple_id) if wanted else {}).items():
@@ -193,7 +192,7 @@ class Streaks:
             if loaded is None:
                 continue
             settled = loaded[0]
-            if settled.digest == tallies.digest(rituals[rid], zones, freezes) and (
+            if settled.digest == tallies.digest(rituals[rid], zones.couple, freezes) and (
                 now >= settled.made_at
             ):
                 kept[rid] = loaded
@@ -207,7 +206,7 @@ class Streaks:
                 newer = [r for r in events if r.position > position]
                 followed = tallies.follow(settled, tail, newer, rid)
                 if followed is not None:
-                    moved = self._resettle(ritual, settled, followed, zones, freezes, now)
+                    moved = self._resettle(ritual, settled, followed, zones.couple, freezes, now)
                     if moved is not None:
                         settled, followed = moved
                     if moved is not None or len(newer) > REWRITE_AFTER:
@@ -219,12 +218,17 @@ class Streaks:
                 continue
             marks = runner.states_now(MARKS.name, couple_id, rid)
             found[rid] = (None, list(marks.values()))
-            horizon = tallies.horizon_for(zones, now) if rid in wanted else None
+            horizon = tallies.horizon_for(zones.couple, now) if rid in wanted else None
             if horizon is None:
                 continue
             before = [m for m in marks.values() if (tallies.mark_time(m) or horizon) < horizon]
             settled_now = tallies.settle(
-                ritual, before, zones=zones, freezes_per_month=freezes, now=now, horizon=horizon
+                ritual,
+                before,
+                zones=zones.couple,
+                freezes_per_month=freezes,
+                now=now,
+                horizon=horizon,
             )
             if settled_now is None:
                 continue
@@ -274,7 +278,7 @@ class Streaks:
                 existing = tx.load(tallies.NAME, where.keys())
                 tx.save(tallies.NAME, where, existing=existing.keys())
             # Kept after an erasure's tombstone was folded? Then take them out again.
-            erased = self._s.store.read_couple(
+            erased = self.runner.store.read_couple(
                 couple_id, types=(CoupleErased.type_name,), decrypt=False
             )
             if erased:
@@ -316,33 +320,28 @@ class Streaks:
 
     def zones(self, couple_id: str) -> Zones:
         """The couple's time zones over time."""
-        zones: list[tuple[datetime, ZoneInfo]] = []
-        stream = couple_stream(couple_id)
-        for r in self._s.store.read_couple(couple_id, types=ZONE_TYPES, decrypt=False):
-            event = r.event
-            if r.stream_id != stream or not isinstance(
-                event, CoupleCreated | CoupleSettingsChanged
-            ):
-                continue
-            if not zones or zones[-1][1].key != event.time_zone:
-                zones.append((r.occurred_at, ZoneInfo(event.time_zone)))
-        return zones
+        return self.zone_book(couple_id).couple
+
+    def zone_book(self, couple_id: str) -> ZoneBook:
+        """The couple's zones over time, and each partner's own."""
+        return self._s.zone_book(couple_id)
 
     def streak_view(
         self,
         state: CoupleState,
         ritual: RitualState,
         marks: list[Mark],
-        zones: Zones,
+        zones: ZoneBook,
         now: datetime,
         settled: Settled | None = None,
     ) -> StreakView:
         found = figures(
             ritual,
             marks,
-            zones=zones,
+            zones=zones.couple,
             freezes_per_month=state.freezes_per_month,
             now=now,
+            partner_zones=zones.own_zones(),
             settled=settled,
         )
         week = None

@@ -1,7 +1,7 @@
 """The feed server: a plain WSGI application serving calendar feeds by sharing link.
 
 ``create_app(engine)`` returns the application; ``ritual serve`` runs it on waitress,
-and a host app can mount it under any prefix (see the README).
+and a host app can mount it under any prefix (see docs/concepts/sharing-and-server.md).
 """
 
 from engine.web.app import FeedApp, create_app

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
-from engine.errors import InvalidInput, NotAllowed, NotFound, RitualError, StoreUnavailable
+from engine.errors import (
+    IdempotencyConflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    RitualError,
+    StoreUnavailable,
+)
 from engine.invite_views import PageTarget
 from engine.kinds import RepairAnswer, RepairKind
 from engine.web.page_context import parse_stamp
@@ -62,6 +69,8 @@ def _attempt(name: str, form: Form, run: Callable[[], str], ritual: str = "") ->
         return Refused(name, _sentence(e), values, 400, ritual)
     except NotAllowed as e:
         return Refused(name, _sentence(e), values, 409, ritual)
+    except IdempotencyConflict as e:  # a form's key sent again with other content
+        return Refused(name, _sentence(e), values, 422, ritual)
 
 
 def _my_ritual(eng: Engine, target: PageTarget, ritual_id: str) -> str:

@@ -195,3 +195,8 @@ def test_every_command_takes_now_from_the_clock_seam(run: Run) -> None:
     # CLI_NOW is Wednesday 25 November 2026, 17:30 UTC, whatever the machine's clock says
     assert result.output.startswith("Sam & Alex, Wednesday 25 November")
     assert "20:00  Evening check" in result.output
+
+
+def test_agreeing_on_one_ground_rule_says_rule_not_rules(couple: Run) -> None:
+    assert couple("rules", "set", "Breaks are allowed").output == "Agreed on 1 ground rule.\n"
+    assert couple("rules", "set", "A", "B").output == "Agreed on 2 ground rules.\n"

@@ -1,4 +1,5 @@
-"""`ritual skip` ahead of time: the README's quickstart line, and absences of several days."""
+"""`ritual skip` ahead of time, as docs/concepts/undo-and-absences.md tells it: a time near
+an occurrence to come names it, and absences of several days let every ritual go."""
 
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ from engine.clock import FixedClock
 from tests.cli.conftest import Run
 from tests.moments import cli_at
 
-QUICKSTART_MONDAY = datetime(2026, 11, 23, 6, 40, tzinfo=UTC)  # Mon 23 Nov, 07:40 in Berlin
+MONDAY = datetime(2026, 11, 23, 6, 40, tzinfo=UTC)  # Mon 23 Nov, 07:40 in Berlin
 USAGE, REFUSED = 2, 1
 
 
 @pytest.fixture
 def monday(db_url: str) -> Run:
-    """`ritual` on the quickstart's Monday, with its couple and its morning check."""
+    """`ritual` on a Monday morning, with a couple, its morning check and an evening ritual."""
     runner = CliRunner()
-    seams = cli_at(FixedClock(QUICKSTART_MONDAY))
+    seams = cli_at(FixedClock(MONDAY))
 
     def invoke(*args: str) -> Result:
         return runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False, obj=seams)
@@ -32,7 +33,7 @@ def monday(db_url: str) -> Run:
     return invoke
 
 
-def test_the_quickstart_skip_of_tomorrow_morning_works_as_shown(monday: Run) -> None:
+def test_a_time_to_come_lets_the_nearest_occurrence_of_that_day_go(monday: Run) -> None:
     got = monday(
         "skip", "Morning check", "--by", "alex", "--at", "2026-11-24T07:00", "--reason", "travel"
     )
@@ -85,7 +86,7 @@ def test_a_skip_that_cannot_be_read_says_why_in_one_line(
 def test_a_move_says_it_changes_the_future_only_and_the_past_keeps_its_times(
     db_url: str,
 ) -> None:
-    clock = FixedClock(QUICKSTART_MONDAY)
+    clock = FixedClock(MONDAY)
     runner, seams = CliRunner(), cli_at(clock)
 
     def run(*args: str) -> Result:

@@ -32,6 +32,7 @@ ENGINE_TABLES = {
     "ritual_projection_checkpoints",
     "ritual_names",
     "ritual_partner_invites",
+    "ritual_idempotency_keys",
 }
 
 
