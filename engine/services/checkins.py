@@ -250,6 +250,18 @@ class CheckIns:
             before = schedule.previous_occurrence(periods, zone, earliest) if periods else None
             since = min(since, before.at if before else since)
         marks = self._streaks.marks_since(couple_id, rid, since - LOOK_BACK)
-        checkins = frozenset((m.occurrence, p) for m in marks for p, _ in m.done)
-        skips = frozenset(m.occurrence for m in marks if m.occurrence and m.skipped_at)
+        run = self._s.keyed_run()  # a replay decides without what its key wrote
+        hidden = run.hidden if run is not None else frozenset()
+        checkins = frozenset(
+            (m.occurrence, partner)
+            for m in marks
+            for event_id, partners, _ in m.credits
+            if event_id not in hidden
+            for partner in partners
+        )
+        skips = frozenset(
+            m.occurrence
+            for m in marks
+            if m.occurrence and any(event_id not in hidden for event_id, _ in m.skips)
+        )
         return replace(state, checkins=checkins, skips=skips)
