@@ -102,7 +102,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "partner": (
         "engine.cli.couples:partner_group",
-        "Add partners or change their display names.",
+        "Add partners, change their display names or the time zone they live in.",
     ),
     "pause": (
         "engine.cli.rituals:pause_command",

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
+
+LOCAL_TIME = MappingProxyType({"zone": "own"})
+"""Field metadata of a local time: written as JSON in the zone it holds (the couple's, or
+a partner's own), never converted to the zone the output is in."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ class CheckInView:
     title: str
     partner: str
     occurrence: datetime | None  # UTC instant of the occurrence; None for quota rituals
-    local: datetime | None  # the occurrence in the couple's zone
+    local: datetime | None = field(metadata=LOCAL_TIME)  # the occurrence in the couple's zone
     done_at: datetime
     streak: int = 0  # the partner's current streak on this ritual, this check-in included
     partners: tuple[str, ...] = ()  # every handle this check-in counts for, the partner first
@@ -80,7 +85,7 @@ class SkipView:
     ritual_id: str
     title: str
     occurrence: datetime
-    local: datetime
+    local: datetime = field(metadata=LOCAL_TIME)
 
 
 @dataclass(frozen=True)
@@ -222,6 +227,7 @@ class HistoryEntry:
     data: dict[str, Any] = field(default_factory=dict)
     entry_id: str = ""  # the event id, for `ritual undo`
     undone: bool = False  # a partner took this entry back
+    time_zone: str = ""  # the couple's zone in force when it happened (IANA key)
 
 
 @dataclass(frozen=True)
@@ -257,12 +263,13 @@ class UpcomingView:
     ritual_id: str
     title: str
     at: datetime  # the UTC instant
-    local: datetime  # the same instant in the couple's zone (asked for one partner: theirs)
+    # the same instant in the couple's zone (asked for one partner: in theirs)
+    local: datetime = field(metadata=LOCAL_TIME)
     duration: timedelta | None
     prompt: str | None
     partner: str | None = None  # whose occurrence, for a ritual kept at each one's local time
-    times: tuple[tuple[str, datetime], ...] = ()  # (handle, local time) of each participant,
-    # when their local times differ
+    # (handle, local time) of each participant, when their local times differ
+    times: tuple[tuple[str, datetime], ...] = field(default=(), metadata=LOCAL_TIME)
 
 
 @dataclass(frozen=True)
@@ -406,14 +413,14 @@ class TodayItem:
     ritual_id: str
     title: str
     at: datetime | None  # the occurrence's UTC instant; None for a quota ritual (any time)
-    local: datetime | None  # the same instant in the couple's zone
+    local: datetime | None = field(metadata=LOCAL_TIME)  # the same instant in the couple's zone
     status: str  # done, skipped or pending; a quota ritual is done once its week's count is met
     by: tuple[str, ...]  # handles of who checked in (for a quota ritual: anyone this week)
     participants: tuple[str, ...]  # handles
     this_week: WeekProgress | None = None  # a quota ritual's week
     partner: str | None = None  # whose occurrence, for a ritual kept at each one's local time
-    times: tuple[tuple[str, datetime], ...] = ()  # (handle, local time) of each participant,
-    # when their local times differ
+    # (handle, local time) of each participant, when their local times differ
+    times: tuple[tuple[str, datetime], ...] = field(default=(), metadata=LOCAL_TIME)
 
 
 @dataclass(frozen=True)

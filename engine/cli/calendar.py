@@ -6,7 +6,7 @@ import click
 
 from engine.cli.jsonout import template_json, upcoming_json
 from engine.cli.options import json_option
-from engine.cli.output import save_file, show_list
+from engine.cli.output import save_file, show_list, times_words
 from engine.cli.state import CliState, pass_state
 from engine.outfile import STDOUT
 from engine.parsing import format_duration
@@ -28,9 +28,11 @@ def catalog_command(state: CliState, as_json: bool) -> None:
     show_list(state.engine.catalog(), as_json=as_json, to_json=template_json, lines=template_lines)
 
 
-def upcoming_lines(u: UpcomingView) -> list[str]:
+def upcoming_lines(u: UpcomingView, viewer: str | None = None) -> list[str]:
     length = f" ({format_duration(u.duration)})" if u.duration else ""
-    lines = [f"{u.local:%a %d %b %H:%M}  {u.title}{length}"]
+    whose = f"  {u.partner}'s own time" if u.partner and u.partner != viewer else ""
+    times = times_words(u.times, viewer)
+    lines = [f"{u.local:%a %d %b %H:%M}  {u.title}{length}{whose}{f'  ({times})' if times else ''}"]
     if u.prompt:
         lines.append(f"                  {u.prompt}")
     return lines
@@ -49,8 +51,8 @@ def next_command(state: CliState, days: int, partner: str | None, as_json: bool)
     show_list(
         eng.upcoming(couple, days=days, partner=partner),
         as_json=as_json,
-        to_json=upcoming_json,
-        lines=upcoming_lines,
+        to_json=lambda u: upcoming_json(u, couple),
+        lines=lambda u: upcoming_lines(u, partner.strip().lower() if partner else None),
         empty=f"Nothing with a set time in {span}. Enjoy the space.",
     )
     if as_json:

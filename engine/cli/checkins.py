@@ -6,7 +6,7 @@ from collections import Counter
 
 import click
 
-from engine.cli.options import moment_in
+from engine.cli.options import moment_in, zone_of
 from engine.cli.state import CliState, pass_state
 from engine.errors import InvalidInput
 from engine.parsing import parse_date
@@ -34,12 +34,13 @@ def checkin_command(
     share_note: bool,
     for_both: bool,
 ) -> None:
-    """Record that RITUAL happened."""
-    from zoneinfo import ZoneInfo
+    """Record that RITUAL happened.
 
+    A time given with --at is read in the time zone the partner lives by.
+    """
     eng = state.engine
     couple = eng.couple(state.couple)
-    moment = moment_in(at, couple, eng.now())
+    moment = moment_in(at, couple, eng.now(), partner)
     done = eng.check_in(
         couple,
         state.ritual(ritual),
@@ -50,7 +51,7 @@ def checkin_command(
         note_shared=share_note,
         for_both=for_both,
     )
-    today = eng.now().astimezone(ZoneInfo(couple.time_zone)).date()
+    today = eng.now().astimezone(zone_of(couple, partner)).date()
     when = f" ({occurrence_phrase(done.local, today)})" if done.local else ""  # as it was due
     weeks = "" if done.occurrence else " " + plural("week", done.streak)
     streak = f"Streak: {done.streak}{weeks}." if done.streak else "Saved."
@@ -109,7 +110,7 @@ def skip_command(
         click.echo(f"Let {len(views)} {occurrences} go {days} ({each}). Streaks untouched.")
         return
     assert ritual is not None
-    moment = moment_in(at, couple, eng.now())
+    moment = moment_in(at, couple, eng.now(), partner)
     skipped = eng.skip(couple, state.ritual(ritual), by=partner, at=moment, reason=reason)
     click.echo(f"Let {skipped.title} of {skipped.local:%a %d %b %H:%M} go. Streak untouched.")
 

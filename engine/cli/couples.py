@@ -15,7 +15,11 @@ from engine.cli.state import CliState, pass_state
 @click.command("init")
 @click.option("--name", required=True, help='The couple\'s name, e.g. "Sam & Alex".')
 @click.option(
-    "--partner", "partners", multiple=True, required=True, help="A partner handle; repeat."
+    "--partner",
+    "partners",
+    multiple=True,
+    required=True,
+    help="A partner handle; repeat. Add @ZONE for one living elsewhere: alex@America/New_York.",
 )
 @click.option("--tz", required=True, help="IANA time zone, e.g. Europe/Berlin.")
 @click.option("--starter", is_flag=True, help="Add the gentle starter set of rituals.")
@@ -35,18 +39,35 @@ def init_command(
     from engine.catalog import starter_templates
 
     eng = state.engine
+    handles, zones = split_partner_zones(partners)
     couple = eng.create_couple(
         name,
-        partners,
+        handles,
         tz,
         freezes_per_month=freezes,
         proxy_checkins=proxy_checkins,
         templates=[tpl.key for tpl in starter_templates()] if starter else (),
+        partner_zones=zones,
     )
     click.echo(f"Welcome, {couple.name}. Your rituals will follow {couple.time_zone} time.")
+    for p in couple.partners:
+        if p.time_zone is not None:
+            click.echo(f"  {p.handle} lives by {p.time_zone} time.")
     for r in eng.rituals(couple):
         click.echo(f"  + {r.title}: {r.schedule}")
     click.echo("Add a ritual with `ritual add`, or see ideas with `ritual catalog`.")
+
+
+def split_partner_zones(partners: Sequence[str]) -> tuple[list[str], dict[str, str]]:
+    """``sam`` and ``alex@America/New_York`` as handles, and the zones of those who gave one."""
+    handles: list[str] = []
+    zones: dict[str, str] = {}
+    for given in partners:
+        handle, at, zone = given.partition("@")
+        handles.append(handle)
+        if at:
+            zones[handle] = zone
+    return handles, zones
 
 
 @click.command("couples")
@@ -64,7 +85,7 @@ def couples_command(state: CliState, as_json: bool) -> None:
 
 @click.group("partner")
 def partner_group() -> None:
-    """Add partners or change their display names."""
+    """Add partners, change their display names or the time zone they live in."""
 
 
 @partner_group.command("add")
@@ -85,6 +106,29 @@ def partner_rename_command(state: CliState, handle: str, display_name: str) -> N
     """Change the display name of HANDLE."""
     state.engine.rename_partner(state.couple, handle, display_name)
     click.echo("Display name changed.")
+
+
+@partner_group.command("set-zone")
+@click.argument("handle")
+@click.argument("zone")
+@pass_state
+def partner_set_zone_command(state: CliState, handle: str, zone: str) -> None:
+    """Let HANDLE live by their own time ZONE from now on (an IANA name, e.g. Asia/Tokyo)."""
+    c = state.engine.set_partner_zone(state.couple, handle, zone)
+    partner = next(p for p in c.partners if p.handle == handle.strip().lower())
+    click.echo(
+        f"{partner.handle} now lives by {partner.time_zone} time; what was already lived "
+        "keeps the times it had."
+    )
+
+
+@partner_group.command("clear-zone")
+@click.argument("handle")
+@pass_state
+def partner_clear_zone_command(state: CliState, handle: str) -> None:
+    """Let HANDLE follow the couple's time zone again from now on."""
+    c = state.engine.clear_partner_zone(state.couple, handle)
+    click.echo(f"{handle.strip().lower()} follows {c.time_zone} time again, with the couple.")
 
 
 @click.command("settings")
@@ -115,6 +159,9 @@ def settings_command(
         echo_json(settings_json(c))
         return
     click.echo(f"{c.name}: {c.time_zone}, partners {', '.join(c.handles)}")
+    for p in c.partners:
+        if p.time_zone is not None:
+            click.echo(f"{p.handle} lives by {p.time_zone} time")
     click.echo(f"streak freezes a month: {c.freezes_per_month}")
     click.echo(f"one partner may check in for both: {'yes' if c.proxy_checkins else 'no'}")
     if c.time_zone != before.time_zone:

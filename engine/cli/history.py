@@ -6,7 +6,7 @@ import click
 
 from engine.cli.jsonout import history_json
 from engine.cli.options import json_option, viewer_option
-from engine.cli.output import local, show_list
+from engine.cli.output import in_force, show_list
 from engine.cli.state import CliState, pass_state
 from engine.views import HistoryEntry
 
@@ -23,7 +23,8 @@ def log_command(state: CliState, limit: int, as_json: bool, viewer: str | None) 
 
     def lines(h: HistoryEntry) -> list[str]:
         summary = f"(undone) {h.summary}" if h.undone else h.summary
-        return [f"{local(h.occurred_at, couple, '%Y-%m-%d %H:%M')}  {h.entry_id[:8]}  {summary}"]
+        when = in_force(h.occurred_at, h, couple).strftime("%Y-%m-%d %H:%M")
+        return [f"{when}  {h.entry_id[:8]}  {summary}"]
 
     show_list(
         eng.history(couple, limit=limit, viewer=state.viewer_for(viewer)),

@@ -36,9 +36,19 @@ def viewer_option(fn: Callable[P, R]) -> Callable[P, R]:
     )(fn)
 
 
-def moment_in(text: str | None, couple: CoupleView, now: datetime) -> datetime | None:
-    """A typed moment (``--at``, ``--as-of``) read in the couple's zone, or None."""
-    return parse_moment(text, ZoneInfo(couple.time_zone), now) if text else None
+def moment_in(
+    text: str | None, couple: CoupleView, now: datetime, partner: str | None = None
+) -> datetime | None:
+    """A typed moment (``--at``, ``--as-of``) read in the couple's zone (or, given a
+    partner's handle, in the zone that partner lives by), or None."""
+    return parse_moment(text, zone_of(couple, partner), now) if text else None
+
+
+def zone_of(couple: CoupleView, partner: str | None) -> ZoneInfo:
+    """The zone a partner lives by: their own, or the couple's."""
+    wanted = (partner or "").strip().lower()
+    own = next((p.time_zone for p in couple.partners if p.handle == wanted), None)
+    return ZoneInfo(own or couple.time_zone)
 
 
 def split_handles(value: str | None) -> list[str] | None:
@@ -63,9 +73,13 @@ class RitualFields:
     reminder: timedelta | None
     kind: RitualKind | None
     prompts: Sequence[str] | None
+    each_local: bool | None = None
 
     def engine_kwargs(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        found = dataclasses.asdict(self)
+        if found["each_local"] is None:
+            del found["each_local"]  # unchanged (edit) or anchored to the couple (add)
+        return found
 
 
 _ADD, _EDIT = 0, 1
@@ -84,6 +98,10 @@ _FIELD_HELP = {  # option: (help for add, help for edit)
         "A new kind.",
     ),
     "prompt": ("A prompt; repeat for several.", "Replace the prompts; repeat."),
+    "each_local": (
+        "One occurrence per partner, at the schedule's time in each one's own zone.",
+        "At each partner's own local time, or one shared time in the couple's zone.",
+    ),
 }
 
 
@@ -106,6 +124,15 @@ def ritual_fields(*, editing: bool) -> Callable[[Callable[..., R]], Callable[...
             "--each", "together", flag_value=False, default=None, help=helped("together")
         )
     )
+    each_local = (
+        click.option(
+            "--each-local/--couple-time", "each_local", default=None, help=helped("each_local")
+        )
+        if editing
+        else click.option(
+            "--each-local", "each_local", flag_value=True, default=None, help=helped("each_local")
+        )
+    )
     options = [
         click.option("--cron", help=helped("cron")),
         click.option("--per-week", type=click.IntRange(1, 21), help=helped("per_week")),
@@ -115,6 +142,7 @@ def ritual_fields(*, editing: bool) -> Callable[[Callable[..., R]], Callable[...
         click.option("--reminder", help=helped("reminder")),
         click.option("--kind", help=helped("kind")),
         click.option("--prompt", "prompts", multiple=True, help=helped("prompt")),
+        each_local,
     ]
 
     def decorate(fn: Callable[..., R]) -> Callable[..., R]:
@@ -129,6 +157,7 @@ def ritual_fields(*, editing: bool) -> Callable[[Callable[..., R]], Callable[...
             reminder: str | None,
             kind: str | None,
             prompts: Sequence[str],
+            each_local: bool | None,
             **kwargs: Any,
         ) -> R:
             fields = RitualFields(
@@ -140,6 +169,7 @@ def ritual_fields(*, editing: bool) -> Callable[[Callable[..., R]], Callable[...
                 reminder=duration_option(reminder),
                 kind=cast(RitualKind | None, kind),
                 prompts=prompts or None,
+                each_local=each_local,
             )
             return fn(*args, fields=fields, **kwargs)
 

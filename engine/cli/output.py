@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from engine.views import CoupleView
+from engine.views import CoupleView, HistoryEntry
 
 T = TypeVar("T")
 
@@ -48,6 +48,12 @@ def local(moment: datetime | None, couple: CoupleView, fmt: str = "%a %d %b %H:%
     return "-" if moment is None else moment.astimezone(ZoneInfo(couple.time_zone)).strftime(fmt)
 
 
+def in_force(moment: datetime, entry: HistoryEntry, couple: CoupleView) -> datetime:
+    """A history entry's moment in the couple's zone in force when it happened (today's
+    zone for an entry that does not say)."""
+    return moment.astimezone(ZoneInfo(entry.time_zone or couple.time_zone))
+
+
 def indented(text: str) -> list[str]:
     """A text's lines indented under the line that introduces it."""
     return [f"          {line}" for line in text.splitlines()]
@@ -65,3 +71,12 @@ def save_file(path: str, data: bytes, *, mode: int | None, what: str) -> Path:
             f"could not write {what} there; check that the folder exists and is writable "
             "(nothing was changed)"
         ) from None
+
+
+def times_words(times: Sequence[tuple[str, datetime]], viewer: str | None = None) -> str:
+    """Each partner's local time of a shared ritual, "21:00 for sam, 15:00 for alex"
+    (the viewer's first, as "you"); "" when their clocks agree."""
+    from engine.domain.anchoring import times_line
+
+    line = times_line(times, viewer, {handle: handle for handle, _ in times})
+    return (line or "").removesuffix(".")

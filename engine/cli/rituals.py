@@ -28,6 +28,7 @@ def add_command(
 def ritual_lines(r: RitualView) -> list[str]:
     status = "" if r.status == "active" else f"  [{r.status}]"
     who = ", ".join(r.participants) + ("" if r.together else " (each)")
+    who += ", each at their own local time" if r.each_local else ""
     length = f", {format_duration(r.duration)}" if r.duration else ""
     return [f"{r.short_id}  {r.title}{status}", f"          {r.schedule}{length}; {who}"]
 

@@ -13,7 +13,7 @@ import click
 from engine.cli.insights import signal_lines
 from engine.cli.jsonout import status_json
 from engine.cli.options import json_option, moment_in
-from engine.cli.output import echo_json, echo_lines
+from engine.cli.output import echo_json, echo_lines, times_words
 from engine.cli.plan_words import echo_rituals_added, pace_line, plan_over_line
 from engine.cli.state import CliState, pass_state
 from engine.cli.streaks import freeze_text, held_freeze, streak_headline
@@ -131,10 +131,13 @@ def status_text(view: StatusView, couple: CoupleView, colour: bool) -> list[str]
     lines = [f"{couple.name}, {view.day:%A %d %B}"]
     if view.today:
         lines += ["", "Today"]
-        width = max(len(t.title) for t in view.today)
-        for t in view.today:
+        titles = [f"{t.title} ({t.partner})" if t.partner else t.title for t in view.today]
+        width = max(len(title) for title in titles)
+        for t, title in zip(view.today, titles, strict=True):
             when = f"{t.local:%H:%M}" if t.local else " " * 5
-            lines.append(f"  {when}  {t.title.ljust(width)}  {today_words(t, view.as_of)}")
+            times = times_words(t.times)
+            also = f"  ({times})" if times else ""
+            lines.append(f"  {when}  {title.ljust(width)}  {today_words(t, view.as_of)}{also}")
     if view.streaks:
         lines += ["", "Streaks"]
         width = max(len(s.title) for s in view.streaks)

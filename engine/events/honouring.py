@@ -64,8 +64,11 @@ class HonouringStore:
         batches: Sequence[Batch],
         *,
         idempotency: IdempotencyMark | None = None,
+        keep_recorded: bool = False,
     ) -> list[list[int]]:
-        return self.inner.append_batches(couple_id, batches, idempotency=idempotency)
+        return self.inner.append_batches(
+            couple_id, batches, idempotency=idempotency, keep_recorded=keep_recorded
+        )
 
     def idempotency_record(self, couple_id: str, key: str) -> IdempotencyRecord | None:
         return self.inner.idempotency_record(couple_id, key)

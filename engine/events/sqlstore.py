@@ -54,6 +54,7 @@ from engine.events.store import (
     decode_row,
     encode_batch,
     erased_owners,
+    kept_times,
 )
 from engine.events.subscribers import Subscriber, Subscribers
 from engine.master_key import MasterKeySource
@@ -256,6 +257,7 @@ class SqlEventStore:
         batches: Sequence[Batch],
         *,
         idempotency: IdempotencyMark | None = None,
+        keep_recorded: bool = False,
     ) -> list[list[int]]:
         if not any(b.events for b in batches):
             return [[] for _ in batches]
@@ -276,7 +278,9 @@ class SqlEventStore:
                 versions: dict[str, int] = {}
                 for batch, coded, names_ in zip(batches, encoded, keyed, strict=True):
                     stream_id, expected_version = batch.stream_id, batch.expected_version
-                    rows, fresh = self._append_one(conn, couple_id, batch, coded, names_, versions)
+                    rows, fresh = self._append_one(
+                        conn, couple_id, batch, coded, names_, versions, keep_recorded
+                    )
                     results.append([r.position for r in rows])
                     written.extend(rows if fresh else ())
                 if mark and written:
@@ -302,6 +306,7 @@ class SqlEventStore:
         encoded: Sequence[tuple[NewEvent, Payload]],
         keyed: Sequence[tuple[NameClaim, str]],
         versions: dict[str, int],
+        keep_recorded: bool = False,
     ) -> tuple[list[Row], bool]:
         """Check and insert one batch inside the caller's write transaction; returns its
         rows, and False when the batch was stored before (a replay writes nothing)."""
@@ -328,6 +333,14 @@ class SqlEventStore:
         erased = releases_everything(batch.events)
         _claim_names(conn, couple_id, keyed, batch.releases, erased)
         now = _utc(self._clock())
+        stamps = [now] * len(encoded)
+        if keep_recorded:
+            last = conn.scalar(
+                sa.select(sa.func.max(events.c.recorded_at)).where(
+                    events.c.stream_id == batch.stream_id
+                )
+            )
+            stamps = kept_times(batch.events, now, None if last is None else _utc(last))
         pending = [
             Row(
                 position=0,
@@ -340,9 +353,11 @@ class SqlEventStore:
                 payload=payload,
                 metadata=batch.metadata.to_json(),
                 occurred_at=_utc(new.occurred_at),
-                recorded_at=now,
+                recorded_at=stamp,
             )
-            for offset, (new, payload) in enumerate(encoded, start=1)
+            for offset, ((new, payload), stamp) in enumerate(
+                zip(encoded, stamps, strict=True), start=1
+            )
         ]
         positions = list(
             conn.scalars(

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from engine.clock import Clock
 from engine.crypto import KeyringCipher, MemoryKeyring
-from engine.errors import ConcurrencyError, DuplicateEvent
+from engine.errors import ConcurrencyError, DuplicateEvent, InvalidInput
 from engine.events.base import Event, Payload
 from engine.events.codec import decode, encode
 from engine.events.idempotency import (
@@ -69,6 +69,7 @@ class NewEvent:
     event: Event
     occurred_at: datetime
     event_id: str = field(default_factory=new_event_id)
+    recorded_at: datetime | None = None  # kept only by an append with ``keep_recorded``
 
 
 @dataclass(frozen=True)
@@ -150,11 +151,16 @@ class EventStore(Protocol):
         batches: Sequence[Batch],
         *,
         idempotency: IdempotencyMark | None = ...,
+        keep_recorded: bool = ...,
     ) -> list[list[int]]:
         """Append several streams' batches of one couple in ONE transaction: all or none.
 
         Each batch is checked as ``append`` checks it (its expected version, replayed
         event ids); one refusal writes nothing. Returns each batch's positions.
+
+        With ``keep_recorded`` (for an import only), each event is stored with the
+        ``recorded_at`` it carries instead of the store clock's moment, checked by
+        :func:`kept_times`.
         """
         ...
 
@@ -239,6 +245,30 @@ def check_batch_ids(batches: Sequence[Batch]) -> None:
     ids = [e.event_id for b in batches for e in b.events]
     if len(set(ids)) != len(ids):
         raise DuplicateEvent("a batch repeats an event id; every event needs its own id")
+
+
+def kept_times(events: Sequence[NewEvent], now: datetime, after: datetime | None) -> list[datetime]:
+    """The record times an import keeps for one batch of a stream whose newest event was
+    recorded at ``after``: each given with its zone, none in the future of the store's
+    clock ``now``, and none before the one it follows. InvalidInput otherwise."""
+    times = []
+    for new in events:
+        at = new.recorded_at
+        if at is None or at.tzinfo is None:
+            raise InvalidInput("every imported event needs the time it was recorded, with its zone")
+        at = at.astimezone(UTC)
+        if at > now:
+            raise InvalidInput(
+                "an imported event was recorded later than this database's clock says it is "
+                "now; nothing was imported"
+            )
+        if after is not None and at < after:
+            raise InvalidInput(
+                "imported record times go back in time within one stream; nothing was imported"
+            )
+        times.append(at)
+        after = at
+    return times
 
 
 def check_replay(
@@ -346,6 +376,7 @@ class MemoryEventStore:
         batches: Sequence[Batch],
         *,
         idempotency: IdempotencyMark | None = None,
+        keep_recorded: bool = False,
     ) -> list[list[int]]:
         check_batch_ids(batches)
         encoded = [encode_batch(self.cipher, couple_id, b.events) for b in batches]
@@ -378,6 +409,11 @@ class MemoryEventStore:
                     raise ConcurrencyError(batch.stream_id, expected, current)
                 erased = releases_everything(batch.events)
                 names = claimed(names, couple_id, keyed[index], batch.releases, erased)
+                stamps = [now] * len(coded)
+                if keep_recorded:
+                    before = [r for r in (*self._rows, *rows) if r.stream_id == batch.stream_id]
+                    after = before[-1].recorded_at if before else None
+                    stamps = kept_times(batch.events, now, after)
                 written = [
                     Row(
                         position=len(self._rows) + len(rows) + offset,
@@ -390,9 +426,11 @@ class MemoryEventStore:
                         payload=payload,
                         metadata=batch.metadata.to_json(),
                         occurred_at=new.occurred_at,
-                        recorded_at=now,
+                        recorded_at=stamp,
                     )
-                    for offset, (new, payload) in enumerate(coded, start=1)
+                    for offset, ((new, payload), stamp) in enumerate(
+                        zip(coded, stamps, strict=True), start=1
+                    )
                 ]
                 versions[batch.stream_id] = current + len(written)
                 rows.extend(written)

@@ -2,7 +2,9 @@
 
 It holds what the viewer may see, like the JSON export, written for people: the rituals
 and how they changed, the appreciations, notes and capsule letters, and the history as
-a timeline, oldest first, with dates in the couple's zone.
+a timeline, oldest first. Each past moment is told in the couple's zone in force when it
+happened (a couple that moved sees their Berlin evenings as Berlin evenings); the day
+the keepsake is made, in today's zone.
 """
 
 from __future__ import annotations
@@ -13,12 +15,20 @@ from zoneinfo import ZoneInfo
 from engine.domain.ritual import describe
 from engine.export.document import ExportContent
 from engine.parsing import format_duration
+from engine.schedule import Zones, zone_at
 from engine.wording import count_of
 
+Zone = ZoneInfo | Zones
+"""One zone, or a couple's zones over time (each moment is told in the one in force)."""
 
-def _day(moment: datetime | date, zone: ZoneInfo | None = None) -> str:
+
+def _in(moment: datetime, zone: Zone) -> datetime:
+    return moment.astimezone(zone if isinstance(zone, ZoneInfo) else zone_at(zone, moment))
+
+
+def _day(moment: datetime | date, zone: Zone | None = None) -> str:
     if isinstance(moment, datetime) and zone is not None:
-        moment = moment.astimezone(zone)
+        moment = _in(moment, zone)
     return f"{moment.day} {moment:%B %Y}"
 
 
@@ -29,12 +39,12 @@ def _quote(text: str) -> list[str]:
 def render_markdown(content: ExportContent) -> str:
     """The keepsake as Markdown text."""
     state = content.couple
-    zone = state.zone
+    zone: Zone = content.zones or state.zone  # past moments: the zone in force then
     seen = f"as {content.viewer} sees it" if content.viewer else "as you both see it"
     out = [
         f"# {state.name}",
         "",
-        f"_A keepsake of your rituals, {seen}, made on {_day(content.exported_at, zone)}._",
+        f"_A keepsake of your rituals, {seen}, made on {_day(content.exported_at, state.zone)}._",
         "",
         "## The two of you" if len(state.partners) == 2 else "## Who you are",
         "",
@@ -72,12 +82,12 @@ def render_markdown(content: ExportContent) -> str:
     if content.events:
         out += ["", "## Along the way", ""]
         for e in content.events:
-            when = e.recorded.occurred_at.astimezone(zone)
+            when = _in(e.recorded.occurred_at, zone)
             out.append(f"- {when:%Y-%m-%d %H:%M}: {e.summary}")
     return "\n".join(out) + "\n"
 
 
-def _rituals(content: ExportContent, zone: ZoneInfo) -> list[str]:
+def _rituals(content: ExportContent, zone: Zone) -> list[str]:
     if not content.rituals:
         return []
     out = ["", "## Rituals"]

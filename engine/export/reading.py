@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from engine.errors import InvalidInput
@@ -46,6 +46,7 @@ class ImportedEvent:
     event: Event
     occurred_at: datetime
     metadata: Metadata
+    recorded_at: datetime  # kept by the import: ``--as-of`` and the zones in force need it
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,10 @@ def _read_event(index: int, item: Any) -> ImportedEvent:
         ):
             raise ValueError
         occurred_at = datetime.fromisoformat(str(item["occurred_at"]))
-        if occurred_at.tzinfo is None:
+        recorded_at = datetime.fromisoformat(str(item["recorded_at"]))
+        if occurred_at.tzinfo is None or recorded_at.tzinfo is None:
             raise ValueError
+        recorded_at = recorded_at.astimezone(UTC)
         if not isinstance(item["stream_id"], str):
             raise ValueError
         event = from_plain(cls.type_name, schema, dict(item["data"]))
@@ -158,14 +161,23 @@ def _read_event(index: int, item: Any) -> ImportedEvent:
         event=event,
         occurred_at=occurred_at,
         metadata=Metadata.from_json(dict(meta)),
+        recorded_at=recorded_at,
     )
 
 
 def _check_log(couple_id: str, events: list[ImportedEvent]) -> None:
-    """Streams of this couple only, versions counting up from 1, ids used once."""
+    """Streams of this couple only, versions counting up from 1, ids used once, and record
+    times that never go back within a stream (a store appends a stream in order)."""
     versions: dict[str, int] = {}
+    recorded: dict[str, datetime] = {}
     seen: set[str] = set()
     for index, e in enumerate(events, start=1):
+        if e.recorded_at < recorded.get(e.stream_id, e.recorded_at):
+            raise InvalidInput(
+                f"event {index} of the file was recorded before the event it follows; "
+                "nothing was imported"
+            )
+        recorded[e.stream_id] = e.recorded_at
         if (
             not _STREAM.match(e.stream_id)
             or (e.stream_id.startswith("couple-") and e.stream_id != f"couple-{couple_id}")

@@ -29,6 +29,8 @@ from engine.events import (
     PartnerInviteIssued,
     PartnerInviteRevoked,
     PartnerRenamed,
+    PartnerZoneCleared,
+    PartnerZoneSet,
     PlanFinished,
     PlanPaused,
     PlanResumed,
@@ -48,6 +50,7 @@ from engine.events import (
     TimeoutEnded,
 )
 from engine.events.retractions import retracted_ids
+from engine.schedule import Zones, zone_at
 from engine.services.journal import APPRECIATION_STATE
 from engine.services.session import CoupleRef, Session
 from engine.views import HistoryEntry
@@ -82,6 +85,10 @@ def describe_event(
             return f"{who(event.partner_id)} changed their display name"
         case CoupleSettingsChanged():
             return "changed the couple's settings"
+        case PartnerZoneSet():
+            return f"{who(event.partner_id)} began living by {event.time_zone} time"
+        case PartnerZoneCleared():
+            return f"{who(event.partner_id)} began following the couple's time zone again"
         case GroundRulesAgreed():
             return "agreed on ground rules for difficult talks"
         case RitualAdded():
@@ -190,14 +197,20 @@ class History:
         recorded = self._s.store.read_couple(state.couple_id, decrypt=False)
         visible = [r for r in reversed(recorded) if is_listed(r.event, vid, state)]
         gone = retracted_ids(recorded)
+        zones = self._s.zone_book(state.couple_id).couple
         return [
             dataclasses.replace(entry, undone=True) if entry.entry_id in gone else entry
-            for entry in (history_entry(state, titles, r) for r in visible[: max(limit, 0)])
+            for entry in (history_entry(state, titles, r, zones) for r in visible[: max(limit, 0)])
         ]
 
 
-def history_entry(state: CoupleState, titles: dict[str, str], r: RecordedEvent) -> HistoryEntry:
-    """One recorded event as a history line, partners by handle, without private text."""
+def history_entry(
+    state: CoupleState, titles: dict[str, str], r: RecordedEvent, zones: Zones = ()
+) -> HistoryEntry:
+    """One recorded event as a history line, partners by handle, without private text; its
+    times are told in the couple's zone in force when it happened (``zones``, the couple's
+    zone history; without it, today's zone)."""
+    zone = zone_at(zones, r.occurred_at) if zones else state.zone
 
     def who(partner_id: str) -> str:
         return state.handle_of(partner_id)
@@ -213,7 +226,8 @@ def history_entry(state: CoupleState, titles: dict[str, str], r: RecordedEvent) 
         recorded_at=r.recorded_at,
         actor=who(actor) if actor else None,
         via=r.metadata.via,
-        summary=describe_event(r.event, who, title, state.zone),
+        summary=describe_event(r.event, who, title, zone),
         data=public_fields(r.event, who),
         entry_id=r.event_id,
+        time_zone=zone.key,
     )

@@ -175,8 +175,11 @@ class ReplayingStore:
         batches: Sequence[Batch],
         *,
         idempotency: IdempotencyMark | None = None,
+        keep_recorded: bool = False,
     ) -> list[list[int]]:
-        positions = self.inner.append_batches(couple_id, batches, idempotency=idempotency)
+        positions = self.inner.append_batches(
+            couple_id, batches, idempotency=idempotency, keep_recorded=keep_recorded
+        )
         for batch in batches:
             self.run.replayed(batch.events)
         return positions

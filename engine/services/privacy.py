@@ -136,6 +136,7 @@ class Privacy:
         titles = {rid: r.title for rid, r in rituals.items()}
         recorded = s.store.read_couple(state.couple_id)
         latest = self._plans.latest(state.couple_id)
+        zones = s.zone_book(state.couple_id).couple
         return ExportContent(
             couple=state,
             viewer=reader.handle if reader else None,
@@ -148,10 +149,11 @@ class Privacy:
             capsules=capsule_views(state, vid, today, recorded),
             streaks=self._streaks.streaks(state.couple_id, None),
             plan=None if latest is None else self._plans.plan_view(state, latest, ()),
+            zones=zones,
             events=[
                 ExportedEvent(
                     r,
-                    history_entry(state, titles, r).summary,
+                    history_entry(state, titles, r, zones).summary,
                     hidden_fields(r.event, vid, state, today),
                 )
                 for r in recorded
@@ -161,18 +163,25 @@ class Privacy:
 
     def import_data(self, document: Mapping[str, Any]) -> CoupleView:
         plan = read_document(document)
+        now = self._s.now()
+        for index, e in enumerate(plan.events, start=1):
+            if e.recorded_at > now:
+                raise InvalidInput(
+                    f"event {index} of the file was recorded later than now; nothing was imported"
+                )
         self._check_import_target(plan)
         self._s.append_batches(  # one transaction: a cut-short import leaves nothing
             plan.couple_id,
             [
                 Batch(
                     batch[0].stream_id,
-                    [NewEvent(e.event, e.occurred_at, e.event_id) for e in batch],
+                    [NewEvent(e.event, e.occurred_at, e.event_id, e.recorded_at) for e in batch],
                     expected_version=batch[0].version - 1,
                     metadata=batch[0].metadata,
                 )
                 for batch in plan.batches()
             ],
+            keep_recorded=True,  # ``--as-of`` and the zones in force read them
         )
         for partner_id in plan.former_partners:
             self._s.store.cipher.forget(plan.couple_id, partner_id)

@@ -428,11 +428,17 @@ class Session:
             idempotency=run.mark() if run is not None else None,
         )
 
-    def append_batches(self, couple_id: str, batches: Sequence[Batch]) -> list[list[int]]:
-        """Append several streams' batches in one transaction (under the run's key)."""
+    def append_batches(
+        self, couple_id: str, batches: Sequence[Batch], *, keep_recorded: bool = False
+    ) -> list[list[int]]:
+        """Append several streams' batches in one transaction (under the run's key); an
+        import keeps the record times its events carry."""
         run = self.keyed_run()
         return self.store.append_batches(
-            couple_id, batches, idempotency=run.mark() if run is not None else None
+            couple_id,
+            batches,
+            idempotency=run.mark() if run is not None else None,
+            keep_recorded=keep_recorded,
         )
 
     def couple_command(

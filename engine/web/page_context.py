@@ -7,7 +7,7 @@ their opening date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -82,6 +82,10 @@ def parse_stamp(value: str) -> datetime | None:
 
 
 def card(couple: CoupleView, handle: str, item: TodayItem, ritual: RitualView) -> RitualCard:
+    """The card of one of today's rituals, its time shown in the zone this partner lives by."""
+    own = next((p.time_zone for p in couple.partners if p.handle == handle), None)
+    if item.at is not None and own is not None:
+        item = replace(item, local=item.at.astimezone(ZoneInfo(own)))
     mine_done = handle in item.by
     for_both = couple.proxy_checkins and ritual.together and len(item.participants) > 1
     at_value = stamp(item.at) if item.at else ""

@@ -94,7 +94,17 @@ def test_next_for_one_partner_leaves_out_the_others_rituals(run: Run) -> None:
     sam = json.loads(run("next", "--partner", "sam", "--days", "3", "--json").stdout)
     assert {o["title"] for o in alex} == {"Lunch walk"}
     assert {o["title"] for o in sam} == {"Lunch walk", "Sam's run"}
-    assert set(alex[0]) == {"ritual_id", "title", "at", "local", "duration_minutes", "prompt"}
+    assert set(alex[0]) == {
+        "ritual_id",
+        "title",
+        "at",
+        "local",
+        "duration_minutes",
+        "prompt",
+        "partner",  # whose own local occurrence (a ritual kept at each one's time), or null
+        "local_times",  # each partner's local time when their clocks differ, else {}
+    }
+    assert (alex[0]["partner"], alex[0]["local_times"]) == (None, {})
     assert alex[0]["local"].endswith(("+01:00", "+02:00"))
     assert alex[0]["duration_minutes"] == 20
 

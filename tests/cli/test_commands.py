@@ -42,6 +42,7 @@ def test_list_json_has_stable_keys(couple: Run) -> None:
         "duration_minutes",
         "participants",
         "together",
+        "each_local",
         "reminder_minutes",
         "prompts",
         "status",
@@ -102,6 +103,7 @@ def test_the_log_shows_history_newest_first_without_private_text(couple: Run) ->
         "type",
         "occurred_at",
         "recorded_at",
+        "time_zone",
         "actor",
         "via",
         "summary",
@@ -183,8 +185,10 @@ def test_rules_and_settings_print_stable_json(couple: Run) -> None:
     settings = json.loads(couple("settings", "--freezes", "2", "--json").output)
     assert settings["freezes_per_month"] == 2
     assert set(settings) == {
-        "id", "name", "time_zone", "partners", "freezes_per_month", "proxy_checkins",
+        "id", "name", "time_zone", "partners", "partner_zones", "freezes_per_month",
+        "proxy_checkins",
     }  # fmt: skip
+    assert settings["partner_zones"] == {}  # everyone follows the couple's zone
 
 
 def test_every_command_takes_now_from_the_clock_seam(run: Run) -> None:

@@ -65,7 +65,8 @@ OWN_AS_OPTION = {("log",), ("journal", "list"), ("notes",), ("capsule", "list"),
 
 WRITE_COMMANDS = {
     "add", "appreciate", "capsule open", "capsule seal", "checkin", "db upgrade", "edit",
-    "forget", "import", "init", "journal share", "partner add", "partner rename", "pause",
+    "forget", "import", "init", "journal share", "partner add", "partner rename",
+    "partner set-zone", "partner clear-zone", "pause",
     "repair", "repair-response", "resume", "retire", "rules set", "skip", "timeout call",
     "timeout end", "plan start", "plan done", "plan extend", "plan pause", "plan resume",
     "plan finish", "rebuild", "share revoke", "serve", "tick", "undo", "invite revoke",

@@ -22,7 +22,17 @@ from tests.moments import CLI_NOW, cli_at
 Run = Callable[..., Result]
 WEEKDAY_ROWS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 KEYS = {"day", "today", "streaks", "plan", "heatmap", "suggestions"}
-TODAY_KEYS = {"ritual", "ritual_id", "time", "status", "by", "participants", "this_week"}
+TODAY_KEYS = {
+    "ritual",
+    "ritual_id",
+    "time",
+    "status",
+    "by",
+    "participants",
+    "this_week",
+    "partner",  # whose own local occurrence (a ritual kept at each one's time), or null
+    "local_times",  # each partner's local time when their clocks differ, else {}
+}
 STREAK_KEYS = {
     "ritual",
     "ritual_id",

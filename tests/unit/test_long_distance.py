@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine import Engine, FixedClock, InvalidInput, NotAllowed
+from engine import Engine, FixedClock, InvalidInput, MemoryEventStore, NotAllowed
 from engine.events import RitualAdded
 from engine.events.codec import from_plain, to_plain
 from engine.views import CoupleView, StreakView
@@ -417,3 +417,87 @@ def test_a_partners_move_leaves_their_past_feed_byte_for_byte_and_moves_their_fu
         if at < moved
     }
     assert b"travelling" not in b"".join(sam_past.values())
+
+
+# -- skips, absences, the log and the export ------------------------------------------------
+
+
+def test_a_skip_of_an_each_local_ritual_lets_go_of_the_skippers_own_occurrence(
+    eng: Engine, couple: CoupleView, clock: FixedClock
+) -> None:
+    eng.add_ritual(couple, "Morning check", cron="30 7 * * *", each_local=True)
+    clock.now = at_local(date(2026, 3, 2), 9, 0, NEW_YORK)
+    with pytest.raises(InvalidInput, match="whose occurrence"):
+        eng.skip(couple, "Morning check", by=None)
+    skipped = eng.skip(couple, "Morning check", by="alex", reason="early train")
+    assert skipped.occurrence == at_local(date(2026, 3, 2), 7, 30, NEW_YORK)
+    assert skipped.local.tzinfo == NEW_YORK
+    view = eng.ritual_streak(couple, "Morning check")
+    alex = next(p.figures for p in view.partners if p.partner == "alex")
+    assert alex.skipped == 1 and view.couple.skipped == 1
+
+
+def test_an_absence_of_the_couple_lets_go_of_each_partners_own_mornings(
+    eng: Engine, couple: CoupleView
+) -> None:
+    eng.add_ritual(couple, "Morning check", cron="30 7 * * *", each_local=True)
+    gone = eng.plan_absence(
+        couple, "Morning check", since=date(2026, 3, 9), until=date(2026, 3, 10), by=None
+    )
+    assert sorted(v.occurrence for v in gone) == sorted(
+        at_local(d, 7, 30, zone)
+        for d in (date(2026, 3, 9), date(2026, 3, 10))
+        for zone in (BERLIN, NEW_YORK)
+    )
+    mine = eng.plan_absence(
+        couple, "Morning check", since=date(2026, 3, 12), until=date(2026, 3, 12), by="alex"
+    )
+    assert [v.occurrence for v in mine] == [at_local(date(2026, 3, 12), 7, 30, NEW_YORK)]
+
+
+def test_the_log_says_where_a_partner_lives_and_the_export_keeps_it(
+    eng: Engine, couple: CoupleView
+) -> None:
+    eng.set_partner_zone(couple, "alex", "Asia/Tokyo")
+    lines = [entry.summary for entry in eng.history(couple)]
+    assert "alex began living by America/New_York time" in lines
+    assert "alex began living by Asia/Tokyo time" in lines
+    exported = eng.export_data(couple, full=True)
+    zones = {p["handle"]: p["time_zone"] for p in exported["couple"]["partners"]}
+    assert zones == {"sam": None, "alex": "Asia/Tokyo"}
+    elsewhere = Engine(MemoryEventStore(FixedClock(BEGAN)), FixedClock(BEGAN))
+    back = elsewhere.import_data(exported)
+    assert {p.handle: p.time_zone for p in back.partners} == zones
+
+
+@pytest.mark.parametrize(
+    ("couple_zone", "partners"),
+    [
+        ("Europe/Berlin", {"sam": BERLIN, "alex": NEW_YORK}),
+        ("America/Los_Angeles", {"mo": LOS_ANGELES, "ari": AUCKLAND}),
+    ],
+)
+def test_over_a_whole_year_each_partner_has_one_morning_a_day_at_their_own_wall_time(
+    eng: Engine, clock: FixedClock, couple_zone: str, partners: dict[str, ZoneInfo]
+) -> None:
+    clock.now = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
+    handles = list(partners)
+    pair = eng.create_couple(
+        "Far apart",
+        handles,
+        couple_zone,
+        partner_zones={h: z.key for h, z in partners.items() if z.key != couple_zone},
+    )
+    eng.add_ritual(pair, "Morning", cron="30 7 * * *", each_local=True)
+    eng.add_ritual(pair, "Call", cron="0 20 * * 0")
+    for handle, zone in partners.items():
+        feed = parse_feed(eng.calendar_feed(pair, partner=handle, days_back=0, days_ahead=366))
+        mornings = [e.start for e in feed.events if e.summary == "Morning"]
+        local = [m.astimezone(zone) for m in mornings if isinstance(m, datetime)]
+        assert len(local) == len(mornings) > 360
+        assert {(t.hour, t.minute) for t in local} == {(7, 30)}
+        assert len({t.date() for t in local}) == len(local)  # one a day, every day
+        calls = [e for e in feed.events if e.summary == "Call"]
+        assert len({e.start for e in calls}) == len(calls) > 50  # one shared instant a week
+        other = next(h for h in handles if h != handle)
+        assert all(f"for {other}." in e.description for e in calls)

@@ -30,6 +30,7 @@ PURE_MODULES = [
     "engine/projections/marks.py",
     "engine/projections/streaks.py",
     "engine/projections/strength.py",
+    "engine/serialize.py",
     "engine/web/http.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "engine/domain").glob("*.py")),
 ]
