@@ -243,7 +243,8 @@ class CheckIns:
         state = self._s.load_definitions(rid, couple_id)
         if not state.periods():
             return state
-        earliest = min(m for m in (now, *moments) if m is not None)
+        # A time without a zone is the decider's to refuse, with its own words.
+        earliest = min(m for m in (now, *moments) if m is not None and m.tzinfo is not None)
         since = earliest
         for zone in zones:
             periods = ritual_domain.landing_periods(state, zone)
