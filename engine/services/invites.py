@@ -2,7 +2,7 @@
 
 Issuing and revoking are events in the couple's stream. The web page finds invites through
 an :class:`InviteIndex`: on a SQL store the ``partner_invites`` table (kept in step with the
-events inside their append transaction, see :mod:`engine.invite_table`); on any other store
+events inside their append transaction, see :mod:`engine.sql.invites`); on any other store
 an index folded from the events themselves, which is what the in-memory tests use.
 """
 

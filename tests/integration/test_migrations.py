@@ -1,4 +1,4 @@
-"""The Alembic migrations: from empty to head, no drift from engine.db, and back down.
+"""The Alembic migrations: from empty to head, no drift from engine.sql.tables, and back down.
 
 Runs on SQLite always and on PostgreSQL when ``RITUAL_TEST_POSTGRES_URL`` is set
 (the ``sql_url`` fixture in tests/conftest.py hands each test an empty database).
@@ -19,9 +19,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 
 from alembic import command
-from engine import migrations
-from engine.db import VERSION_TABLE, create_sa_engine, metadata
-from engine.sqlite import WRITE
+from engine.sql import migrations
+from engine.sql.sqlite import WRITE
+from engine.sql.tables import VERSION_TABLE, create_sa_engine, metadata
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENGINE_TABLES = {
@@ -57,7 +57,7 @@ def drift(sa_engine: sa.Engine) -> list[Any]:
 
 
 def downgrade(sa_engine: sa.Engine, revision: str) -> None:
-    """The counterpart of ``engine.migrations.upgrade``, which the engine does not need."""
+    """The counterpart of ``engine.sql.migrations.upgrade``, which the engine does not need."""
     config = Config()
     config.set_main_option("script_location", str(migrations.script_location()))
     with sa_engine.connect() as conn:

@@ -15,7 +15,7 @@ import pytest
 
 from engine import KeysUnavailable
 from engine.crypto import unwrap_key, wrap_key
-from engine.master_key import (
+from engine.sql.master_key import (
     ENV_MASTER_KEY,
     ENV_MASTER_KEY_FILE,
     KEYRING_SERVICE,

@@ -19,8 +19,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from alembic import command
-from engine.db import VERSION_TABLE, is_engine_name
-from engine.sqlite import WRITE
+from engine.sql.sqlite import WRITE
+from engine.sql.tables import VERSION_TABLE, is_engine_name
 
 LEGACY_VERSION_TABLE = "alembic_version"
 LEGACY_LOG_COLUMNS = {"stream_id", "version", "couple_id", "event_id", "payload"}
@@ -54,7 +54,7 @@ def known_revisions() -> set[str]:
 
 def migration_context(conn: sa.Connection) -> MigrationContext:
     """An Alembic context on the engine's own version table and tables (for comparing
-    ``engine.db`` with a database, as ``alembic check`` does)."""
+    ``engine.sql.tables`` with a database, as ``alembic check`` does)."""
     opts = {"version_table": VERSION_TABLE, "include_name": is_engine_name, "compare_type": True}
     return MigrationContext.configure(conn, opts=opts)
 
