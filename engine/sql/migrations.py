@@ -29,8 +29,8 @@ LEGACY_LOG_COLUMNS = {"stream_id", "version", "couple_id", "event_id", "payload"
 
 def script_location() -> Path:
     """Where the migration scripts are: installed beside the package, or in the checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_alembic", here.parent / "alembic"):
+    package = Path(__file__).resolve().parents[1]  # engine/, with engine/sql/ below it
+    for candidate in (package / "_alembic", package.parent / "alembic"):
         if (candidate / "env.py").is_file():
             return candidate
     raise FileNotFoundError("the migration scripts are missing from this installation")
