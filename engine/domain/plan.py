@@ -9,7 +9,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from engine import catalog, schedule
+from engine import catalog
+from engine.calendar import schedule
 from engine.domain.ritual import Pause
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.events import (

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from engine.calendar.schedule import Zones
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
 from engine.events import (
@@ -29,7 +30,6 @@ from engine.events import (
     TimeoutCalled,
 )
 from engine.events.codec import to_plain
-from engine.schedule import Zones
 from engine.serialize import instant, minutes, plan_summary, streak_summary, view_json
 from engine.views import (
     CapsuleView,

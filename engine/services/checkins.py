@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from engine import schedule
+from engine.calendar import schedule
 from engine.domain import ritual as ritual_domain
 from engine.domain.text import clean_optional_text
 from engine.errors import InvalidInput, NotAllowed

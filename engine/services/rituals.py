@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
-from engine import catalog, schedule
+from engine import catalog
+from engine.calendar import schedule
 from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe

@@ -13,7 +13,7 @@ import engine
 ROOT = Path(__file__).resolve().parents[2]
 
 PURE_MODULES = [
-    "engine/schedule.py",
+    "engine/calendar/schedule.py",
     "engine/catalog.py",
     "engine/plan_templates.py",
     "engine/kinds.py",
@@ -21,8 +21,8 @@ PURE_MODULES = [
     "engine/parsing.py",
     "engine/events/base.py",
     "engine/events/codec.py",
-    "engine/calendar.py",
-    "engine/feeds.py",
+    "engine/calendar/items.py",
+    "engine/calendar/ics.py",
     "engine/insights.py",
     "engine/drift.py",
     "engine/practice.py",
