@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from engine.catalog.kinds import RepairAnswer, RepairKind, RitualKind
+from engine.catalog.plans import PlanTemplate
 from engine.clock import Clock, utc_now
 from engine.domain.invites import InviteIndex
 from engine.domain.sharing import LinkIndex
@@ -25,8 +27,6 @@ from engine.events import EventStore, RecordedEvent
 from engine.events.idempotency import new_couple_id
 from engine.export.reading import read_document
 from engine.invite_views import InviteView, IssuedInvite, PageTarget
-from engine.kinds import RepairAnswer, RepairKind, RitualKind
-from engine.plan_templates import PlanTemplate
 from engine.projections import ReadModels
 from engine.services.calendar import Calendar
 from engine.services.checkins import CheckIns

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from engine.calendar import schedule
 from engine.calendar.ics import MAX_EVENTS, AllDayItem, FeedItem, TimedItem
 from engine.calendar.schedule import Occurrence
-from engine.catalog import prompt_for
+from engine.catalog.rituals import prompt_for
 from engine.domain import ritual as ritual_domain
 from engine.domain.anchoring import anchored_occurrences, each_local_ever, local_times, times_line
 from engine.domain.ritual import RitualState, definition_at

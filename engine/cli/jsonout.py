@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.catalog.plans import PlanTemplate
 from engine.invite_views import InviteView
-from engine.plan_templates import PlanTemplate
 from engine.serialize import instant, plan_summary, streak_summary, view_json
 from engine.views import (
     CapsuleView,

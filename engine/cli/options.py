@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from engine.kinds import RitualKind
+from engine.catalog.kinds import RitualKind
 from engine.parsing import parse_duration, parse_moment
 from engine.views import CoupleView
 

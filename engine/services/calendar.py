@@ -8,7 +8,7 @@ from engine.calendar import ics as feeds
 from engine.calendar import items as calendar
 from engine.calendar import schedule
 from engine.calendar.page_links import with_page_links
-from engine.catalog import CATALOG
+from engine.catalog.rituals import CATALOG
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState, describe_schedule
 from engine.errors import InvalidInput

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from engine.catalog.kinds import REPAIR_KINDS
 from engine.domain.invites import PAGE_PATH, occurrence_path
 from engine.invite_views import PageTarget
-from engine.kinds import REPAIR_KINDS
 from engine.views import CoupleView, PlanView, RitualView, StatusView, TodayItem
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
+from engine.catalog.kinds import RepairAnswer, RepairKind
 from engine.errors import (
     IdempotencyConflict,
     InvalidInput,
@@ -23,7 +24,6 @@ from engine.errors import (
     StoreUnavailable,
 )
 from engine.invite_views import PageTarget
-from engine.kinds import RepairAnswer, RepairKind
 from engine.web.page_context import parse_stamp
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from engine import Engine, FixedClock
 from engine.api import open_sql_store, read_models_for
-from engine.catalog import starter_templates
+from engine.catalog.rituals import starter_templates
 from engine.events.names import NAMES_SECRET
 from engine.projections import PROJECTIONS, ProjectionRunner
 from engine.sql.event_store import SqlEventStore

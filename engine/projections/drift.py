@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from engine.events import RecordedEvent
-from engine.insights import CoupleLog, read_log
+from engine.projections.insights import CoupleLog, read_log
 from engine.views import DriftSignal
 from engine.wording import count_of, plural
 
