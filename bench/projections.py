@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from engine.api import open_sql_store
-from engine.crypto import KeyringCipher, MemoryKeyring
 from engine.events import (
     CheckedIn,
     CoupleCreated,
@@ -38,6 +37,7 @@ from engine.events import (
     PartnerAdded,
     RitualAdded,
 )
+from engine.events.sealing import KeyringCipher, MemoryKeyring
 from engine.events.store import encode_batch
 from engine.projections import MARKS, PROJECTIONS, ProjectionRunner
 from engine.sql.event_store import SqlEventStore

@@ -26,7 +26,6 @@ from engine.domain.sharing import LinkIndex
 from engine.events import EventStore, RecordedEvent
 from engine.events.idempotency import new_couple_id
 from engine.export.reading import read_document
-from engine.invite_views import InviteView, IssuedInvite, PageTarget
 from engine.projections import ReadModels
 from engine.services.calendar import Calendar
 from engine.services.checkins import CheckIns
@@ -72,6 +71,7 @@ from engine.views import (
     UndoView,
     UpcomingView,
 )
+from engine.views.invites import InviteView, IssuedInvite, PageTarget
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ _NOT_ARGUMENTS = ("self", "idempotency_key", "key", "made", "imported")
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-    from engine.follow import Follower, LogRecord
+    from engine.events.follow import Follower, LogRecord
     from engine.sql.tables import Waits
 
 
@@ -209,17 +209,17 @@ class Engine:
     def events(self, *, after: int = 0, limit: int = 1000, reveal: bool = False) -> list[LogRecord]:
         """Up to ``limit`` events of the whole log with a position after ``after``, oldest
         first, as public records for a process that follows the log (see
-        ``engine.follow``). Sealed fields read ``"[sealed]"`` unless ``reveal`` is true
+        ``engine.events.follow``). Sealed fields read ``"[sealed]"`` unless ``reveal`` is true
         and the keys are there (``"[erased]"`` once destroyed). Raises InvalidInput for
         a negative ``after`` or a ``limit`` outside 1 to 10,000."""
-        from engine.follow import read_log
+        from engine.events.follow import read_log
 
         return read_log(self.store, after=after, limit=limit, reveal=reveal)
 
     def follow(self, *, after: int = 0, limit: int = 1000, reveal: bool = False) -> Follower:
         """A follower of the log from the checkpoint ``after``: each ``poll()`` returns
         the records committed since the last one it returned."""
-        from engine.follow import Follower
+        from engine.events.follow import Follower
 
         return Follower(self.store, after=after, limit=limit, reveal=reveal)
 

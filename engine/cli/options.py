@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from engine.catalog.kinds import RitualKind
-from engine.parsing import parse_duration, parse_moment
+from engine.cli.parsing import parse_duration, parse_moment
 from engine.views import CoupleView
 
 P = ParamSpec("P")

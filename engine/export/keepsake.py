@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 from engine.calendar.schedule import Zones, zone_at
 from engine.domain.ritual import describe
 from engine.export.document import ExportContent
-from engine.parsing import format_duration
-from engine.wording import count_of
+from engine.views.wording import count_of, format_duration
 
 Zone = ZoneInfo | Zones
 """One zone, or a couple's zones over time (each moment is told in the one in force)."""

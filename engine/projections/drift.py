@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from engine.events import RecordedEvent
 from engine.projections.insights import CoupleLog, read_log
 from engine.views import DriftSignal
-from engine.wording import count_of, plural
+from engine.views.wording import count_of, plural
 
 FALLING_WINDOW = timedelta(weeks=3)
 FALLING_MIN_BEFORE = 6

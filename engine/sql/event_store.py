@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from engine.clock import Clock, utc_now
-from engine.crypto import KeyringCipher
 from engine.errors import ConcurrencyError, NotAllowed
 from engine.events.base import Event, Payload
 from engine.events.idempotency import (
@@ -28,6 +27,7 @@ from engine.events.idempotency import (
     settle,
 )
 from engine.events.names import NameClaim, NameKeys, NameRelease, releases_everything
+from engine.events.sealing import KeyringCipher
 from engine.events.store import (
     NO_METADATA,
     Batch,

@@ -19,15 +19,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from engine.clock import Clock, utc_now
-from engine.crypto import WRAPPING, new_key, unwrap_key, wrap_key
 from engine.errors import KeysUnavailable, NotAllowed
+from engine.events.sealing import WRAPPING, new_key, unwrap_key, wrap_key
 from engine.sql.access import SqlEngineAccess
 from engine.sql.master_key import ENV_MASTER_KEY, MasterKeySource
 from engine.sql.tables import data_keys, events
 
 
 class SqlKeyring:
-    """Wrapped data keys in their own table (implements ``engine.crypto.Keyring``)."""
+    """Wrapped data keys in their own table (implements ``engine.events.sealing.Keyring``)."""
 
     def __init__(
         self, access: SqlEngineAccess, clock: Clock = utc_now, master: MasterKeySource | None = None

@@ -23,7 +23,7 @@ from engine.errors import (
     RitualError,
     StoreUnavailable,
 )
-from engine.invite_views import PageTarget
+from engine.views.invites import PageTarget
 from engine.web.page_context import parse_stamp
 
 if TYPE_CHECKING:

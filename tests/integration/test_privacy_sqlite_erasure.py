@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from engine import Engine, FixedClock
-from engine.crypto import TOKEN_PREFIX, unwrap_key
+from engine.events.sealing import TOKEN_PREFIX, unwrap_key
 from engine.sql.event_store import SqlEventStore
 from engine.sql.tables import data_keys, events
 

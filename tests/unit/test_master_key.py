@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from engine import KeysUnavailable
-from engine.crypto import unwrap_key, wrap_key
+from engine.events.sealing import unwrap_key, wrap_key
 from engine.sql.master_key import (
     ENV_MASTER_KEY,
     ENV_MASTER_KEY_FILE,
