@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import AppreciationGiven, CheckedIn, Engine, FixedClock
 from engine.api import open_sql_store
-from engine.db import create_sa_engine
 from engine.events import Batch, CoupleCreated, Metadata, NewEvent, PartnerAdded, RitualAdded
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
+from engine.sql.tables import create_sa_engine
 
 START = datetime(2026, 3, 2, 8, tzinfo=UTC)
 NOW = START + timedelta(days=400)

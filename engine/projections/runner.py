@@ -9,7 +9,7 @@ else moved it meanwhile the batch is dropped and read afresh. When a projection'
 rebuilt from the whole log.
 
 Storage is anything with the :class:`ReadModels` contract: ``MemoryReadModels`` and
-``SqlReadModels`` (``engine.projections.sql``) are the two backings.
+``SqlReadModels`` (``engine.sql.read_models``) are the two backings.
 """
 
 from __future__ import annotations

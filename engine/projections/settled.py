@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from engine import schedule
+from engine.calendar import schedule
 from engine.domain.ritual import RitualState
 from engine.events import CheckedIn, CoupleErased, EntryRetracted, OccurrenceSkipped, RecordedEvent
 from engine.projections import marks as marks_model

@@ -34,15 +34,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from engine import schedule
+from engine.calendar import schedule
+from engine.calendar.schedule import Zones as Zones  # the helpers live with the schedules
+from engine.calendar.schedule import zone_at as zone_at
+from engine.calendar.schedule import zone_segments as zone_segments
 from engine.domain.anchoring import anchored_occurrences
 from engine.domain.ritual import RitualState, landing_periods
 from engine.events import RitualDefined
 from engine.projections.marks import Mark
 from engine.projections.strength import cron_interval_days, smoothing, step
-from engine.schedule import Zones as Zones  # the helpers live with the schedules
-from engine.schedule import zone_at as zone_at
-from engine.schedule import zone_segments as zone_segments
 from engine.views import StreakLine
 
 COUPLE = ""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from engine import schedule
+from engine.calendar import schedule
+from engine.calendar.schedule import ZoneLike
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState
 from engine.domain.text import clean_optional_text
 from engine.errors import InvalidInput, NotAllowed
-from engine.schedule import ZoneLike
 from engine.services.rituals import PROMPT_MAX, check_years
 from engine.services.session import CoupleRef, RitualRef, Session, ritual_stream
 from engine.services.streaks import Streaks

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
-from engine import catalog, schedule
+from engine.calendar import schedule
+from engine.catalog import rituals as catalog
+from engine.catalog.kinds import RITUAL_KINDS
 from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
-from engine.domain.text import clean_line
+from engine.domain.text import check_within_years, clean_line
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import Event, RitualAdded, RitualEdited, RitualRetired
 from engine.events.names import NameClaim, NameRelease, normalise, ritual_title, title_release
-from engine.kinds import RITUAL_KINDS
-from engine.parsing import check_within_years
 from engine.services.session import CoupleRef, RitualRef, Session, new_id, ritual_stream
 from engine.views import RitualView
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from engine import drift, practice
+from engine.catalog.plans import plan_template
 from engine.domain.couple import CoupleState, aware
 from engine.domain.plan_progress import plan_progress
-from engine.plan_templates import plan_template
+from engine.projections import drift, practice
 from engine.services.plans import Plans
 from engine.services.session import CoupleRef, Session
 from engine.services.streaks import Streaks

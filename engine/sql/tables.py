@@ -96,7 +96,7 @@ data_keys = sa.Table(
     sa.Column("material", sa.LargeBinary, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     # how ``material`` is kept: "" raw (older databases, wrapped on first open),
-    # "a256gcm" wrapped by the master key (engine.master_key), which is never stored here
+    # "a256gcm" wrapped by the master key (engine.sql.master_key), which is never stored here
     sa.Column("wrapping", sa.String(16), nullable=False, server_default=""),
 )
 
@@ -262,7 +262,7 @@ def create_sa_engine(url: str, *, waits: Waits | None = None, **kwargs: Any) -> 
     waits = waits or Waits.from_env()
     kwargs.setdefault("hide_parameters", True)  # SQL logs never show payloads or key bytes
     if parsed.get_backend_name() == "sqlite":
-        from engine.sqlite import configure_sqlite
+        from engine.sql.sqlite import configure_sqlite
 
         sqlite_args: dict[str, Any] = {"timeout": waits.lock, "check_same_thread": False}
         engine = sa.create_engine(parsed, connect_args=sqlite_args, **kwargs)

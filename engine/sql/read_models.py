@@ -18,10 +18,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from engine.db import projection_checkpoints, read_models
-from engine.events.sqlstore import SqlEngineAccess
 from engine.projections.projection import Json, StateKey
 from engine.projections.runner import Checkpoint
+from engine.sql.event_store import SqlEngineAccess
+from engine.sql.tables import projection_checkpoints, read_models
 
 CHUNK = 500
 """Keys per ``IN (...)`` lookup, well under every driver's parameter limit."""
