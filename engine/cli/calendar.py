@@ -6,11 +6,11 @@ import click
 
 from engine.cli.jsonout import template_json, upcoming_json
 from engine.cli.options import json_option
+from engine.cli.outfile import STDOUT
 from engine.cli.output import save_file, show_list, times_words
 from engine.cli.state import CliState, pass_state
-from engine.outfile import STDOUT
-from engine.parsing import format_duration
 from engine.views import TemplateView, UpcomingView
+from engine.views.wording import format_duration
 
 
 def template_lines(t: TemplateView) -> list[str]:

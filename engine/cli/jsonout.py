@@ -1,5 +1,5 @@
 """The JSON the commands print with --json: each view through the library's serialiser
-(``engine.serialize``), in the couple's zone. Each shape names its keys, so the keys stay
+(``engine.views.json``), in the couple's zone. Each shape names its keys, so the keys stay
 the ones the docs list whatever a view gains."""
 
 from __future__ import annotations
@@ -8,9 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine.invite_views import InviteView
-from engine.plan_templates import PlanTemplate
-from engine.serialize import instant, plan_summary, streak_summary, view_json
+from engine.catalog.plans import PlanTemplate
 from engine.views import (
     CapsuleView,
     CoupleView,
@@ -30,6 +28,8 @@ from engine.views import (
     WeekInsight,
     WeekProgress,
 )
+from engine.views.invites import InviteView
+from engine.views.json import instant, plan_summary, streak_summary, view_json
 
 
 def zone(couple: CoupleView) -> ZoneInfo:

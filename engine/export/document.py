@@ -1,7 +1,7 @@
 """The JSON export: everything one viewer may see, decrypted, in one documented shape.
 
 Pure: the facade gathers an :class:`ExportContent` and this module turns it into plain
-JSON-ready data through the library's one serialiser (``engine.serialize``), with UTC
+JSON-ready data through the library's one serialiser (``engine.views.json``), with UTC
 as its zone: every instant is ISO 8601 in UTC. The keys are described in the README
 ("Export and import"); new keys may be added in a later version, and readers ignore keys
 they do not know.
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from engine.calendar.schedule import Zones
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
 from engine.events import (
@@ -29,8 +30,6 @@ from engine.events import (
     TimeoutCalled,
 )
 from engine.events.codec import to_plain
-from engine.schedule import Zones
-from engine.serialize import instant, minutes, plan_summary, streak_summary, view_json
 from engine.views import (
     CapsuleView,
     JournalEntryView,
@@ -39,6 +38,7 @@ from engine.views import (
     RitualView,
     StreakView,
 )
+from engine.views.json import instant, minutes, plan_summary, streak_summary, view_json
 
 FORMAT = "ritual-engine-export"
 VERSION = 1

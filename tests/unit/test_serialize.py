@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.serialize import minutes, plain, view_json
 from engine.views import FeedLinkView, IssuedFeedLink, RitualView, StreakLine, UpcomingView
+from engine.views.json import minutes, plain, view_json
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MOMENT = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)

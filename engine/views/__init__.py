@@ -1,4 +1,6 @@
-"""Frozen views returned by the Engine: plain values, never ORM rows or sessions."""
+"""Return types, pure: the frozen views the Engine returns (plain values, never ORM rows or
+sessions), their JSON form (``json``) and the words for them (``wording``). Imports nothing
+else of the engine."""
 
 from __future__ import annotations
 
