@@ -31,7 +31,7 @@ NAMING = {
 TABLE_PREFIX = "ritual_"
 VERSION_TABLE = "ritual_alembic_version"
 
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 """The newest migration in ``alembic/versions``, known without importing Alembic, so that
 opening a store checks the schema with one query (a test holds it equal to Alembic's head:
 a new migration updates it)."""
