@@ -526,3 +526,17 @@ def test_a_partners_freezes_count_the_months_of_their_own_calendar(
     assert ari.last_freeze == date(2026, 2, 1)
     # for the couple both were in January, Los Angeles time: the second one resets
     assert (view.couple.freezes_used, view.couple.missed, view.couple.current) == (1, 1, 3)
+
+
+def test_the_log_tells_a_partners_own_check_in_in_the_zone_they_live_by(
+    eng: Engine, couple: CoupleView, clock: FixedClock
+) -> None:
+    eng.add_ritual(couple, "Morning check", cron="30 7 * * *", each_local=True)
+    clock.now = at_local(date(2026, 3, 2), 7, 45, NEW_YORK)
+    eng.check_in(couple, "Morning check", by="alex")
+    eng.check_in(couple, "Morning check", by="sam", at=at_local(date(2026, 3, 2), 7, 35))
+    alex, sam = [e for e in eng.history(couple) if e.type == "ritual.checked_in"][::-1]
+    assert alex.summary == "alex checked in 'Morning check' of Mon 02 Mar 07:30"
+    assert alex.time_zone == "America/New_York"
+    assert sam.summary == "sam checked in 'Morning check' of Mon 02 Mar 07:30"
+    assert sam.time_zone == "Europe/Berlin"
