@@ -1230,11 +1230,14 @@ def _sql_store(
 ) -> EventStore:
     from engine.sql.event_store import SqlEventStore, translate_errors
 
-    if migrate:  # Alembic is imported only here: a process that never migrates starts faster
-        from engine.sql import migrations
+    if migrate:  # Alembic is imported only when the schema is behind: one query tells
+        from engine.sql.tables import at_head
 
         with translate_errors():
-            migrations.ensure_current(sa_engine)
+            if not at_head(sa_engine):
+                from engine.sql import migrations
+
+                migrations.ensure_current(sa_engine)
     return SqlEventStore(sa_engine, clock, owns_engine=owns_engine, waits=waits, master=master)
 
 

@@ -331,7 +331,7 @@ class Rituals:
         rid = self._s.find_ritual_id(couple.couple_id, ritual)
 
         def attempt() -> RitualView:
-            state = self._s.load_ritual(rid, couple.couple_id)
+            state = self._s.load_definitions(rid, couple.couple_id)  # logs play no part
             event = decide(state, self._s.now())
             claims, releases = _title_changes(couple.couple_id, state, event)
             self._s.append(

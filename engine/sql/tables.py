@@ -30,6 +30,25 @@ NAMING = {
 
 TABLE_PREFIX = "ritual_"
 VERSION_TABLE = "ritual_alembic_version"
+
+HEAD_REVISION = "0011"
+"""The newest migration in ``alembic/versions``, known without importing Alembic, so that
+opening a store checks the schema with one query (a test holds it equal to Alembic's head:
+a new migration updates it)."""
+
+
+def at_head(sa_engine: sa.Engine) -> bool:
+    """Whether the database's version table says :data:`HEAD_REVISION`: one cheap query.
+    False for a missing table, an older or an unknown revision (the caller migrates)."""
+    query = sa.text(f"SELECT version_num FROM {VERSION_TABLE}")
+    try:
+        with sa_engine.connect() as conn:
+            found = [row[0] for row in conn.execute(query)]
+    except sa.exc.DBAPIError:
+        return False
+    return found == [HEAD_REVISION]
+
+
 """Where the engine's own Alembic revision is kept (a host keeps ``alembic_version``)."""
 
 metadata = sa.MetaData(naming_convention=NAMING)
