@@ -2,7 +2,7 @@
 or on ``RITUAL_DB`` / ``sqlalchemy.url`` when run from the command line.
 
 A database with none of the engine's tables that is brought to head gets them straight
-from ``engine.db`` and is stamped at head (Alembic's recipe for a database built from
+from ``engine.sql.tables`` and is stamped at head (Alembic's recipe for a database built from
 scratch): the early revisions created unprefixed tables such as ``events``, which a
 host's own table of that name would clash with. The drift check in the test suite
 proves that both ways give the same schema.
@@ -15,9 +15,9 @@ import os
 import sqlalchemy as sa
 
 from alembic import context
-from engine.db import VERSION_TABLE, create_sa_engine, is_engine_name, metadata
-from engine.events.sqlstore import APPEND_LOCK_ID
-from engine.migrations import adopt_legacy_version
+from engine.sql.event_store import APPEND_LOCK_ID
+from engine.sql.migrations import adopt_legacy_version
+from engine.sql.tables import VERSION_TABLE, create_sa_engine, is_engine_name, metadata
 
 config = context.config
 MIGRATION_LOCK_WAIT = "120s"

@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from icalendar import Alarm, Calendar, Event, vDuration
 
 from engine import Engine, FixedClock, MemoryEventStore
-from engine.calendar import FEED_TYPES, feed_items
-from engine.feeds import MAX_BYTES, MAX_EVENTS, FeedCalendar, TimedItem, render
+from engine.calendar.ics import MAX_BYTES, MAX_EVENTS, FeedCalendar, TimedItem, render
+from engine.calendar.items import FEED_TYPES, feed_items
 from engine.services.calendar import MAX_DAYS
 from engine.web.cache import GZIP_LEVEL
 
@@ -154,9 +154,9 @@ def main() -> None:
 
     print(f"feed of {len(RITUALS)} rituals, 30 days back and 90 ahead: {len(items)} events")
     print(f"bare icalendar, build and serialise:   {baseline:8.1f} ms  (baseline)")
-    print(f"engine.feeds.render:                   {rendering:8.1f} ms  "
+    print(f"engine.calendar.ics.render:                   {rendering:8.1f} ms  "
           f"ratio {rendering / baseline:.2f} (goal <= {GOAL})")  # fmt: skip
-    print(f"engine.calendar.feed_items (history):  {building:8.1f} ms")
+    print(f"engine.calendar.items.feed_items (history):  {building:8.1f} ms")
     print(f"Engine.calendar_feed (store to bytes): {whole:8.1f} ms  "
           f"ratio {whole / baseline:.2f}")  # fmt: skip
     print()
@@ -187,7 +187,7 @@ def print_largest() -> None:
     print(f"  {events:,} events (cap {MAX_EVENTS:,}), {len(body):,} bytes "
           f"(cap {MAX_BYTES:,}), {len(packed):,} bytes gzipped")  # fmt: skip
     print(f"  bare icalendar, the same events:       {ms['baseline']:8.1f} ms  (baseline)")
-    print(f"  engine.feeds.render (the nearest):     {ms['render']:8.1f} ms  "
+    print(f"  engine.calendar.ics.render (the nearest):     {ms['render']:8.1f} ms  "
           f"ratio {ms['render'] / ms['baseline']:.2f}")  # fmt: skip
     print(f"  Engine.calendar_feed (store to bytes): {ms['whole']:8.1f} ms  "
           f"ratio {ms['whole'] / ms['baseline']:.2f}")  # fmt: skip

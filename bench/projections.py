@@ -28,8 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from engine.api import open_sql_store
-from engine.crypto import KeyringCipher, MemoryKeyring
-from engine.db import data_keys, events
 from engine.events import (
     CheckedIn,
     CoupleCreated,
@@ -39,10 +37,12 @@ from engine.events import (
     PartnerAdded,
     RitualAdded,
 )
-from engine.events.sqlstore import SqlEventStore
+from engine.events.sealing import KeyringCipher, MemoryKeyring
 from engine.events.store import encode_batch
 from engine.projections import MARKS, PROJECTIONS, ProjectionRunner
-from engine.projections.sql import SqlReadModels
+from engine.sql.event_store import SqlEventStore
+from engine.sql.read_models import SqlReadModels
+from engine.sql.tables import data_keys, events
 
 START = datetime(2025, 1, 6, tzinfo=UTC)  # a Monday
 DAYS = 364

@@ -52,7 +52,7 @@ from urllib.parse import urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import Engine
-from engine.catalog import starter_templates
+from engine.catalog.rituals import starter_templates
 from engine.web import create_app
 from engine.web.serve import log_to_stderr, start_in_thread
 

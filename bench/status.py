@@ -21,9 +21,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from engine import Engine, FixedClock, practice
+from engine import Engine, FixedClock
 from engine.api import open_sql_store, read_models_for
 from engine.events import CheckedIn, Event, NewEvent, OccurrenceSkipped
+from engine.projections import practice
 from engine.services.session import Session
 from engine.services.streaks import Streaks
 

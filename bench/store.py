@@ -34,10 +34,10 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine.api import open_sql_store
-from engine.db import create_sa_engine, metadata
 from engine.events import AppreciationGiven, NewEvent
-from engine.events.sqlstore import SqlEventStore
 from engine.events.store import Row
+from engine.sql.event_store import SqlEventStore
+from engine.sql.tables import create_sa_engine, metadata
 
 BATCH = 100
 AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

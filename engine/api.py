@@ -18,16 +18,14 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from engine.catalog.kinds import RepairAnswer, RepairKind, RitualKind
+from engine.catalog.plans import PlanTemplate
 from engine.clock import Clock, utc_now
 from engine.domain.invites import InviteIndex
 from engine.domain.sharing import LinkIndex
 from engine.events import EventStore, RecordedEvent
 from engine.events.idempotency import new_couple_id
 from engine.export.reading import read_document
-from engine.invite_views import InviteView, IssuedInvite, PageTarget
-from engine.kinds import RepairAnswer, RepairKind, RitualKind
-from engine.master_key import MasterKeySource
-from engine.plan_templates import PlanTemplate
 from engine.projections import ReadModels
 from engine.services.calendar import Calendar
 from engine.services.checkins import CheckIns
@@ -48,6 +46,7 @@ from engine.services.sharing import Sharing
 from engine.services.status import Status
 from engine.services.streaks import Streaks
 from engine.services.undo import Undo
+from engine.sql.master_key import MasterKeySource
 from engine.views import (
     CapsuleView,
     CheckInView,
@@ -72,6 +71,7 @@ from engine.views import (
     UndoView,
     UpcomingView,
 )
+from engine.views.invites import InviteView, IssuedInvite, PageTarget
 
 T = TypeVar("T")
 
@@ -81,8 +81,8 @@ _NOT_ARGUMENTS = ("self", "idempotency_key", "key", "made", "imported")
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-    from engine.db import Waits
-    from engine.follow import Follower, LogRecord
+    from engine.events.follow import Follower, LogRecord
+    from engine.sql.tables import Waits
 
 
 class Engine:
@@ -209,17 +209,17 @@ class Engine:
     def events(self, *, after: int = 0, limit: int = 1000, reveal: bool = False) -> list[LogRecord]:
         """Up to ``limit`` events of the whole log with a position after ``after``, oldest
         first, as public records for a process that follows the log (see
-        ``engine.follow``). Sealed fields read ``"[sealed]"`` unless ``reveal`` is true
+        ``engine.events.follow``). Sealed fields read ``"[sealed]"`` unless ``reveal`` is true
         and the keys are there (``"[erased]"`` once destroyed). Raises InvalidInput for
         a negative ``after`` or a ``limit`` outside 1 to 10,000."""
-        from engine.follow import read_log
+        from engine.events.follow import read_log
 
         return read_log(self.store, after=after, limit=limit, reveal=reveal)
 
     def follow(self, *, after: int = 0, limit: int = 1000, reveal: bool = False) -> Follower:
         """A follower of the log from the checkpoint ``after``: each ``poll()`` returns
         the records committed since the last one it returned."""
-        from engine.follow import Follower
+        from engine.events.follow import Follower
 
         return Follower(self.store, after=after, limit=limit, reveal=reveal)
 
@@ -1142,10 +1142,10 @@ class Engine:
 
 def read_models_for(store: EventStore) -> ReadModels:
     """SQL read models beside a SQL store; in-memory ones for any other store."""
-    from engine.events.sqlstore import SqlEventStore
+    from engine.sql.event_store import SqlEventStore
 
     if isinstance(store, SqlEventStore):
-        from engine.projections.sql import SqlReadModels
+        from engine.sql.read_models import SqlReadModels
 
         return SqlReadModels(store.db)
     from engine.projections.memory import MemoryReadModels
@@ -1155,10 +1155,10 @@ def read_models_for(store: EventStore) -> ReadModels:
 
 def invite_index_for(store: EventStore) -> InviteIndex:
     """The ``partner_invites`` table beside a SQL store; an index folded from events otherwise."""
-    from engine.events.sqlstore import SqlEventStore
+    from engine.sql.event_store import SqlEventStore
 
     if isinstance(store, SqlEventStore):
-        from engine.invite_table import SqlInviteIndex
+        from engine.sql.invites import SqlInviteIndex
 
         return SqlInviteIndex(store.db)
     return EventInviteIndex(store)
@@ -1166,10 +1166,10 @@ def invite_index_for(store: EventStore) -> InviteIndex:
 
 def link_index_for(store: EventStore) -> LinkIndex:
     """The ``feed_links`` table beside a SQL store; an index folded from events otherwise."""
-    from engine.events.sqlstore import SqlEventStore
+    from engine.sql.event_store import SqlEventStore
 
     if isinstance(store, SqlEventStore):
-        from engine.feed_link_table import SqlLinkIndex
+        from engine.sql.feed_links import SqlLinkIndex
 
         return SqlLinkIndex(store.db)
     from engine.services.sharing import EventLinkIndex
@@ -1181,8 +1181,8 @@ def _sa_engine(url: str, waits: Waits | None = None, create: bool = True) -> Any
     import sqlalchemy as sa
 
     from engine.config import prepare_sqlite_file
-    from engine.db import create_sa_engine
     from engine.errors import InvalidInput, StoreUnavailable
+    from engine.sql.tables import create_sa_engine
 
     try:
         prepare_sqlite_file(url, create=create)
@@ -1213,7 +1213,7 @@ def open_sql_store(
     """Create the SQL store for ``url``, creating the SQLite folder and migrating first.
 
     ``master`` says where the master key that wraps the data keys is found (default:
-    from the environment, see ``engine.master_key``)."""
+    from the environment, see ``engine.sql.master_key``)."""
     return _sql_store(
         _sa_engine(url, waits, create), clock=clock, migrate=migrate, waits=waits, master=master
     )
@@ -1228,20 +1228,23 @@ def _sql_store(
     waits: Waits | None = None,
     master: MasterKeySource | None = None,
 ) -> EventStore:
-    from engine.events.sqlstore import SqlEventStore, translate_errors
+    from engine.sql.event_store import SqlEventStore, translate_errors
 
-    if migrate:  # Alembic is imported only here: a process that never migrates starts faster
-        from engine import migrations
+    if migrate:  # Alembic is imported only when the schema is behind: one query tells
+        from engine.sql.tables import at_head
 
         with translate_errors():
-            migrations.ensure_current(sa_engine)
+            if not at_head(sa_engine):
+                from engine.sql import migrations
+
+                migrations.ensure_current(sa_engine)
     return SqlEventStore(sa_engine, clock, owns_engine=owns_engine, waits=waits, master=master)
 
 
 def upgrade_database(url: str) -> str | None:
     """Create or upgrade the schema at ``url``; returns the revision it is at."""
-    from engine import migrations
-    from engine.events.sqlstore import translate_errors
+    from engine.sql import migrations
+    from engine.sql.event_store import translate_errors
 
     sa_engine = _sa_engine(url)
     try:
@@ -1254,8 +1257,8 @@ def upgrade_database(url: str) -> str | None:
 
 def database_revision(url: str) -> str | None:
     """The schema revision at ``url`` (None when empty); never creates a SQLite file."""
-    from engine import migrations
-    from engine.events.sqlstore import translate_errors
+    from engine.sql import migrations
+    from engine.sql.event_store import translate_errors
 
     sa_engine = _sa_engine(url, create=False)
     try:

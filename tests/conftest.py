@@ -42,7 +42,7 @@ def postgres_url() -> str:
 
 def reset_postgres(url: str) -> None:
     """Drop every table in the test database, so migrations start from empty."""
-    from engine.db import metadata
+    from engine.sql.tables import metadata
 
     sa_engine = sa.create_engine(url)
     try:
@@ -61,7 +61,7 @@ def reset_postgres(url: str) -> None:
 def master_key_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test (and every process a test starts) keeps its master key in a key file
     under the session's temporary folder: never the user's config folder or keyring."""
-    from engine.master_key import ENV_MASTER_KEY, ENV_MASTER_KEY_FILE
+    from engine.sql.master_key import ENV_MASTER_KEY, ENV_MASTER_KEY_FILE
 
     key_file = tmp_path_factory.mktemp("config") / "master.key"
     with pytest.MonkeyPatch.context() as patch:

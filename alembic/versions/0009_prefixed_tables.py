@@ -2,7 +2,7 @@
 
 The engine shares its database with a host application, so its tables must not take
 names a host would use (``events``) and its revision lives in ``ritual_alembic_version``
-(``engine.migrations`` moves it there from ``alembic_version`` before this runs). Tables
+(``engine.sql.migrations`` moves it there from ``alembic_version`` before this runs). Tables
 are renamed in place, with their indexes, constraints and PostgreSQL sequences, so no row
 is copied out and back on PostgreSQL; SQLite cannot rename a constraint, so a table whose
 unique constraints carry the old name is rebuilt by Alembic's batch mode, rows included.
@@ -38,7 +38,7 @@ RENAMED = [
 earlier revision adds joins this list; one added after this revision is named
 ``ritual_...`` from the start."""
 
-KINDS = ("pk", "uq", "ix", "ck", "fk")  # the prefixes of engine.db's naming convention
+KINDS = ("pk", "uq", "ix", "ck", "fk")  # the prefixes of engine.sql.tables's naming convention
 
 
 def upgrade() -> None:

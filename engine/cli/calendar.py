@@ -6,11 +6,11 @@ import click
 
 from engine.cli.jsonout import template_json, upcoming_json
 from engine.cli.options import json_option
+from engine.cli.outfile import STDOUT
 from engine.cli.output import save_file, show_list, times_words
 from engine.cli.state import CliState, pass_state
-from engine.outfile import STDOUT
-from engine.parsing import format_duration
 from engine.views import TemplateView, UpcomingView
+from engine.views.wording import format_duration
 
 
 def template_lines(t: TemplateView) -> list[str]:
@@ -51,7 +51,7 @@ def next_command(state: CliState, days: int, partner: str | None, as_json: bool)
     show_list(
         eng.upcoming(couple, days=days, partner=partner),
         as_json=as_json,
-        to_json=upcoming_json,
+        to_json=lambda u: upcoming_json(u, couple),
         lines=lambda u: upcoming_lines(u, partner.strip().lower() if partner else None),
         empty=f"Nothing with a set time in {span}. Enjoy the space.",
     )

@@ -9,9 +9,9 @@ import click
 from engine.cli.jsonout import capsule_json
 from engine.cli.options import json_option, viewer_option
 from engine.cli.output import show_list
+from engine.cli.parsing import parse_date
 from engine.cli.state import CliState, pass_state
 from engine.errors import InvalidInput
-from engine.parsing import parse_date
 from engine.views import CapsuleView
 
 MESSAGE_FILE_MAX = 1_000_000

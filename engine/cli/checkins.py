@@ -7,10 +7,10 @@ from collections import Counter
 import click
 
 from engine.cli.options import moment_in, zone_of
+from engine.cli.parsing import parse_date
 from engine.cli.state import CliState, pass_state
 from engine.errors import InvalidInput
-from engine.parsing import parse_date
-from engine.wording import occurrence_phrase, plural
+from engine.views.wording import occurrence_phrase, plural
 
 
 @click.command("checkin")

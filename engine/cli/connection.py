@@ -7,12 +7,12 @@ from typing import cast
 
 import click
 
+from engine.catalog.kinds import RepairAnswer, RepairKind
 from engine.cli.jsonout import rule_json
 from engine.cli.options import json_option
 from engine.cli.output import show_list
 from engine.cli.state import CliState, pass_state
-from engine.kinds import RepairAnswer, RepairKind
-from engine.wording import count_of
+from engine.views.wording import count_of
 
 
 @click.command("appreciate")

@@ -36,7 +36,7 @@ def init_command(
     proxy_checkins: bool,
 ) -> None:
     """Create a couple (and the database, on first use)."""
-    from engine.catalog import starter_templates
+    from engine.catalog.rituals import starter_templates
 
     eng = state.engine
     handles, zones = split_partner_zones(partners)

@@ -8,7 +8,7 @@ from engine.cli.jsonout import invite_json
 from engine.cli.options import json_option
 from engine.cli.output import local, show_list
 from engine.cli.state import CliState, current_state, pass_state
-from engine.invite_views import InviteView
+from engine.views.invites import InviteView
 
 
 @click.group("invite", invoke_without_command=True)

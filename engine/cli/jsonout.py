@@ -1,13 +1,14 @@
-"""The JSON shapes the commands print with --json."""
+"""The JSON the commands print with --json: each view through the library's serialiser
+(``engine.views.json``), in the couple's zone. Each shape names its keys, so the keys stay
+the ones the docs list whatever a view gains."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine.invite_views import InviteView
-from engine.plan_templates import PlanTemplate
+from engine.catalog.plans import PlanTemplate
 from engine.views import (
     CapsuleView,
     CoupleView,
@@ -27,258 +28,82 @@ from engine.views import (
     WeekInsight,
     WeekProgress,
 )
+from engine.views.invites import InviteView
+from engine.views.json import instant, plan_summary, streak_summary, view_json
 
 
-def iso_local(moment: datetime | None, couple: CoupleView) -> str | None:
-    return None if moment is None else moment.astimezone(ZoneInfo(couple.time_zone)).isoformat()
+def zone(couple: CoupleView) -> ZoneInfo:
+    return ZoneInfo(couple.time_zone)
 
 
-def minutes(value: timedelta | None) -> float | int | None:
-    if value is None:
-        return None
-    m = value.total_seconds() / 60
-    return int(m) if m.is_integer() else m
-
-
-def ritual_json(r: RitualView, couple: CoupleView) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "short_id": r.short_id,
-        "title": r.title,
-        "kind": r.kind,
-        "cron": r.cron,
-        "per_week": r.per_week,
-        "schedule": r.schedule,
-        "duration_minutes": minutes(r.duration),
-        "participants": list(r.participants),
-        "together": r.together,
-        "each_local": r.each_local,
-        "reminder_minutes": minutes(r.reminder),
-        "prompts": list(r.prompts),
-        "status": r.status,
-        "paused_until": iso_local(r.paused_until, couple),
-        "template": r.template,
-        "since": iso_local(r.since, couple),
-    }
-
-
-def history_json(h: HistoryEntry, couple: CoupleView) -> dict[str, Any]:
-    zone = ZoneInfo(h.time_zone or couple.time_zone)  # the zone in force when it happened
-    return {
-        "position": h.position,
-        "type": h.type,
-        "occurred_at": h.occurred_at.astimezone(zone).isoformat(),
-        "recorded_at": h.recorded_at.astimezone(zone).isoformat(),
-        "time_zone": zone.key,
-        "actor": h.actor,
-        "via": h.via,
-        "summary": h.summary,
-        "data": h.data,
-        "id": h.entry_id,
-        "undone": h.undone,
-    }
-
-
-def plan_json(v: PlanView) -> dict[str, Any]:
-    def day(d: date | None) -> str | None:
-        return d.isoformat() if d else None
-
-    return {
-        "plan": v.template,
-        "id": v.id,
-        "title": v.title,
-        "starts_on": day(v.starts_on),
-        "week": v.week,
-        "weeks_total": v.weeks_total,
-        "theme": v.theme,
-        "week_starts_on": day(v.week_starts_on),
-        "week_ends_on": day(v.week_ends_on),
-        "days_left": v.days_left,
-        "over": v.over,
-        "tasks_done": v.tasks_done,
-        "tasks_total": v.tasks_total,
-        "percent": v.percent,
-        "pace": v.pace,
-        "tasks": [{"key": t.key, "text": t.text, "done": t.done, "by": t.by} for t in v.tasks],
-        "earlier_open": [{"key": t.key, "week": t.week, "text": t.text} for t in v.earlier_open],
-        "weeks": [
-            {
-                "week": w.number,
-                "theme": w.theme,
-                "starts_on": day(w.starts_on),
-                "tasks_done": w.tasks_done,
-                "tasks_total": w.tasks_total,
-                "extensions": w.extensions,
-            }
-            for w in v.weeks
-        ],
-        "paused_since": day(v.paused_since),
-        "finished_on": day(v.finished_on),
-        "rituals": [
-            {"id": r.id, "title": r.title, "week": r.week, "status": r.status} for r in v.rituals
-        ],
-        "rituals_added": list(v.rituals_added),
-        "rituals_reused": [{"kept": kept, "in_place_of": plan} for kept, plan in v.rituals_reused],
-    }
-
-
-def insight_json(w: WeekInsight) -> dict[str, Any]:
-    return {
-        "week": w.week,
-        "starts_on": w.starts_on.isoformat(),
-        "checkins": w.checkins,
-        "appreciations_given": w.appreciations_given,
-        "appreciations_shared": w.appreciations_shared,
-        "repairs_attempted": w.repairs_attempted,
-        "repairs_accepted": w.repairs_accepted,
-        "repairs_not_yet": w.repairs_not_yet,
-        "repairs_share_accepted": w.repairs_share_accepted,
-        "timeouts_called": w.timeouts_called,
-        "timeout_minutes": list(w.timeout_minutes),
-        "closeness_average": w.closeness_average,
-        "closeness_ratings": w.closeness_ratings,
-    }
-
-
-def streak_line_json(line: StreakLine, couple: CoupleView) -> dict[str, Any]:
-    rate = line.completion_rate
-    return {
-        "current": line.current,
-        "best": line.best,
-        "done": line.done,
-        "skipped": line.skipped,
-        "missed": line.missed,
-        "pending": line.pending,
-        "freezes_used": line.freezes_used,
-        "last_freeze": line.last_freeze.isoformat() if line.last_freeze else None,
-        "completion_rate": None if rate is None else round(rate, 3),
-        "last_done": iso_local(line.last_done, couple),
-        "strength": round(line.strength, 3),
-    }
-
-
-def week_json(week: WeekProgress | None) -> dict[str, Any] | None:
-    if week is None:
-        return None
-    return {
-        "week_start": week.week_start.isoformat(),
-        "target": week.target,
-        "done": week.done,
-        "partners": dict(week.by_partner),
-    }
-
-
-def streak_json(view: StreakView, couple: CoupleView) -> dict[str, Any]:
-    return {
-        "ritual": view.title,
-        "ritual_id": view.ritual_id,
-        "unit": view.unit,
-        "status": view.status,
-        **streak_line_json(view.couple, couple),
-        "partners": {p.partner: streak_line_json(p.figures, couple) for p in view.partners},
-        "this_week": week_json(view.this_week),
-    }
-
-
-def status_json(view: StatusView, couple: CoupleView) -> dict[str, Any]:
-    plan = view.plan
-    return {
-        "day": view.day.isoformat(),
-        "today": [
-            {
-                "ritual": t.title,
-                "ritual_id": t.ritual_id,
-                "time": iso_local(t.at, couple),
-                "status": t.status,
-                "by": list(t.by),
-                "participants": list(t.participants),
-                "this_week": week_json(t.this_week),
-                "partner": t.partner,
-                "local_times": {handle: at.isoformat() for handle, at in t.times},
-            }
-            for t in view.today
-        ],
-        "streaks": [
-            {
-                "ritual": s.title,
-                "ritual_id": s.ritual_id,
-                "unit": s.unit,
-                "current": s.couple.current,
-                "best": s.couple.best,
-                "strength": round(s.couple.strength, 3),
-                "freezes_used": s.couple.freezes_used,
-                "last_freeze": s.couple.last_freeze.isoformat() if s.couple.last_freeze else None,
-            }
-            for s in view.streaks
-        ],
-        "plan": None
-        if plan is None
-        else {
-            "plan": plan.template,
-            "title": plan.title,
-            "week": plan.week,
-            "weeks_total": plan.weeks_total,
-            "theme": plan.theme,
-            "tasks_done": plan.tasks_done,
-            "tasks_total": plan.tasks_total,
-            "percent": plan.percent,
-            "pace": plan.pace,
-        },
-        "heatmap": {
-            "start": view.heatmap.start.isoformat(),
-            "weeks": [
-                [None if share is None else round(share, 3) for share in week]
-                for week in view.heatmap.weeks
-            ],
-        },
-        "suggestions": [
-            {"key": s.key, "observation": s.observation, "suggestion": s.suggestion}
-            for s in view.suggestions
-        ],
-    }
-
-
-def link_json(link: FeedLinkView, couple: CoupleView) -> dict[str, Any]:
-    return {
-        "id": link.id,
-        "label": link.label,
-        "partner": link.partner,
-        "created_at": iso_local(link.created_at, couple),
-        "last_fetched_at": iso_local(link.last_fetched_at, couple),
-        "revoked_at": iso_local(link.revoked_at, couple),
-    }
-
-
-def invite_json(invite: InviteView, couple: CoupleView) -> dict[str, Any]:
-    return {
-        "id": invite.id,
-        "partner": invite.partner,
-        "label": invite.label,
-        "base_url": invite.base_url,
-        "created_at": iso_local(invite.created_at, couple),
-        "revoked_at": iso_local(invite.revoked_at, couple),
-    }
+COUPLE = ("id", "name", "time_zone")
+SETTINGS = (*COUPLE, "freezes_per_month", "proxy_checkins")
+RITUAL = (
+    *("id", "title", "kind", "cron", "per_week", "schedule", "duration", "participants"),
+    *("together", "each_local", "reminder", "prompts", "status", "paused_until", "template"),
+    "since",
+)
+HISTORY = (
+    *("position", "type", "occurred_at", "recorded_at", "actor", "via", "summary", "data"),
+    *("entry_id", "undone"),
+)
+CAPSULE = ("id", "author", "opens_on", "opened")  # a listing never opens a capsule
+TEMPLATE = (
+    *("key", "title", "kind", "summary", "cron", "per_week", "schedule", "duration"),
+    *("who", "starter"),
+)
+UPCOMING = ("ritual_id", "title", "at", "local", "duration", "prompt", "partner")
+PLAN = (
+    *("id", "template", "title", "starts_on", "week", "weeks_total", "theme"),
+    *("week_starts_on", "week_ends_on", "days_left", "over", "tasks_done", "tasks_total"),
+    *("percent", "pace", "paused_since", "finished_on", "rituals_added"),
+)
+PLAN_WEEK = ("number", "theme", "starts_on", "tasks_done", "tasks_total", "extensions")
+WEEK_INSIGHT = (
+    *("week", "starts_on", "checkins", "appreciations_given", "appreciations_shared"),
+    *("repairs_attempted", "repairs_accepted", "repairs_not_yet", "timeouts_called"),
+    *("timeout_minutes", "closeness_average", "closeness_ratings"),
+)
+SIGNAL = ("key", "observation", "suggestion", "facts")
+STREAK_LINE = (
+    *("current", "best", "done", "skipped", "missed", "pending", "freezes_used"),
+    *("last_freeze", "completion_rate", "last_done", "strength"),
+)
+TODAY = ("ritual_id", "title", "at", "status", "by", "participants", "partner")
+STREAK_SUMMARY = ("current", "best", "strength", "freezes_used", "last_freeze")
+PLAN_SUMMARY = (
+    *("template", "title", "week", "weeks_total", "theme"),
+    *("tasks_done", "tasks_total", "percent", "pace"),
+)
+LINK = ("id", "label", "partner", "created_at", "last_fetched_at", "revoked_at")
+INVITE = ("id", "partner", "label", "base_url", "created_at", "revoked_at")
+JOURNAL = ("id", "author", "recipient", "text", "shared", "written_at")
+NOTE = ("kind", "author", "ritual_id", "ritual", "text", "shared", "at")
 
 
 def couple_json(c: CoupleView) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "name": c.name,
-        "time_zone": c.time_zone,
-        "partners": [p.handle for p in c.partners],
-    }
+    return view_json(c, COUPLE, extra={"partners": c.handles})
 
 
 def settings_json(c: CoupleView) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "name": c.name,
-        "time_zone": c.time_zone,
-        "partners": list(c.handles),
-        "partner_zones": {p.handle: p.time_zone for p in c.partners if p.time_zone},
-        "freezes_per_month": c.freezes_per_month,
-        "proxy_checkins": c.proxy_checkins,
-    }
+    zones = {p.handle: p.time_zone for p in c.partners if p.time_zone}
+    return view_json(c, SETTINGS, extra={"partners": c.handles, "partner_zones": zones})
+
+
+def local_times(times: tuple[tuple[str, datetime], ...]) -> dict[str, str | None]:
+    """Each participant's local time, in their own zone, by handle."""
+    return {handle: instant(at, None) for handle, at in times}
+
+
+def ritual_json(r: RitualView, couple: CoupleView) -> dict[str, Any]:
+    return view_json(r, RITUAL, zone=zone(couple), extra={"short_id": r.short_id})
+
+
+def history_json(h: HistoryEntry, couple: CoupleView) -> dict[str, Any]:
+    then = ZoneInfo(h.time_zone or couple.time_zone)  # the zone in force when it happened
+    return view_json(
+        h, HISTORY, zone=then, rename={"entry_id": "id"}, extra={"time_zone": then.key}
+    )
 
 
 def rule_json(numbered: tuple[int, str]) -> dict[str, Any]:
@@ -287,82 +112,124 @@ def rule_json(numbered: tuple[int, str]) -> dict[str, Any]:
 
 
 def capsule_json(c: CapsuleView) -> dict[str, Any]:
-    return {"id": c.id, "author": c.author, "opens_on": c.opens_on.isoformat(), "opened": c.opened}
+    return view_json(c, CAPSULE)
 
 
 def template_json(t: TemplateView) -> dict[str, Any]:
-    return {
-        "key": t.key,
-        "title": t.title,
-        "kind": t.kind,
-        "schedule": t.schedule,
-        "cron": t.cron,
-        "per_week": t.per_week,
-        "duration_minutes": minutes(t.duration),
-        "who": t.who,
-        "starter": t.starter,
-        "summary": t.summary,
-    }
+    return view_json(t, TEMPLATE)
 
 
-def upcoming_json(u: UpcomingView) -> dict[str, Any]:
-    return {
-        "ritual_id": u.ritual_id,
-        "title": u.title,
-        "at": u.at.isoformat(),
-        "local": u.local.isoformat(),
-        "duration_minutes": minutes(u.duration),
-        "prompt": u.prompt,
-        "partner": u.partner,
-        "local_times": {handle: at.isoformat() for handle, at in u.times},
-    }
+def upcoming_json(u: UpcomingView, couple: CoupleView) -> dict[str, Any]:
+    return view_json(u, UPCOMING, zone=zone(couple), extra={"local_times": local_times(u.times)})
 
 
 def plan_template_json(t: PlanTemplate) -> dict[str, Any]:
-    return {
-        "key": t.key,
-        "title": t.title,
-        "summary": t.summary,
-        "weeks": [{"week": w.number, "theme": w.theme} for w in t.weeks],
-    }
+    weeks = [{"week": w.number, "theme": w.theme} for w in t.weeks]
+    return view_json(t, ("key", "title", "summary"), extra={"weeks": weeks})
+
+
+def plan_json(v: PlanView) -> dict[str, Any]:
+    return view_json(
+        v,
+        PLAN,
+        rename={"template": "plan"},
+        extra={
+            "tasks": [view_json(t, ("key", "text", "done", "by")) for t in v.tasks],
+            "earlier_open": [view_json(t, ("key", "week", "text")) for t in v.earlier_open],
+            "weeks": [view_json(w, PLAN_WEEK, rename={"number": "week"}) for w in v.weeks],
+            "rituals": [view_json(r, ("id", "title", "week", "status")) for r in v.rituals],
+            "rituals_reused": [
+                {"kept": kept, "in_place_of": plan} for kept, plan in v.rituals_reused
+            ],
+        },
+    )
+
+
+def insight_json(w: WeekInsight) -> dict[str, Any]:
+    return view_json(w, WEEK_INSIGHT, extra={"repairs_share_accepted": w.repairs_share_accepted})
 
 
 def signal_json(s: DriftSignal) -> dict[str, Any]:
-    return {
-        "key": s.key,
-        "observation": s.observation,
-        "suggestion": s.suggestion,
-        "facts": s.facts,
-    }
+    return view_json(s, SIGNAL)
 
 
 def insights_json(view: InsightsView) -> dict[str, Any]:
-    return {
-        "weeks": [insight_json(w) for w in view.weeks],
-        "closeness_trend": view.closeness_trend,
-        "signals": [signal_json(s) for s in view.signals],
-    }
+    return view_json(
+        view,
+        ("closeness_trend",),
+        extra={
+            "weeks": [insight_json(w) for w in view.weeks],
+            "signals": [signal_json(s) for s in view.signals],
+        },
+    )
+
+
+def streak_line_json(line: StreakLine, couple: CoupleView) -> dict[str, Any]:
+    return view_json(line, STREAK_LINE, zone=zone(couple))
+
+
+def week_json(week: WeekProgress | None) -> dict[str, Any] | None:
+    if week is None:
+        return None
+    return view_json(
+        week, ("week_start", "target", "done"), extra={"partners": dict(week.by_partner)}
+    )
+
+
+def streak_json(view: StreakView, couple: CoupleView) -> dict[str, Any]:
+    return view_json(
+        view,
+        ("ritual_id", "title", "unit", "status"),
+        rename={"title": "ritual"},
+        extra={
+            **streak_line_json(view.couple, couple),
+            "partners": {p.partner: streak_line_json(p.figures, couple) for p in view.partners},
+            "this_week": week_json(view.this_week),
+        },
+    )
+
+
+def status_json(view: StatusView, couple: CoupleView) -> dict[str, Any]:
+    local = zone(couple)
+    return view_json(
+        view,
+        ("day",),
+        zone=local,
+        extra={
+            "today": [
+                view_json(
+                    t,
+                    TODAY,
+                    zone=local,
+                    rename={"title": "ritual", "at": "time"},
+                    extra={
+                        "this_week": week_json(t.this_week),
+                        "local_times": local_times(t.times),
+                    },
+                )
+                for t in view.today
+            ],
+            "streaks": [streak_summary(s, STREAK_SUMMARY) for s in view.streaks],
+            "plan": None if view.plan is None else plan_summary(view.plan, PLAN_SUMMARY),
+            "heatmap": view_json(view.heatmap, ("start", "weeks")),
+            "suggestions": [
+                view_json(s, ("key", "observation", "suggestion")) for s in view.suggestions
+            ],
+        },
+    )
+
+
+def link_json(link: FeedLinkView, couple: CoupleView) -> dict[str, Any]:
+    return view_json(link, LINK, zone=zone(couple))
+
+
+def invite_json(invite: InviteView, couple: CoupleView) -> dict[str, Any]:
+    return view_json(invite, INVITE, zone=zone(couple))
 
 
 def journal_json(j: JournalEntryView, couple: CoupleView) -> dict[str, Any]:
-    return {
-        "id": j.id,
-        "short_id": j.id[:8],
-        "author": j.author,
-        "recipient": j.recipient,
-        "text": j.text,
-        "shared": j.shared,
-        "written_at": iso_local(j.written_at, couple),
-    }
+    return view_json(j, JOURNAL, zone=zone(couple), extra={"short_id": j.id[:8]})
 
 
 def note_json(n: NoteView, couple: CoupleView) -> dict[str, Any]:
-    return {
-        "kind": n.kind,
-        "author": n.author,
-        "ritual_id": n.ritual_id,
-        "ritual": n.ritual,
-        "text": n.text,
-        "shared": n.shared,
-        "at": iso_local(n.at, couple),
-    }
+    return view_json(n, NOTE, zone=zone(couple))

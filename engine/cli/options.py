@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from engine.kinds import RitualKind
-from engine.parsing import parse_duration, parse_moment
+from engine.catalog.kinds import RitualKind
+from engine.cli.parsing import parse_duration, parse_moment
 from engine.views import CoupleView
 
 P = ParamSpec("P")

@@ -61,8 +61,8 @@ def indented(text: str) -> list[str]:
 
 def save_file(path: str, data: bytes, *, mode: int | None, what: str) -> Path:
     """Write ``data`` to a regular or new file through a temporary file and a rename
-    (``engine.outfile``); a failed write leaves what was there untouched."""
-    from engine.outfile import write_file
+    (``engine.cli.outfile``); a failed write leaves what was there untouched."""
+    from engine.cli.outfile import write_file
 
     try:
         return write_file(path, data, mode=mode)

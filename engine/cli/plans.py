@@ -9,10 +9,10 @@ import click
 from engine.cli.jsonout import plan_json, plan_template_json
 from engine.cli.options import json_option
 from engine.cli.output import echo_json, show_list
+from engine.cli.parsing import parse_date
 from engine.cli.plan_words import echo_pace, echo_rituals_added, echo_rituals_reused, plan_over_line
 from engine.cli.state import CliState, pass_state
-from engine.parsing import parse_date
-from engine.wording import count_of
+from engine.views.wording import count_of
 
 
 @click.group("plan")

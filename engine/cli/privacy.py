@@ -8,10 +8,10 @@ from typing import Any
 import click
 
 from engine.cli.options import viewer_option
+from engine.cli.outfile import STDOUT
 from engine.cli.output import save_file
 from engine.cli.state import CliState, pass_state
 from engine.errors import InvalidInput
-from engine.outfile import STDOUT
 
 
 def confirm_by_typing(expected: str, what: str, given: str | None, warning: str) -> None:

@@ -7,9 +7,10 @@ import click
 from engine.cli.jsonout import ritual_json
 from engine.cli.options import RitualFields, json_option, ritual_fields
 from engine.cli.output import show_list
+from engine.cli.parsing import parse_date
 from engine.cli.state import CliState, pass_state
-from engine.parsing import format_duration, parse_date
 from engine.views import RitualView
+from engine.views.wording import format_duration
 
 
 @click.command("add")

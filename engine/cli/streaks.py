@@ -11,7 +11,7 @@ from engine.cli.options import json_option, moment_in
 from engine.cli.output import local, show_list
 from engine.cli.state import CliState, pass_state
 from engine.views import CoupleView, StreakLine, StreakView
-from engine.wording import count_of, times
+from engine.views.wording import count_of, times
 
 
 def in_a_row(count: int, unit: str) -> str:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from engine import schedule
+from engine.calendar import schedule
+from engine.calendar.schedule import Occurrence, Period, ZoneLike, zone_at
 from engine.events import RitualDefined
-from engine.schedule import Occurrence, Period, ZoneLike, zone_at
 
 if TYPE_CHECKING:
     from engine.domain.ritual import RitualState

@@ -9,7 +9,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from engine import catalog, schedule
+from engine.calendar import schedule
+from engine.catalog import rituals as catalog
+from engine.catalog.plans import PlanTask, PlanTemplate, PlanWeek
 from engine.domain.ritual import Pause
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.events import (
@@ -23,7 +25,6 @@ from engine.events import (
     PlanWeekStarted,
     RitualAdded,
 )
-from engine.plan_templates import PlanTask, PlanTemplate, PlanWeek
 
 START_WINDOW = timedelta(weeks=8)
 """How far before or after today a plan may be started (``--on``)."""

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from engine.catalog.plans import PlanTemplate
 from engine.domain.plan import PlanState
-from engine.plan_templates import PlanTemplate
 from engine.views import PlanMilestone, PlanTaskView, PlanView, PlanWeekView
 
 _Stop = tuple[date, date | None]  # a stretch of local days that do not count; None: open

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from engine import schedule
+from engine.calendar import schedule
+from engine.calendar.schedule import Occurrence, Period, ZoneLike
 from engine.domain.anchoring import Line as Line
 from engine.domain.anchoring import definition_at as definition_at
 from engine.domain.anchoring import landing_periods as landing_periods
@@ -22,7 +23,6 @@ from engine.events import (
     RitualResumed,
     RitualRetired,
 )
-from engine.schedule import Occurrence, Period, ZoneLike
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a logged moment may be before it is refused."""

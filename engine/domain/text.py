@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 from engine.errors import InvalidInput
 
@@ -92,3 +93,13 @@ def clean_handle(value: str) -> str:
             "a partner handle keeps to one script, so that no two handles can look alike"
         )
     return handle
+
+
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
+"""Dates outside these years are refused: nothing a couple logs or plans lies there."""
+
+
+def check_within_years(value: date) -> None:
+    """Refuse a date or date-time outside the years the engine works with."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise InvalidInput("that date is too far from today")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from engine.calendar.schedule import Zones, followed_zones, zone_at
 from engine.events import (
     CoupleCreated,
     CoupleSettingsChanged,
@@ -19,7 +20,6 @@ from engine.events import (
     PartnerZoneCleared,
     PartnerZoneSet,
 )
-from engine.schedule import Zones, followed_zones, zone_at
 
 ZONE_EVENTS: tuple[str, ...] = tuple(
     cls.type_name

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
-from engine.crypto import TOKEN_PREFIX as _TOKEN_PREFIX
 from engine.events.base import COUPLE_KEY, Event, Payload, event_class, upcast
+from engine.events.sealing import TOKEN_PREFIX as _TOKEN_PREFIX
 
 SEALED = "[sealed]"
 """Stands in for a secret text that was decoded without a cipher."""

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
-from engine.crypto import KeyringCipher
 from engine.events.idempotency import IdempotencyMark, IdempotencyRecord
 from engine.events.names import NameClaim, NameRelease
 from engine.events.retractions import EntryRetracted, honoured, retracted_ids
+from engine.events.sealing import KeyringCipher
 from engine.events.store import (
     NO_METADATA,
     Batch,

@@ -31,7 +31,7 @@ from engine.errors import ConcurrencyError, IdempotencyConflict, InvalidInput
 from engine.events.names import NAMES_SECRET
 
 if TYPE_CHECKING:
-    from engine.crypto import KeyringCipher
+    from engine.events.sealing import KeyringCipher
 
 _DOMAIN = b"idempotency\x00"
 """Requests are hashed with the store's name-hashing secret (``NAMES_SECRET``), behind this

@@ -3,7 +3,7 @@
 As with calendar links, the token itself is never stored: only its SHA-256 hash, sealed in
 the log like intimate text. The server finds invites in the ``partner_invites`` table,
 kept in step with these events inside their append transaction (see
-:mod:`engine.invite_table`).
+:mod:`engine.sql.invites`).
 """
 
 from __future__ import annotations

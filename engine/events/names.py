@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from engine.errors import NotAllowed
 
 if TYPE_CHECKING:
-    from engine.crypto import KeyringCipher
+    from engine.events.sealing import KeyringCipher
     from engine.events.store import NewEvent
 
 COUPLE_NAMES = "couple-name"

@@ -4,7 +4,7 @@ A link is the only key to a couple's calendar, so the token itself is never stor
 only its SHA-256 hash, and even that is sealed in the log (like intimate text) so that
 the history, exports and logs never show it. The server looks hashes up in the
 ``feed_links`` table, which the store keeps in step with these events in the same
-transaction (see :mod:`engine.feed_link_table`).
+transaction (see :mod:`engine.sql.feed_links`).
 """
 
 from __future__ import annotations

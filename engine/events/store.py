@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from engine.clock import Clock
-from engine.crypto import KeyringCipher, MemoryKeyring
 from engine.errors import ConcurrencyError, DuplicateEvent, InvalidInput
 from engine.events.base import Event, Payload
 from engine.events.codec import decode, encode
@@ -32,6 +31,7 @@ from engine.events.idempotency import (
     settle,
 )
 from engine.events.names import NameClaim, NameKeys, NameRelease, claimed, releases_everything
+from engine.events.sealing import KeyringCipher, MemoryKeyring
 from engine.events.subscribers import Subscriber, Subscribers
 
 

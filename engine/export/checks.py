@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from engine.calendar.schedule import parse_zone, validate_cron
 from engine.domain import couple as couple_domain
 from engine.domain import plan as plan_domain
 from engine.domain import ritual as ritual_domain
+from engine.domain.text import EARLIEST_YEAR, LATEST_YEAR
 from engine.errors import InvalidInput, RitualError
 from engine.events import Event, PartnerAdded, RitualDefined
-from engine.parsing import EARLIEST_YEAR, LATEST_YEAR
-from engine.schedule import parse_zone, validate_cron
 
 MAX_EVENTS = 2_000_000
 """More events than any couple writes in a lifetime of daily practice."""

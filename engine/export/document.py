@@ -1,9 +1,10 @@
 """The JSON export: everything one viewer may see, decrypted, in one documented shape.
 
 Pure: the facade gathers an :class:`ExportContent` and this module turns it into plain
-JSON-ready data. The keys are described in the README ("Export and import"); new keys
-may be added in a later version, and readers ignore keys they do not know. Every
-instant is ISO 8601 in UTC.
+JSON-ready data through the library's one serialiser (``engine.views.json``), with UTC
+as its zone: every instant is ISO 8601 in UTC. The keys are described in the README
+("Export and import"); new keys may be added in a later version, and readers ignore keys
+they do not know.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from engine.calendar.schedule import Zones
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
 from engine.events import (
@@ -28,7 +30,6 @@ from engine.events import (
     TimeoutCalled,
 )
 from engine.events.codec import to_plain
-from engine.schedule import Zones
 from engine.views import (
     CapsuleView,
     JournalEntryView,
@@ -37,6 +38,7 @@ from engine.views import (
     RitualView,
     StreakView,
 )
+from engine.views.json import instant, minutes, plan_summary, streak_summary, view_json
 
 FORMAT = "ritual-engine-export"
 VERSION = 1
@@ -70,17 +72,6 @@ class ExportContent:
     zones: Zones = ()  # the couple's zones over time: past moments are told in theirs
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
-
-
-def _minutes(value: timedelta | None) -> float | int | None:
-    if value is None:
-        return None
-    minutes = value.total_seconds() / 60
-    return int(minutes) if minutes.is_integer() else minutes
-
-
 def couple_json(state: CoupleState) -> dict[str, Any]:
     return {
         "id": state.couple_id,
@@ -103,17 +94,17 @@ def couple_json(state: CoupleState) -> dict[str, Any]:
 
 def definition_json(d: RitualDefined, state: CoupleState) -> dict[str, Any]:
     return {
-        "effective_from": _iso(d.effective_from),
+        "effective_from": instant(d.effective_from),
         "title": d.title,
         "kind": d.kind,
         "schedule": describe(d),
         "cron": d.cron,
         "per_week": d.per_week,
-        "duration_minutes": _minutes(d.duration),
+        "duration_minutes": minutes(d.duration),
         "participants": [state.handle_of(p) for p in d.participants],
         "together": d.together,
         "each_local": d.each_local,
-        "reminder_minutes": _minutes(d.reminder),
+        "reminder_minutes": minutes(d.reminder),
         "prompts": list(d.prompts),
         "template": d.template,
     }
@@ -125,11 +116,11 @@ def ritual_json(view: RitualView, ritual: RitualState, state: CoupleState) -> di
         "title": view.title,
         "status": view.status,
         "schedule": view.schedule,
-        "since": _iso(view.since),
-        "paused_until": _iso(view.paused_until),
-        "retired_at": _iso(ritual.retired_at),
+        "since": instant(view.since),
+        "paused_until": instant(view.paused_until),
+        "retired_at": instant(ritual.retired_at),
         "definitions": [definition_json(d, state) for d in ritual.definitions],
-        "pauses": [{"since": _iso(p.since), "until": _iso(p.until)} for p in ritual.pauses],
+        "pauses": [{"since": instant(p.since), "until": instant(p.until)} for p in ritual.pauses],
     }
 
 
@@ -143,8 +134,8 @@ def event_json(item: ExportedEvent) -> dict[str, Any]:
         "version": r.version,
         "type": r.event.type_name,
         "schema": r.event.schema,
-        "occurred_at": _iso(r.occurred_at),
-        "recorded_at": _iso(r.recorded_at),
+        "occurred_at": instant(r.occurred_at),
+        "recorded_at": instant(r.recorded_at),
         "metadata": r.metadata.to_json(),
         "summary": item.summary,
         "data": {k: v for k, v in data.items() if k not in item.hidden},
@@ -161,7 +152,7 @@ def summary_json(content: ExportContent) -> dict[str, Any]:
     by_partner = Counter(state.handle_of(e.partner_id) for e in events if isinstance(e, CheckedIn))
     answers = Counter(e.answer for e in events if isinstance(e, RepairAnswered))
     return {
-        "as_of": _iso(content.exported_at),
+        "as_of": instant(content.exported_at),
         "rituals": {s: statuses[s] for s in ("active", "paused", "retired")},
         "check_ins": {"total": kinds[CheckedIn], "by_partner": dict(sorted(by_partner.items()))},
         "skips": kinds[OccurrenceSkipped],
@@ -176,33 +167,16 @@ def summary_json(content: ExportContent) -> dict[str, Any]:
         },
         "pauses_in_talks": kinds[TimeoutCalled],
         "capsules": {"sealed": kinds[CapsuleSealed], "opened": kinds[CapsuleOpened]},
-        "streaks": [
-            {
-                "ritual": s.title,
-                "ritual_id": s.ritual_id,
-                "unit": s.unit,
-                "current": s.couple.current,
-                "best": s.couple.best,
-                "done": s.couple.done,
-                "skipped": s.couple.skipped,
-                "missed": s.couple.missed,
-                "strength": round(s.couple.strength, 3),
-                "freezes_used": s.couple.freezes_used,
-            }
-            for s in content.streaks
-        ],
-        "plan": None
-        if content.plan is None
-        else {
-            "plan": content.plan.template,
-            "week": content.plan.week,
-            "weeks_total": content.plan.weeks_total,
-            "tasks_done": content.plan.tasks_done,
-            "tasks_total": content.plan.tasks_total,
-            "percent": content.plan.percent,
-            "pace": content.plan.pace,
-        },
+        "streaks": [streak_summary(s, STREAK_FIGURES) for s in content.streaks],
+        "plan": None if content.plan is None else plan_summary(content.plan, PLAN_FIGURES),
     }
+
+
+JOURNAL = ("id", "author", "recipient", "text", "shared", "written_at")
+NOTE = ("kind", "author", "ritual_id", "ritual", "text", "shared", "at")
+CAPSULE = ("id", "author", "opens_on", "opened", "message")
+STREAK_FIGURES = ("current", "best", "done", "skipped", "missed", "strength", "freezes_used")
+PLAN_FIGURES = ("template", "week", "weeks_total", "tasks_done", "tasks_total", "percent", "pace")
 
 
 def to_document(content: ExportContent) -> dict[str, Any]:
@@ -211,45 +185,15 @@ def to_document(content: ExportContent) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": _iso(content.exported_at),
+        "exported_at": instant(content.exported_at),
         "viewer": content.viewer,
         "full": content.full,
         "couple": couple_json(state),
         "summary": summary_json(content),
         "rituals": [ritual_json(v, r, state) for v, r in content.rituals],
         "ground_rules": list(content.ground_rules),
-        "journal": [
-            {
-                "id": j.id,
-                "author": j.author,
-                "recipient": j.recipient,
-                "text": j.text,
-                "shared": j.shared,
-                "written_at": _iso(j.written_at),
-            }
-            for j in content.journal
-        ],
-        "notes": [
-            {
-                "kind": n.kind,
-                "author": n.author,
-                "ritual_id": n.ritual_id,
-                "ritual": n.ritual,
-                "text": n.text,
-                "shared": n.shared,
-                "at": _iso(n.at),
-            }
-            for n in content.notes
-        ],
-        "capsules": [
-            {
-                "id": c.id,
-                "author": c.author,
-                "opens_on": c.opens_on.isoformat(),
-                "opened": c.opened,
-                "message": c.message,
-            }
-            for c in content.capsules
-        ],
+        "journal": [view_json(j, JOURNAL) for j in content.journal],
+        "notes": [view_json(n, NOTE) for n in content.notes],
+        "capsules": [view_json(c, CAPSULE) for c in content.capsules],
         "events": [event_json(e) for e in content.events],
     }

@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from engine.calendar.schedule import Zones, zone_at
 from engine.domain.ritual import describe
 from engine.export.document import ExportContent
-from engine.parsing import format_duration
-from engine.schedule import Zones, zone_at
-from engine.wording import count_of
+from engine.views.wording import count_of, format_duration
 
 Zone = ZoneInfo | Zones
 """One zone, or a couple's zones over time (each moment is told in the one in force)."""

@@ -34,13 +34,15 @@ class MemoryReadModels:
     def checkpoint(self, name: str) -> Checkpoint | None:
         return self._checkpoints.get(name)
 
-    def states(self, name: str, couple_id: str, prefix: str = "") -> dict[str, Json]:
+    def states(
+        self, name: str, couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, Json]:
         with self._lock:
             rows = self._rows.get(name, {})
             return {
                 key: state
                 for (couple, key), state in rows.items()
-                if couple == couple_id and key.startswith(prefix)
+                if couple == couple_id and key.startswith(prefix) and key >= start
             }
 
 

@@ -9,7 +9,7 @@ else moved it meanwhile the batch is dropped and read afresh. When a projection'
 rebuilt from the whole log.
 
 Storage is anything with the :class:`ReadModels` contract: ``MemoryReadModels`` and
-``SqlReadModels`` (``engine.projections.sql``) are the two backings.
+``SqlReadModels`` (``engine.sql.read_models``) are the two backings.
 """
 
 from __future__ import annotations
@@ -77,8 +77,11 @@ class ReadModels(Protocol):
 
     def checkpoint(self, name: str) -> Checkpoint | None: ...
 
-    def states(self, name: str, couple_id: str, prefix: str = "") -> dict[str, Json]:
-        """The stored states of one couple, optionally only keys starting with ``prefix``."""
+    def states(
+        self, name: str, couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, Json]:
+        """The stored states of one couple, optionally only keys starting with ``prefix``
+        and only keys from ``start`` on (in the keys' string order)."""
         ...
 
 
@@ -92,11 +95,15 @@ class ProjectionRunner:
         projections: Sequence[Projection[Any]],
         *,
         batch: int = BATCH,
+        derived: Sequence[str] = (),
     ) -> None:
         self.store = store
         self.models = models
         self.projections = {p.name: p for p in projections}
         self.batch = batch
+        self.derived = tuple(derived)
+        """Stored data derived from the read models (for example settled streak tallies):
+        dropped with any rebuild, and an erased couple's taken out with theirs."""
 
     def projection(self, name: str) -> Projection[Any]:
         try:
@@ -114,26 +121,32 @@ class ProjectionRunner:
         projection = self.projection(name)
         with self.models.transaction() as tx:
             tx.drop(name)
+            for derived in self.derived:
+                tx.drop(derived)
             tx.set_checkpoint(name, Checkpoint(0, projection.version))
         return self._catch_up(projection, progress)
 
-    def states(self, name: str, couple_id: str, prefix: str = "") -> dict[str, Any]:
+    def states(
+        self, name: str, couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, Any]:
         """One couple's states of a caught-up model (catch up first)."""
         projection = self.projection(name)
-        stored = self.models.states(name, couple_id, prefix)
+        stored = self.models.states(name, couple_id, prefix, start)
         return {key: projection.load(data) for key, data in stored.items()}
 
-    def states_now(self, name: str, couple_id: str, prefix: str = "") -> dict[str, Any]:
+    def states_now(
+        self, name: str, couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, Any]:
         """One couple's states with the events the model has not folded yet folded in
         memory: current even where the read models cannot be written (a read-only database
-        user), and writing nothing."""
+        user), and writing nothing. ``start`` keeps only the keys from it on."""
         projection = self.projection(name)
         checkpoint = self.models.checkpoint(name)
         if checkpoint is None or checkpoint.version != projection.version:
             known: dict[str, Any] = {}
             after = 0
         else:
-            known = self.states(name, couple_id, prefix)
+            known = self.states(name, couple_id, prefix, start)
             after = checkpoint.position
         events = self.store.read_couple(couple_id, after=after, decrypt=False)
         if any(isinstance(r.event, CoupleErased) for r in events):
@@ -141,7 +154,9 @@ class ProjectionRunner:
         folded = fold_batch(projection, {(couple_id, k): v for k, v in known.items()}, events)
         mine = {key: state for (cid, key), state in folded.states.items() if cid == couple_id}
         merged = {**known, **mine}
-        return {key: state for key, state in merged.items() if key.startswith(prefix)}
+        return {
+            key: state for key, state in merged.items() if key.startswith(prefix) and key >= start
+        }
 
     def _current(self, projection: Projection[Any]) -> Checkpoint:
         """The model's checkpoint, after dropping a model built by another version."""
@@ -152,6 +167,8 @@ class ProjectionRunner:
             checkpoint = tx.checkpoint(projection.name)
             if checkpoint is None or checkpoint.version != projection.version:
                 tx.drop(projection.name)
+                for derived in self.derived:
+                    tx.drop(derived)
                 checkpoint = Checkpoint(0, projection.version)
                 tx.set_checkpoint(projection.name, checkpoint)
         return checkpoint
@@ -173,9 +190,8 @@ class ProjectionRunner:
             checkpoint = Checkpoint(events[-1].position, projection.version)
         return folded
 
-    @staticmethod
     def _apply(
-        tx: ReadModelWriter, projection: Projection[Any], events: Sequence[RecordedEvent]
+        self, tx: ReadModelWriter, projection: Projection[Any], events: Sequence[RecordedEvent]
     ) -> None:
         """Fold a batch into the touched states and move the checkpoint past it."""
         erased = {r.couple_id for r in events if isinstance(r.event, CoupleErased)}
@@ -190,4 +206,6 @@ class ProjectionRunner:
         tx.save(projection.name, rows, existing=stored.keys())
         for couple_id in erased:  # a tombstone: the couple leaves every read model
             tx.forget(projection.name, couple_id)
+            for derived in self.derived:
+                tx.forget(derived, couple_id)
         tx.set_checkpoint(projection.name, Checkpoint(events[-1].position, projection.version))

@@ -31,17 +31,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from engine import schedule
+from engine.calendar import schedule
+from engine.calendar.schedule import Zones as Zones  # the helpers live with the schedules
+from engine.calendar.schedule import zone_at as zone_at
+from engine.calendar.schedule import zone_segments as zone_segments
 from engine.domain.anchoring import anchored_occurrences
 from engine.domain.ritual import RitualState, landing_periods
 from engine.events import RitualDefined
 from engine.projections.marks import Mark
 from engine.projections.strength import cron_interval_days, smoothing, step
-from engine.schedule import Zones as Zones  # the helpers live with the schedules
-from engine.schedule import zone_at as zone_at
-from engine.schedule import zone_segments as zone_segments
 from engine.views import StreakLine
 
 COUPLE = ""
@@ -92,7 +93,7 @@ class _Slot:
 
 
 @dataclass
-class _Tally:
+class Tally:
     current: int = 0
     best: int = 0
     done: int = 0
@@ -168,33 +169,32 @@ def figures(
     freezes_per_month: int,
     now: datetime,
     partner_zones: Mapping[str, Zones] | None = None,
+    settled: Settled | None = None,
 ) -> RitualFigures:
     """The streak figures of one ritual as they stand at ``now``.
 
     ``zones`` are the couple's; ``partner_zones`` those of partners with a zone of their
     own (the others follow the couple's). Each partner's line counts its late-entry
     windows, freeze months and quota weeks in that partner's zone.
+
+    With ``settled`` (the tallies of every slot before its horizon, see
+    ``engine.projections.settled``), ``marks`` need only hold the marks from the horizon
+    on, and the figures are the same as from all of them.
     """
-    zones_of = dict(partner_zones or {})
-    own = [m for m in marks if m.ritual_id == ritual.ritual_id]
-    scheduled = {m.occurrence: m for m in own if m.occurrence is not None}
-    times = _check_in_times((m for m in own if m.occurrence is None), now)
-    slots = _cron_slots(ritual, scheduled, zones, zones_of, now)
-    slots += _quota_slots(ritual, times, zones, zones_of, now)
-    slots.sort(key=lambda s: s.at)
     partners = list(dict.fromkeys(p for d in ritual.definitions for p in d.participants))
-    lines = {COUPLE: _Tally(), **{p: _Tally() for p in partners}}
-    for slot in slots:
-        for line, entry in slot.entries.items():
-            lines[line].add(slot, entry, freezes_per_month, now - RECENT)
+    lines = fresh_lines(partners) if settled is None else settled.copy_lines()
+    own = [m for m in marks if m.ritual_id == ritual.ritual_id]
+    times = fold_slots(
+        lines,
+        ritual,
+        own,
+        zones=zones,
+        partner_zones=partner_zones,
+        freezes_per_month=freezes_per_month,
+        now=now,
+        low=None if settled is None else settled.horizon,
+    )
     _count_occasional(ritual, times, lines)
-    for mark in own:
-        logged = mark.done_by(now)
-        lines[COUPLE].check_ins += bool(logged)
-        for partner, at in logged.items():
-            if partner in lines:
-                lines[partner].last_done = _latest(lines[partner].last_done, at)
-                lines[partner].check_ins += 1
     current = in_force(ritual, now) or ritual.current
     unit = "occurrence" if current.cron else "week" if current.per_week else "occasional"
     return RitualFigures(
@@ -203,6 +203,55 @@ def figures(
         partners={p: lines[p].line() for p in partners},
         week=_this_week(ritual, times, zones, now),
     )
+
+
+class Settled(Protocol):
+    """What ``figures`` needs of a settled start: its horizon and a copy of its tallies."""
+
+    @property
+    def horizon(self) -> datetime: ...
+
+    def copy_lines(self) -> dict[str, Tally]: ...
+
+
+def fresh_lines(partners: Iterable[str]) -> dict[str, Tally]:
+    """Empty tallies for the couple's line and each partner's."""
+    return {COUPLE: Tally(), **{p: Tally() for p in partners}}
+
+
+def fold_slots(
+    lines: dict[str, Tally],
+    ritual: RitualState,
+    own: list[Mark],
+    *,
+    zones: Zones,
+    freezes_per_month: int,
+    now: datetime,
+    partner_zones: Mapping[str, Zones] | None = None,
+    low: datetime | None = None,
+    high: datetime | None = None,
+) -> dict[str, list[datetime]]:
+    """Add the slots with ``low <= at < high`` to ``lines``, in time order, and count the
+    check-ins of ``own`` (the ritual's marks of that span); returns each partner's quota
+    and occasional check-in times among them. A span cut at ``low`` or ``high`` must not
+    split a quota week or a local day (``engine.projections.settled`` sees to it)."""
+    zones_of = dict(partner_zones or {})
+    scheduled = {m.occurrence: m for m in own if m.occurrence is not None}
+    times = _check_in_times((m for m in own if m.occurrence is None), now)
+    slots = _cron_slots(ritual, scheduled, zones, zones_of, now, low, high)
+    slots += _quota_slots(ritual, times, zones, zones_of, now, low, high)
+    slots.sort(key=lambda s: s.at)
+    for slot in slots:
+        for line, entry in slot.entries.items():
+            lines[line].add(slot, entry, freezes_per_month, now - RECENT)
+    for mark in own:
+        logged = mark.done_by(now)
+        lines[COUPLE].check_ins += bool(logged)
+        for partner, at in logged.items():
+            if partner in lines:
+                lines[partner].last_done = _latest(lines[partner].last_done, at)
+                lines[partner].check_ins += 1
+    return times
 
 
 # -- slots ---------------------------------------------------------------------------------
@@ -214,6 +263,8 @@ def _cron_slots(
     zones: Zones,
     zones_of: Mapping[str, Zones],
     now: datetime,
+    low: datetime | None = None,
+    high: datetime | None = None,
 ) -> list[_Slot]:
     if not ritual.periods():
         return []
@@ -223,7 +274,11 @@ def _cron_slots(
     start = min(
         landing_periods(ritual, zone_at(z, added))[0].start for z in (zones, *zones_of.values())
     )
-    slots = []
+    start = start if low is None else max(start, low)
+    horizon = horizon if high is None else min(horizon, high)
+    slots: list[_Slot] = []
+    if start >= horizon:
+        return slots
     days: dict[str, Counter[date]] = defaultdict(Counter)
     together: dict[tuple[date, int], list[tuple[str, datetime, _Entry]]] = defaultdict(list)
     for occ, owner in anchored_occurrences(ritual, zones, zones_of, start, horizon, landing=True):
@@ -297,6 +352,8 @@ def _quota_slots(
     zones: Zones,
     zones_of: Mapping[str, Zones],
     now: datetime,
+    low: datetime | None = None,
+    high: datetime | None = None,
 ) -> list[_Slot]:
     """The weeks of quota definitions: the couple's (and the lines of partners following
     the couple's zone) in the couple's local weeks, a partner with a zone of their own in
@@ -305,7 +362,7 @@ def _quota_slots(
     groups: list[tuple[Zones, set[str] | None]] = [(zones, None)]
     groups += [(own, {p}) for p, own in zones_of.items()]
     for week_zones, only in groups:
-        slots += _quota_weeks(ritual, times, week_zones, now, only, set(zones_of))
+        slots += _quota_weeks(ritual, times, week_zones, now, only, set(zones_of), low, high)
     return slots
 
 
@@ -316,6 +373,8 @@ def _quota_weeks(
     now: datetime,
     only: set[str] | None,
     apart: set[str],
+    low: datetime | None = None,
+    high: datetime | None = None,
 ) -> list[_Slot]:
     slots = []
     weight = smoothing(7.0)
@@ -323,13 +382,16 @@ def _quota_weeks(
         target = definition.per_week
         if target is None:
             continue
-        for monday, week_start, week_end, zone in _weeks(start, end, zones, now):
-            low, high = max(week_start, start), week_end if end is None else min(week_end, end)
-            whole = (low, high) == (week_start, week_end) and not _paused(ritual, low, high)
+        first = start if low is None else max(start, low)
+        for monday, week_start, week_end, zone in _weeks(first, end, zones, now):
+            if (low is not None and week_start < low) or (high is not None and week_start >= high):
+                continue
+            since, until = max(week_start, start), week_end if end is None else min(week_end, end)
+            whole = (since, until) == (week_start, week_end) and not _paused(ritual, since, until)
             deadline = schedule.local_day_bounds(monday + _WEEK, zone)[1]
             still_open = deadline > now
             entries: dict[str, _Entry] = {}
-            counted = {p: _between(times.get(p, []), low, high) for p in definition.participants}
+            counted = {p: _between(times.get(p, []), since, until) for p in definition.participants}
             for line, got in (*counted.items(), (COUPLE, _fewest(counted))):
                 wanted = line not in apart if only is None else line in only
                 entry = _week_entry(got, target, whole, still_open) if wanted else None
@@ -362,7 +424,7 @@ def _outcome(done: bool, skipped: bool, still_open: bool) -> str:
 
 
 def _count_occasional(
-    ritual: RitualState, times: dict[str, list[datetime]], lines: dict[str, _Tally]
+    ritual: RitualState, times: dict[str, list[datetime]], lines: dict[str, Tally]
 ) -> None:
     for definition, start, end in _spans(ritual):
         if definition.cron is not None or definition.per_week is not None:

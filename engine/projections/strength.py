@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from engine import schedule
+from engine.calendar import schedule
 
 DAILY_HALF_LIFE = 13.0
 """Half-life, in occurrences, of a ritual that happens once a day."""

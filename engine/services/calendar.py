@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine import calendar, feeds, schedule
-from engine.catalog import CATALOG
+from engine.calendar import ics as feeds
+from engine.calendar import items as calendar
+from engine.calendar import schedule
+from engine.calendar.page_links import with_page_links
+from engine.catalog.rituals import CATALOG
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState, describe_schedule
 from engine.errors import InvalidInput
 from engine.events import OccurrenceSkipped
-from engine.page_links import with_page_links
 from engine.services.plans import Plans
 from engine.services.session import RITUAL_LIFECYCLE, CoupleRef, Session
 from engine.views import TemplateView, UpcomingView

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from engine import schedule
+from engine.calendar import schedule
+from engine.calendar.schedule import ZoneLike
 from engine.domain import ritual as ritual_domain
+from engine.domain.ritual import RitualState
 from engine.domain.text import clean_optional_text
 from engine.errors import InvalidInput, NotAllowed
 from engine.services.rituals import PROMPT_MAX, check_years
 from engine.services.session import CoupleRef, RitualRef, Session, ritual_stream
 from engine.services.streaks import Streaks
 from engine.views import CheckInView, SkipView
+
+LOOK_BACK = timedelta(days=3)
+"""How far before the earliest moment a logging decision reads marks (past any late-entry
+window, which is at most two local days plus a zone's offset)."""
 
 
 class CheckIns:
@@ -48,14 +54,17 @@ class CheckIns:
         zones, own = book.couple, book.of(partner.partner_id)
 
         def attempt() -> CheckInView:
-            state = self._s.load_ritual(rid, couple_state.couple_id)
+            now = self._s.now()
+            state = self._logging_state(
+                couple_state.couple_id, rid, (zones, own), now, at, occurrence
+            )
             others = tuple(p for p in state.current.participants if p != partner.partner_id)
             event = ritual_domain.decide_check_in(
                 state,
                 zones,
                 partner.partner_id,
                 own=own,
-                now=self._s.now(),
+                now=now,
                 at=at,
                 occurrence=occurrence,
                 closeness=closeness,
@@ -107,13 +116,16 @@ class CheckIns:
         zones, own = book.couple, book.of(partner_id)
 
         def attempt() -> SkipView:
-            state = self._s.load_ritual(rid, couple_state.couple_id)
+            now = self._s.now()
+            state = self._logging_state(
+                couple_state.couple_id, rid, (zones, own), now, at, occurrence
+            )
             event = ritual_domain.decide_skip(
                 state,
                 zones,
                 partner_id,
                 own=own,
-                now=self._s.now(),
+                now=now,
                 at=at,
                 occurrence=occurrence,
                 reason=text,
@@ -164,7 +176,8 @@ class CheckIns:
         for rid in rids:
 
             def attempt(rid: str = rid) -> list[SkipView]:
-                state = self._s.load_ritual(rid, couple_state.couple_id)
+                now = self._s.now()
+                state = self._logging_state(couple_state.couple_id, rid, (zones,), now)
                 whose: list[str | None] = [partner_id]
                 if partner_id is None and state.current.each_local:
                     whose = list(state.current.participants)  # everyone's own local days
@@ -175,7 +188,7 @@ class CheckIns:
                         state,
                         zones,
                         partner_id,
-                        now=self._s.now(),
+                        now=now,
                         first=since,
                         last=until,
                         reason=text,
@@ -211,3 +224,45 @@ class CheckIns:
             days = f"from {since:%a %d %b} to {until:%a %d %b}" if until != since else ""
             raise NotAllowed(f"{what} left to let go {days or f'on {since:%a %d %b}'}")
         return sorted(views, key=lambda v: (v.occurrence, v.title))
+
+    def _logging_state(
+        self,
+        couple_id: str,
+        rid: str,
+        zones: tuple[ZoneLike, ...],
+        now: datetime,
+        *moments: datetime | None,
+    ) -> RitualState:
+        """The ritual's state as the logging deciders need it, whatever its history: the
+        definitions, and what was logged for the occurrences a decision about ``now`` and
+        ``moments`` can look at. The deciders compare only occurrences still open (a late
+        entry closes by the end of the next local day), planned ones ahead, and the ones
+        next to the moment logged, the previous one included (in the couple's zones or the
+        partner's own); older marks cannot change a decision, so they are not read. A
+        ritual without fixed times needs none."""
+        state = self._s.load_definitions(rid, couple_id)
+        if not state.periods():
+            return state
+        # A time without a zone is the decider's to refuse, with its own words.
+        earliest = min(m for m in (now, *moments) if m is not None and m.tzinfo is not None)
+        since = earliest
+        for zone in zones:
+            periods = ritual_domain.landing_periods(state, zone)
+            before = schedule.previous_occurrence(periods, zone, earliest) if periods else None
+            since = min(since, before.at if before else since)
+        marks = self._streaks.marks_since(couple_id, rid, since - LOOK_BACK)
+        run = self._s.keyed_run()  # a replay decides without what its key wrote
+        hidden = run.hidden if run is not None else frozenset()
+        checkins = frozenset(
+            (m.occurrence, partner)
+            for m in marks
+            for event_id, partners, _ in m.credits
+            if event_id not in hidden
+            for partner in partners
+        )
+        skips = frozenset(
+            m.occurrence
+            for m in marks
+            if m.occurrence and any(event_id not in hidden for event_id, _ in m.skips)
+        )
+        return replace(state, checkins=checkins, skips=skips)

@@ -7,6 +7,7 @@ import calendar
 from collections.abc import Sequence
 from datetime import date
 
+from engine.catalog.kinds import REPAIR_ANSWERS, REPAIR_KINDS, RepairAnswer, RepairKind
 from engine.domain import couple as couple_domain
 from engine.domain.couple import CoupleState
 from engine.domain.text import LETTER_MAX, clean_line, clean_optional_text, clean_text
@@ -22,7 +23,6 @@ from engine.events import (
     TimeoutCalled,
     TimeoutEnded,
 )
-from engine.kinds import REPAIR_ANSWERS, REPAIR_KINDS, RepairAnswer, RepairKind
 from engine.services.journal import APPRECIATION_STATE, CAPSULE_STATE, Journal
 from engine.services.session import MEMBERSHIP, CoupleRef, Decision, Session, new_id
 from engine.views import CapsuleView

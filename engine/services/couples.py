@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from engine.calendar.schedule import parse_zone
 from engine.domain import couple as couple_domain
 from engine.domain.couple import CoupleState
 from engine.domain.text import clean_handle, clean_line
@@ -22,7 +23,6 @@ from engine.events import (
     PartnerZoneSet,
 )
 from engine.events.names import couple_name, ritual_title
-from engine.schedule import parse_zone
 from engine.services.rituals import new_ritual
 from engine.services.session import (
     MEMBERSHIP,

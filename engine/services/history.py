@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.calendar.schedule import Zones, zone_at
 from engine.domain.couple import CoupleState
 from engine.domain.visibility import is_listed
 from engine.events import (
@@ -50,7 +51,6 @@ from engine.events import (
     TimeoutEnded,
 )
 from engine.events.retractions import retracted_ids
-from engine.schedule import Zones, zone_at
 from engine.services.journal import APPRECIATION_STATE
 from engine.services.session import CoupleRef, Session
 from engine.views import HistoryEntry

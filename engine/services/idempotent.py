@@ -20,7 +20,6 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from engine.crypto import KeyringCipher
 from engine.events.idempotency import (
     IdempotencyMark,
     IdempotencyRecord,
@@ -28,6 +27,7 @@ from engine.events.idempotency import (
     check_key,
 )
 from engine.events.names import NameClaim, NameRelease
+from engine.events.sealing import KeyringCipher
 from engine.events.store import NO_METADATA, Batch, EventStore, Metadata, NewEvent, RecordedEvent
 from engine.events.subscribers import Subscriber
 

@@ -6,10 +6,10 @@ intimate text is ever opened for them.
 
 from __future__ import annotations
 
-from engine import drift, insights
 from engine.domain.couple import CoupleState
 from engine.errors import InvalidInput
 from engine.events import RecordedEvent
+from engine.projections import drift, insights
 from engine.services.session import CoupleRef, Session
 from engine.views import DriftSignal, InsightsView
 

@@ -2,7 +2,7 @@
 
 Issuing and revoking are events in the couple's stream. The web page finds invites through
 an :class:`InviteIndex`: on a SQL store the ``partner_invites`` table (kept in step with the
-events inside their append transaction, see :mod:`engine.invite_table`); on any other store
+events inside their append transaction, see :mod:`engine.sql.invites`); on any other store
 an index folded from the events themselves, which is what the in-memory tests use.
 """
 
@@ -22,8 +22,8 @@ from engine.domain.sharing import TOKEN_BYTES, clean_base_url, token_hash
 from engine.domain.text import clean_line
 from engine.errors import NotFound
 from engine.events import EventStore, PartnerInviteIssued, PartnerInviteRevoked
-from engine.invite_views import InviteView, IssuedInvite, PageTarget
 from engine.services.session import CoupleRef, Decision, Session, couple_stream, new_id
+from engine.views.invites import InviteView, IssuedInvite, PageTarget
 
 _NO_HASH = "0" * 64
 INVITE_TYPES = (PartnerInviteIssued.type_name, PartnerInviteRevoked.type_name)

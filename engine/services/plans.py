@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-from engine import catalog
+from engine.catalog import rituals as catalog
+from engine.catalog.plans import PLAN_TEMPLATES, PlanTemplate, plan_template
 from engine.domain import plan as plan_domain
 from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
@@ -25,7 +26,6 @@ from engine.domain.plan_progress import PlanCalendar, plan_calendar, plan_progre
 from engine.domain.plan_progress import plan_milestones as milestones_of
 from engine.errors import ConcurrencyError
 from engine.events import Event
-from engine.plan_templates import PLAN_TEMPLATES, PlanTemplate, plan_template
 from engine.services.session import CoupleRef, RitualRef, Session, ritual_stream
 from engine.views import PlanMilestone, PlanRitualView, PlanView
 

@@ -1,7 +1,7 @@
 """Privacy: erasure on an append-only log, and taking a couple's data out and back in.
 
 Erasure destroys keys and keeps a content-free tombstone. Every intimate text is sealed
-under the couple's key or the writing partner's own key (:mod:`engine.crypto`).
+under the couple's key or the writing partner's own key (:mod:`engine.events.sealing`).
 Destroying a key makes every text sealed under it unreadable for good, while the events
 themselves stay in place, so streams, versions and positions never change. After a
 tombstone the SQL store refuses to make a key for what it names.

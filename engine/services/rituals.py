@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
-from engine import catalog, schedule
+from engine.calendar import schedule
+from engine.catalog import rituals as catalog
+from engine.catalog.kinds import RITUAL_KINDS
 from engine.domain import ritual as ritual_domain
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
-from engine.domain.text import clean_line
+from engine.domain.text import check_within_years, clean_line
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import Event, RitualAdded, RitualEdited, RitualRetired
 from engine.events.names import NameClaim, NameRelease, normalise, ritual_title, title_release
-from engine.kinds import RITUAL_KINDS
-from engine.parsing import check_within_years
 from engine.services.session import CoupleRef, RitualRef, Session, new_id, ritual_stream
 from engine.views import RitualView
 
@@ -331,7 +331,7 @@ class Rituals:
         rid = self._s.find_ritual_id(couple.couple_id, ritual)
 
         def attempt() -> RitualView:
-            state = self._s.load_ritual(rid, couple.couple_id)
+            state = self._s.load_definitions(rid, couple.couple_id)  # logs play no part
             event = decide(state, self._s.now())
             claims, releases = _title_changes(couple.couple_id, state, event)
             self._s.append(

@@ -387,6 +387,18 @@ class Session:
             raise NotFound("this couple has no ritual of that title or id")
         return replace(state, version=version)
 
+    def load_definitions(self, ritual_id: str, couple_id: str) -> RitualState:
+        """A ritual's definitions, pauses and retirement with the stream's version, read
+        first, and nothing it logged: what a logging decision starts from before the marks
+        it needs are added (see ``CheckIns``)."""
+        stream = ritual_stream(ritual_id)
+        version = self.store.stream_version(stream)
+        defined = self.lived.read_couple(couple_id, types=RITUAL_LIFECYCLE)
+        state = ritual_domain.fold([r.event for r in defined if r.stream_id == stream])
+        if not state.definitions:
+            raise NotFound("this couple has no ritual of that title or id")
+        return replace(state, version=version)
+
     # -- writing -------------------------------------------------------------------------
 
     def append(

@@ -2,7 +2,7 @@
 
 Issuing and revoking are events in the couple's stream. The server finds links through a
 :class:`LinkIndex`: on a SQL store the ``feed_links`` table (kept in step with the events
-inside their append transaction, see :mod:`engine.feed_link_table`); on any other store an
+inside their append transaction, see :mod:`engine.sql.feed_links`); on any other store an
 index folded from the events themselves, which is what the in-memory tests use.
 """
 

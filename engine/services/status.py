@@ -1,7 +1,8 @@
 """The status screen: today's rituals, streaks, the plan, recent weeks and drift, in one view.
 
-Composed from the other services' parts. The streaks, today's rituals and the heatmap
-share one read of the ``ritual_marks`` read model; drift reads the couple's events
+Composed from the other services' parts. The streaks come from each ritual's settled
+tallies and the marks after them (see ``Streaks.windows``); today's rituals and the
+heatmap from one read of the ``ritual_marks`` read model; drift reads the couple's events
 without decrypting them. A status never writes.
 """
 
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from engine import drift, practice
+from engine.catalog.plans import plan_template
 from engine.domain.couple import CoupleState, aware
 from engine.domain.plan_progress import plan_progress
-from engine.plan_templates import plan_template
+from engine.projections import drift, practice
 from engine.services.plans import Plans
 from engine.services.session import CoupleRef, Session
 from engine.services.streaks import Streaks
@@ -45,14 +46,19 @@ class Status:
             for r in self._s.ritual_states(state.couple_id).values()
             if r.definitions[0].effective_from <= now
         ]
-        marks = self._streaks.marks(state.couple_id)
         book_of_zones = self._streaks.zone_book(state.couple_id)
         zones = book_of_zones.couple
+        windows = self._streaks.windows(
+            state, {r.ritual_id: r for r in rituals}, book_of_zones, now
+        )
         streaks = [
-            self._streaks.streak_view(state, r, marks.get(r.ritual_id, []), book_of_zones, now)
+            self._streaks.streak_view(
+                state, r, windows[r.ritual_id][1], book_of_zones, now, windows[r.ritual_id][0]
+            )
             for r in rituals
             if r.status(now) == "active"
         ]
+        marks = self._streaks.marks(state.couple_id)  # the heatmap's twelve weeks and today
         book = practice.Logbook.of(
             rituals,
             (m for ms in marks.values() for m in ms),

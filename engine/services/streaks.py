@@ -10,17 +10,27 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import defaultdict
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 
-from engine import catalog
+from engine.catalog import rituals as catalog
 from engine.domain.couple import CoupleState, aware
 from engine.domain.ritual import RitualState
 from engine.domain.zones import ZONE_EVENTS, ZoneBook
 from engine.errors import StoreUnavailable
-from engine.events import AppreciationGiven, EventStore
+from engine.events import (
+    AppreciationGiven,
+    CheckedIn,
+    CoupleErased,
+    EntryRetracted,
+    EventStore,
+    OccurrenceSkipped,
+)
 from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels
+from engine.projections import settled as tallies
 from engine.projections.marks import MARKS, Mark
+from engine.projections.projection import Json
+from engine.projections.settled import Settled
 from engine.projections.streaks import Zones, figures
 from engine.services.session import CoupleRef, RitualRef, Session
 from engine.views import PartnerStreak, ReadModelView, StreakView, WeekProgress
@@ -29,6 +39,20 @@ JOURNAL = "appreciation-journal"
 """The template family whose rituals count the appreciations partners write."""
 
 ZONE_TYPES = ZONE_EVENTS
+
+TAIL_TYPES = (
+    CheckedIn.type_name,
+    OccurrenceSkipped.type_name,
+    EntryRetracted.type_name,
+    CoupleErased.type_name,
+)
+"""The events that can change a ritual's marks after its settled tallies were kept."""
+
+REWRITE_AFTER = 50
+"""Events since its tallies were kept after which a read keeps them afresh."""
+
+Window = tuple[Settled | None, list[Mark]]
+"""A ritual's settled tallies (None: none) and the marks its figures still need."""
 
 
 class Streaks:
@@ -46,7 +70,9 @@ class Streaks:
         with self._lock:
             if self._runner is None:
                 store = self._s.base_store
-                self._runner = ProjectionRunner(store, self._models_for(store), PROJECTIONS)
+                self._runner = ProjectionRunner(
+                    store, self._models_for(store), PROJECTIONS, derived=(tallies.NAME,)
+                )
             return self._runner
 
     # -- read models ---------------------------------------------------------------------
@@ -85,12 +111,16 @@ class Streaks:
     def streaks(self, couple: CoupleRef, as_of: datetime | None) -> list[StreakView]:
         state = self._s.load_members(couple)
         now = self._s.now() if as_of is None else aware(as_of)
-        marks = self.marks(state.couple_id)
         zones = self.zone_book(state.couple_id)
-        return [
-            self.streak_view(state, ritual, marks.get(rid, []), zones, now)
+        rituals = {
+            rid: ritual
             for rid, ritual in self._s.ritual_states(state.couple_id).items()
             if ritual.definitions[0].effective_from <= now and ritual.status(now) != "retired"
+        }
+        windows = self.windows(state, rituals, zones, now)
+        return [
+            self.streak_view(state, ritual, windows[rid][1], zones, now, windows[rid][0])
+            for rid, ritual in rituals.items()
         ]
 
     def ritual_streak(
@@ -102,9 +132,10 @@ class Streaks:
         return self._ritual_streak(state, rid, now)
 
     def _ritual_streak(self, state: CoupleState, rid: str, now: datetime) -> StreakView:
-        marks = self.marks(state.couple_id, rid).get(rid, [])
         ritual = self._s.ritual_states(state.couple_id)[rid]
-        return self.streak_view(state, ritual, marks, self.zone_book(state.couple_id), now)
+        zones = self.zone_book(state.couple_id)
+        settled, marks = self.windows(state, {rid: ritual}, zones, now)[rid]
+        return self.streak_view(state, ritual, marks, zones, now, settled)
 
     def after_check_in(self, state: CoupleState, rid: str, partner_id: str) -> int:
         """The partner's current streak on a ritual, the check-in just made included."""
@@ -123,6 +154,146 @@ class Streaks:
         for rid, marks in self._appreciation_marks(couple_id, ritual_id).items():
             found[rid] += marks
         return found
+
+    def windows(
+        self,
+        state: CoupleState,
+        rituals: Mapping[str, RitualState],
+        zones: ZoneBook,
+        now: datetime,
+    ) -> dict[str, Window]:
+        """For each ritual, its settled tallies and the marks from their horizon on, so a
+        streak reads what the last months logged, however long the history; or, where no
+        usable tallies are kept (none yet, or an event rewrote a settled slot), all its
+        marks, keeping tallies for next time where the read models can be written.
+        Figures from a window are the same as from all the marks."""
+        runner = self.runner
+        try:
+            runner.catch_up()
+            writable = True
+        except StoreUnavailable:  # a read-only database user reads, and keeps nothing
+            writable = False
+        couple_id = state.couple_id
+        freezes = state.freezes_per_month
+        store = runner.store
+        last = store.last_position()
+        journals = {
+            rid
+            for rid, ritual in rituals.items()
+            if any(catalog.family_of(d.template) == JOURNAL for d in ritual.definitions)
+        }
+        own = zones.own_zones()
+        wanted = {
+            rid for rid, r in rituals.items() if rid not in journals and tallies.settleable(r, own)
+        }
+        kept: dict[str, tuple[Settled, dict[str, Mark], int]] = {}
+        for rid, data in (runner.models.states(tallies.NAME, couple_id) if wanted else {}).items():
+            loaded = tallies.load(data) if rid in wanted else None
+            if loaded is None:
+                continue
+            settled = loaded[0]
+            if settled.digest == tallies.digest(rituals[rid], zones.couple, freezes) and (
+                now >= settled.made_at
+            ):
+                kept[rid] = loaded
+        since = min((position for _, _, position in kept.values()), default=last)
+        events = store.read_couple(couple_id, types=TAIL_TYPES, after=since, decrypt=False)
+        found: dict[str, Window] = {}
+        writes: dict[str, Json] = {}
+        for rid, ritual in rituals.items():
+            if rid in kept:
+                settled, tail, position = kept[rid]
+                newer = [r for r in events if r.position > position]
+                followed = tallies.follow(settled, tail, newer, rid)
+                if followed is not None:
+                    moved = self._resettle(ritual, settled, followed, zones.couple, freezes, now)
+                    if moved is not None:
+                        settled, followed = moved
+                    if moved is not None or len(newer) > REWRITE_AFTER:
+                        writes[rid] = tallies.dump(settled, followed, last)
+                    found[rid] = (settled, list(followed.values()))
+                    continue
+            if rid in journals:
+                found[rid] = (None, self.marks(couple_id, rid).get(rid, []))
+                continue
+            marks = runner.states_now(MARKS.name, couple_id, rid)
+            found[rid] = (None, list(marks.values()))
+            horizon = tallies.horizon_for(zones.couple, now) if rid in wanted else None
+            if horizon is None:
+                continue
+            before = [m for m in marks.values() if (tallies.mark_time(m) or horizon) < horizon]
+            settled_now = tallies.settle(
+                ritual,
+                before,
+                zones=zones.couple,
+                freezes_per_month=freezes,
+                now=now,
+                horizon=horizon,
+            )
+            if settled_now is None:
+                continue
+            tail = {k: m for k, m in marks.items() if (tallies.mark_time(m) or horizon) >= horizon}
+            writes[rid] = tallies.dump(settled_now, tail, last)
+            found[rid] = (settled_now, list(tail.values()))
+        if writes and writable:
+            self._keep(couple_id, writes)
+        return found
+
+    @staticmethod
+    def _resettle(
+        ritual: RitualState,
+        settled: Settled,
+        tail: dict[str, Mark],
+        zones: Zones,
+        freezes: int,
+        now: datetime,
+    ) -> tuple[Settled, dict[str, Mark]] | None:
+        """Tallies moved to a newer horizon when theirs has grown old (None: not moved)."""
+        if settled.horizon >= now - tallies.RESETTLE:
+            return None
+        horizon = tallies.horizon_for(zones, now)
+        if horizon is None or horizon <= settled.horizon:
+            return None
+        before = [m for m in tail.values() if (tallies.mark_time(m) or horizon) < horizon]
+        moved = tallies.settle(
+            ritual,
+            before,
+            zones=zones,
+            freezes_per_month=freezes,
+            now=now,
+            horizon=horizon,
+            start=settled,
+        )
+        if moved is None:
+            return None
+        rest = {k: m for k, m in tail.items() if (tallies.mark_time(m) or horizon) >= horizon}
+        return moved, rest
+
+    def _keep(self, couple_id: str, rows: dict[str, Json]) -> None:
+        """Keep settled tallies (derived data: a failed write only costs the next read)."""
+        models = self.runner.models
+        where = {(couple_id, rid): data for rid, data in rows.items()}
+        with contextlib.suppress(StoreUnavailable):
+            with models.transaction() as tx:
+                existing = tx.load(tallies.NAME, where.keys())
+                tx.save(tallies.NAME, where, existing=existing.keys())
+            # Kept after an erasure's tombstone was folded? Then take them out again.
+            erased = self.runner.store.read_couple(
+                couple_id, types=(CoupleErased.type_name,), decrypt=False
+            )
+            if erased:
+                with models.transaction() as tx:
+                    tx.forget(tallies.NAME, couple_id)
+
+    def marks_since(self, couple_id: str, ritual_id: str, since: datetime) -> list[Mark]:
+        """The marks of a scheduled ritual's occurrences from ``since`` on, caught up to the
+        newest event: one range of the read model, however long the ritual's history."""
+        runner = self.runner
+        with contextlib.suppress(StoreUnavailable):
+            runner.catch_up()
+        prefix = f"{ritual_id}@"
+        start = prefix + since.astimezone(UTC).isoformat()
+        return list(runner.states_now(MARKS.name, couple_id, prefix, start).values())
 
     def _appreciation_marks(self, couple_id: str, ritual_id: str = "") -> dict[str, list[Mark]]:
         """Each appreciation written with `ritual appreciate`, as one check-in of every
@@ -162,6 +333,7 @@ class Streaks:
         marks: list[Mark],
         zones: ZoneBook,
         now: datetime,
+        settled: Settled | None = None,
     ) -> StreakView:
         found = figures(
             ritual,
@@ -170,6 +342,7 @@ class Streaks:
             freezes_per_month=state.freezes_per_month,
             now=now,
             partner_zones=zones.own_zones(),
+            settled=settled,
         )
         week = None
         if found.week is not None:

@@ -29,7 +29,7 @@ from werkzeug.wrappers import Request, Response
 
 from engine.domain.invites import JOIN_PATH, PAGE_PATH
 from engine.errors import NotFound, StoreUnavailable
-from engine.invite_views import PageTarget
+from engine.views.invites import PageTarget
 from engine.web import page_context as screens
 from engine.web.http import loggable_path
 from engine.web.page_forms import FORMS, Refused

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from engine.catalog.kinds import REPAIR_KINDS
 from engine.domain.invites import PAGE_PATH, occurrence_path
-from engine.invite_views import PageTarget
-from engine.kinds import REPAIR_KINDS
 from engine.views import CoupleView, PlanView, RitualView, StatusView, TodayItem
+from engine.views.invites import PageTarget
 
 if TYPE_CHECKING:
     from engine.api import Engine

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
+from engine.catalog.kinds import RepairAnswer, RepairKind
 from engine.errors import (
     IdempotencyConflict,
     InvalidInput,
@@ -22,8 +23,7 @@ from engine.errors import (
     RitualError,
     StoreUnavailable,
 )
-from engine.invite_views import PageTarget
-from engine.kinds import RepairAnswer, RepairKind
+from engine.views.invites import PageTarget
 from engine.web.page_context import parse_stamp
 
 if TYPE_CHECKING:

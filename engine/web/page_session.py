@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, Signer
 
-from engine.invite_views import PageTarget
+from engine.views.invites import PageTarget
 
 COOKIE = "ritual_session"
 COOKIE_MAX_AGE = timedelta(days=400)

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from cli import cli
 from engine import Engine
-from engine.catalog import CATALOG
+from engine.catalog.rituals import CATALOG
 from tests.feed_check import parse_feed
 from tests.moments import cli_at, cli_clock
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 
 import cli
 from engine import Engine
-from engine.crypto import TOKEN_PREFIX
+from engine.events.sealing import TOKEN_PREFIX
 from tests.moments import cli_at, cli_clock
 
 EVERYONE = frozenset({None, "sam", "alex"})

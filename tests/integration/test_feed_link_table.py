@@ -1,5 +1,5 @@
 """The feed_links table on SQLite: kept in step with the sharing events inside their
-append transaction, and described by the migrations exactly as engine.db declares it."""
+append transaction, and described by the migrations exactly as engine.sql.tables declares it."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from alembic.autogenerate import compare_metadata
 
 from engine import Engine, FixedClock
 from engine.api import open_sql_store
-from engine.db import feed_links, metadata
 from engine.domain.sharing import token_hash
 from engine.events import RecordedEvent
-from engine.events.sqlstore import SqlEventStore
-from engine.migrations import migration_context
+from engine.sql.event_store import SqlEventStore
+from engine.sql.migrations import migration_context
+from engine.sql.tables import feed_links, metadata
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 

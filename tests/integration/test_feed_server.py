@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from engine import Engine
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
 from engine.views import CoupleView
 from engine.web import create_app
 from engine.web.serve import RunningServer, start_in_thread

@@ -11,7 +11,7 @@ from engine import Engine, FixedClock, InvalidInput
 from engine.events import ERASED, SEALED, EventStore
 from engine.events.base import secret_fields
 from engine.events.codec import event_class
-from engine.follow import LogRecord
+from engine.events.follow import LogRecord
 
 NOTE = "we talked about the garden"
 THANKS = "thank you for the soup"

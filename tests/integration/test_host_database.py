@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from engine import Engine, FixedClock
-from engine.db import create_sa_engine
-from engine.events.sqlstore import SqlEventStore
-from engine.migrations import upgrade
+from engine.sql.event_store import SqlEventStore
+from engine.sql.migrations import upgrade
+from engine.sql.tables import create_sa_engine
 from tests.moments import CLI_NOW
 
 CLOCK = FixedClock(CLI_NOW)

@@ -12,9 +12,9 @@ from werkzeug.test import Client
 
 from engine import Engine, FixedClock
 from engine.api import open_sql_store
-from engine.db import feed_links, partner_invites
 from engine.domain.sharing import token_hash
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
+from engine.sql.tables import feed_links, partner_invites
 from engine.web import create_app
 from tests.moments import CLI_NOW
 

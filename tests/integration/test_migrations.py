@@ -1,4 +1,4 @@
-"""The Alembic migrations: from empty to head, no drift from engine.db, and back down.
+"""The Alembic migrations: from empty to head, no drift from engine.sql.tables, and back down.
 
 Runs on SQLite always and on PostgreSQL when ``RITUAL_TEST_POSTGRES_URL`` is set
 (the ``sql_url`` fixture in tests/conftest.py hands each test an empty database).
@@ -19,9 +19,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 
 from alembic import command
-from engine import migrations
-from engine.db import VERSION_TABLE, create_sa_engine, metadata
-from engine.sqlite import WRITE
+from engine.sql import migrations
+from engine.sql.sqlite import WRITE
+from engine.sql.tables import VERSION_TABLE, create_sa_engine, metadata
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENGINE_TABLES = {
@@ -57,7 +57,7 @@ def drift(sa_engine: sa.Engine) -> list[Any]:
 
 
 def downgrade(sa_engine: sa.Engine, revision: str) -> None:
-    """The counterpart of ``engine.migrations.upgrade``, which the engine does not need."""
+    """The counterpart of ``engine.sql.migrations.upgrade``, which the engine does not need."""
     config = Config()
     config.set_main_option("script_location", str(migrations.script_location()))
     with sa_engine.connect() as conn:
@@ -183,3 +183,44 @@ def test_every_name_the_engine_gives_starts_with_ritual(sa_engine: sa.Engine) ->
         with sa_engine.connect() as conn:
             names |= set(conn.scalars(sa.text("SELECT relname FROM pg_class WHERE relkind = 'S'")))
     assert names and all("ritual_" in name for name in names)
+
+
+def test_the_head_revision_known_without_alembic_is_alembic_s_head() -> None:
+    from engine.sql.tables import HEAD_REVISION
+
+    assert migrations.head_revision() == HEAD_REVISION, (
+        "a new migration also moves engine.sql.tables.HEAD_REVISION"
+    )
+
+
+def test_opening_a_store_at_head_checks_the_schema_without_importing_alembic(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'rituals.db'}"
+    from engine.api import upgrade_database
+
+    upgrade_database(url)
+    probe = (
+        "import sys\n"
+        "from engine import Engine\n"
+        f"with Engine.open({url!r}) as eng:\n"
+        "    eng.couples()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "False"
+
+
+def test_a_store_behind_head_is_still_migrated_when_opened(
+    sql_url: str, sa_engine: sa.Engine
+) -> None:
+    from engine.api import open_sql_store
+    from engine.sql.tables import at_head
+
+    assert not at_head(sa_engine), "an empty database has no version table yet"
+    migrations.upgrade(sa_engine, "0009")
+    assert not at_head(sa_engine)
+    open_sql_store(sql_url).close()
+    assert at_head(sa_engine)

@@ -13,9 +13,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from engine import Engine, FixedClock
-from engine.crypto import TOKEN_PREFIX, unwrap_key
-from engine.db import data_keys, events
-from engine.events.sqlstore import SqlEventStore
+from engine.events.sealing import TOKEN_PREFIX, unwrap_key
+from engine.sql.event_store import SqlEventStore
+from engine.sql.tables import data_keys, events
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

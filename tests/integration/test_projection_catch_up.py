@@ -29,9 +29,9 @@ from engine.events import (
     RecordedEvent,
     RitualResumed,
 )
-from engine.events.sqlstore import SqlEventStore
 from engine.projections import MARKS, PROJECTIONS, ProjectionRunner, ReadModels
 from engine.projections.marks import Mark
+from engine.sql.event_store import SqlEventStore
 
 T0 = datetime(2026, 3, 1, 7, tzinfo=UTC)
 OCCURRENCES = [T0 + timedelta(days=d) for d in range(4)]

@@ -11,8 +11,8 @@ from alembic.autogenerate import compare_metadata
 
 from engine import Engine, FixedClock
 from engine.api import open_sql_store
-from engine.db import metadata
-from engine.migrations import migration_context
+from engine.sql.migrations import migration_context
+from engine.sql.tables import metadata
 
 
 def only(eng: Engine) -> str:

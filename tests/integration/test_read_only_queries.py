@@ -1,8 +1,9 @@
 """Queries never write: a database session that may only read serves every query, with the
 same answers as a writer's, even for events the read models have not folded yet.
 
-PostgreSQL only: the session is made read-only with ``default_transaction_read_only``, which
-refuses every INSERT, UPDATE and DELETE exactly as a role granted SELECT alone would.
+PostgreSQL only: the reader connects as a role of its own that was granted SELECT on the
+engine's tables and nothing else (no INSERT, UPDATE, DELETE, no DDL), so any write a read
+path attempted would fail; the role is dropped afterwards.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -39,13 +41,46 @@ def schema_url() -> Iterator[str]:
         admin.dispose()
 
 
-def read_only(url: str) -> str:
+@contextmanager
+def select_only_role(url: str) -> Iterator[str]:
+    """A login role that may only SELECT from the tables of ``url``'s schema; yields the
+    URL that connects as it, and drops the role afterwards."""
     parsed = sa.make_url(url)
     options = parsed.query["options"]
     assert isinstance(options, str)
-    return parsed.update_query_dict(
-        {"options": f"{options} -cdefault_transaction_read_only=on"}
-    ).render_as_string(hide_password=False)
+    schema = options.removeprefix("-csearch_path=")
+    role, password = f"ritual_reader_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+        conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    try:
+        yield parsed.set(username=role, password=password).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}")
+            conn.exec_driver_sql(f"REVOKE USAGE ON SCHEMA {schema} FROM {role}")
+            conn.exec_driver_sql(f"DROP ROLE {role}")
+        admin.dispose()
+
+
+def table_privileges(url: str, role_url: str) -> set[str]:
+    """Every privilege the reader's role holds on any table."""
+    role = sa.make_url(role_url).username
+    admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT DISTINCT privilege_type FROM information_schema.role_table_grants"
+                    " WHERE grantee = :role"
+                ),
+                {"role": role},
+            )
+            return {row[0] for row in rows}
+    finally:
+        admin.dispose()
 
 
 def queries(couple: str, link_token: str) -> dict[str, Callable[[Engine], Any]]:
@@ -96,7 +131,11 @@ def test_a_read_only_session_serves_every_query_with_the_writer_s_answers(
         expected = {name: query(writer) for name, query in queries(couple, token).items()}
         before = writer.log_position()
 
-    with Engine.open(read_only(schema_url), clock=clock, migrate=False) as reader:
+    with (
+        select_only_role(schema_url) as reader_url,
+        Engine.open(reader_url, clock=clock, migrate=False) as reader,
+    ):
+        assert table_privileges(schema_url, reader_url) == {"SELECT"}
         with pytest.raises(StoreUnavailable):
             reader.appreciate(couple, by="alex", to="sam", text="a write is refused")
         for name, query in queries(couple, token).items():

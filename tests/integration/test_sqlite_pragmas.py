@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from engine.api import open_sql_store
 from engine.events import NewEvent, TimeoutCalled
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
 
 AT = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from engine.db import names
 from engine.errors import NotAllowed
 from engine.events import CoupleErased, EventStore, MemoryEventStore, NewEvent, TimeoutCalled
 from engine.events.names import (
@@ -19,7 +18,8 @@ from engine.events.names import (
     ritual_title,
     title_release,
 )
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
+from engine.sql.tables import names
 
 AT = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 NAME = "Sam & Alex"

@@ -26,7 +26,7 @@ from click.testing import CliRunner, Result
 from cli import cli
 from engine import Engine
 from engine.api import open_sql_store
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
 from tests.moments import cli_at, cli_clock
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import pytest
 
 from engine.errors import DuplicateEvent, StoreUnavailable
 from engine.events import AppreciationGiven, NewEvent, TimeoutCalled
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
 
 AT = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 

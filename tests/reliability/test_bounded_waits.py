@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from cli import cli
 from engine import Engine, StoreUnavailable
-from engine.db import Waits
-from engine.events.sqlstore import APPEND_LOCK_ID
+from engine.sql.event_store import APPEND_LOCK_ID
+from engine.sql.tables import Waits
 from engine.web.app import FeedApp
 from tests.moments import cli_at, cli_clock
 

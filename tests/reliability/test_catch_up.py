@@ -15,8 +15,8 @@ import time
 import pytest
 
 from engine.events import RecordedEvent
-from engine.events.sqlstore import SqlEventStore
 from engine.projections import Checkpoint, ProjectionRunner
+from engine.sql.event_store import SqlEventStore
 from tests.reliability import folding
 from tests.reliability.conftest import finish, spawn_worker, start_together
 

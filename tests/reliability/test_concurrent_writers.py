@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 import pytest
 
 from engine.events import TimeoutCalled
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
 from tests.reliability.conftest import finish, spawn_worker, start_together
 
 pytestmark = pytest.mark.slow

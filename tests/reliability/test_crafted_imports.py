@@ -369,7 +369,7 @@ def test_a_cut_short_import_leaves_nothing_and_a_rerun_brings_everything(
     setting: Setting, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One transaction: a failure half way through the writing stores no event at all."""
-    from engine.events.sqlstore import SqlEventStore
+    from engine.sql.event_store import SqlEventStore
 
     real = SqlEventStore._append_one
     calls = {"n": 0}

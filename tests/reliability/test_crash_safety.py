@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 import pytest
 
 from engine.api import open_sql_store
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
 from tests.reliability import folding
 from tests.reliability.conftest import spawn_worker, wait_ready
 

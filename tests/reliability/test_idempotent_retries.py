@@ -17,8 +17,8 @@ import pytest
 from engine import Engine
 from engine.errors import ConnectionLost, IdempotencyConflict, StoreUnavailable
 from engine.events import EventStore
-from engine.events.sqlstore import SqlEventStore
 from engine.services.idempotent import InvocationKeys
+from engine.sql.event_store import SqlEventStore
 from tests.moments import cli_clock
 
 

@@ -25,8 +25,8 @@ from click.testing import CliRunner, Result
 
 from cli import cli
 from engine import Engine
-from engine.crypto import unwrap_key
-from engine.master_key import ENV_MASTER_KEY, ENV_MASTER_KEY_FILE, new_master_key
+from engine.events.sealing import unwrap_key
+from engine.sql.master_key import ENV_MASTER_KEY, ENV_MASTER_KEY_FILE, new_master_key
 from tests.moments import cli_at, cli_clock
 
 NOTE = "Zephyrine slow coffee on the balcony"

@@ -23,11 +23,11 @@ import sqlalchemy as sa
 
 from engine import Engine, FixedClock
 from engine.api import open_sql_store, read_models_for
-from engine.catalog import starter_templates
-from engine.db import data_keys, feed_links
+from engine.catalog.rituals import starter_templates
 from engine.events.names import NAMES_SECRET
-from engine.events.sqlstore import SqlEventStore
 from engine.projections import PROJECTIONS, ProjectionRunner
+from engine.sql.event_store import SqlEventStore
+from engine.sql.tables import data_keys, feed_links
 from tests.reliability.conftest import run_cli
 
 pytestmark = [
@@ -241,7 +241,7 @@ def test_an_init_stopped_inside_its_writing_leaves_nothing(
 def test_a_forget_stopped_inside_its_tombstone_leaves_the_couple_whole_for_a_rerun(
     couple_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import engine.events.sqlstore as sqlstore
+    import engine.sql.event_store as sqlstore
 
     def stop(*args: Any, **kwargs: Any) -> int:
         raise KeyboardInterrupt

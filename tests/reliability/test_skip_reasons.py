@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from cli import cli
 from engine import Engine, FixedClock
-from engine.db import events
 from engine.events.base import COUPLE_KEY
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
+from engine.sql.tables import events
 from engine.views import CoupleView
 from tests.moments import cli_at
 

@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from engine import Engine, StoreUnavailable
-from engine.db import create_sa_engine
-from engine.events.sqlstore import (
+from engine.sql.event_store import (
     BUSY,
     DISK_FULL,
     READ_ONLY,
@@ -23,6 +22,7 @@ from engine.events.sqlstore import (
     SqlEventStore,
     translate_errors,
 )
+from engine.sql.tables import create_sa_engine
 from tests.moments import cli_clock
 
 

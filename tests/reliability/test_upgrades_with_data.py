@@ -1,5 +1,5 @@
 """Migrations: from an empty database and from every revision with data in it, on both
-backends, to a schema that matches the tables in ``engine.db`` exactly.
+backends, to a schema that matches the tables in ``engine.sql.tables`` exactly.
 
 Data at a revision from before the prefixed tables (0009) is written as that code wrote
 it: the rows of an in-memory engine copied into ``events`` and ``data_keys``, with the
@@ -20,10 +20,10 @@ from alembic.script import ScriptDirectory
 
 from alembic import command
 from engine import CheckedIn, Engine, FixedClock, MemoryEventStore
-from engine.db import VERSION_TABLE, create_sa_engine
 from engine.events import Metadata, NewEvent
-from engine.events.sqlstore import SqlEventStore
-from engine.migrations import current_revision, head_revision, script_location, upgrade
+from engine.sql.event_store import SqlEventStore
+from engine.sql.migrations import current_revision, head_revision, script_location, upgrade
+from engine.sql.tables import VERSION_TABLE, create_sa_engine
 
 PREFIXED = "0009"
 """The first revision whose tables are named ritual_... with their own version table."""

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from engine.api import open_sql_store
 from engine.errors import ConcurrencyError
 from engine.events import CheckedIn, Event, Metadata, NewEvent, OccurrenceSkipped, TimeoutCalled
-from engine.events.sqlstore import SqlEventStore
+from engine.sql.event_store import SqlEventStore
 from tests.reliability import folding
 
 AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

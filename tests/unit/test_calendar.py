@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine import Engine, FixedClock, InvalidInput, NotFound
-from engine.calendar import FEED_TYPES, feed_items
-from engine.catalog import CATALOG
+from engine.calendar.ics import AllDayItem, TimedItem
+from engine.calendar.items import FEED_TYPES, feed_items
+from engine.catalog.rituals import CATALOG
 from engine.events import CoupleCreated, RitualAdded
-from engine.feeds import AllDayItem, TimedItem
 from engine.views import CoupleView
 from tests.feed_check import BERLIN, START, at_local, parse_feed
 

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import Engine, FixedClock
-from engine.calendar import feed_items
+from engine.calendar.ics import FeedCalendar, render
+from engine.calendar.items import feed_items
 from engine.events import CoupleCreated, CoupleSettingsChanged, Event, RitualAdded
-from engine.feeds import FeedCalendar, render
 from engine.views import CoupleView
 from tests.feed_check import at_local, parse_feed
 

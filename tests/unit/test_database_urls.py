@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.db import normalise_url
+from engine.sql.tables import normalise_url
 
 
 @pytest.mark.parametrize(

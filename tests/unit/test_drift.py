@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.drift import drift_signals, signals_at
 from engine.events import CoupleCreated, Metadata, PartnerAdded, RecordedEvent
-from engine.insights import CheckInFact, CoupleLog, RepairFact
+from engine.projections.drift import drift_signals, signals_at
+from engine.projections.insights import CheckInFact, CoupleLog, RepairFact
 
 NOW = datetime(2026, 3, 18, 9, tzinfo=UTC)
 TWO = {"ps": "sam", "pa": "alex"}

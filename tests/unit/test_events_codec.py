@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 import engine.events  # noqa: F401  (registers every event type)
-from engine.crypto import KeyringCipher, MemoryKeyring
 from engine.events import ERASED, SEALED, Event, event_type, registered_types, upcaster
 from engine.events import base as events_base
 from engine.events.codec import decode, encode, is_sealed_token
+from engine.events.sealing import KeyringCipher, MemoryKeyring
 
 COUPLE = "couple-1"
 EVENT_ID = "7d3c1f9e-0000-4000-8000-000000000001"

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from engine import Engine, FixedClock, InvalidInput
-from engine.calendar import FEED_TYPES, feed_items
+from engine.calendar.ics import MAX_BYTES, MAX_EVENTS, FeedCalendar, TimedItem, render
+from engine.calendar.items import FEED_TYPES, feed_items
 from engine.events import NewEvent, RitualAdded
-from engine.feeds import MAX_BYTES, MAX_EVENTS, FeedCalendar, TimedItem, render
 from engine.services.session import ritual_stream
 from engine.views import CoupleView
 from tests.feed_check import START, at_local, parse_feed

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import engine.calendar
-import engine.feeds
+import engine.calendar.ics
+import engine.calendar.items
 from engine import Engine, FixedClock
-from engine.calendar import occurrence_uid
+from engine.calendar.items import occurrence_uid
 from engine.views import CoupleView
 from tests.feed_check import BERLIN, START, ParsedFeed, at_local, days, parse_feed
 
@@ -275,7 +275,7 @@ def test_uids_are_opaque_and_never_carry_names_or_titles(eng: Engine, couple: Co
         assert not {"sam", "alex", ritual.id} & set(e.uid.split("-"))
 
 
-@pytest.mark.parametrize("module", [engine.feeds, engine.calendar])
+@pytest.mark.parametrize("module", [engine.calendar.ics, engine.calendar.items])
 def test_the_feed_modules_are_pure(module: object) -> None:
     source = Path(module.__file__).read_text(encoding="utf-8")  # type: ignore[attr-defined]
     tree = ast.parse(source)

@@ -26,7 +26,7 @@ from engine.events import (
     TimeoutCalled,
     TimeoutEnded,
 )
-from engine.insights import closeness_trend, read_log, weekly_insights
+from engine.projections.insights import closeness_trend, read_log, weekly_insights
 
 ZONE = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 3, 18)

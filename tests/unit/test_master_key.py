@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from engine import KeysUnavailable
-from engine.crypto import unwrap_key, wrap_key
-from engine.master_key import (
+from engine.events.sealing import unwrap_key, wrap_key
+from engine.sql.master_key import (
     ENV_MASTER_KEY,
     ENV_MASTER_KEY_FILE,
     KEYRING_SERVICE,

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine import Engine, FixedClock
+from engine.cli.parsing import parse_moment
 from engine.cli.resolve import resolve_couple, resolve_ritual
 from engine.domain.text import clean_handle
 from engine.errors import InvalidInput, NotFound
-from engine.parsing import parse_moment
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # 18:30 in Berlin

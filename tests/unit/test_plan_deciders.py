@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from engine.catalog.plans import plan_template
 from engine.domain.plan import (
     PlanState,
     decide_extend,
@@ -28,7 +29,6 @@ from engine.events import (
     PlanWeekExtended,
     PlanWeekStarted,
 )
-from engine.plan_templates import plan_template
 
 PLAN = plan_template("reconnect-8-weeks")
 NOW = datetime(2026, 3, 10, 9, tzinfo=UTC)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine.catalog.plans import plan_template
 from engine.domain.plan import PlanState, fold
 from engine.domain.plan_progress import plan_calendar, plan_milestones, plan_progress
 from engine.events import (
@@ -23,7 +24,6 @@ from engine.events import (
     PlanWeekExtended,
     PlanWeekStarted,
 )
-from engine.plan_templates import plan_template
 from engine.views import PlanView
 
 ZONE = ZoneInfo("Europe/Berlin")

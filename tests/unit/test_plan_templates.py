@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from engine.catalog import CATALOG, template
+from engine.catalog.plans import PLAN_TEMPLATES, PlanTemplate, plan_template
+from engine.catalog.rituals import CATALOG, template
 from engine.errors import NotFound
-from engine.plan_templates import PLAN_TEMPLATES, PlanTemplate, plan_template
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

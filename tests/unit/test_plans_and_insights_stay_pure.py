@@ -12,8 +12,8 @@ PURE = [
     "engine/events/plans.py",
     "engine/domain/plan.py",
     "engine/domain/plan_progress.py",
-    "engine/insights.py",
-    "engine/drift.py",
+    "engine/projections/insights.py",
+    "engine/projections/drift.py",
 ]
 FORBIDDEN = {"sqlalchemy", "click", "os", "engine.services", "engine.api"}
 

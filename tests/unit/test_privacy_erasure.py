@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from engine import Engine, FixedClock, MemoryEventStore, NotAllowed, NotFound
-from engine.crypto import KeyringCipher, MemoryKeyring
 from engine.domain import couple as couple_domain
 from engine.domain import ritual as ritual_domain
 from engine.events import ERASED, CoupleErased, PartnerErased
 from engine.events.base import secret_fields
+from engine.events.sealing import KeyringCipher, MemoryKeyring
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

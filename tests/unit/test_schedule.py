@@ -1,4 +1,4 @@
-"""engine.schedule: cron rules in a couple's zone, with the once-per-local-slot DST policy."""
+"""The calendar schedule: cron rules in a couple's zone, once per local slot across DST."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.errors import InvalidInput
-from engine.schedule import (
+from engine.calendar.schedule import (
     Occurrence,
     Period,
     check_floor,
@@ -29,6 +28,7 @@ from engine.schedule import (
     zone_at,
     zone_segments,
 )
+from engine.errors import InvalidInput
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -509,7 +509,9 @@ def test_ten_daily_rituals_over_120_days_give_one_occurrence_a_day_each() -> Non
 
 def test_the_schedule_module_stays_pure() -> None:
     tree = ast.parse(
-        (Path(__file__).parents[2] / "engine" / "schedule.py").read_text(encoding="utf-8")
+        (Path(__file__).parents[2] / "engine" / "calendar" / "schedule.py").read_text(
+            encoding="utf-8"
+        )
     )
     imported = {
         alias.name.split(".")[0]

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from engine.wording import count_of, occurrence_phrase, plural, times
+from engine.views.wording import count_of, occurrence_phrase, plural, times
 
 
 @pytest.mark.parametrize(

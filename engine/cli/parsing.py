@@ -1,4 +1,5 @@
-"""Parsing what people type on the command line: durations, dates and times."""
+"""Parsing what people type on the command line: durations, dates and times (the
+words for them going out are in ``engine.views.wording``)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,10 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from engine.domain.text import check_within_years
 from engine.errors import InvalidInput
 
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?:in)?)?(?:(\d+)s)?$")
-
-EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
-"""Dates outside these years are refused: nothing a couple logs or plans lies there."""
-
-
-def check_within_years(value: date) -> None:
-    """Refuse a date or date-time outside the years the engine works with."""
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise InvalidInput("that date is too far from today")
-
 
 MAX_NUMBER_DIGITS = 12
 """Digits a number in a duration may have: far beyond any real one (a trillion seconds is
@@ -97,16 +89,3 @@ def parse_date(text: str) -> date:
         raise InvalidInput(f"'{text[:40]}' is not a date; use YYYY-MM-DD") from None
     check_within_years(day)
     return day
-
-
-def format_duration(value: timedelta | None) -> str:
-    """``1h30m`` style, the inverse of :func:`parse_duration`."""
-    if value is None:
-        return "-"
-    seconds = int(value.total_seconds())
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if seconds >= size:
-            parts.append(f"{seconds // size}{unit}")
-            seconds %= size
-    return "".join(parts) or "0m"

@@ -5,7 +5,7 @@ Pure: no I/O, no clock (callers pass "today").
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 _IRREGULAR = {"was": "were", "is": "are", "has": "have", "this": "these"}
 
@@ -56,3 +56,16 @@ def occurrence_phrase(local: datetime, today: date) -> str:
         day = "yesterday" if offset == -1 else "tomorrow"
         return f"{day}'s {clock}" if part == "night" else f"{day} {part}'s {clock}"
     return f"{local:%a %d %b %H:%M}"
+
+
+def format_duration(value: timedelta | None) -> str:
+    """``1h30m`` style, the inverse of the command line's ``parse_duration``."""
+    if value is None:
+        return "-"
+    seconds = int(value.total_seconds())
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return "".join(parts) or "0m"

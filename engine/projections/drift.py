@@ -24,9 +24,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from engine.events import RecordedEvent
-from engine.insights import CoupleLog, read_log
+from engine.projections.insights import CoupleLog, read_log
 from engine.views import DriftSignal
-from engine.wording import count_of, plural
+from engine.views.wording import count_of, plural
 
 FALLING_WINDOW = timedelta(weeks=3)
 FALLING_MIN_BEFORE = 6

@@ -2,7 +2,7 @@
 transaction that appends the events they mirror (``ritual_feed_links`` for sharing links,
 ``ritual_partner_invites`` for invites). The store installs them itself, so no way of
 building it can leave a side table behind; the lookups over these tables live beside the
-services that read them (``engine.feed_link_table``, ``engine.invite_table``).
+services that read them (``engine.sql.feed_links``, ``engine.sql.invites``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from engine.db import feed_links, partner_invites
 from engine.events import (
     CoupleErased,
     FeedLinkIssued,
@@ -21,6 +20,7 @@ from engine.events import (
     PartnerInviteRevoked,
     RecordedEvent,
 )
+from engine.sql.tables import feed_links, partner_invites
 
 
 def record_link_events(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -> None:

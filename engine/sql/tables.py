@@ -30,6 +30,25 @@ NAMING = {
 
 TABLE_PREFIX = "ritual_"
 VERSION_TABLE = "ritual_alembic_version"
+
+HEAD_REVISION = "0011"
+"""The newest migration in ``alembic/versions``, known without importing Alembic, so that
+opening a store checks the schema with one query (a test holds it equal to Alembic's head:
+a new migration updates it)."""
+
+
+def at_head(sa_engine: sa.Engine) -> bool:
+    """Whether the database's version table says :data:`HEAD_REVISION`: one cheap query.
+    False for a missing table, an older or an unknown revision (the caller migrates)."""
+    query = sa.text(f"SELECT version_num FROM {VERSION_TABLE}")
+    try:
+        with sa_engine.connect() as conn:
+            found = [row[0] for row in conn.execute(query)]
+    except sa.exc.DBAPIError:
+        return False
+    return found == [HEAD_REVISION]
+
+
 """Where the engine's own Alembic revision is kept (a host keeps ``alembic_version``)."""
 
 metadata = sa.MetaData(naming_convention=NAMING)
@@ -77,7 +96,7 @@ data_keys = sa.Table(
     sa.Column("material", sa.LargeBinary, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     # how ``material`` is kept: "" raw (older databases, wrapped on first open),
-    # "a256gcm" wrapped by the master key (engine.master_key), which is never stored here
+    # "a256gcm" wrapped by the master key (engine.sql.master_key), which is never stored here
     sa.Column("wrapping", sa.String(16), nullable=False, server_default=""),
 )
 
@@ -243,7 +262,7 @@ def create_sa_engine(url: str, *, waits: Waits | None = None, **kwargs: Any) -> 
     waits = waits or Waits.from_env()
     kwargs.setdefault("hide_parameters", True)  # SQL logs never show payloads or key bytes
     if parsed.get_backend_name() == "sqlite":
-        from engine.sqlite import configure_sqlite
+        from engine.sql.sqlite import configure_sqlite
 
         sqlite_args: dict[str, Any] = {"timeout": waits.lock, "check_same_thread": False}
         engine = sa.create_engine(parsed, connect_args=sqlite_args, **kwargs)

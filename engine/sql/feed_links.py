@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from engine.db import feed_links
 from engine.domain.sharing import LinkRow
-from engine.events.sqlstore import SqlEngineAccess
+from engine.sql.event_store import SqlEngineAccess
+from engine.sql.tables import feed_links
 
 FETCH_WAIT = 0.25
 """Seconds noting a fetch waits for the write lock: a best-effort note that a busy

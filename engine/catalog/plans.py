@@ -1,6 +1,6 @@
 """Plan templates: finite programmes of weeks, each with a theme, tasks and rituals.
 
-Pure data. ``PlanWeek.introduces`` names catalog template keys (see ``engine.catalog``)
+Pure data. ``PlanWeek.introduces`` names catalog template keys (see ``engine.catalog.rituals``)
 whose rituals begin in that week.
 """
 

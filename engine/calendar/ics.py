@@ -1,7 +1,7 @@
 """iCalendar rendering: feed items in, the bytes of one VCALENDAR out.
 
 Pure: no I/O, no clock. Everything that varies is in the items (built by
-``engine.calendar``), so the same items always give the same bytes. Times are written
+``engine.calendar.items``), so the same items always give the same bytes. Times are written
 in UTC (``...Z``): every calendar app reads a UTC instant alike, while time zone
 definitions are read differently around DST changes.
 """
@@ -68,7 +68,7 @@ class TimedItem:
     stamp: datetime  # aware UTC: when the last change to this occurrence was recorded
     alarm: timedelta | None  # how long before the start to remind; None: no reminder
     ritual_id: str = ""
-    url: str | None = None  # this occurrence on the partner's page (see engine.page_links)
+    url: str | None = None  # this occurrence on the partner's page (see engine.calendar.page_links)
 
 
 @dataclass(frozen=True)

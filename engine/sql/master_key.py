@@ -13,7 +13,7 @@ The master key comes from, in this order:
    ``RITUAL_MASTER_KEY_FILE`` names another file, and then the keyring is not asked.
 
 A new master key is made only where none is found; the key store
-(``engine.events.sqlkeys.SqlKeyring``) makes one only for a database without keys, so
+(``engine.sql.keyring.SqlKeyring``) makes one only for a database without keys, so
 a missing or wrong master key is an error and never a fresh key that orphans the data.
 """
 

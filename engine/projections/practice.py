@@ -29,12 +29,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from engine import schedule
+from engine.calendar import schedule
+from engine.calendar.schedule import Occurrence
 from engine.domain.anchoring import anchored_occurrences, local_times
 from engine.domain.ritual import RitualState
 from engine.projections.marks import Mark
 from engine.projections.streaks import Zones, in_force, zone_at
-from engine.schedule import Occurrence
 from engine.views import HeatmapView, TodayItem
 
 WEEKS = 12

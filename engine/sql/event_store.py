@@ -17,8 +17,6 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from engine.clock import Clock, utc_now
-from engine.crypto import KeyringCipher
-from engine.db import Waits, events, idempotency_keys, names
 from engine.errors import ConcurrencyError, NotAllowed
 from engine.events.base import Event, Payload
 from engine.events.idempotency import (
@@ -29,19 +27,7 @@ from engine.events.idempotency import (
     settle,
 )
 from engine.events.names import NameClaim, NameKeys, NameRelease, releases_everything
-from engine.events.sqlaccess import (
-    APPEND_LOCK_ID,
-    BUSY,
-    CANNOT_OPEN,
-    DISK_FULL,
-    NOT_A_DATABASE,
-    READ_ONLY,
-    REFUSED,
-    UNREACHABLE,
-    SqlEngineAccess,
-    translate_errors,
-)
-from engine.events.sqlkeys import SqlKeyring, destroy_keys
+from engine.events.sealing import KeyringCipher
 from engine.events.store import (
     NO_METADATA,
     Batch,
@@ -57,7 +43,21 @@ from engine.events.store import (
     kept_times,
 )
 from engine.events.subscribers import Subscriber, Subscribers
-from engine.master_key import MasterKeySource
+from engine.sql.access import (
+    APPEND_LOCK_ID,
+    BUSY,
+    CANNOT_OPEN,
+    DISK_FULL,
+    NOT_A_DATABASE,
+    READ_ONLY,
+    REFUSED,
+    UNREACHABLE,
+    SqlEngineAccess,
+    translate_errors,
+)
+from engine.sql.keyring import SqlKeyring, destroy_keys
+from engine.sql.master_key import MasterKeySource
+from engine.sql.tables import Waits, events, idempotency_keys, names
 
 __all__ = [  # the transaction helpers are re-exported for the modules that import them here
     "APPEND_LOCK_ID",
@@ -219,7 +219,7 @@ class SqlEventStore:
         waits: Waits | None = None,
         master: MasterKeySource | None = None,
     ) -> None:
-        from engine.events.side_tables import record_invite_events, record_link_events
+        from engine.sql.side_tables import record_invite_events, record_link_events
 
         self.db = SqlEngineAccess(sa_engine, waits)
         self.keyring = SqlKeyring(self.db, clock, master or MasterKeySource.from_env())

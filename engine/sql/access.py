@@ -3,7 +3,7 @@ waits, and driver failures turned into one-line ``StoreUnavailable`` messages.
 
 Appends are serialised: SQLite takes its write lock when the transaction begins, and
 PostgreSQL takes a transaction-scoped advisory lock (:data:`APPEND_LOCK_ID`). Every wait
-for a lock ends within the engine's ``Waits`` (``engine.db``), so one stuck writer makes
+for a lock ends within the engine's ``Waits`` (``engine.sql.tables``), so one stuck writer makes
 the others fail with "the database is busy" instead of freezing them.
 """
 
@@ -15,9 +15,9 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-from engine.db import Waits, connection_waits, milliseconds
 from engine.errors import ConnectionLost, StoreUnavailable
-from engine.sqlite import WRITE
+from engine.sql.sqlite import WRITE
+from engine.sql.tables import Waits, connection_waits, milliseconds
 
 APPEND_LOCK_ID = 726_104_211
 """The PostgreSQL advisory lock that serialises appends."""
@@ -101,7 +101,7 @@ class SqlEngineAccess:
     """Shared transaction helpers for the store and the other SQL-backed components.
 
     Every transaction waits a bounded time for locks (``Waits``): connections of engines
-    made by ``engine.db.create_sa_engine`` carry their waits from the start; on a host's
+    made by ``engine.sql.tables.create_sa_engine`` carry their waits from the start; on a host's
     engine each transaction sets them with ``SET LOCAL`` semantics, so the host's own
     sessions keep theirs.
     """

@@ -28,8 +28,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from engine import schedule
-from engine.catalog import prompt_for
+from engine.calendar import schedule
+from engine.calendar.ics import MAX_EVENTS, AllDayItem, FeedItem, TimedItem
+from engine.calendar.schedule import Occurrence
+from engine.catalog.rituals import prompt_for
 from engine.domain import ritual as ritual_domain
 from engine.domain.anchoring import anchored_occurrences, each_local_ever, local_times, times_line
 from engine.domain.ritual import RitualState, definition_at
@@ -54,8 +56,6 @@ from engine.events import (
     RitualResumed,
     RitualRetired,
 )
-from engine.feeds import MAX_EVENTS, AllDayItem, FeedItem, TimedItem
-from engine.schedule import Occurrence
 from engine.views import UpcomingView
 
 History = Sequence[tuple[datetime, Event]]

@@ -1,7 +1,7 @@
 """Data keys in the ``ritual_data_keys`` table, each wrapped by the master key.
 
 The table never holds a usable key: every row's ``material`` is the data key sealed with
-AES-256-GCM by the master key (``engine.master_key``), which lives outside the database.
+AES-256-GCM by the master key (``engine.sql.master_key``), which lives outside the database.
 The first time a process needs a key it unlocks the keyring: it finds the master key and
 checks it against one stored key, so a wrong master key is a clear error at once rather
 than texts that silently fail to open. Older databases kept raw keys (``wrapping`` is
@@ -19,15 +19,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from engine.clock import Clock, utc_now
-from engine.crypto import WRAPPING, new_key, unwrap_key, wrap_key
-from engine.db import data_keys, events
 from engine.errors import KeysUnavailable, NotAllowed
-from engine.events.sqlaccess import SqlEngineAccess
-from engine.master_key import ENV_MASTER_KEY, MasterKeySource
+from engine.events.sealing import WRAPPING, new_key, unwrap_key, wrap_key
+from engine.sql.access import SqlEngineAccess
+from engine.sql.master_key import ENV_MASTER_KEY, MasterKeySource
+from engine.sql.tables import data_keys, events
 
 
 class SqlKeyring:
-    """Wrapped data keys in their own table (implements ``engine.crypto.Keyring``)."""
+    """Wrapped data keys in their own table (implements ``engine.events.sealing.Keyring``)."""
 
     def __init__(
         self, access: SqlEngineAccess, clock: Clock = utc_now, master: MasterKeySource | None = None

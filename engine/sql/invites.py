@@ -1,7 +1,7 @@
 """The ``partner_invites`` table: how the web page finds an invite by its token's hash, and
 a session by its invite id.
 
-Like ``feed_links`` (see :mod:`engine.feed_link_table`), the rows are written by an append
+Like ``feed_links`` (see :mod:`engine.sql.feed_links`), the rows are written by an append
 hook of the SQL store, inside the transaction that appends the invite event, so a revoked
 invite cannot keep opening the page because a second write failed. An erased couple's
 invites, and those of a partner whose words were erased, go with the tombstone.
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from engine.db import partner_invites
 from engine.domain.invites import InviteRow
-from engine.events.sqlstore import SqlEngineAccess
+from engine.sql.event_store import SqlEngineAccess
+from engine.sql.tables import partner_invites
 
 _COLUMNS = (
     partner_invites.c.token_hash,

@@ -18,10 +18,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from engine.db import projection_checkpoints, read_models
-from engine.events.sqlstore import SqlEngineAccess
 from engine.projections.projection import Json, StateKey
 from engine.projections.runner import Checkpoint
+from engine.sql.event_store import SqlEngineAccess
+from engine.sql.tables import projection_checkpoints, read_models
 
 CHUNK = 500
 """Keys per ``IN (...)`` lookup, well under every driver's parameter limit."""
@@ -61,12 +61,16 @@ class SqlReadModels:
         with self._db.read() as conn:
             return _checkpoint(conn, name)
 
-    def states(self, name: str, couple_id: str, prefix: str = "") -> dict[str, Json]:
+    def states(
+        self, name: str, couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, Json]:
         query = sa.select(read_models.c.key, read_models.c.state).where(
             read_models.c.projection == name, read_models.c.couple_id == couple_id
         )
         if prefix:
             query = query.where(read_models.c.key.startswith(prefix, autoescape=True))
+        if start:  # a range of the primary key: only the rows from ``start`` on are read
+            query = query.where(read_models.c.key >= start)
         with self._db.read() as conn:
             return {row.key: row.state for row in conn.execute(query)}
 

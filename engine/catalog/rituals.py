@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+from engine.catalog.kinds import RitualKind
 from engine.errors import NotFound
-from engine.kinds import RitualKind
 
 __all__ = [
     "CATALOG",

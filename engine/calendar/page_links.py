@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from engine.calendar.ics import FeedItem, TimedItem
 from engine.domain.invites import occurrence_path
-from engine.feeds import FeedItem, TimedItem
 
 LINK_LINE = "Check in or let it go from your page: {url}"
 

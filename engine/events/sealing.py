@@ -8,7 +8,7 @@ sealed under it unreadable for good: that is how an append-only log forgets.
 
 At rest, a SQL store keeps each data key wrapped by the master key (AES-256-GCM, with the
 couple and owner as associated data, so a wrapped key cannot be moved to another row);
-the master key itself lives outside the database (``engine.master_key``).
+the master key itself lives outside the database (``engine.sql.master_key``).
 """
 
 from __future__ import annotations

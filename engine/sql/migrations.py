@@ -19,8 +19,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from alembic import command
-from engine.db import VERSION_TABLE, is_engine_name
-from engine.sqlite import WRITE
+from engine.sql.sqlite import WRITE
+from engine.sql.tables import VERSION_TABLE, is_engine_name
 
 LEGACY_VERSION_TABLE = "alembic_version"
 LEGACY_LOG_COLUMNS = {"stream_id", "version", "couple_id", "event_id", "payload"}
@@ -29,8 +29,8 @@ LEGACY_LOG_COLUMNS = {"stream_id", "version", "couple_id", "event_id", "payload"
 
 def script_location() -> Path:
     """Where the migration scripts are: installed beside the package, or in the checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_alembic", here.parent / "alembic"):
+    package = Path(__file__).resolve().parents[1]  # engine/, with engine/sql/ below it
+    for candidate in (package / "_alembic", package.parent / "alembic"):
         if (candidate / "env.py").is_file():
             return candidate
     raise FileNotFoundError("the migration scripts are missing from this installation")
@@ -54,7 +54,7 @@ def known_revisions() -> set[str]:
 
 def migration_context(conn: sa.Connection) -> MigrationContext:
     """An Alembic context on the engine's own version table and tables (for comparing
-    ``engine.db`` with a database, as ``alembic check`` does)."""
+    ``engine.sql.tables`` with a database, as ``alembic check`` does)."""
     opts = {"version_table": VERSION_TABLE, "include_name": is_engine_name, "compare_type": True}
     return MigrationContext.configure(conn, opts=opts)
 

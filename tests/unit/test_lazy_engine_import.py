@@ -1,0 +1,34 @@
+"""``import engine`` is cheap: the heavy libraries load only when a name needs them, and
+every public name still resolves (the snapshot of names is in test_public_surface)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import engine
+
+HEAVY = ("sqlalchemy", "alembic", "icalendar", "croniter", "cryptography", "jinja2", "click")
+
+
+def test_importing_the_package_loads_none_of_the_heavy_libraries() -> None:
+    probe = f"import sys, engine; print([m for m in {HEAVY!r} if m in sys.modules])"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_public_name_resolves_on_first_use() -> None:
+    for name in engine.__all__:
+        assert getattr(engine, name) is not None, name
+    assert set(engine.__all__) <= set(dir(engine))
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    try:
+        engine.NoSuchThing  # type: ignore[attr-defined]  # noqa: B018
+    except AttributeError as error:
+        assert "NoSuchThing" in str(error)
+    else:
+        raise AssertionError("an unknown name must not resolve")
