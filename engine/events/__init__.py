@@ -1,4 +1,5 @@
-"""Typed events and the stores that keep them.
+"""What happened, pure: typed events by topic, their codec and sealing, the store contract and
+the memory store. Imports the views and the errors only; the SQL store lives in engine.sql.
 
 Importing this package registers every event type, so any stored event can be decoded.
 """

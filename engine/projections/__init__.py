@@ -1,10 +1,12 @@
-"""Read models: pure folds over the event log, and the runner that keeps them caught up.
+"""The read side: pure folds over the event log and the runner that keeps them caught up;
+imports the calendar, domain, catalog, events and views, never the services or SQL.
 
 - ``projection``: what a read model is (keys, evolve, dump, load) and the batch fold;
 - ``marks``: the ``ritual_marks`` model, what was logged against each occurrence;
 - ``streaks`` and ``strength``: the figures derived from the marks at query time;
 - ``runner``: catching up from a checkpoint, in one transaction per batch;
-- ``memory`` and ``sql``: where read models live.
+- ``practice``, ``insights``, ``drift``: today and the heatmap, weekly insights, drift;
+- ``memory`` (and ``engine.sql.read_models``): where read models live.
 """
 
 from engine.projections.marks import MARKS, Mark

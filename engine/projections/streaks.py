@@ -300,7 +300,11 @@ def _cron_slots(
             days[owner][day] += 1
             together[(day, nth)].append((owner, occ.at, replace(entry, day=day)))
             continue
-        deadlines = {p: schedule.late_entry_deadline(occ, zones_of.get(p, zones)) for p in who}
+        shared_deadline = schedule.late_entry_deadline(occ, zones)
+        deadlines = {
+            p: schedule.late_entry_deadline(occ, zones_of[p]) if p in zones_of else shared_deadline
+            for p in who
+        }
         entries = {
             p: _Entry(
                 _outcome(p in done, skipped, deadlines[p] > now),
@@ -313,7 +317,7 @@ def _cron_slots(
         }
         all_done = all(p in done for p in who)
         last = max(done[p] for p in who) if all_done else None
-        couple_open = max([schedule.late_entry_deadline(occ, zones), *deadlines.values()]) > now
+        couple_open = max([shared_deadline, *deadlines.values()]) > now
         entries[COUPLE] = _Entry(_outcome(all_done, skipped, couple_open), done_at=last)
         slots.append(_Slot(occ.at, occ.local.date(), weight, entries))
     slots += [_couple_day(key, found, ritual) for key, found in together.items()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -197,20 +197,33 @@ class History:
         recorded = self._s.store.read_couple(state.couple_id, decrypt=False)
         visible = [r for r in reversed(recorded) if is_listed(r.event, vid, state)]
         gone = retracted_ids(recorded)
-        zones = self._s.zone_book(state.couple_id).couple
+        book = self._s.zone_book(state.couple_id)
+        own = book.own_zones()
         return [
             dataclasses.replace(entry, undone=True) if entry.entry_id in gone else entry
-            for entry in (history_entry(state, titles, r, zones) for r in visible[: max(limit, 0)])
+            for entry in (
+                history_entry(state, titles, r, book.couple, own) for r in visible[: max(limit, 0)]
+            )
         ]
 
 
 def history_entry(
-    state: CoupleState, titles: dict[str, str], r: RecordedEvent, zones: Zones = ()
+    state: CoupleState,
+    titles: dict[str, str],
+    r: RecordedEvent,
+    zones: Zones = (),
+    partner_zones: Mapping[str, Zones] | None = None,
 ) -> HistoryEntry:
     """One recorded event as a history line, partners by handle, without private text; its
     times are told in the couple's zone in force when it happened (``zones``, the couple's
-    zone history; without it, today's zone)."""
+    zone history; without it, today's zone), and a partner's own check-in or skip in the
+    zone that partner lived by then (``partner_zones``, of partners with a zone of their
+    own)."""
     zone = zone_at(zones, r.occurred_at) if zones else state.zone
+    event = r.event
+    if partner_zones and isinstance(event, CheckedIn | OccurrenceSkipped):
+        own = partner_zones.get(event.partner_id or "")
+        zone = zone_at(own, r.occurred_at) if own else zone
 
     def who(partner_id: str) -> str:
         return state.handle_of(partner_id)

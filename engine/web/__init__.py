@@ -1,4 +1,5 @@
-"""The feed server: a plain WSGI application serving calendar feeds by sharing link.
+"""The feed server and the partner's page: WSGI applications over the Engine (a shell,
+like the CLI), serving calendar feeds by sharing link.
 
 ``create_app(engine)`` returns the application; ``ritual serve`` runs it on waitress,
 and a host app can mount it under any prefix (see docs/concepts/sharing-and-server.md).

@@ -501,3 +501,42 @@ def test_over_a_whole_year_each_partner_has_one_morning_a_day_at_their_own_wall_
         assert len({e.start for e in calls}) == len(calls) > 50  # one shared instant a week
         other = next(h for h in handles if h != handle)
         assert all(f"for {other}." in e.description for e in calls)
+
+
+def test_a_partners_freezes_count_the_months_of_their_own_calendar(
+    eng: Engine, clock: FixedClock
+) -> None:
+    clock.now = datetime(2026, 1, 20, 12, 0, tzinfo=UTC)
+    far = eng.create_couple(
+        "Mo & Ari", ["mo", "ari"], "America/Los_Angeles", partner_zones={"ari": "Pacific/Auckland"}
+    )
+    eng.add_ritual(far, "Evening call", cron="0 18 * * *")  # 18:00 in LA: 15:00 next day in NZ
+    missed = {date(2026, 1, 25), date(2026, 1, 31)}  # LA days; in Auckland 26 Jan and 1 Feb
+    for day in days(date(2026, 1, 20), date(2026, 2, 3)):
+        call = at_local(day, 18, 0, LOS_ANGELES)
+        clock.now = call + timedelta(hours=1)
+        eng.check_in(far, "Evening call", by="mo", occurrence=call)
+        if day not in missed:
+            eng.check_in(far, "Evening call", by="ari", occurrence=call)
+    clock.now = at_local(date(2026, 2, 4), 12, 0, LOS_ANGELES)
+    view = eng.ritual_streak(far, "Evening call")
+    ari = next(p.figures for p in view.partners if p.partner == "ari")
+    # Ari's misses fell in two of Ari's months (January, February): both absorbed
+    assert (ari.freezes_used, ari.missed, ari.current) == (2, 0, 13)
+    assert ari.last_freeze == date(2026, 2, 1)
+    # for the couple both were in January, Los Angeles time: the second one resets
+    assert (view.couple.freezes_used, view.couple.missed, view.couple.current) == (1, 1, 3)
+
+
+def test_the_log_tells_a_partners_own_check_in_in_the_zone_they_live_by(
+    eng: Engine, couple: CoupleView, clock: FixedClock
+) -> None:
+    eng.add_ritual(couple, "Morning check", cron="30 7 * * *", each_local=True)
+    clock.now = at_local(date(2026, 3, 2), 7, 45, NEW_YORK)
+    eng.check_in(couple, "Morning check", by="alex")
+    eng.check_in(couple, "Morning check", by="sam", at=at_local(date(2026, 3, 2), 7, 35))
+    alex, sam = [e for e in eng.history(couple) if e.type == "ritual.checked_in"][::-1]
+    assert alex.summary == "alex checked in 'Morning check' of Mon 02 Mar 07:30"
+    assert alex.time_zone == "America/New_York"
+    assert sam.summary == "sam checked in 'Morning check' of Mon 02 Mar 07:30"
+    assert sam.time_zone == "Europe/Berlin"
