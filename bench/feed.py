@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from icalendar import Alarm, Calendar, Event, vDuration
 
 from engine import Engine, FixedClock, MemoryEventStore
-from engine.calendar.ics import MAX_BYTES, MAX_EVENTS, FeedCalendar, TimedItem, render
+from engine.calendar.feed_items import MAX_EVENTS, FeedCalendar, TimedItem
+from engine.calendar.ics import MAX_BYTES, render
 from engine.calendar.items import FEED_TYPES, feed_items
 from engine.services.calendar import MAX_DAYS
 from engine.web.cache import GZIP_LEVEL

@@ -25,7 +25,6 @@ from engine.domain.invites import InviteIndex
 from engine.domain.sharing import LinkIndex
 from engine.events import EventStore, RecordedEvent
 from engine.events.idempotency import new_couple_id
-from engine.export.reading import read_document
 from engine.projections import ReadModels
 from engine.services.calendar import Calendar
 from engine.services.checkins import CheckIns
@@ -36,6 +35,7 @@ from engine.services.idempotent import InvocationKeys
 from engine.services.insights import Insights
 from engine.services.invites import EventInviteIndex, Invites
 from engine.services.journal import Journal
+from engine.services.lazy import Lazy
 from engine.services.page import Page, PageFacts
 from engine.services.plans import DEFAULT_PLAN, Plans
 from engine.services.privacy import Privacy
@@ -82,6 +82,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from engine.events.follow import Follower, LogRecord
+    from engine.services.portability import Portability
     from engine.sql.tables import Waits
 
 
@@ -116,17 +117,22 @@ class Engine:
         self._history = History(session)
         self._calendar = Calendar(session, self._plans)
         self._sharing = Sharing(session, link_index_for)
-        self._privacy = Privacy(
-            session,
+        self._privacy = Privacy(session, forget=(self._streaks.forget,))
+        self._portability = Lazy(self._make_portability)
+        self._invites = Invites(session, invite_index_for)
+        self._page = Page(session)
+        self._undo = Undo(session)
+
+    def _make_portability(self) -> Portability:
+        from engine.services.portability import Portability
+
+        return Portability(
+            self._session,
             rituals=self._rituals,
             streaks=self._streaks,
             plans=self._plans,
             sharing=self._sharing,
-            forget=(self._streaks.forget,),
         )
-        self._invites = Invites(session, invite_index_for)
-        self._page = Page(session)
-        self._undo = Undo(session)
 
     @classmethod
     def open(
@@ -1117,11 +1123,11 @@ class Engine:
     ) -> dict[str, Any]:
         """Everything ``viewer`` may see (None: the shared view) as JSON-ready data; ``full``
         holds every text of every partner, for ``import_data``, and takes no viewer."""
-        return self._privacy.export_data(couple, viewer, full)
+        return self._portability.get().export_data(couple, viewer, full)
 
     def export_markdown(self, couple: CoupleRef, *, viewer: str | None = None) -> str:
         """What ``viewer`` may see, as a Markdown keepsake."""
-        return self._privacy.export_markdown(couple, viewer)
+        return self._portability.get().export_markdown(couple, viewer)
 
     def import_data(
         self, document: Mapping[str, Any], *, idempotency_key: str | None = None
@@ -1130,13 +1136,18 @@ class Engine:
         metadata; returns it. NotAllowed when the database holds the couple (or another of
         that name); InvalidInput for a damaged file."""
         key = self._session.command_key(idempotency_key)
-        imported = None if key is None else read_document(document).couple_id
+        if key is None:
+            imported = None
+        else:
+            from engine.export.reading import read_document
+
+            imported = read_document(document).couple_id
         return self._once(
             key,
             imported,
             "import_data",
             locals(),
-            lambda: self._privacy.import_data(document),
+            lambda: self._portability.get().import_data(document),
         )
 
 

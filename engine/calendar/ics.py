@@ -9,16 +9,15 @@ definitions are read differently around DST changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from icalendar import Alarm, Calendar, vDDDTypes, vDuration, vInt, vText, vUri
 from icalendar import Event as VEvent
 
+from engine.calendar.feed_items import MAX_EVENTS, AllDayItem, FeedCalendar, FeedItem, TimedItem
+
 PRODID = "-//ritual-engine//Reconnection rituals//EN"
-MAX_EVENTS = 1000
-"""The most events one feed holds (Google Calendar is reported to stop near 1,000)."""
 MAX_BYTES = 1_000_000
 """The most bytes one feed takes, before any compression."""
 REFRESH = timedelta(hours=1)
@@ -44,46 +43,6 @@ class _Text(vText):
             .replace("\n", "\\n")
         )
         return escaped.encode("utf-8")
-
-
-@dataclass(frozen=True)
-class FeedCalendar:
-    """The calendar's own properties."""
-
-    uid: str
-    name: str
-
-
-@dataclass(frozen=True)
-class TimedItem:
-    """One occurrence of a ritual, as a calendar event."""
-
-    uid: str
-    start: datetime  # aware UTC
-    end: datetime  # aware UTC
-    summary: str
-    description: str
-    cancelled: bool
-    sequence: int
-    stamp: datetime  # aware UTC: when the last change to this occurrence was recorded
-    alarm: timedelta | None  # how long before the start to remind; None: no reminder
-    ritual_id: str = ""
-    url: str | None = None  # this occurrence on the partner's page (see engine.calendar.page_links)
-
-
-@dataclass(frozen=True)
-class AllDayItem:
-    """A day worth marking (a capsule's opening date, a plan's week): an all-day event."""
-
-    uid: str
-    day: date
-    summary: str
-    description: str
-    stamp: datetime  # aware UTC
-    sequence: int = 0
-
-
-FeedItem = TimedItem | AllDayItem
 
 
 def render(

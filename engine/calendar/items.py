@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from engine.calendar import schedule
-from engine.calendar.ics import MAX_EVENTS, AllDayItem, FeedItem, TimedItem
+from engine.calendar.feed_items import MAX_EVENTS, AllDayItem, FeedItem, TimedItem
 from engine.calendar.schedule import Occurrence
 from engine.catalog.rituals import prompt_for
 from engine.domain import ritual as ritual_domain

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from engine.calendar.ics import FeedItem, TimedItem
+from engine.calendar.feed_items import FeedItem, TimedItem
 from engine.domain.invites import occurrence_path
 
 LINK_LINE = "Check in or let it go from your page: {url}"

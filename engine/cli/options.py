@@ -7,14 +7,14 @@ import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import click
 
-from engine.catalog.kinds import RitualKind
-from engine.cli.parsing import parse_duration, parse_moment
-from engine.views import CoupleView
+if TYPE_CHECKING:  # the views and vocabularies load with the command that uses them
+    from engine.catalog.kinds import RitualKind
+    from engine.views import CoupleView
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,6 +41,8 @@ def moment_in(
 ) -> datetime | None:
     """A typed moment (``--at``, ``--as-of``) read in the couple's zone (or, given a
     partner's handle, in the zone that partner lives by), or None."""
+    from engine.cli.parsing import parse_moment
+
     return parse_moment(text, zone_of(couple, partner), now) if text else None
 
 
@@ -58,6 +60,8 @@ def split_handles(value: str | None) -> list[str] | None:
 
 
 def duration_option(value: str | None) -> timedelta | None:
+    from engine.cli.parsing import parse_duration
+
     return None if value is None else parse_duration(value)
 
 
@@ -167,7 +171,7 @@ def ritual_fields(*, editing: bool) -> Callable[[Callable[..., R]], Callable[...
                 participants=split_handles(participants),
                 together=together,
                 reminder=duration_option(reminder),
-                kind=cast(RitualKind | None, kind),
+                kind=cast("RitualKind | None", kind),
                 prompts=prompts or None,
                 each_local=each_local,
             )

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 import click
 
-from engine.cli.resolve import resolve_couple, resolve_ritual
 from engine.clock import Clock, utc_now
 from engine.config import Settings
 
@@ -57,6 +55,8 @@ class CliState:
         clock: Clock = utc_now,
         key: str | None = None,
     ) -> None:
+        import uuid
+
         from engine.events.idempotency import check_key
 
         self.settings = Settings.from_env(db_url=db_url, couple=couple)
@@ -88,11 +88,15 @@ class CliState:
     def couple(self) -> str:
         """The id of the couple --couple (or RITUAL_COUPLE) names, resolved once."""
         if self._couple is None:
+            from engine.cli.resolve import resolve_couple
+
             self._couple = resolve_couple(self.engine, self.settings.couple)
         return self._couple
 
     def ritual(self, ref: str) -> str:
         """The id of the couple's ritual a typed title, id or id prefix names."""
+        from engine.cli.resolve import resolve_ritual
+
         return resolve_ritual(self.engine, self.couple, ref)
 
     def viewer_for(self, viewer: str | None) -> str | None:

@@ -3,7 +3,8 @@ imports the calendar, domain, catalog, events and views, never the services or S
 
 - ``projection``: what a read model is (keys, evolve, dump, load) and the batch fold;
 - ``marks``: the ``ritual_marks`` model, what was logged against each occurrence;
-- ``streaks`` and ``strength``: the figures derived from the marks at query time;
+- ``streaks`` and ``strength``: the figures derived from the marks at query time
+  (``streak_tally``, ``streak_slots`` and ``spans`` hold its pieces);
 - ``runner``: catching up from a checkpoint, in one transaction per batch;
 - ``practice``, ``insights``, ``drift``: today and the heatmap, weekly insights, drift;
 - ``memory`` (and ``engine.sql.read_models``): where read models live.

@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from engine.calendar import schedule
-from engine.calendar.schedule import Occurrence
+from engine.calendar.schedule import Occurrence, Zones, zone_at
 from engine.domain.anchoring import anchored_occurrences, local_times
 from engine.domain.ritual import RitualState
 from engine.projections.marks import Mark
-from engine.projections.streaks import Zones, in_force, zone_at
+from engine.projections.spans import in_force
 from engine.views import HeatmapView, TodayItem
 
 WEEKS = 12

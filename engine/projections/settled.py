@@ -26,12 +26,14 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from engine.calendar import schedule
+from engine.calendar.schedule import Zones, zone_at
 from engine.domain.ritual import RitualState
 from engine.events import CheckedIn, CoupleErased, EntryRetracted, OccurrenceSkipped, RecordedEvent
 from engine.projections import marks as marks_model
 from engine.projections.marks import Mark
 from engine.projections.projection import Json
-from engine.projections.streaks import Tally, Zones, fold_slots, fresh_lines, zone_at
+from engine.projections.streak_tally import Tally, fresh_lines
+from engine.projections.streaks import fold_slots
 
 NAME = "streak_tallies"
 VERSION = 1

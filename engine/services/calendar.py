@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine.calendar import ics as feeds
 from engine.calendar import items as calendar
 from engine.calendar import schedule
+from engine.calendar.feed_items import FeedCalendar
 from engine.calendar.page_links import with_page_links
 from engine.catalog.rituals import CATALOG
 from engine.domain import ritual as ritual_domain
@@ -97,12 +97,14 @@ class Calendar:
         if page_url is not None and member is not None:
             items = with_page_links(items, page_url)
         scope = f"rituals for {member.handle}" if member else "rituals"
-        meta = feeds.FeedCalendar(
+        meta = FeedCalendar(
             uid=calendar.calendar_uid(state.couple_id, member.partner_id if member else None),
             name=f"{state.name}: {scope}",
         )
         today = schedule.local_day_bounds(self._s.today(state), state.zone)[0]
-        return feeds.render(meta, items, around=today)
+        from engine.calendar import ics  # the iCalendar library loads only to render a feed
+
+        return ics.render(meta, items, around=today)
 
     def feed_version(self, couple: CoupleRef) -> int:
         state = self._s.load_members(couple)

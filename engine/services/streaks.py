@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
+from engine.calendar.schedule import Zones
 from engine.catalog import rituals as catalog
 from engine.domain.couple import CoupleState, aware
 from engine.domain.ritual import RitualState
@@ -33,7 +34,7 @@ from engine.projections import settled as tallies
 from engine.projections.marks import MARKS, Mark
 from engine.projections.projection import Json
 from engine.projections.settled import Settled
-from engine.projections.streaks import Zones, figures
+from engine.projections.streaks import figures
 from engine.services.session import CoupleRef, RitualRef, Session
 from engine.views import PartnerStreak, ReadModelView, StreakView, WeekProgress
 

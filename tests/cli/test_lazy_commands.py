@@ -3,6 +3,8 @@ lists every command from the table without importing one of them."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +65,69 @@ def test_the_help_imports_no_command_module() -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+HEAVY = ("icalendar", "engine.export", "engine.services.portability", "engine.calendar.ics")
+"""What only feeds, exports and imports need: a command that does none of them never loads it."""
+
+COMMAND_PROBE = """
+import json, sys
+from click.testing import CliRunner
+import cli
+from tests.moments import cli_at
+url = sys.argv[1]
+runner = CliRunner()
+for args in (["init", "--name", "Sam & Alex", "--partner", "sam", "--partner", "alex",
+              "--tz", "Europe/Berlin", "--starter"], sys.argv[2:]):
+    done = runner.invoke(cli.cli, ["--db", url, *args], obj=cli_at())
+    assert done.exit_code == 0, done.output
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _loaded_by(tmp_path: Path, *args: str) -> list[str]:
+    url = f"sqlite:///{tmp_path / 'lazy.db'}"
+    done = subprocess.run(
+        [sys.executable, "-c", COMMAND_PROBE, url, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "RITUAL_MASTER_KEY_FILE": str(tmp_path / "master.key")},
+    )
+    modules: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return modules
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [("list",), ("checkin", "Morning micro-check", "--by", "sam"), ("status",)],
+    ids=["list", "checkin", "status"],
+)
+def test_a_command_loads_no_feed_or_export_code(tmp_path: Path, args: tuple[str, ...]) -> None:
+    loaded = _loaded_by(tmp_path, *args)
+    assert [m for m in loaded if m.startswith(HEAVY)] == []
+
+
+@pytest.mark.slow
+def test_a_feed_loads_the_calendar_library_it_renders_with(tmp_path: Path) -> None:
+    loaded = _loaded_by(tmp_path, "feed")
+    assert "icalendar" in loaded
+    assert not [m for m in loaded if m.startswith("engine.export")]
+
+
+def test_the_console_entry_point_keeps_the_exit_code_and_restores_the_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(sys, "argv", ["ritual", "no-such-command"])
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.main()
+    finally:
+        gc.unfreeze()
+    assert exited.value.code == 2
+    assert gc.get_threshold() == before

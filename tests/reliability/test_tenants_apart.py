@@ -21,7 +21,7 @@ import pytest
 
 from engine import Engine, FixedClock, NotAllowed, RitualError
 from engine.domain.sharing import token_hash
-from engine.services.privacy import Privacy
+from engine.services.portability import Portability
 from engine.views import CoupleView
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -129,7 +129,7 @@ def test_even_unchecked_the_victims_streak_feed_and_links_stay_as_they_were(
     doc = json.loads(json.dumps(doc).replace(token_hash(victim.token), token_hash(token)))
     before = victim.snapshot()
     assert before["streaks"][0].couple.current == DAYS
-    monkeypatch.setattr(Privacy, "_refuse_foreign_ids", lambda self, plan: None)
+    monkeypatch.setattr(Portability, "_refuse_foreign_ids", lambda self, plan: None)
 
     events = victim.eng.store.count()
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine import Engine, FixedClock, InvalidInput, NotFound
-from engine.calendar.ics import AllDayItem, TimedItem
+from engine.calendar.feed_items import AllDayItem, TimedItem
 from engine.calendar.items import FEED_TYPES, feed_items
 from engine.catalog.rituals import CATALOG
 from engine.events import CoupleCreated, RitualAdded

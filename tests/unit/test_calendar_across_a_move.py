@@ -11,7 +11,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from engine import Engine, FixedClock
-from engine.calendar.ics import FeedCalendar, render
+from engine.calendar.feed_items import FeedCalendar
+from engine.calendar.ics import render
 from engine.calendar.items import feed_items
 from engine.events import CoupleCreated, CoupleSettingsChanged, Event, RitualAdded
 from engine.views import CoupleView

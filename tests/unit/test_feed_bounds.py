@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from engine import Engine, FixedClock, InvalidInput
-from engine.calendar.ics import MAX_BYTES, MAX_EVENTS, FeedCalendar, TimedItem, render
+from engine.calendar.feed_items import MAX_EVENTS, FeedCalendar, TimedItem
+from engine.calendar.ics import MAX_BYTES, render
 from engine.calendar.items import FEED_TYPES, feed_items
 from engine.events import NewEvent, RitualAdded
 from engine.services.session import ritual_stream

@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine import Engine, FixedClock, MemoryEventStore, NotAllowed
+from engine.calendar.schedule import Zones
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState
 from engine.events import CheckedIn, CoupleCreated, CoupleSettingsChanged, NewEvent
 from engine.projections import MARKS, fold_batch
 from engine.projections import settled as tallies
 from engine.projections.marks import Mark
-from engine.projections.streaks import RitualFigures, Zones, figures
+from engine.projections.streaks import RitualFigures, figures
 from engine.views import CoupleView
 
 START = datetime(2026, 1, 5, 5, tzinfo=UTC)  # a Monday, 06:00 in Berlin
