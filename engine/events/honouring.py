@@ -21,6 +21,7 @@ from engine.events.store import (
     EventStore,
     Metadata,
     NewEvent,
+    Recent,
     RecordedEvent,
 )
 from engine.events.subscribers import Subscriber
@@ -83,9 +84,12 @@ class HonouringStore:
         types: Collection[str] | None = None,
         after: int = 0,
         decrypt: bool = True,
+        recent: Recent | None = None,
     ) -> list[RecordedEvent]:
-        found = self.inner.read_couple(couple_id, types=types, after=after, decrypt=decrypt)
-        if types is None:
+        found = self.inner.read_couple(
+            couple_id, types=types, after=after, decrypt=decrypt, recent=recent
+        )
+        if types is None and recent is None:
             return honoured(found)
         if not found:
             return found

@@ -85,6 +85,22 @@ class Batch:
 
 
 @dataclass(frozen=True)
+class Recent:
+    """The events that occurred after ``occurred`` or were recorded after ``recorded``.
+
+    What a status reads of a long log: a fact an event states (an occurrence, a moment it
+    was done) lies at most a day after when it occurred, or a few months after when it was
+    recorded (a skip planned ahead), so the events outside both bounds state nothing
+    after the earlier of the two moments plus those margins."""
+
+    occurred: datetime
+    recorded: datetime
+
+    def holds(self, occurred_at: datetime, recorded_at: datetime) -> bool:
+        return occurred_at > self.occurred or recorded_at > self.recorded
+
+
+@dataclass(frozen=True)
 class RecordedEvent:
     """An event as stored, with its place in the log."""
 
@@ -183,8 +199,10 @@ class EventStore(Protocol):
         types: Collection[str] | None = None,
         after: int = 0,
         decrypt: bool = True,
+        recent: Recent | None = None,
     ) -> list[RecordedEvent]:
-        """Every event of one couple (optionally of some types), in log order."""
+        """Every event of one couple (optionally of some types, optionally only the
+        ``recent`` ones), in log order."""
         ...
 
     def read_types(self, types: Collection[str], *, decrypt: bool = True) -> list[RecordedEvent]:
@@ -466,12 +484,15 @@ class MemoryEventStore:
         types: Collection[str] | None = None,
         after: int = 0,
         decrypt: bool = True,
+        recent: Recent | None = None,
     ) -> list[RecordedEvent]:
         cipher = self.cipher if decrypt else None
         return [
             decode_row(r, cipher)
             for r in list(self._rows[after:])
-            if r.couple_id == couple_id and (types is None or r.type_name in types)
+            if r.couple_id == couple_id
+            and (types is None or r.type_name in types)
+            and (recent is None or recent.holds(r.occurred_at, r.recorded_at))
         ]
 
     def read_types(self, types: Collection[str], *, decrypt: bool = True) -> list[RecordedEvent]:

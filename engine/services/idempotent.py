@@ -28,7 +28,15 @@ from engine.events.idempotency import (
 )
 from engine.events.names import NameClaim, NameRelease
 from engine.events.sealing import KeyringCipher
-from engine.events.store import NO_METADATA, Batch, EventStore, Metadata, NewEvent, RecordedEvent
+from engine.events.store import (
+    NO_METADATA,
+    Batch,
+    EventStore,
+    Metadata,
+    NewEvent,
+    Recent,
+    RecordedEvent,
+)
 from engine.events.subscribers import Subscriber
 
 if TYPE_CHECKING:
@@ -203,8 +211,11 @@ class ReplayingStore:
         types: Collection[str] | None = None,
         after: int = 0,
         decrypt: bool = True,
+        recent: Recent | None = None,
     ) -> list[RecordedEvent]:
-        found = self.inner.read_couple(couple_id, types=types, after=after, decrypt=decrypt)
+        found = self.inner.read_couple(
+            couple_id, types=types, after=after, decrypt=decrypt, recent=recent
+        )
         return self._seen(found)
 
     def read_types(self, types: Collection[str], *, decrypt: bool = True) -> list[RecordedEvent]:

@@ -33,6 +33,7 @@ from engine.events.store import (
     Batch,
     Metadata,
     NewEvent,
+    Recent,
     RecordedEvent,
     Row,
     check_batch_ids,
@@ -394,7 +395,20 @@ class SqlEventStore:
         types: Collection[str] | None = None,
         after: int = 0,
         decrypt: bool = True,
+        recent: Recent | None = None,
     ) -> list[RecordedEvent]:
+        if recent is not None:
+            query = sa.select(events).where(
+                events.c.couple_id == couple_id,
+                sa.or_(
+                    events.c.occurred_at > _utc(recent.occurred),
+                    events.c.recorded_at > _utc(recent.recorded),
+                ),
+                events.c.position > after,
+            )
+            if types is not None:
+                query = query.where(events.c.type.in_(list(types)))
+            return self._select(query.order_by(events.c.position), decrypt)
         if types is None:
             query = sa.select(events).where(
                 events.c.couple_id == couple_id, events.c.position > after
