@@ -27,13 +27,8 @@ from engine.events.idempotency import (
     settle,
 )
 from engine.events.names import BACKFILL, NameClaim, NameKeys, NameRelease, releases_everything
-from engine.events.sealing import KeyringCipher
-from engine.events.store import (
-    NO_METADATA,
-    Batch,
-    Metadata,
-    NewEvent,
-    RecordedEvent,
+from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, RecordedEvent
+from engine.events.rows import (
     Row,
     check_batch_ids,
     check_replay,
@@ -42,6 +37,7 @@ from engine.events.store import (
     erased_owners,
     kept_times,
 )
+from engine.events.sealing import KeyringCipher
 from engine.events.subscribers import Subscriber, Subscribers
 from engine.sql.access import (
     APPEND_LOCK_ID,

@@ -28,7 +28,7 @@ from engine.events import (
     RecordedEvent,
     TimeoutCalled,
 )
-from engine.events.store import Row
+from engine.events.rows import Row
 
 COUPLE = "couple-1"
 OTHER_COUPLE = "couple-2"
