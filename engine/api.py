@@ -1188,30 +1188,6 @@ def link_index_for(store: EventStore) -> LinkIndex:
     return EventLinkIndex(store)
 
 
-def _sa_engine(url: str, waits: Waits | None = None, create: bool = True) -> Any:
-    import sqlalchemy as sa
-
-    from engine.config import prepare_sqlite_file
-    from engine.errors import InvalidInput, StoreUnavailable
-    from engine.sql.tables import create_sa_engine
-
-    try:
-        prepare_sqlite_file(url, create=create)
-        return create_sa_engine(url, waits=waits)
-    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError):
-        raise InvalidInput(
-            "the database URL is not valid; try sqlite:///path/to/rituals.db "
-            "or postgresql+psycopg://user@host/dbname"
-        ) from None
-    except ImportError:
-        raise InvalidInput(
-            "the driver for that database is not installed; for PostgreSQL install "
-            "ritual-engine[postgres]"
-        ) from None
-    except OSError:
-        raise StoreUnavailable("cannot create the folder for the database file") from None
-
-
 def open_sql_store(
     url: str,
     *,
@@ -1225,13 +1201,15 @@ def open_sql_store(
 
     ``master`` says where the master key that wraps the data keys is found (default:
     from the environment, see ``engine.sql.master_key``)."""
+    from engine.sql.open import sa_engine_for
+
     return _sql_store(
-        _sa_engine(url, waits, create), clock=clock, migrate=migrate, waits=waits, master=master
+        sa_engine_for(url, waits, create), clock=clock, migrate=migrate, waits=waits, master=master
     )
 
 
 def _sql_store(
-    sa_engine: Any,
+    sa_engine: sa.Engine,
     *,
     clock: Clock,
     migrate: bool,
@@ -1239,17 +1217,11 @@ def _sql_store(
     waits: Waits | None = None,
     master: MasterKeySource | None = None,
 ) -> EventStore:
-    from engine.sql.event_store import SqlEventStore, translate_errors
+    from engine.sql.open import sql_store
 
-    if migrate:  # Alembic is imported only when the schema is behind: one query tells
-        from engine.sql.tables import at_head
-
-        with translate_errors():
-            if not at_head(sa_engine):
-                from engine.sql import migrations
-
-                migrations.ensure_current(sa_engine)
-    store = SqlEventStore(sa_engine, clock, owns_engine=owns_engine, waits=waits, master=master)
+    store = sql_store(
+        sa_engine, clock=clock, migrate=migrate, owns_engine=owns_engine, waits=waits, master=master
+    )
     if migrate and store.names_pending():  # names from before claims existed (0012)
         from engine.services.name_backfill import current_names
 
@@ -1259,26 +1231,20 @@ def _sql_store(
 
 def upgrade_database(url: str) -> str | None:
     """Create or upgrade the schema at ``url``; returns the revision it is at."""
-    from engine.sql import migrations
-    from engine.sql.event_store import translate_errors
+    from engine.sql import open as sql_open
 
-    sa_engine = _sa_engine(url)
-    try:
-        with translate_errors():
-            migrations.upgrade(sa_engine)
-            return migrations.current_revision(sa_engine)
-    finally:
-        sa_engine.dispose()
+    return sql_open.upgrade_database(url)
 
 
 def database_revision(url: str) -> str | None:
     """The schema revision at ``url`` (None when empty); never creates a SQLite file."""
-    from engine.sql import migrations
-    from engine.sql.event_store import translate_errors
+    from engine.sql import open as sql_open
 
-    sa_engine = _sa_engine(url, create=False)
-    try:
-        with translate_errors():
-            return migrations.current_revision(sa_engine)
-    finally:
-        sa_engine.dispose()
+    return sql_open.database_revision(url)
+
+
+def head_revision() -> str | None:
+    """The newest schema revision this code knows."""
+    from engine.sql import open as sql_open
+
+    return sql_open.head_revision()

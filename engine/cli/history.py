@@ -66,8 +66,7 @@ def db_upgrade_command(state: CliState) -> None:
 @pass_state
 def db_current_command(state: CliState) -> None:
     """Show the schema revision of the database and of this code."""
-    from engine.api import database_revision
-    from engine.sql.migrations import head_revision
+    from engine.api import database_revision, head_revision
 
     current = database_revision(state.settings.db_url)
     head = head_revision()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from engine.events.idempotency import IdempotencyMark, IdempotencyRecord
 from engine.events.names import NameClaim, NameRelease
-from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, RecordedEvent
+from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, Recent, RecordedEvent
 from engine.events.retractions import EntryRetracted, honoured, retracted_ids
 from engine.events.sealing import KeyringCipher
 from engine.events.store import EventStore
@@ -77,9 +77,12 @@ class HonouringStore:
         types: Collection[str] | None = None,
         after: int = 0,
         decrypt: bool = True,
+        recent: Recent | None = None,
     ) -> list[RecordedEvent]:
-        found = self.inner.read_couple(couple_id, types=types, after=after, decrypt=decrypt)
-        if types is None:
+        found = self.inner.read_couple(
+            couple_id, types=types, after=after, decrypt=decrypt, recent=recent
+        )
+        if types is None and recent is None:
             return honoured(found)
         if not found:
             return found

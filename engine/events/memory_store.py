@@ -18,7 +18,7 @@ from engine.events.idempotency import (
     settle,
 )
 from engine.events.names import NameClaim, NameKeys, NameRelease, claimed, releases_everything
-from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, RecordedEvent
+from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, Recent, RecordedEvent
 from engine.events.rows import (
     Row,
     check_batch_ids,
@@ -161,12 +161,15 @@ class MemoryEventStore:
         types: Collection[str] | None = None,
         after: int = 0,
         decrypt: bool = True,
+        recent: Recent | None = None,
     ) -> list[RecordedEvent]:
         cipher = self.cipher if decrypt else None
         return [
             decode_row(r, cipher)
             for r in list(self._rows[after:])
-            if r.couple_id == couple_id and (types is None or r.type_name in types)
+            if r.couple_id == couple_id
+            and (types is None or r.type_name in types)
+            and (recent is None or recent.holds(r.occurred_at, r.recorded_at))
         ]
 
     def read_types(self, types: Collection[str], *, decrypt: bool = True) -> list[RecordedEvent]:

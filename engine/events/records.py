@@ -65,6 +65,22 @@ class Batch:
 
 
 @dataclass(frozen=True)
+class Recent:
+    """The events that occurred after ``occurred`` or were recorded after ``recorded``.
+
+    What a status reads of a long log: a fact an event states (an occurrence, a moment it
+    was done) lies at most a day after when it occurred, or a few months after when it was
+    recorded (a skip planned ahead), so the events outside both bounds state nothing
+    after the earlier of the two moments plus those margins."""
+
+    occurred: datetime
+    recorded: datetime
+
+    def holds(self, occurred_at: datetime, recorded_at: datetime) -> bool:
+        return occurred_at > self.occurred or recorded_at > self.recorded
+
+
+@dataclass(frozen=True)
 class RecordedEvent:
     """An event as stored, with its place in the log."""
 

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from engine.events.idempotency import IdempotencyMark, IdempotencyRecord
 from engine.events.names import NameClaim, NameRelease
-from engine.events.records import Batch, Metadata, NewEvent, RecordedEvent
+from engine.events.records import Batch, Metadata, NewEvent, Recent, RecordedEvent
 from engine.events.sealing import KeyringCipher
 from engine.events.subscribers import Subscriber
 
@@ -91,8 +91,10 @@ class EventStore(Protocol):
         types: Collection[str] | None = None,
         after: int = 0,
         decrypt: bool = True,
+        recent: Recent | None = None,
     ) -> list[RecordedEvent]:
-        """Every event of one couple (optionally of some types), in log order."""
+        """Every event of one couple (optionally of some types, optionally only the
+        ``recent`` ones), in log order."""
         ...
 
     def read_types(self, types: Collection[str], *, decrypt: bool = True) -> list[RecordedEvent]:

@@ -15,6 +15,12 @@ suggestion, never a score or a verdict. The thresholds (all windows end at ``now
   check-in of a ritual done together (or since the couple began, if there is none).
 - ``lasting_drift``: some signal was on now, a week ago and two weeks ago (each judged
   on what was recorded by then); it adds the suggestion of a couples counsellor.
+
+Every window but one ends at most eight weeks back (:func:`horizon`), so a status reads
+only the recent part of a long log (:func:`recent_reads`) with the few events whose
+effect has no age (rituals' definitions, repairs and their answers, the couple's first
+event); :func:`recent_signals` says when that is not enough (the last check-in of a
+ritual done together lies further back), and the caller then reads the whole log.
 """
 
 from __future__ import annotations
@@ -23,7 +29,16 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from engine.events import RecordedEvent
+from engine.domain.ritual import EARLY_WINDOW, PLAN_AHEAD
+from engine.events import (
+    CoupleCreated,
+    RecordedEvent,
+    RepairAnswered,
+    RepairAttempted,
+    RitualAdded,
+    RitualEdited,
+)
+from engine.events.records import Recent
 from engine.projections.insights import CoupleLog, read_log
 from engine.views import DriftSignal
 from engine.views.wording import count_of, plural
@@ -39,18 +54,100 @@ SHARED_GAP = timedelta(days=14)
 LASTING_WEEKS = 3
 
 
+AGELESS = (
+    CoupleCreated.type_name,
+    RitualAdded.type_name,
+    RitualEdited.type_name,
+    RepairAttempted.type_name,
+    RepairAnswered.type_name,
+)
+"""Events read whatever their age: whether a ritual is done together, whether an answer
+answers a repair and when the couple began do not fade with time."""
+
+OCCURRED_MARGIN = EARLY_WINDOW + timedelta(days=1)
+"""How far after an event occurred a moment it states may lie (a check-in of an
+occurrence up to a day away)."""
+
+RECORDED_MARGIN = PLAN_AHEAD + timedelta(days=2)
+"""How far after an event was recorded a moment it states may lie (a skip planned up to
+:data:`PLAN_AHEAD` ahead)."""
+
+
+def horizon(now: datetime) -> datetime:
+    """The earliest start of a window the signals at ``now`` look through (the check-ins
+    of six weeks, judged as of two weeks ago): nothing before it counts but the last
+    shared check-in and the ``AGELESS`` events."""
+    longest = max(2 * FALLING_WINDOW, REPAIR_WINDOW, LOGGING_WINDOW)
+    return now - timedelta(weeks=LASTING_WEEKS - 1) - longest
+
+
+def recent_reads(now: datetime) -> Recent:
+    """The events that may state a moment after :func:`horizon`."""
+    floor = horizon(now)
+    return Recent(occurred=floor - OCCURRED_MARGIN, recorded=floor - RECORDED_MARGIN)
+
+
 def drift_signals(
     records: Sequence[RecordedEvent], handles: Mapping[str, str], now: datetime
 ) -> list[DriftSignal]:
     """The signals on at ``now``, plus ``lasting_drift`` when drift has lasted for weeks."""
-    signals = signals_at(read_log(records), handles, now)
+    found = recent_signals(records, handles, now, floor=None)
+    assert found is not None  # with no floor, nothing is left out
+    return found
+
+
+def recent_signals(
+    records: Sequence[RecordedEvent],
+    handles: Mapping[str, str],
+    now: datetime,
+    *,
+    floor: datetime | None,
+) -> list[DriftSignal] | None:
+    """:func:`drift_signals` from ``records`` holding, of the events before ``floor``, only
+    the ``AGELESS`` ones; None when the events left out could change the signals (then
+    read them all). With no floor, ``records`` is the whole log."""
+    log = read_log(records)
+    if not _complete(log, records, handles, now, floor):
+        return None
+    signals = signals_at(log, handles, now)
     earlier = [now - timedelta(weeks=n) for n in range(1, LASTING_WEEKS)]
-    if signals and all(
-        signals_at(read_log(r for r in records if r.occurred_at <= then), handles, then)
-        for then in earlier
-    ):
+    lasting = bool(signals)
+    for then in earlier if signals else ():
+        seen = [r for r in records if r.occurred_at <= then]
+        log = read_log(seen)
+        if not _complete(log, seen, handles, then, floor):
+            return None
+        if not signals_at(log, handles, then):
+            lasting = False
+            break
+    if lasting:
         signals.append(_lasting())
     return signals
+
+
+def _complete(
+    log: CoupleLog,
+    records: Sequence[RecordedEvent],
+    handles: Mapping[str, str],
+    now: datetime,
+    floor: datetime | None,
+) -> bool:
+    """Whether the signals at ``now`` from ``log`` are those of the whole log: every
+    window lies after ``floor``, so only ``no_shared_ritual`` can reach back further, to
+    the last check-in of a ritual done together (or to when the couple began)."""
+    if floor is None or len(handles) < 2:
+        return True
+    shared = [c.at for c in log.checkins if c.shared_ritual and c.at <= now]
+    if shared:
+        return max(shared) >= floor  # a later one than anything left out
+    ever_shared = any(
+        isinstance(r.event, RitualAdded | RitualEdited)
+        and r.event.together
+        and len(r.event.participants) > 1
+        for r in records
+    )
+    # None was done together: the gap runs from the couple's first event, if it is here.
+    return not ever_shared and bool(records) and isinstance(records[0].event, CoupleCreated)
 
 
 def signals_at(log: CoupleLog, handles: Mapping[str, str], now: datetime) -> list[DriftSignal]:

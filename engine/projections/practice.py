@@ -166,6 +166,14 @@ def today(book: Logbook, handles: Mapping[str, str]) -> list[TodayItem]:
     ]
 
 
+def earliest(zones: Zones, now: datetime, weeks: int = WEEKS) -> datetime:
+    """A moment before every one :func:`heatmap` and :func:`today` look at (a day's slack
+    and more for any zone's offset): their marks are those from here on."""
+    last = now.astimezone(zone_at(zones, now)).date()
+    start = last - timedelta(days=last.weekday() + 7 * (weeks - 1))
+    return datetime.combine(start - 2 * _DAY, time(), tzinfo=UTC)
+
+
 def heatmap(book: Logbook, *, began: datetime, weeks: int = WEEKS) -> HeatmapView:
     """The share of practice on each local day of the last ``weeks`` weeks (Monday first)."""
     last = book.local_day(book.now)

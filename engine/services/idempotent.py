@@ -27,7 +27,7 @@ from engine.events.idempotency import (
     check_key,
 )
 from engine.events.names import NameClaim, NameRelease
-from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, RecordedEvent
+from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, Recent, RecordedEvent
 from engine.events.sealing import KeyringCipher
 from engine.events.store import EventStore
 from engine.events.subscribers import Subscriber
@@ -204,8 +204,11 @@ class ReplayingStore:
         types: Collection[str] | None = None,
         after: int = 0,
         decrypt: bool = True,
+        recent: Recent | None = None,
     ) -> list[RecordedEvent]:
-        found = self.inner.read_couple(couple_id, types=types, after=after, decrypt=decrypt)
+        found = self.inner.read_couple(
+            couple_id, types=types, after=after, decrypt=decrypt, recent=recent
+        )
         return self._seen(found)
 
     def read_types(self, types: Collection[str], *, decrypt: bool = True) -> list[RecordedEvent]:

@@ -2,8 +2,9 @@
 
 Composed from the other services' parts. The streaks come from each ritual's settled
 tallies and the marks after them (see ``Streaks.windows``); today's rituals and the
-heatmap from one read of the ``ritual_marks`` read model; drift reads the couple's events
-without decrypting them. A status never writes.
+heatmap from one read of the ``ritual_marks`` read model; drift reads the couple's recent
+events and its ageless ones without decrypting them (the whole log only when those do not
+settle it). A status never writes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from engine.projections import drift, practice
 from engine.services.plans import Plans
 from engine.services.session import CoupleRef, Session
 from engine.services.streaks import Streaks
-from engine.views import PlanView, StatusView, StreakView, TodayItem
+from engine.views import DriftSignal, PlanView, StatusView, StreakView, TodayItem
 
 FINISHED_PLAN_SHOWN = timedelta(days=7)
 """How long a finished plan stays on the status, to celebrate it."""
@@ -58,7 +59,8 @@ class Status:
             for r in rituals
             if r.status(now) == "active"
         ]
-        marks = self._streaks.marks(state.couple_id)  # the heatmap's twelve weeks and today
+        # the heatmap's twelve weeks and today
+        marks = self._streaks.recent_marks(state.couple_id, practice.earliest(zones, now))
         book = practice.Logbook.of(
             rituals,
             (m for ms in marks.values() for m in ms),
@@ -66,9 +68,6 @@ class Status:
             now,
             book_of_zones.own_zones(),
         )
-        records = self._s.lived.read_couple(state.couple_id, decrypt=False)
-        if as_of is not None:
-            records = [r for r in records if r.occurred_at <= now]
         day = book.local_day(now)
         if plan is not None and plan.finished_on and day - plan.finished_on > FINISHED_PLAN_SHOWN:
             plan = None
@@ -79,8 +78,26 @@ class Status:
             streaks=tuple(s for s in streaks if s.unit != "occasional"),
             plan=plan,
             heatmap=practice.heatmap(book, began=zones[0][0]),
-            suggestions=tuple(drift.drift_signals(records, handles, now)),
+            suggestions=tuple(self._drift(state.couple_id, handles, now, as_of is not None)),
         )
+
+    def _drift(
+        self, couple_id: str, handles: dict[str, str], now: datetime, past: bool
+    ) -> list[DriftSignal]:
+        """The drift signals from the recent part of the log and the ageless events, or
+        from the whole log when those could miss something (see ``drift.recent_signals``)."""
+        lived = self._s.lived
+        recent = lived.read_couple(couple_id, recent=drift.recent_reads(now), decrypt=False)
+        ageless = lived.read_couple(couple_id, types=drift.AGELESS, decrypt=False)
+        merged = {r.position: r for r in (*recent, *ageless)}
+        records = [merged[p] for p in sorted(merged) if not past or merged[p].occurred_at <= now]
+        found = drift.recent_signals(records, handles, now, floor=drift.horizon(now))
+        if found is not None:
+            return found
+        records = lived.read_couple(couple_id, decrypt=False)
+        if past:
+            records = [r for r in records if r.occurred_at <= now]
+        return drift.drift_signals(records, handles, now)
 
     def _plan_as_of(
         self, state: CoupleState, handles: dict[str, str], now: datetime

@@ -27,7 +27,9 @@ from engine.events import (
     EventStore,
     OccurrenceSkipped,
 )
+from engine.events.records import Recent
 from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels
+from engine.projections import marks as marks_model
 from engine.projections import settled as tallies
 from engine.projections.marks import MARKS, Mark
 from engine.projections.projection import Json
@@ -296,7 +298,36 @@ class Streaks:
         start = prefix + since.astimezone(UTC).isoformat()
         return list(runner.states_now(MARKS.name, couple_id, prefix, start).values())
 
-    def _appreciation_marks(self, couple_id: str, ritual_id: str = "") -> dict[str, list[Mark]]:
+    def recent_marks(self, couple_id: str, since: datetime) -> dict[str, list[Mark]]:
+        """The marks by ritual id that can tell anything from ``since`` on, caught up to
+        the newest event: each ritual's occurrences from ``since`` (one range of the read
+        model), and the quota and occasional check-ins and the journal's appreciations
+        done from then on. A check-in is recorded when it is done, or later (logged late,
+        or imported), so those come from the events recorded or done after ``since``:
+        the same marks as in :meth:`marks`, however long the history."""
+        runner = self.runner
+        with contextlib.suppress(StoreUnavailable):
+            runner.catch_up()
+        start = since.astimezone(UTC).isoformat()
+        found: dict[str, list[Mark]] = defaultdict(list)
+        for rid in self._s.ritual_states(couple_id):
+            prefix = f"{rid}@"
+            found[rid] += runner.states_now(MARKS.name, couple_id, prefix, prefix + start).values()
+        recent = Recent(occurred=since, recorded=since)
+        done = self._s.lived.read_couple(
+            couple_id, types=(CheckedIn.type_name,), decrypt=False, recent=recent
+        )
+        for r in done:
+            event = r.event
+            if isinstance(event, CheckedIn) and event.occurrence is None:
+                found[event.ritual_id].append(marks_model.evolve(None, r))
+        for rid, marks in self._appreciation_marks(couple_id, recent=recent).items():
+            found[rid] += marks
+        return found
+
+    def _appreciation_marks(
+        self, couple_id: str, ritual_id: str = "", recent: Recent | None = None
+    ) -> dict[str, list[Mark]]:
         """Each appreciation written with `ritual appreciate`, as one check-in of every
         appreciation-journal ritual (the same purpose, so the same counter)."""
         journals = [
@@ -308,7 +339,7 @@ class Streaks:
         if not journals:
             return {}
         given = self._s.lived.read_couple(
-            couple_id, types=(AppreciationGiven.type_name,), decrypt=False
+            couple_id, types=(AppreciationGiven.type_name,), decrypt=False, recent=recent
         )
         return {
             rid: [

@@ -9,11 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from engine.events.records import RecordedEvent
+from engine.events.records import Recent, RecordedEvent
 from engine.events.rows import Row, decode_row
 from engine.events.sealing import KeyringCipher
 from engine.sql.access import SqlEngineAccess
-from engine.sql.event_rows import row_of
+from engine.sql.event_rows import row_of, utc
 from engine.sql.tables import events
 
 
@@ -40,7 +40,20 @@ class SqlEventReads:
         types: Collection[str] | None = None,
         after: int = 0,
         decrypt: bool = True,
+        recent: Recent | None = None,
     ) -> list[RecordedEvent]:
+        if recent is not None:
+            query = sa.select(events).where(
+                events.c.couple_id == couple_id,
+                sa.or_(
+                    events.c.occurred_at > utc(recent.occurred),
+                    events.c.recorded_at > utc(recent.recorded),
+                ),
+                events.c.position > after,
+            )
+            if types is not None:
+                query = query.where(events.c.type.in_(list(types)))
+            return self._select(query.order_by(events.c.position), decrypt)
         if types is None:
             query = sa.select(events).where(
                 events.c.couple_id == couple_id, events.c.position > after

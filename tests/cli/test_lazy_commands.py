@@ -115,3 +115,19 @@ def test_a_feed_loads_the_calendar_library_it_renders_with(tmp_path: Path) -> No
     loaded = _loaded_by(tmp_path, "feed")
     assert "icalendar" in loaded
     assert not [m for m in loaded if m.startswith("engine.export")]
+
+
+def test_the_console_entry_point_keeps_the_exit_code_and_restores_the_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(sys, "argv", ["ritual", "no-such-command"])
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.main()
+    finally:
+        gc.unfreeze()
+    assert exited.value.code == 2
+    assert gc.get_threshold() == before

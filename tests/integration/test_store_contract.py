@@ -28,6 +28,7 @@ from engine.events import (
     RecordedEvent,
     TimeoutCalled,
 )
+from engine.events.records import Recent
 from engine.events.rows import Row
 
 COUPLE = "couple-1"
@@ -490,3 +491,29 @@ def test_metadata_round_trips(store: EventStore) -> None:
     assert store.read_stream(RITUAL_STREAM)[0].metadata == meta
     assert store.read_stream(COUPLE_STREAM)[0].metadata == Metadata()
     assert [r.metadata for r in store.read_all()] == [meta, Metadata(None, "api", None)]
+
+
+def test_read_couple_reads_the_recent_events_by_when_they_occurred_or_were_recorded(
+    store: EventStore,
+) -> None:
+    store.append(COUPLE, RITUAL_STREAM, [checked_in(n) for n in range(4)], expected_version=0)
+    store.append(COUPLE, COUPLE_STREAM, [timeout(0)], expected_version=0)
+    recorded = store.read_couple(COUPLE)
+    stamp = max(r.recorded_at for r in recorded)
+    long_ago = AT - timedelta(days=400)
+
+    def recent(occurred: datetime, recorded: datetime, **kw: object) -> list[int]:
+        bound = Recent(occurred=occurred, recorded=recorded)
+        return [r.position for r in store.read_couple(COUPLE, recent=bound, **kw)]  # type: ignore[arg-type]
+
+    by_occurrence = [r.position for r in recorded if r.occurred_at > AT + timedelta(days=1)]
+    assert recent(AT + timedelta(days=1), stamp) == by_occurrence
+    assert len(by_occurrence) < len(recorded)
+    assert recent(AT + timedelta(days=400), long_ago) == [r.position for r in recorded]
+    assert recent(AT + timedelta(days=400), stamp) == []
+    only = recent(AT + timedelta(days=1), stamp, types=[CheckedIn.type_name])
+    assert only == [
+        r.position
+        for r in recorded
+        if r.position in by_occurrence and isinstance(r.event, CheckedIn)
+    ]

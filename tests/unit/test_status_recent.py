@@ -1,0 +1,134 @@
+"""A status reads only the recent part of a long log, and shows exactly what the whole
+log shows: generated histories (check-ins, late and undone ones, skips planned ahead,
+rituals made and unmade shared, appreciations, repairs and answers, long quiet spells)
+compared with the same status computed from every event and every mark."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from engine import Engine, FixedClock, MemoryEventStore
+from engine.errors import InvalidInput, NotAllowed
+from engine.events.records import Recent
+from engine.projections import drift
+from engine.services.streaks import Streaks
+from engine.views import CoupleView, StatusView
+
+START = datetime(2026, 1, 5, 6, tzinfo=UTC)
+EVERYTHING = Recent(
+    occurred=datetime(1970, 1, 1, tzinfo=UTC), recorded=datetime(1970, 1, 1, tzinfo=UTC)
+)
+
+
+def lived_history(seed: int) -> tuple[Engine, FixedClock, CoupleView, datetime]:
+    """About seven months of a couple's life, drawn from ``seed``."""
+    rng = random.Random(seed)
+    clock = FixedClock(START)
+    eng = Engine(MemoryEventStore(clock), clock)
+    couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
+    eng.add_ritual(couple, "Morning", cron="0 8 * * *", together=True)
+    eng.add_ritual(couple, "Walk", per_week=3, together=False)
+    eng.add_ritual(couple, "Tea", template="appreciation-journal")
+    repairs: list[str] = []
+    lean = rng.choice((0.5, 0.7, 0.95))  # how much of the logging Sam does
+    quiet = range(rng.randrange(20, 120), rng.randrange(120, 200))  # a long quiet spell
+    for day in range(210):
+        if day in quiet and rng.random() < 0.9:
+            continue
+        morning = START + timedelta(days=day, hours=1)  # 08:00 in Berlin, in winter
+        for _ in range(rng.randrange(4)):
+            handle = "sam" if rng.random() < lean else "alex"
+            clock.now = morning + timedelta(hours=rng.randrange(1, 30))
+            action = rng.random()
+            try:
+                if action < 0.35:
+                    eng.check_in(couple, "Morning", by=handle, occurrence=morning)
+                elif action < 0.55:
+                    eng.check_in(couple, "Walk", by=handle)
+                elif action < 0.62:
+                    ahead = morning + timedelta(days=rng.randrange(1, 80))
+                    eng.skip(couple, "Morning", by=handle, occurrence=ahead)
+                elif action < 0.75:
+                    eng.appreciate(
+                        couple, by=handle, to="alex" if handle == "sam" else "sam", text="thanks"
+                    )
+                elif action < 0.82:
+                    repairs.append(eng.repair(couple, by=handle, kind="apology"))
+                elif action < 0.9 and repairs:
+                    answer = rng.choice(("accepted", "not-yet"))
+                    eng.respond_to_repair(couple, repairs.pop(), by=handle, answer=answer)
+                elif action < 0.95:
+                    eng.undo(couple, by=handle)
+                else:
+                    eng.edit_ritual(couple, "Morning", together=rng.random() < 0.5)
+            except (InvalidInput, NotAllowed):
+                pass  # not allowed at that moment (already logged, window closed): skip it
+    end = START + timedelta(days=212)
+    clock.now = end
+    return eng, clock, couple, end
+
+
+def full_status(
+    eng: Engine, couple: CoupleView, as_of: datetime | None, monkeypatch: pytest.MonkeyPatch
+) -> StatusView:
+    """The status from every mark and every event of the log."""
+    with monkeypatch.context() as m:
+        m.setattr(Streaks, "recent_marks", lambda self, couple_id, since: self.marks(couple_id))
+        m.setattr(drift, "recent_reads", lambda now: EVERYTHING)
+        return eng.status(couple, as_of=as_of)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_status_from_recent_events_is_the_status_from_the_whole_log(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eng, _, couple, end = lived_history(seed)
+    for as_of in (
+        None,
+        end - timedelta(days=3),
+        end - timedelta(days=40),
+        end - timedelta(days=150),
+    ):
+        assert eng.status(couple, as_of=as_of) == full_status(eng, couple, as_of, monkeypatch)
+
+
+def test_the_histories_show_drift_and_practice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison above is not between empty screens."""
+    keys: set[str] = set()
+    for seed in range(8):
+        eng, _, couple, end = lived_history(seed)
+        for as_of in (None, end - timedelta(days=40), end - timedelta(days=150)):
+            shown = eng.status(couple, as_of=as_of)
+            keys |= {s.key for s in shown.suggestions}
+            assert any(cell for week in shown.heatmap.weeks for cell in week if cell)
+    assert {"checkins_falling", "no_shared_ritual", "uneven_logging"} <= keys
+
+
+def test_a_recent_shared_check_in_spares_reading_the_whole_log(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FixedClock(START)
+    eng = Engine(MemoryEventStore(clock), clock)
+    couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
+    eng.add_ritual(couple, "Morning", cron="0 8 * * *", together=True)
+    for day in range(300):
+        clock.now = START + timedelta(days=day, hours=3)
+        eng.check_in(couple, "Morning", by="sam")
+    full = eng.status(couple)
+
+    def whole_log(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read the whole log")
+
+    monkeypatch.setattr(drift, "drift_signals", whole_log)
+    assert eng.status(couple) == full
+    read = eng._status._s.lived.read_couple
+
+    def no_whole_log(couple_id: str, **kwargs: object) -> object:
+        assert kwargs.get("types") or kwargs.get("recent"), "the whole log was read"
+        return read(couple_id, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(eng._status._s.lived, "read_couple", no_whole_log)
+    assert eng.status(couple) == full
