@@ -15,7 +15,7 @@ import os
 import sqlalchemy as sa
 
 from alembic import context
-from engine.sql.event_store import APPEND_LOCK_ID
+from engine.sql.access import APPEND_LOCK_ID
 from engine.sql.migrations import adopt_legacy_version
 from engine.sql.tables import VERSION_TABLE, create_sa_engine, is_engine_name, metadata
 

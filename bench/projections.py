@@ -37,8 +37,8 @@ from engine.events import (
     PartnerAdded,
     RitualAdded,
 )
+from engine.events.rows import encode_batch
 from engine.events.sealing import KeyringCipher, MemoryKeyring
-from engine.events.store import encode_batch
 from engine.projections import MARKS, PROJECTIONS, ProjectionRunner
 from engine.sql.event_store import SqlEventStore
 from engine.sql.read_models import SqlReadModels

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine.api import open_sql_store
 from engine.events import AppreciationGiven, NewEvent
-from engine.events.store import Row
+from engine.events.rows import Row
 from engine.sql.event_store import SqlEventStore
 from engine.sql.tables import create_sa_engine, metadata
 

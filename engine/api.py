@@ -13,10 +13,12 @@ References are strict: a couple is its id or its ``CoupleView``; a ritual its id
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from engine.catalog.kinds import RepairAnswer, RepairKind, RitualKind
 from engine.catalog.plans import PlanTemplate
@@ -74,6 +76,7 @@ from engine.views import (
 from engine.views.invites import InviteView, IssuedInvite, PageTarget
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 _NOT_ARGUMENTS = ("self", "idempotency_key", "key", "made", "imported")
 """Locals of a command method that are not its arguments (see ``Engine._once``)."""
@@ -84,6 +87,28 @@ if TYPE_CHECKING:
     from engine.events.follow import Follower, LogRecord
     from engine.services.portability import Portability
     from engine.sql.tables import Waits
+
+
+def _command(method: Callable[Concatenate[Engine, P], T]) -> Callable[Concatenate[Engine, P], T]:
+    """A write command that takes ``idempotency_key=``: the call runs under it (see
+    ``Engine._once``), keyed by the method's name and every argument it was given, the
+    defaults filled in. The method body decides and appends; it never reads the key."""
+    signature = inspect.signature(method)
+
+    @functools.wraps(method)
+    def run(self: Engine, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        given = bound.arguments
+        return self._once(
+            given["idempotency_key"],
+            given["couple"],
+            method.__name__,
+            given,
+            lambda: method(self, *args, **kwargs),
+        )
+
+    return run
 
 
 class Engine:
@@ -322,6 +347,7 @@ class Engine:
         """One couple by id (or view). Raises NotFound for an unknown or erased couple."""
         return self._couples.get(couple)
 
+    @_command
     def add_partner(
         self,
         couple: CoupleRef,
@@ -331,14 +357,9 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> CoupleView:
         """Add a partner; returns the couple. NotAllowed when the handle is taken."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "add_partner",
-            locals(),
-            lambda: self._couples.add_partner(couple, handle, display_name),
-        )
+        return self._couples.add_partner(couple, handle, display_name)
 
+    @_command
     def rename_partner(
         self,
         couple: CoupleRef,
@@ -348,14 +369,9 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> CoupleView:
         """Change a partner's display name; returns the couple. NotFound for no such partner."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "rename_partner",
-            locals(),
-            lambda: self._couples.rename_partner(couple, handle, display_name),
-        )
+        return self._couples.rename_partner(couple, handle, display_name)
 
+    @_command
     def set_partner_zone(
         self, couple: CoupleRef, handle: str, tz: str, *, idempotency_key: str | None = None
     ) -> CoupleView:
@@ -363,27 +379,17 @@ class Engine:
         the couple. Their rituals' local times, late-entry windows and streak days follow
         it; the past keeps the zone in force then. Raises InvalidInput for an unknown zone,
         NotAllowed when the partner already lives by it."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "set_partner_zone",
-            locals(),
-            lambda: self._couples.set_partner_zone(couple, handle, tz),
-        )
+        return self._couples.set_partner_zone(couple, handle, tz)
 
+    @_command
     def clear_partner_zone(
         self, couple: CoupleRef, handle: str, *, idempotency_key: str | None = None
     ) -> CoupleView:
         """Let a partner follow the couple's zone again from now on; returns the couple.
         NotAllowed when they already follow it."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "clear_partner_zone",
-            locals(),
-            lambda: self._couples.set_partner_zone(couple, handle, None),
-        )
+        return self._couples.set_partner_zone(couple, handle, None)
 
+    @_command
     def change_settings(
         self,
         couple: CoupleRef,
@@ -395,14 +401,8 @@ class Engine:
     ) -> CoupleView:
         """Change the zone, monthly streak freezes or proxy check-ins; returns the couple.
         Raises InvalidInput for an unknown zone or a freeze count out of range."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "change_settings",
-            locals(),
-            lambda: self._couples.change_settings(
-                couple, tz=tz, freezes_per_month=freezes_per_month, proxy_checkins=proxy_checkins
-            ),
+        return self._couples.change_settings(
+            couple, tz=tz, freezes_per_month=freezes_per_month, proxy_checkins=proxy_checkins
         )
 
     # -- rituals -------------------------------------------------------------------------
@@ -416,6 +416,7 @@ class Engine:
         InvalidInput when several active rituals share the title."""
         return self._rituals.get(couple, ritual)
 
+    @_command
     def add_ritual(
         self,
         couple: CoupleRef,
@@ -438,27 +439,22 @@ class Engine:
         instant for everyone; ``each_local`` gives each participant their own occurrence at
         the schedule's wall time in their own zone. Raises InvalidInput for a bad
         definition, NotAllowed when an active ritual has that title."""
-        return self._once(
-            idempotency_key,
+        return self._rituals.add(
             couple,
-            "add_ritual",
-            locals(),
-            lambda: self._rituals.add(
-                couple,
-                title,
-                cron=cron,
-                per_week=per_week,
-                duration=duration,
-                kind=kind,
-                participants=participants,
-                together=together,
-                reminder=reminder,
-                prompts=prompts,
-                template=template,
-                each_local=each_local,
-            ),
+            title,
+            cron=cron,
+            per_week=per_week,
+            duration=duration,
+            kind=kind,
+            participants=participants,
+            together=together,
+            reminder=reminder,
+            prompts=prompts,
+            template=template,
+            each_local=each_local,
         )
 
+    @_command
     def edit_ritual(
         self,
         couple: CoupleRef,
@@ -480,27 +476,22 @@ class Engine:
         ``each_local`` True keeps it at each participant's own local time, False anchors it
         to the couple's zone again. Raises InvalidInput when nothing changes, NotAllowed
         for a retired ritual."""
-        return self._once(
-            idempotency_key,
+        return self._rituals.edit(
             couple,
-            "edit_ritual",
-            locals(),
-            lambda: self._rituals.edit(
-                couple,
-                ritual,
-                title=title,
-                cron=cron,
-                per_week=per_week,
-                duration=duration,
-                kind=kind,
-                participants=participants,
-                together=together,
-                reminder=reminder,
-                prompts=prompts,
-                each_local=each_local,
-            ),
+            ritual,
+            title=title,
+            cron=cron,
+            per_week=per_week,
+            duration=duration,
+            kind=kind,
+            participants=participants,
+            together=together,
+            reminder=reminder,
+            prompts=prompts,
+            each_local=each_local,
         )
 
+    @_command
     def pause_ritual(
         self,
         couple: CoupleRef,
@@ -510,40 +501,25 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> RitualView:
         """Pause a ritual, optionally until the start of a local date; returns it."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "pause_ritual",
-            locals(),
-            lambda: self._rituals.pause(couple, ritual, until),
-        )
+        return self._rituals.pause(couple, ritual, until)
 
+    @_command
     def resume_ritual(
         self, couple: CoupleRef, ritual: RitualRef, *, idempotency_key: str | None = None
     ) -> RitualView:
         """Bring a paused ritual back now; returns it. NotAllowed when it is not paused."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "resume_ritual",
-            locals(),
-            lambda: self._rituals.resume(couple, ritual),
-        )
+        return self._rituals.resume(couple, ritual)
 
+    @_command
     def retire_ritual(
         self, couple: CoupleRef, ritual: RitualRef, *, idempotency_key: str | None = None
     ) -> RitualView:
         """End a ritual for good (its history stays); returns it."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "retire_ritual",
-            locals(),
-            lambda: self._rituals.retire(couple, ritual),
-        )
+        return self._rituals.retire(couple, ritual)
 
     # -- logging -------------------------------------------------------------------------
 
+    @_command
     def check_in(
         self,
         couple: CoupleRef,
@@ -561,24 +537,19 @@ class Engine:
         """Record that partner ``by`` did a ritual (now, at ``at``, or for an exact
         occurrence); returns the check-in with the partner's new streak. Raises NotAllowed
         for a second check-in of one occurrence or a closed late-entry window."""
-        return self._once(
-            idempotency_key,
+        return self._check_ins.check_in(
             couple,
-            "check_in",
-            locals(),
-            lambda: self._check_ins.check_in(
-                couple,
-                ritual,
-                by=by,
-                at=at,
-                occurrence=occurrence,
-                closeness=closeness,
-                note=note,
-                note_shared=note_shared,
-                for_both=for_both,
-            ),
+            ritual,
+            by=by,
+            at=at,
+            occurrence=occurrence,
+            closeness=closeness,
+            note=note,
+            note_shared=note_shared,
+            for_both=for_both,
         )
 
+    @_command
     def skip(
         self,
         couple: CoupleRef,
@@ -591,16 +562,11 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> SkipView:
         """Let an occurrence go on purpose (skips never break a streak); returns the skip."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "skip",
-            locals(),
-            lambda: self._check_ins.skip(
-                couple, ritual, by=by, at=at, occurrence=occurrence, reason=reason
-            ),
+        return self._check_ins.skip(
+            couple, ritual, by=by, at=at, occurrence=occurrence, reason=reason
         )
 
+    @_command
     def plan_absence(
         self,
         couple: CoupleRef,
@@ -616,16 +582,11 @@ class Engine:
         ritual, or with ``ritual=None`` of every ritual with fixed times; returns the skips.
         Occurrences already skipped or done, or whose late-entry window closed, stay as they
         are. Raises NotAllowed when nothing is left to let go."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "plan_absence",
-            locals(),
-            lambda: self._check_ins.plan_absence(
-                couple, ritual, since=since, until=until, by=by, reason=reason
-            ),
+        return self._check_ins.plan_absence(
+            couple, ritual, since=since, until=until, by=by, reason=reason
         )
 
+    @_command
     def undo(
         self,
         couple: CoupleRef,
@@ -637,16 +598,11 @@ class Engine:
         """Undo one of ``by``'s own recent entries (the latest, or ``entry`` by id or id
         prefix): check-ins, skips, appreciations, repairs and plan tasks; returns what was
         undone. Raises NotAllowed for someone else's entry or one too old to undo."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "undo",
-            locals(),
-            lambda: self._undo.undo(couple, by=by, entry=entry),
-        )
+        return self._undo.undo(couple, by=by, entry=entry)
 
     # -- connection ----------------------------------------------------------------------
 
+    @_command
     def appreciate(
         self,
         couple: CoupleRef,
@@ -659,14 +615,9 @@ class Engine:
     ) -> str:
         """Write an appreciation (a private one stays in the writer's journal until shared);
         returns its id. InvalidInput when it is addressed to its author."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "appreciate",
-            locals(),
-            lambda: self._connection.appreciate(couple, by=by, to=to, text=text, private=private),
-        )
+        return self._connection.appreciate(couple, by=by, to=to, text=text, private=private)
 
+    @_command
     def share_appreciation(
         self,
         couple: CoupleRef,
@@ -677,14 +628,9 @@ class Engine:
     ) -> str:
         """Share a journal appreciation (by id or id prefix) with its recipient; returns its
         id. NotAllowed for someone else's or an already shared one."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "share_appreciation",
-            locals(),
-            lambda: self._connection.share_appreciation(couple, appreciation_id, by=by),
-        )
+        return self._connection.share_appreciation(couple, appreciation_id, by=by)
 
+    @_command
     def repair(
         self,
         couple: CoupleRef,
@@ -695,14 +641,9 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> str:
         """Record a repair attempt; returns its id for the other partner's answer."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "repair",
-            locals(),
-            lambda: self._connection.repair(couple, by=by, kind=kind, note=note),
-        )
+        return self._connection.repair(couple, by=by, kind=kind, note=note)
 
+    @_command
     def respond_to_repair(
         self,
         couple: CoupleRef,
@@ -714,54 +655,34 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> str:
         """The other partner answers a repair attempt; returns the repair's id."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "respond_to_repair",
-            locals(),
-            lambda: self._connection.respond_to_repair(
-                couple, repair_id, by=by, answer=answer, note=note
-            ),
+        return self._connection.respond_to_repair(
+            couple, repair_id, by=by, answer=answer, note=note
         )
 
+    @_command
     def call_timeout(
         self, couple: CoupleRef, *, by: str, idempotency_key: str | None = None
     ) -> str:
         """Call a pause in a difficult talk; returns its id. NotAllowed when one runs."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "call_timeout",
-            locals(),
-            lambda: self._connection.call_timeout(couple, by=by),
-        )
+        return self._connection.call_timeout(couple, by=by)
 
+    @_command
     def end_timeout(self, couple: CoupleRef, *, by: str, idempotency_key: str | None = None) -> str:
         """Come back to the talk after a pause; returns its id. NotAllowed when none runs."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "end_timeout",
-            locals(),
-            lambda: self._connection.end_timeout(couple, by=by),
-        )
+        return self._connection.end_timeout(couple, by=by)
 
+    @_command
     def agree_ground_rules(
         self, couple: CoupleRef, rules: Sequence[str], *, idempotency_key: str | None = None
     ) -> int:
         """Record the couple's ground rules for difficult talks; returns how many."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "agree_ground_rules",
-            locals(),
-            lambda: self._connection.agree_ground_rules(couple, rules),
-        )
+        return self._connection.agree_ground_rules(couple, rules)
 
     def ground_rules(self, couple: CoupleRef) -> tuple[str, ...]:
         """The couple's current ground rules."""
         return self._connection.ground_rules(couple)
 
+    @_command
     def seal_capsule(
         self,
         couple: CoupleRef,
@@ -773,28 +694,15 @@ class Engine:
     ) -> CapsuleView:
         """Seal a message until ``opens_on`` (three months from today by default); returns
         the capsule without its message."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "seal_capsule",
-            locals(),
-            lambda: self._connection.seal_capsule(
-                couple, by=by, message=message, opens_on=opens_on
-            ),
-        )
+        return self._connection.seal_capsule(couple, by=by, message=message, opens_on=opens_on)
 
+    @_command
     def open_capsule(
         self, couple: CoupleRef, capsule_id: str, *, by: str, idempotency_key: str | None = None
     ) -> CapsuleView:
         """Open a capsule on or after its date; returns it with its message. NotAllowed
         before the date."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "open_capsule",
-            locals(),
-            lambda: self._connection.open_capsule(couple, capsule_id, by=by),
-        )
+        return self._connection.open_capsule(couple, capsule_id, by=by)
 
     # -- reading as someone --------------------------------------------------------------
 
@@ -885,6 +793,7 @@ class Engine:
         touches; ``ritual tick`` and ``ritual serve`` call it for everyone."""
         return self._plans.tick(couple)
 
+    @_command
     def start_plan(
         self,
         couple: CoupleRef,
@@ -895,14 +804,9 @@ class Engine:
     ) -> PlanView:
         """Begin a plan on ``on`` (default: today); returns it. NotFound for an unknown
         template, NotAllowed while another plan runs."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "start_plan",
-            locals(),
-            lambda: self._plans.start(couple, template, on),
-        )
+        return self._plans.start(couple, template, on)
 
+    @_command
     def plan_task_done(
         self,
         couple: CoupleRef,
@@ -913,38 +817,26 @@ class Engine:
     ) -> PlanView:
         """Mark a task done by one partner (a handle) or, without ``by``, by both; returns
         the plan. NotAllowed when no plan runs or the task's week has not begun."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "plan_task_done",
-            locals(),
-            lambda: self._plans.task_done(couple, task, by),
-        )
+        return self._plans.task_done(couple, task, by)
 
+    @_command
     def extend_plan_week(
         self, couple: CoupleRef, *, idempotency_key: str | None = None
     ) -> PlanView:
         """Give the current plan week seven more days; returns the plan."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "extend_plan_week",
-            locals(),
-            lambda: self._plans.extend_week(couple),
-        )
+        return self._plans.extend_week(couple)
 
+    @_command
     def pause_plan(self, couple: CoupleRef, *, idempotency_key: str | None = None) -> PlanView:
         """Stop the plan's clock (no week begins until it resumes); returns the plan."""
-        return self._once(
-            idempotency_key, couple, "pause_plan", locals(), lambda: self._plans.pause(couple)
-        )
+        return self._plans.pause(couple)
 
+    @_command
     def resume_plan(self, couple: CoupleRef, *, idempotency_key: str | None = None) -> PlanView:
         """Let the plan's clock run again from today; returns the plan."""
-        return self._once(
-            idempotency_key, couple, "resume_plan", locals(), lambda: self._plans.resume(couple)
-        )
+        return self._plans.resume(couple)
 
+    @_command
     def finish_plan(
         self,
         couple: CoupleRef,
@@ -955,13 +847,7 @@ class Engine:
     ) -> PlanView:
         """End the plan. Its rituals named in ``keep``, or all with ``keep_all``, continue;
         the others are retired, their history kept. Returns the finished plan."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "finish_plan",
-            locals(),
-            lambda: self._plans.finish(couple, keep, keep_all),
-        )
+        return self._plans.finish(couple, keep, keep_all)
 
     # -- the calendar --------------------------------------------------------------------
 
@@ -1021,17 +907,12 @@ class Engine:
         """The couple's sharing links, oldest first (never their tokens)."""
         return self._sharing.feed_links(couple, include_revoked)
 
+    @_command
     def revoke_feed_link(
         self, couple: CoupleRef, link: str, *, idempotency_key: str | None = None
     ) -> FeedLinkView:
         """Stop a link (by id or id prefix) from opening the calendar; returns it."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "revoke_feed_link",
-            locals(),
-            lambda: self._sharing.revoke_feed_link(couple, link),
-        )
+        return self._sharing.revoke_feed_link(couple, link)
 
     def feed_target(self, token: str) -> FeedTarget | None:
         """The live link a presented token opens, or None (unknown, revoked, erased or a
@@ -1065,17 +946,12 @@ class Engine:
         """The couple's page invites, oldest first (never their tokens)."""
         return self._invites.invites(couple, include_revoked=include_revoked)
 
+    @_command
     def revoke_invite(
         self, couple: CoupleRef, invite: str, *, idempotency_key: str | None = None
     ) -> InviteView:
         """Stop an invite (by id or id prefix) from opening the page; returns it."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "revoke_invite",
-            locals(),
-            lambda: self._invites.revoke_invite(couple, invite),
-        )
+        return self._invites.revoke_invite(couple, invite)
 
     def invite_target(self, token: str) -> PageTarget | None:
         """The page a presented invite token opens, or None (unknown, revoked, erased or a
@@ -1092,31 +968,21 @@ class Engine:
 
     # -- privacy -------------------------------------------------------------------------
 
+    @_command
     def erase_couple(self, couple: CoupleRef, *, idempotency_key: str | None = None) -> ErasureView:
         """Erase a couple for good: every key of theirs, their read models, and a tombstone.
         Afterwards the couple raises NotFound and no text of theirs can be read; other
         couples are untouched."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "erase_couple",
-            locals(),
-            lambda: self._privacy.erase_couple(couple),
-        )
+        return self._privacy.erase_couple(couple)
 
+    @_command
     def erase_partner(
         self, couple: CoupleRef, handle: str, *, idempotency_key: str | None = None
     ) -> ErasureView:
         """Erase what one partner wrote (a partner leaving): notes, appreciations, capsule
         letters and display name. The couple and the others' words stay. NotAllowed for the
         only partner."""
-        return self._once(
-            idempotency_key,
-            couple,
-            "erase_partner",
-            locals(),
-            lambda: self._privacy.erase_partner(couple, handle),
-        )
+        return self._privacy.erase_partner(couple, handle)
 
     def export_data(
         self, couple: CoupleRef, *, viewer: str | None = None, full: bool = False

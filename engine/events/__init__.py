@@ -34,6 +34,7 @@ from engine.events.couples import (
 )
 from engine.events.erasure import CoupleErased, PartnerErased
 from engine.events.invites import PartnerInviteIssued, PartnerInviteRevoked
+from engine.events.memory_store import MemoryEventStore
 from engine.events.plans import (
     PlanFinished,
     PlanPaused,
@@ -43,6 +44,7 @@ from engine.events.plans import (
     PlanWeekExtended,
     PlanWeekStarted,
 )
+from engine.events.records import Batch, Metadata, NewEvent, RecordedEvent
 from engine.events.retractions import EntryRetracted, honoured, retractions_stream
 from engine.events.rituals import (
     CheckedIn,
@@ -55,14 +57,7 @@ from engine.events.rituals import (
     RitualRetired,
 )
 from engine.events.sharing import FeedLinkIssued, FeedLinkRevoked
-from engine.events.store import (
-    Batch,
-    EventStore,
-    MemoryEventStore,
-    Metadata,
-    NewEvent,
-    RecordedEvent,
-)
+from engine.events.store import EventStore
 
 __all__ = [
     "ERASED",

@@ -13,17 +13,10 @@ from collections.abc import Callable, Collection, Sequence
 
 from engine.events.idempotency import IdempotencyMark, IdempotencyRecord
 from engine.events.names import NameClaim, NameRelease
+from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, Recent, RecordedEvent
 from engine.events.retractions import EntryRetracted, honoured, retracted_ids
 from engine.events.sealing import KeyringCipher
-from engine.events.store import (
-    NO_METADATA,
-    Batch,
-    EventStore,
-    Metadata,
-    NewEvent,
-    Recent,
-    RecordedEvent,
-)
+from engine.events.store import EventStore
 from engine.events.subscribers import Subscriber
 
 RETRACTED = (EntryRetracted.type_name,)

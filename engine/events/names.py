@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 from engine.errors import NotAllowed
 
 if TYPE_CHECKING:
+    from engine.events.records import NewEvent
     from engine.events.sealing import KeyringCipher
-    from engine.events.store import NewEvent
 
 COUPLE_NAMES = "couple-name"
 """The scope of couple names: the whole database."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.events.base import Event, event_type
-from engine.events.store import RecordedEvent
+from engine.events.records import RecordedEvent
 
 
 @event_type("entry.retracted")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from engine.events.store import RecordedEvent
+    from engine.events.records import RecordedEvent
 
 log = logging.getLogger("engine")
 

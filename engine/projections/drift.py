@@ -38,7 +38,7 @@ from engine.events import (
     RitualAdded,
     RitualEdited,
 )
-from engine.events.store import Recent
+from engine.events.records import Recent
 from engine.projections.insights import CoupleLog, read_log
 from engine.views import DriftSignal
 from engine.views.wording import count_of, plural

@@ -27,16 +27,9 @@ from engine.events.idempotency import (
     check_key,
 )
 from engine.events.names import NameClaim, NameRelease
+from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, Recent, RecordedEvent
 from engine.events.sealing import KeyringCipher
-from engine.events.store import (
-    NO_METADATA,
-    Batch,
-    EventStore,
-    Metadata,
-    NewEvent,
-    Recent,
-    RecordedEvent,
-)
+from engine.events.store import EventStore
 from engine.events.subscribers import Subscriber
 
 if TYPE_CHECKING:

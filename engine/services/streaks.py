@@ -27,7 +27,7 @@ from engine.events import (
     EventStore,
     OccurrenceSkipped,
 )
-from engine.events.store import Recent
+from engine.events.records import Recent
 from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels
 from engine.projections import marks as marks_model
 from engine.projections import settled as tallies

@@ -8,17 +8,15 @@ never skip an event that commits late.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from engine.clock import Clock, utc_now
-from engine.errors import ConcurrencyError, NotAllowed
-from engine.events.base import Event, Payload
+from engine.errors import ConcurrencyError
+from engine.events.base import Payload
 from engine.events.idempotency import (
     IdempotencyMark,
     IdempotencyRecord,
@@ -27,14 +25,8 @@ from engine.events.idempotency import (
     settle,
 )
 from engine.events.names import BACKFILL, NameClaim, NameKeys, NameRelease, releases_everything
-from engine.events.sealing import KeyringCipher
-from engine.events.store import (
-    NO_METADATA,
-    Batch,
-    Metadata,
-    NewEvent,
-    Recent,
-    RecordedEvent,
+from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, RecordedEvent
+from engine.events.rows import (
     Row,
     check_batch_ids,
     check_replay,
@@ -43,142 +35,17 @@ from engine.events.store import (
     erased_owners,
     kept_times,
 )
+from engine.events.sealing import KeyringCipher
 from engine.events.subscribers import Subscriber, Subscribers
-from engine.sql.access import (
-    APPEND_LOCK_ID,
-    BUSY,
-    CANNOT_OPEN,
-    DISK_FULL,
-    NOT_A_DATABASE,
-    READ_ONLY,
-    REFUSED,
-    UNREACHABLE,
-    SqlEngineAccess,
-    translate_errors,
-)
+from engine.sql.access import SqlEngineAccess, translate_errors
+from engine.sql.claims import claim_names, keep_key, key_record
+from engine.sql.event_reads import SqlEventReads
+from engine.sql.event_rows import recorded_event, row_of, utc, values_of
 from engine.sql.keyring import SqlKeyring, destroy_keys
 from engine.sql.master_key import MasterKeySource
 from engine.sql.tables import Waits, events, idempotency_keys, names
 
-__all__ = [  # the transaction helpers are re-exported for the modules that import them here
-    "APPEND_LOCK_ID",
-    "BUSY",
-    "CANNOT_OPEN",
-    "DISK_FULL",
-    "NOT_A_DATABASE",
-    "READ_ONLY",
-    "REFUSED",
-    "UNREACHABLE",
-    "SqlEngineAccess",
-    "SqlEventStore",
-    "SqlKeyring",
-    "destroy_keys",
-    "erased_owners",
-    "translate_errors",
-]
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _claim_names(
-    conn: sa.Connection,
-    couple_id: str,
-    keyed: Sequence[tuple[NameClaim, str]],
-    releases: Sequence[NameRelease],
-    erased: bool,
-) -> None:
-    """Release and claim names inside the append's transaction. Appends hold the append
-    lock (SQLite's write lock, PostgreSQL's advisory lock), so reading the holder and then
-    inserting cannot interleave with another claimant; the primary key backs it up."""
-    if erased:
-        conn.execute(names.delete().where(names.c.couple_id == couple_id))
-    for release in releases:
-        conn.execute(
-            names.delete().where(names.c.scope == release.scope, names.c.owner == release.owner)
-        )
-    for claim, key in keyed:
-        holder = conn.scalar(
-            sa.select(names.c.owner).where(names.c.scope == claim.scope, names.c.key == key)
-        )
-        if holder is None:
-            conn.execute(
-                names.insert().values(
-                    scope=claim.scope, key=key, couple_id=couple_id, owner=claim.owner
-                )
-            )
-        elif holder != claim.owner:
-            raise NotAllowed(claim.refusal)
-
-
-def _key_record(conn: sa.Connection, couple_id: str, hashed: str) -> IdempotencyRecord | None:
-    found = conn.execute(
-        sa.select(idempotency_keys).where(
-            idempotency_keys.c.couple_id == couple_id, idempotency_keys.c.key_hash == hashed
-        )
-    ).first()
-    if found is None:
-        return None
-    return IdempotencyRecord(
-        found.fingerprint, _utc(found.pinned_at), tuple(str(i) for i in found.event_ids)
-    )
-
-
-def _keep_key(
-    conn: sa.Connection,
-    couple_id: str,
-    hashed: str,
-    found: IdempotencyRecord | None,
-    record: IdempotencyRecord,
-) -> None:
-    if found is None:
-        conn.execute(
-            idempotency_keys.insert().values(
-                couple_id=couple_id,
-                key_hash=hashed,
-                fingerprint=record.fingerprint,
-                pinned_at=record.pinned_at,
-                event_ids=list(record.event_ids),
-            )
-        )
-    elif record != found:
-        conn.execute(
-            idempotency_keys.update()
-            .where(idempotency_keys.c.couple_id == couple_id, idempotency_keys.c.key_hash == hashed)
-            .values(event_ids=list(record.event_ids))
-        )
-
-
-def _row(r: sa.Row[Any]) -> Row:
-    return Row(
-        position=r.position,
-        stream_id=r.stream_id,
-        version=r.version,
-        couple_id=r.couple_id,
-        event_id=r.event_id,
-        type_name=r.type,
-        schema=r.schema,
-        payload=r.payload,
-        metadata=r.metadata,
-        occurred_at=_utc(r.occurred_at),
-        recorded_at=_utc(r.recorded_at),
-    )
-
-
-def _values(row: Row) -> dict[str, Any]:
-    return {
-        "stream_id": row.stream_id,
-        "version": row.version,
-        "couple_id": row.couple_id,
-        "event_id": row.event_id,
-        "type": row.type_name,
-        "schema": row.schema,
-        "payload": row.payload,
-        "metadata": row.metadata,
-        "occurred_at": row.occurred_at,
-        "recorded_at": row.recorded_at,
-    }
+__all__ = ["SqlEventStore", "translate_errors"]  # translate_errors: engine.api imports it here
 
 
 AppendHook = Callable[[sa.Connection, Sequence[RecordedEvent]], None]
@@ -186,21 +53,7 @@ AppendHook = Callable[[sa.Connection, Sequence[RecordedEvent]], None]
 step with the log (such as ``feed_links``) commits or rolls back with the events."""
 
 
-def _recorded(row: Row, position: int, event: Event, metadata: Metadata) -> RecordedEvent:
-    return RecordedEvent(
-        position=position,
-        stream_id=row.stream_id,
-        version=row.version,
-        couple_id=row.couple_id,
-        event_id=row.event_id,
-        event=event,
-        metadata=metadata,
-        occurred_at=row.occurred_at,
-        recorded_at=row.recorded_at,
-    )
-
-
-class SqlEventStore:
+class SqlEventStore(SqlEventReads):
     """An event store in a SQL database (implements ``engine.events.store.EventStore``).
 
     The store keeps its side tables in step with the log itself: however it is built
@@ -250,7 +103,7 @@ class SqlEventStore:
 
     def idempotency_record(self, couple_id: str, key: str) -> IdempotencyRecord | None:
         with self.db.read() as conn:
-            return _key_record(conn, couple_id, key_hash(key))
+            return key_record(conn, couple_id, key_hash(key))
 
     def append_batches(
         self,
@@ -273,7 +126,7 @@ class SqlEventStore:
         try:
             with self.db.write() as conn:
                 hashed = key_hash(mark.key) if mark else ""
-                found = _key_record(conn, couple_id, hashed) if mark else None
+                found = key_record(conn, couple_id, hashed) if mark else None
                 if mark:  # before the replay check: a racing run of the key is told apart
                     settle(found, mark, fingerprint, [])
                 versions: dict[str, int] = {}
@@ -286,7 +139,7 @@ class SqlEventStore:
                     written.extend(rows if fresh else ())
                 if mark and written:
                     record = settle(found, mark, fingerprint, [r.event_id for r in written])
-                    _keep_key(conn, couple_id, hashed, found, record)
+                    keep_key(conn, couple_id, hashed, found, record)
                 if any(owner is None for _, owner in erased_owners(written)):
                     conn.execute(
                         idempotency_keys.delete().where(idempotency_keys.c.couple_id == couple_id)
@@ -315,7 +168,7 @@ class SqlEventStore:
             return [], False
         ids = [new.event_id for new, _ in encoded]
         found = conn.execute(sa.select(events).where(events.c.event_id.in_(ids))).all()
-        stored = {r.event_id: _row(r) for r in found}
+        stored = {r.event_id: row_of(r) for r in found}
         replayed = check_replay(stored, couple_id, batch, encoded)
         if replayed is not None:
             return [stored[i] for i in ids], False
@@ -332,8 +185,8 @@ class SqlEventStore:
         if batch.expected_version is not None and batch.expected_version != current:
             raise ConcurrencyError(batch.stream_id, batch.expected_version, current)
         erased = releases_everything(batch.events)
-        _claim_names(conn, couple_id, keyed, batch.releases, erased)
-        now = _utc(self._clock())
+        claim_names(conn, couple_id, keyed, batch.releases, erased)
+        now = utc(self._clock())
         stamps = [now] * len(encoded)
         if keep_recorded:
             last = conn.scalar(
@@ -341,7 +194,7 @@ class SqlEventStore:
                     events.c.stream_id == batch.stream_id
                 )
             )
-            stamps = kept_times(batch.events, now, None if last is None else _utc(last))
+            stamps = kept_times(batch.events, now, None if last is None else utc(last))
         pending = [
             Row(
                 position=0,
@@ -353,7 +206,7 @@ class SqlEventStore:
                 schema=new.event.schema,
                 payload=payload,
                 metadata=batch.metadata.to_json(),
-                occurred_at=_utc(new.occurred_at),
+                occurred_at=utc(new.occurred_at),
                 recorded_at=stamp,
             )
             for offset, ((new, payload), stamp) in enumerate(
@@ -363,13 +216,13 @@ class SqlEventStore:
         positions = list(
             conn.scalars(
                 events.insert().returning(events.c.position, sort_by_parameter_order=True),
-                [_values(r) for r in pending],
+                [values_of(r) for r in pending],
             )
         )
         versions[batch.stream_id] = current + len(pending)
         rows = [replace(r, position=p) for r, p in zip(pending, positions, strict=True)]
         recorded = [
-            _recorded(row, row.position, new.event, batch.metadata)
+            recorded_event(row, row.position, new.event, batch.metadata)
             for row, (new, _) in zip(rows, encoded, strict=True)
         ]
         for hook in self._hooks:  # the feed-link hook always among them
@@ -377,94 +230,6 @@ class SqlEventStore:
         for couple, owner in erased_owners(rows):  # the keys go with their tombstone
             destroy_keys(conn, couple, owner)
         return rows, True
-
-    def _select(self, query: sa.Select[Any], decrypt: bool) -> list[RecordedEvent]:
-        cipher = self.cipher if decrypt else None
-        with self.db.read() as conn:
-            rows = conn.execute(query).all()
-        return [decode_row(_row(r), cipher) for r in rows]
-
-    def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
-        query = sa.select(events).where(events.c.stream_id == stream_id).order_by(events.c.version)
-        return self._select(query, decrypt)
-
-    def read_couple(
-        self,
-        couple_id: str,
-        *,
-        types: Collection[str] | None = None,
-        after: int = 0,
-        decrypt: bool = True,
-        recent: Recent | None = None,
-    ) -> list[RecordedEvent]:
-        if recent is not None:
-            query = sa.select(events).where(
-                events.c.couple_id == couple_id,
-                sa.or_(
-                    events.c.occurred_at > _utc(recent.occurred),
-                    events.c.recorded_at > _utc(recent.recorded),
-                ),
-                events.c.position > after,
-            )
-            if types is not None:
-                query = query.where(events.c.type.in_(list(types)))
-            return self._select(query.order_by(events.c.position), decrypt)
-        if types is None:
-            query = sa.select(events).where(
-                events.c.couple_id == couple_id, events.c.position > after
-            )
-            return self._select(query.order_by(events.c.position), decrypt)
-        # A few types of one couple come from the (couple_id, type, position) index. Written
-        # as ``position + 0``, the position cannot lure SQLite's planner (which has no
-        # statistics) into walking the couple's whole history by position instead; but
-        # after a position (the tail since a read model's checkpoint), the bound is kept
-        # for the index, or every event of those types ever would be scanned.
-        position = events.c.position + 0 if after == 0 else events.c.position
-        query = sa.select(events).where(
-            events.c.couple_id == couple_id, events.c.type.in_(list(types)), position > after
-        )
-        return self._select(query.order_by(position), decrypt)
-
-    def read_types(self, types: Collection[str], *, decrypt: bool = True) -> list[RecordedEvent]:
-        query = sa.select(events).where(events.c.type.in_(list(types))).order_by(events.c.position)
-        return self._select(query, decrypt)
-
-    def read_all(
-        self, after: int = 0, limit: int = 1000, *, decrypt: bool = False
-    ) -> list[RecordedEvent]:
-        query = (
-            sa.select(events)
-            .where(events.c.position > after)
-            .order_by(events.c.position)
-            .limit(limit)
-        )
-        return self._select(query, decrypt)
-
-    def read_rows(self, after: int = 0, limit: int = 1000) -> list[Row]:
-        """Raw rows without decoding, for tools that copy or inspect the log."""
-        query = (
-            sa.select(events)
-            .where(events.c.position > after)
-            .order_by(events.c.position)
-            .limit(limit)
-        )
-        with self.db.read() as conn:
-            return [_row(r) for r in conn.execute(query)]
-
-    def last_position(self) -> int:
-        with self.db.read() as conn:
-            return int(
-                conn.scalar(sa.select(sa.func.coalesce(sa.func.max(events.c.position), 0))) or 0
-            )
-
-    def stream_version(self, stream_id: str) -> int:
-        query = sa.select(sa.func.max(events.c.version)).where(events.c.stream_id == stream_id)
-        with self.db.read() as conn:
-            return int(conn.scalar(query) or 0)
-
-    def count(self) -> int:
-        with self.db.read() as conn:
-            return int(conn.scalar(sa.select(sa.func.count()).select_from(events)) or 0)
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         return self._subscribers.add(subscriber)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from engine.domain.sharing import LinkRow
-from engine.sql.event_store import SqlEngineAccess
+from engine.sql.access import SqlEngineAccess
 from engine.sql.tables import feed_links
 
 FETCH_WAIT = 0.25

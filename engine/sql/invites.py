@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from engine.domain.invites import InviteRow
-from engine.sql.event_store import SqlEngineAccess
+from engine.sql.access import SqlEngineAccess
 from engine.sql.tables import partner_invites
 
 _COLUMNS = (

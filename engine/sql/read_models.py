@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from engine.projections.projection import Json, StateKey
 from engine.projections.runner import Checkpoint
-from engine.sql.event_store import SqlEngineAccess
+from engine.sql.access import SqlEngineAccess
 from engine.sql.tables import projection_checkpoints, read_models
 
 CHUNK = 500

@@ -28,7 +28,8 @@ from engine.events import (
     RecordedEvent,
     TimeoutCalled,
 )
-from engine.events.store import Recent, Row
+from engine.events.records import Recent
+from engine.events.rows import Row
 
 COUPLE = "couple-1"
 OTHER_COUPLE = "couple-2"

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from engine import Engine, StoreUnavailable
-from engine.sql.event_store import APPEND_LOCK_ID
+from engine.sql.access import APPEND_LOCK_ID
 from engine.sql.tables import Waits
 from engine.web.app import FeedApp
 from tests.moments import cli_at, cli_clock

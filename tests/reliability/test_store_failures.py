@@ -14,14 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from engine import Engine, StoreUnavailable
-from engine.sql.event_store import (
-    BUSY,
-    DISK_FULL,
-    READ_ONLY,
-    REFUSED,
-    SqlEventStore,
-    translate_errors,
-)
+from engine.sql.access import BUSY, DISK_FULL, READ_ONLY, REFUSED, translate_errors
+from engine.sql.event_store import SqlEventStore
 from engine.sql.tables import create_sa_engine
 from tests.moments import cli_clock
 

@@ -12,7 +12,7 @@ import pytest
 
 from engine import Engine, FixedClock, MemoryEventStore
 from engine.errors import InvalidInput, NotAllowed
-from engine.events.store import Recent
+from engine.events.records import Recent
 from engine.projections import drift
 from engine.services.streaks import Streaks
 from engine.views import CoupleView, StatusView
