@@ -44,10 +44,6 @@ CONFLICT = (
     "that idempotency key was already used for another command or other arguments; "
     "use a new key for a new command"
 )
-CHANGED = (
-    "that idempotency key's command was done before, and what it wrote has changed "
-    "since, so it cannot be repeated; nothing more was stored"
-)
 
 _NAMESPACE = uuid.UUID("0b7c6f52-3e1d-4f0a-8a9b-5c2d7e41f6a3")  # fixed forever: ids derive from it
 

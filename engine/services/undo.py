@@ -19,6 +19,7 @@ from engine.events import (
     RepairAttempted,
     retractions_stream,
 )
+from engine.events.records import Recent
 from engine.events.retractions import retracted_ids
 from engine.services.history import describe_event
 from engine.services.session import CoupleRef, Session
@@ -88,10 +89,15 @@ class Undo:
 
         def attempt() -> UndoView:
             stream = retractions_stream(cid)
-            version = len(self._s.store.read_stream(stream, decrypt=False))
-            recorded = self._s.store.read_couple(cid, decrypt=False)
-            target = self._undo_target(state, recorded, partner.partner_id, entry)
+            version = self._s.store.stream_version(stream)
             now = self._s.now()
+            # The latest entry of yours lies within the window, and so does everything
+            # that can have retracted or shared it since; an entry named by id is looked
+            # up in the whole log, so that an old or ambiguous id is told apart.
+            since = now - UNDO_WINDOW - timedelta(microseconds=1)  # the window's first moment too
+            window = None if entry is not None else Recent(occurred=since, recorded=since)
+            recorded = self._s.store.read_couple(cid, decrypt=False, recent=window)
+            target = self._undo_target(state, recorded, partner.partner_id, entry)
             events = [_retraction(target, partner.partner_id, now)]
             if isinstance(target.event, AppreciationGiven):  # its later sharing goes with it
                 aid = target.event.appreciation_id

@@ -119,6 +119,18 @@ def test_an_entry_older_than_a_week_can_no_longer_be_undone(
         eng.undo(couple, by="sam")
 
 
+def test_the_latest_entry_can_be_undone_until_the_last_moment_of_its_week(
+    eng: Engine, clock: FixedClock, couple: CoupleView
+) -> None:
+    checked_in_for_two_days(eng, clock, couple)  # the second one logged at 3 March 07:05
+    clock.now = berlin(3, 10, 7, 5)  # exactly seven days later
+    undone = eng.undo(couple, by="sam")
+    assert undone.occurred_at == berlin(3, 3, 7, 5)
+    clock.now = berlin(3, 10, 7, 6)
+    with pytest.raises(NotFound, match="last 7 days"):  # the first is older than a week
+        eng.undo(couple, by="sam")
+
+
 def test_an_id_shorter_than_four_characters_asks_for_more(
     eng: Engine, clock: FixedClock, couple: CoupleView
 ) -> None:
