@@ -61,8 +61,10 @@ class SqlEventReads:
             return self._select(query.order_by(events.c.position), decrypt)
         # A few types of one couple come from the (couple_id, type, position) index. Written
         # as ``position + 0``, the position cannot lure SQLite's planner (which has no
-        # statistics) into walking the couple's whole history by position instead.
-        position = events.c.position + 0
+        # statistics) into walking the couple's whole history by position instead; but
+        # after a position (the tail since a read model's checkpoint), the bound is kept
+        # for the index, or every event of those types ever would be scanned.
+        position = events.c.position + 0 if after == 0 else events.c.position
         query = sa.select(events).where(
             events.c.couple_id == couple_id, events.c.type.in_(list(types)), position > after
         )
