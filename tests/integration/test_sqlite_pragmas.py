@@ -52,6 +52,19 @@ def test_a_file_database_syncs_fully(sqlite_store: SqlEventStore) -> None:
     assert pragma(sqlite_store, "synchronous") == 2  # FULL
 
 
+def test_a_read_model_write_commits_without_a_flush_and_an_append_keeps_it(
+    sqlite_store: SqlEventStore,
+) -> None:
+    def level(conn: sa.Connection) -> object:
+        return conn.exec_driver_sql("PRAGMA synchronous").scalar()
+
+    with sqlite_store.db.write(derived=True) as conn:
+        assert level(conn) == 1  # NORMAL: read models are folded again from the log
+    with sqlite_store.db.write() as conn:
+        assert level(conn) == 2  # FULL again for whatever the connection writes next
+    assert pragma(sqlite_store, "synchronous") == 2
+
+
 def test_a_file_database_deletes_securely(sqlite_store: SqlEventStore) -> None:
     assert pragma(sqlite_store, "secure_delete") == 1
 
