@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from engine.calendar import schedule
 from engine.calendar.feed_items import MAX_EVENTS, AllDayItem, FeedItem, TimedItem
 from engine.calendar.schedule import Occurrence
+from engine.calendar.zones import ZoneLike, zone_at
 from engine.catalog.rituals import prompt_for
 from engine.domain import ritual as ritual_domain
 from engine.domain.anchoring import anchored_occurrences, each_local_ever, local_times, times_line
@@ -170,11 +171,11 @@ class Window:
 
 def _scheduled(
     state: RitualState,
-    zone: schedule.ZoneLike,
+    zone: ZoneLike,
     start: datetime,
     end: datetime,
     partner_id: str | None,
-    partner_zones: Mapping[str, schedule.ZoneLike] | None = None,
+    partner_zones: Mapping[str, ZoneLike] | None = None,
 ) -> Iterator[tuple[Occurrence, RitualDefined, tuple[str, ...]]]:
     """The ritual's occurrences in [start, end) that ``partner_id`` takes part in, each with
     the partners whose own local occurrence it is (none for a shared instant)."""
@@ -202,7 +203,7 @@ def _scheduled(
 
 def upcoming(
     states: Mapping[str, RitualState],
-    zone: schedule.ZoneLike,
+    zone: ZoneLike,
     start: datetime,
     end: datetime,
     partner_id: str | None = None,
@@ -225,7 +226,7 @@ def upcoming(
             if occ.at in state.skips:
                 continue
             mine = own.get(partner_id) if partner_id is not None else None
-            shown = occ.local if mine is None else occ.at.astimezone(schedule.zone_at(mine, occ.at))
+            shown = occ.local if mine is None else occ.at.astimezone(zone_at(mine, occ.at))
             times = () if owners else local_times(occ.at, definition.participants, own, couple)
             found.append(
                 UpcomingView(
@@ -339,14 +340,14 @@ class _Tracker:
         occ: Occurrence,
         definition: RitualDefined,
         owners: tuple[str, ...],
-        own: Mapping[str, schedule.ZoneLike],
+        own: Mapping[str, ZoneLike],
     ) -> str | None:
         """The line naming each partner's local time, when their clocks differ."""
         if owners:  # each one's own local time: the couple's calendar says whose
             if self.partner_id is not None:
                 return None
             mine = [
-                (p, occ.at.astimezone(schedule.zone_at(own.get(p, self.zones.couple), occ.at)))
+                (p, occ.at.astimezone(zone_at(own.get(p, self.zones.couple), occ.at)))
                 for p in owners
             ]
             return times_line(mine, None, self.handles)
