@@ -23,8 +23,9 @@ from functools import lru_cache
 from typing import TypeAlias, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import CroniterBadDateError, CroniterError, croniter
+from croniter import CroniterError, croniter
 
+from engine.calendar.cron_walls import wall_times
 from engine.errors import InvalidInput
 
 
@@ -342,14 +343,11 @@ def _fire_times(norm: str, tz: ZoneInfo, start: datetime, end: datetime) -> Iter
         return
     low = start.replace(tzinfo=None) - _SLACK
     high = end.replace(tzinfo=None) + _SLACK
-    walls = croniter(norm, low, datetime)
+    walls = wall_times(norm, low)
     held: list[datetime] = []  # a heap: gaps can resolve later wall times to earlier instants
     last: datetime | None = None
     while True:
-        try:
-            wall = walls.get_next(datetime)
-        except CroniterBadDateError:
-            wall = high
+        wall = next(walls, high)
         # Every later wall time resolves to an instant after this one, so earlier ones are final.
         settled = wall.replace(tzinfo=UTC) - _SLACK
         while held and held[0] <= settled:

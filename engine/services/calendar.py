@@ -14,7 +14,8 @@ from engine.domain.ritual import RitualState, describe_schedule
 from engine.errors import InvalidInput
 from engine.events import OccurrenceSkipped
 from engine.services.plans import Plans
-from engine.services.session import RITUAL_LIFECYCLE, CoupleRef, Session
+from engine.services.refs import RITUAL_LIFECYCLE, CoupleRef
+from engine.services.session import Session
 from engine.views import TemplateView, UpcomingView
 
 MAX_DAYS = 366

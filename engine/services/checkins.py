@@ -11,8 +11,9 @@ from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState
 from engine.domain.text import clean_optional_text
 from engine.errors import InvalidInput, NotAllowed
+from engine.services.refs import CoupleRef, RitualRef, ritual_stream
 from engine.services.rituals import PROMPT_MAX, check_years
-from engine.services.session import CoupleRef, RitualRef, Session, ritual_stream
+from engine.services.session import Session
 from engine.services.streaks import Streaks
 from engine.views import CheckInView, SkipView
 

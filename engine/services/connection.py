@@ -24,7 +24,8 @@ from engine.events import (
     TimeoutEnded,
 )
 from engine.services.journal import APPRECIATION_STATE, CAPSULE_STATE, Journal
-from engine.services.session import MEMBERSHIP, CoupleRef, Decision, Session, new_id
+from engine.services.refs import MEMBERSHIP, CoupleRef, Decision, new_id
+from engine.services.session import Session
 from engine.views import CapsuleView
 
 MAX_RULES = 20

@@ -23,17 +23,17 @@ from engine.events import (
     PartnerZoneSet,
 )
 from engine.events.names import couple_name, ritual_title
-from engine.services.rituals import new_ritual
-from engine.services.session import (
+from engine.services.loading import couple_view
+from engine.services.refs import (
     MEMBERSHIP,
     CoupleRef,
     Decision,
-    Session,
     couple_stream,
-    couple_view,
     new_id,
     ritual_stream,
 )
+from engine.services.rituals import new_ritual
+from engine.services.session import Session
 from engine.views import CoupleView
 
 MAX_PARTNERS = 8

@@ -52,7 +52,8 @@ from engine.events import (
 )
 from engine.events.retractions import retracted_ids
 from engine.services.journal import APPRECIATION_STATE
-from engine.services.session import CoupleRef, Session
+from engine.services.refs import CoupleRef
+from engine.services.session import Session
 from engine.views import HistoryEntry
 
 _ENTRY_NOUNS = {

@@ -10,7 +10,8 @@ from engine.domain.couple import CoupleState
 from engine.errors import InvalidInput
 from engine.events import RecordedEvent
 from engine.projections import drift, insights
-from engine.services.session import CoupleRef, Session
+from engine.services.refs import CoupleRef
+from engine.services.session import Session
 from engine.views import DriftSignal, InsightsView
 
 MAX_WEEKS = 52

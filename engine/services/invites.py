@@ -22,7 +22,8 @@ from engine.domain.sharing import TOKEN_BYTES, clean_base_url, token_hash
 from engine.domain.text import clean_line
 from engine.errors import NotFound
 from engine.events import EventStore, PartnerInviteIssued, PartnerInviteRevoked
-from engine.services.session import CoupleRef, Decision, Session, couple_stream, new_id
+from engine.services.refs import CoupleRef, Decision, couple_stream, new_id
+from engine.services.session import Session
 from engine.views.invites import InviteView, IssuedInvite, PageTarget
 
 _NO_HASH = "0" * 64

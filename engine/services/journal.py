@@ -23,7 +23,8 @@ from engine.events import (
     RepairAnswered,
     RepairAttempted,
 )
-from engine.services.session import MEMBERSHIP, CoupleRef, Session
+from engine.services.refs import MEMBERSHIP, CoupleRef
+from engine.services.session import Session
 from engine.views import CapsuleView, JournalEntryView, NoteView
 
 APPRECIATION_STATE = (*MEMBERSHIP, AppreciationGiven.type_name, AppreciationShared.type_name)

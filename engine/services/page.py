@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.events import RepairAnswered, RepairAttempted
-from engine.services.session import CoupleRef, Session
+from engine.services.refs import CoupleRef
+from engine.services.session import Session
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from engine.domain.plan_progress import PlanCalendar, plan_calendar, plan_progre
 from engine.domain.plan_progress import plan_milestones as milestones_of
 from engine.errors import ConcurrencyError
 from engine.events import Event
-from engine.services.session import CoupleRef, RitualRef, Session, ritual_stream
+from engine.services.refs import CoupleRef, RitualRef, ritual_stream
+from engine.services.session import Session
 from engine.views import PlanMilestone, PlanRitualView, PlanView
 
 DEFAULT_PLAN = "reconnect-8-weeks"

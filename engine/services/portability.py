@@ -21,9 +21,11 @@ from engine.export.keepsake import render_markdown
 from engine.export.reading import ImportPlan, read_document
 from engine.services.history import history_entry
 from engine.services.journal import capsule_views, journal_views, note_views
+from engine.services.loading import couple_view
 from engine.services.plans import Plans
+from engine.services.refs import CoupleRef
 from engine.services.rituals import Rituals
-from engine.services.session import CoupleRef, Session, couple_view
+from engine.services.session import Session
 from engine.services.sharing import Sharing
 from engine.services.streaks import Streaks
 from engine.views import CoupleView

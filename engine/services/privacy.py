@@ -27,7 +27,8 @@ from collections.abc import Callable
 from engine.domain.couple import Partner
 from engine.errors import NotAllowed
 from engine.events import CoupleErased, PartnerErased
-from engine.services.session import CoupleRef, Session, couple_stream
+from engine.services.refs import CoupleRef, couple_stream
+from engine.services.session import Session
 from engine.views import ErasureView
 
 Forget = Callable[[str, str | None], None]

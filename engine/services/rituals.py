@@ -15,7 +15,8 @@ from engine.domain.text import check_within_years, clean_line
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import Event, RitualAdded, RitualEdited, RitualRetired
 from engine.events.names import NameClaim, NameRelease, normalise, ritual_title, title_release
-from engine.services.session import CoupleRef, RitualRef, Session, new_id, ritual_stream
+from engine.services.refs import CoupleRef, RitualRef, new_id, ritual_stream
+from engine.services.session import Session
 from engine.views import RitualView
 
 MAX_PROMPTS = 30

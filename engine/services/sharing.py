@@ -22,7 +22,8 @@ from engine.domain.sharing import LinkIndex, LinkRow
 from engine.domain.text import clean_line
 from engine.errors import NotFound
 from engine.events import EventStore, FeedLinkIssued, FeedLinkRevoked
-from engine.services.session import MEMBERSHIP, CoupleRef, Decision, Session, couple_stream, new_id
+from engine.services.refs import MEMBERSHIP, CoupleRef, Decision, couple_stream, new_id
+from engine.services.session import Session
 from engine.views import FeedLinkView, FeedTarget, IssuedFeedLink
 
 _NO_HASH = "0" * 64

@@ -16,7 +16,8 @@ from engine.domain.couple import CoupleState, aware
 from engine.domain.plan_progress import plan_progress
 from engine.projections import drift, practice
 from engine.services.plans import Plans
-from engine.services.session import CoupleRef, Session
+from engine.services.refs import CoupleRef
+from engine.services.session import Session
 from engine.services.streaks import Streaks
 from engine.views import DriftSignal, PlanView, StatusView, StreakView, TodayItem
 

@@ -35,7 +35,8 @@ from engine.projections.marks import MARKS, Mark
 from engine.projections.projection import Json
 from engine.projections.settled import Settled
 from engine.projections.streaks import figures
-from engine.services.session import CoupleRef, RitualRef, Session
+from engine.services.refs import CoupleRef, RitualRef
+from engine.services.session import Session
 from engine.views import PartnerStreak, ReadModelView, StreakView, WeekProgress
 
 JOURNAL = "appreciation-journal"

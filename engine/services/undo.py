@@ -22,7 +22,8 @@ from engine.events import (
 from engine.events.records import Recent
 from engine.events.retractions import retracted_ids
 from engine.services.history import describe_event
-from engine.services.session import CoupleRef, Session
+from engine.services.refs import CoupleRef
+from engine.services.session import Session
 from engine.views import UndoView
 
 UNDO_WINDOW = timedelta(days=7)

@@ -11,7 +11,7 @@ from engine.calendar.feed_items import MAX_EVENTS, FeedCalendar, TimedItem
 from engine.calendar.ics import MAX_BYTES, render
 from engine.calendar.items import FEED_TYPES, feed_items
 from engine.events import NewEvent, RitualAdded
-from engine.services.session import ritual_stream
+from engine.services.refs import ritual_stream
 from engine.views import CoupleView
 from tests.feed_check import START, at_local, parse_feed
 
