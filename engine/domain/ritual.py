@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from engine.calendar import schedule
-from engine.calendar.schedule import Occurrence, Period, ZoneLike
+from engine.calendar.cron import describe_cron
+from engine.calendar.schedule import Occurrence, Period
+from engine.calendar.zones import ZoneLike
 from engine.domain.anchoring import Line as Line
 from engine.domain.anchoring import definition_at as definition_at
 from engine.domain.anchoring import landing_periods as landing_periods
@@ -459,7 +460,7 @@ def describe(definition: RitualDefined) -> str:
 def describe_schedule(cron: str | None, per_week: int | None, *, together: bool) -> str:
     """A human description of a cron schedule, a weekly count, or neither."""
     if cron is not None:
-        return schedule.describe_cron(cron)
+        return describe_cron(cron)
     if per_week is not None:
         times = "once" if per_week == 1 else f"{per_week} times"
         return f"{times} a week" + ("" if together else " each")

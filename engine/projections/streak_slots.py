@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from engine.calendar import schedule
-from engine.calendar.schedule import Zones, zone_at
+from engine.calendar.zones import Zones, zone_at
 from engine.domain.anchoring import anchored_occurrences
 from engine.domain.ritual import RitualState, landing_periods
 from engine.projections.marks import Mark

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from engine.calendar import schedule
-from engine.calendar.schedule import ZoneLike
+from engine.calendar.zones import ZoneLike, zone_at
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState
 from engine.domain.text import clean_optional_text
@@ -90,7 +90,7 @@ class CheckIns:
                     couple_state.handle_of(p) for p in (partner.partner_id, *event.for_partners)
                 ),
                 occurrence=occ,
-                local=occ.astimezone(schedule.zone_at(own, occ)) if occ else None,
+                local=occ.astimezone(zone_at(own, occ)) if occ else None,
                 done_at=event.done_at,
             )
 
@@ -142,7 +142,7 @@ class CheckIns:
                 ritual_id=rid,
                 title=state.title,
                 occurrence=event.occurrence,
-                local=event.occurrence.astimezone(schedule.zone_at(own, event.occurrence)),
+                local=event.occurrence.astimezone(zone_at(own, event.occurrence)),
             )
 
         return self._s.retrying(attempt)
@@ -211,9 +211,7 @@ class CheckIns:
                         ritual_id=rid,
                         title=state.title,
                         occurrence=e.occurrence,
-                        local=e.occurrence.astimezone(
-                            schedule.zone_at(book.of(partner_id), e.occurrence)
-                        ),
+                        local=e.occurrence.astimezone(zone_at(book.of(partner_id), e.occurrence)),
                     )
                     for e in events
                 ]

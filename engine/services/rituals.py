@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 from engine.calendar import schedule
+from engine.calendar.cron import check_floor, validate_cron
 from engine.catalog import rituals as catalog
 from engine.catalog.kinds import RITUAL_KINDS
 from engine.domain import ritual as ritual_domain
@@ -37,10 +38,10 @@ def check_definition(
     new_schedule: bool = True,
 ) -> tuple[str | None, tuple[str, ...]]:
     """The normalised cron and cleaned prompts of a valid definition; InvalidInput otherwise
-    (a schedule given anew must also keep the minimum spacing, ``schedule.check_floor``)."""
+    (a schedule given anew must also keep the minimum spacing, ``check_floor``)."""
     if cron is not None and per_week is not None:
         raise InvalidInput("give either a cron schedule or a weekly count, not both")
-    check = schedule.check_floor if new_schedule else schedule.validate_cron
+    check = check_floor if new_schedule else validate_cron
     normalised = check(cron) if cron is not None else None
     if per_week is not None and not 1 <= per_week <= MAX_PER_WEEK:
         raise InvalidInput(f"a weekly count must be between 1 and {MAX_PER_WEEK}")

@@ -43,13 +43,21 @@ class SqlEventReads:
         recent: Recent | None = None,
     ) -> list[RecordedEvent]:
         if recent is not None:
+            # Each side of the OR names the couple, so that SQLite reads each from its
+            # (couple_id, occurred_at) and (couple_id, recorded_at) index and joins them,
+            # rather than walk the couple's whole history by position.
             query = sa.select(events).where(
-                events.c.couple_id == couple_id,
                 sa.or_(
-                    events.c.occurred_at > utc(recent.occurred),
-                    events.c.recorded_at > utc(recent.recorded),
+                    sa.and_(
+                        events.c.couple_id == couple_id,
+                        events.c.occurred_at > utc(recent.occurred),
+                    ),
+                    sa.and_(
+                        events.c.couple_id == couple_id,
+                        events.c.recorded_at > utc(recent.recorded),
+                    ),
                 ),
-                events.c.position > after,
+                events.c.position + 0 > after,
             )
             if types is not None:
                 query = query.where(events.c.type.in_(list(types)))

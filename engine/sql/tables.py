@@ -30,7 +30,7 @@ NAMING = {
 TABLE_PREFIX = "ritual_"
 VERSION_TABLE = "ritual_alembic_version"
 
-HEAD_REVISION = "0012"
+HEAD_REVISION = "0013"
 """The newest migration in ``alembic/versions``, known without importing Alembic, so that
 opening a store checks the schema with one query (a test holds it equal to Alembic's head:
 a new migration updates it)."""
@@ -99,6 +99,8 @@ events = sa.Table(
     sa.UniqueConstraint("event_id"),
     sa.Index(None, "couple_id", "position"),
     sa.Index(None, "couple_id", "type", "position"),  # a couple's events of a few types
+    sa.Index(None, "couple_id", "occurred_at"),  # a couple's recent events (0013)
+    sa.Index(None, "couple_id", "recorded_at"),
     sqlite_autoincrement=True,
 )
 
