@@ -11,8 +11,13 @@ from engine.calendar import schedule
 from engine.calendar.schedule import Occurrence
 from engine.calendar.zones import ZoneLike, zone_at
 from engine.catalog.rituals import prompt_for
-from engine.domain.anchoring import anchored_occurrences, each_local_ever, local_times
-from engine.domain.ritual import RitualState, definition_at
+from engine.domain.anchoring import (
+    anchored_occurrences,
+    definition_at,
+    each_local_ever,
+    local_times,
+)
+from engine.domain.ritual import RitualState
 from engine.domain.zones import ZoneBook
 from engine.events import RitualDefined
 from engine.views import UpcomingView

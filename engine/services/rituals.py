@@ -10,6 +10,7 @@ from engine.calendar.cron import check_floor, validate_cron
 from engine.catalog import rituals as catalog
 from engine.catalog.kinds import RITUAL_KINDS
 from engine.domain import ritual as ritual_domain
+from engine.domain import ritual_decisions
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
 from engine.domain.text import check_within_years, clean_line
@@ -305,7 +306,7 @@ class Rituals:
         end = schedule.local_day_bounds(until, members.zone)[0] if until else None
 
         def decide(state: RitualState, now: datetime) -> Event:
-            return ritual_domain.decide_pause(state, now=now, until=end)
+            return ritual_decisions.decide_pause(state, now=now, until=end)
 
         return self._command(members, ritual, decide)
 
@@ -313,14 +314,14 @@ class Rituals:
         return self._command(
             self._s.load_members(couple),
             ritual,
-            lambda state, now: ritual_domain.decide_resume(state, now=now),
+            lambda state, now: ritual_decisions.decide_resume(state, now=now),
         )
 
     def retire(self, couple: CoupleRef, ritual: RitualRef) -> RitualView:
         return self._command(
             self._s.load_members(couple),
             ritual,
-            lambda state, now: ritual_domain.decide_retire(state, now=now),
+            lambda state, now: ritual_decisions.decide_retire(state, now=now),
         )
 
     def _command(
