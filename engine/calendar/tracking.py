@@ -15,7 +15,7 @@ from engine.calendar.uids import occurrence_uid
 from engine.calendar.upcoming import scheduled
 from engine.calendar.window import Window
 from engine.calendar.zones import ZoneLike, zone_at
-from engine.catalog.rituals import prompt_for
+from engine.catalog.prompts import prompt_for
 from engine.domain import ritual as ritual_domain
 from engine.domain.anchoring import local_times, times_line
 from engine.domain.ritual import RitualState

@@ -10,7 +10,7 @@ from datetime import datetime
 from engine.calendar import schedule
 from engine.calendar.schedule import Occurrence
 from engine.calendar.zones import ZoneLike, zone_at
-from engine.catalog.rituals import prompt_for
+from engine.catalog.prompts import prompt_for
 from engine.domain.anchoring import (
     anchored_occurrences,
     definition_at,

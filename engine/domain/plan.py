@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from engine.calendar.cron import validate_cron
 from engine.catalog import rituals as catalog
 from engine.catalog.plans import PlanTask, PlanTemplate, PlanWeek
+from engine.catalog.templates import Template
 from engine.domain.ritual import Pause
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.events import (
@@ -303,7 +304,7 @@ def reused_rituals(
 
 
 def introduced_ritual(
-    plan_id: str, tpl: catalog.Template, participants: tuple[str, ...], now: datetime
+    plan_id: str, tpl: Template, participants: tuple[str, ...], now: datetime
 ) -> RitualAdded:
     """The ordinary ``ritual.added`` event for a ritual a plan week introduces."""
     return RitualAdded(

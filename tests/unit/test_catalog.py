@@ -13,7 +13,9 @@ import pytest
 
 import engine.catalog.rituals
 from engine.catalog.kinds import RITUAL_KINDS
-from engine.catalog.rituals import CATALOG, Template, prompt_for, starter_templates, template
+from engine.catalog.prompts import prompt_for
+from engine.catalog.rituals import CATALOG, starter_templates, template
+from engine.catalog.templates import Template
 from engine.errors import NotFound
 
 # (key, schedule shape, minutes or None, participants), in catalog order.
