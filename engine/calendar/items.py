@@ -18,24 +18,27 @@ each with the time it was recorded, and follows every occurrence inside the feed
   before today to the end of the day ``days_ahead`` days after it.
 
 Occurrences are keyed by their UTC instant, never by local wall time.
+
+The pieces: ``window`` (the local days), ``upcoming`` (a span's occurrences),
+``tracking`` (each occurrence followed through the history), ``uids``; this module
+replays the history through them.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from engine.calendar import schedule
-from engine.calendar.feed_items import MAX_EVENTS, AllDayItem, FeedItem, TimedItem
-from engine.calendar.schedule import Occurrence
-from engine.catalog.rituals import prompt_for
+from engine.calendar.feed_items import MAX_EVENTS, AllDayItem, FeedItem
+from engine.calendar.tracking import Tracker
+from engine.calendar.uids import capsule_uid, milestone_uid
+from engine.calendar.upcoming import scheduled
+from engine.calendar.window import Window
 from engine.domain import ritual as ritual_domain
-from engine.domain.anchoring import anchored_occurrences, each_local_ever, local_times, times_line
-from engine.domain.ritual import RitualState, definition_at
-from engine.domain.zones import ZoneBook, zone_book
+from engine.domain.ritual import RitualState
+from engine.domain.zones import zone_book
 from engine.events import (
     CapsuleSealed,
     CoupleCreated,
@@ -56,7 +59,6 @@ from engine.events import (
     RitualResumed,
     RitualRetired,
 )
-from engine.views import UpcomingView
 
 History = Sequence[tuple[datetime, Event]]
 """The couple's events in log order, each with the (aware) time it was recorded."""
@@ -86,32 +88,6 @@ FEED_TYPES: tuple[str, ...] = tuple(
 
 _TICK = timedelta(microseconds=1)
 
-DEFAULT_DURATION = timedelta(minutes=15)
-"""How long an occurrence lasts in the calendar when its ritual has no duration."""
-
-_NAMESPACE = uuid.UUID("5f0d2c7e-8a41-4b7a-9c3e-1d6b2f8e4a90")  # fixed forever: UIDs derive from it
-
-
-def occurrence_uid(ritual_id: str, at: datetime) -> str:
-    """The UID of one occurrence: a UUIDv5 of the ritual id and the UTC instant."""
-    return str(
-        uuid.uuid5(_NAMESPACE, f"occurrence/{ritual_id}/{at.astimezone(UTC):%Y%m%dT%H%M%SZ}")
-    )
-
-
-def calendar_uid(couple_id: str, partner_id: str | None = None) -> str:
-    """The stable UID of a couple's calendar, or of one partner's."""
-    scope = f"calendar/{couple_id}" + (f"/{partner_id}" if partner_id else "")
-    return str(uuid.uuid5(_NAMESPACE, scope))
-
-
-def capsule_uid(capsule_id: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, f"capsule/{capsule_id}"))
-
-
-def milestone_uid(couple_id: str, day: date, week: int) -> str:
-    return str(uuid.uuid5(_NAMESPACE, f"plan/{couple_id}/{day.isoformat()}/{week}"))
-
 
 PLAN_DATE_TYPES: tuple[str, ...] = tuple(
     cls.type_name for cls in (PlanStarted, PlanWeekExtended, PlanPaused, PlanResumed, PlanFinished)
@@ -139,242 +115,6 @@ def plan_days(
     ]
 
 
-@dataclass(frozen=True)
-class Window:
-    """The local days a feed covers, ``first_day`` to ``last_day`` inclusive."""
-
-    zone: ZoneInfo
-    first_day: date
-    last_day: date
-    days_ahead: int
-
-    @classmethod
-    def around(cls, now: datetime, zone: ZoneInfo, *, days_back: int, days_ahead: int) -> Window:
-        today = now.astimezone(zone).date()
-        return cls(
-            zone, today - timedelta(days=days_back), today + timedelta(days=days_ahead), days_ahead
-        )
-
-    @property
-    def today(self) -> date:
-        return self.last_day - timedelta(days=self.days_ahead)
-
-    @property
-    def start(self) -> datetime:
-        return schedule.local_day_bounds(self.first_day, self.zone)[0]
-
-    @property
-    def end(self) -> datetime:
-        return schedule.local_day_bounds(self.last_day, self.zone)[1]
-
-
-def _scheduled(
-    state: RitualState,
-    zone: schedule.ZoneLike,
-    start: datetime,
-    end: datetime,
-    partner_id: str | None,
-    partner_zones: Mapping[str, schedule.ZoneLike] | None = None,
-) -> Iterator[tuple[Occurrence, RitualDefined, tuple[str, ...]]]:
-    """The ritual's occurrences in [start, end) that ``partner_id`` takes part in, each with
-    the partners whose own local occurrence it is (none for a shared instant)."""
-    if not each_local_ever(state):
-        for occ in schedule.occurrences(state.periods(), zone, start, end):
-            definition = definition_at(state, occ.at)
-            if partner_id is None or partner_id in definition.participants:
-                yield occ, definition, ()
-        return
-    merged: dict[datetime, tuple[Occurrence, RitualDefined, tuple[str, ...]]] = {}
-    zones_of = partner_zones or {}
-    for occ, owner in anchored_occurrences(
-        state, zone, zones_of, start, end, partner_id=partner_id
-    ):
-        definition = definition_at(state, occ.at)
-        if owner is None:
-            if partner_id is None or partner_id in definition.participants:
-                merged[occ.at] = (occ, definition, ())
-            continue
-        before = merged.get(occ.at)
-        owners = (*(before[2] if before else ()), owner)  # two partners in one zone: once
-        merged[occ.at] = (before[0] if before else occ, definition, owners)
-    yield from sorted(merged.values(), key=lambda found: found[0].at)
-
-
-def upcoming(
-    states: Mapping[str, RitualState],
-    zone: schedule.ZoneLike,
-    start: datetime,
-    end: datetime,
-    partner_id: str | None = None,
-    *,
-    zones: ZoneBook | None = None,
-    handles: Mapping[str, str] | None = None,
-) -> list[UpcomingView]:
-    """Every occurrence in [start, end) across rituals, soonest first; skipped ones left out.
-
-    With ``zones`` (the couple's and the partners' own), a ritual kept at each one's local
-    time has an occurrence per participant (only ``partner_id``'s, when given), and a
-    shared one lists each participant's local time when their clocks differ.
-    """
-    names = handles or {}
-    own = zones.own_zones() if zones is not None else {}
-    couple = zones.couple if zones is not None and zones.couple else zone
-    found = []
-    for rid, state in states.items():
-        for occ, definition, owners in _scheduled(state, couple, start, end, partner_id, own):
-            if occ.at in state.skips:
-                continue
-            mine = own.get(partner_id) if partner_id is not None else None
-            shown = occ.local if mine is None else occ.at.astimezone(schedule.zone_at(mine, occ.at))
-            times = () if owners else local_times(occ.at, definition.participants, own, couple)
-            found.append(
-                UpcomingView(
-                    ritual_id=rid,
-                    title=definition.title,
-                    at=occ.at,
-                    local=shown,
-                    duration=definition.duration,
-                    prompt=prompt_for(definition.prompts, rid, occ.at),
-                    partner=", ".join(names.get(p, p) for p in owners) or None,
-                    times=tuple((names.get(p, p), t) for p, t in times),
-                )
-            )
-    return sorted(found, key=lambda v: (v.at, v.title, v.ritual_id))
-
-
-# -- following occurrences through the history -----------------------------------------
-
-
-@dataclass(frozen=True)
-class _Look:
-    """Everything about an occurrence that its calendar event shows."""
-
-    title: str
-    duration: timedelta
-    reminder: timedelta | None
-    prompt: str | None
-    skipped: bool = False
-    times: str | None = None  # each partner's local time, when their clocks differ
-
-
-@dataclass(frozen=True)
-class _Track:
-    look: _Look
-    sequence: int
-    stamp: datetime
-    gone: bool = False  # removed from the schedule at ``stamp``
-
-
-class _Tracker:
-    """Replays a history and keeps, per ritual and instant, how each occurrence looks."""
-
-    def __init__(self, window: Window, partner_id: str | None, handles: Mapping[str, str]) -> None:
-        self.window = window
-        self.partner_id = partner_id
-        self.handles = handles
-        self.zones = ZoneBook()  # the couple's zones over time, and the partners' own
-        self.rituals: dict[str, RitualState] = {}
-        self.tracks: dict[str, dict[datetime, _Track]] = {}
-        self.start, self.end = window.start, window.end
-
-    def apply(self, recorded: datetime, event: Event) -> None:
-        match event:
-            case (
-                CoupleCreated() | CoupleSettingsChanged() | PartnerZoneSet() | PartnerZoneCleared()
-            ):
-                moved = self.zones.evolve(recorded, event)
-                if moved != self.zones:
-                    self.zones = moved
-                    for rid in self.rituals:
-                        self._refresh(rid, recorded)
-            case OccurrenceSkipped():
-                self._evolve(event.ritual_id, event)
-                track = self.tracks.get(event.ritual_id, {}).get(event.occurrence)
-                if track is not None and not track.gone and not track.look.skipped:
-                    self.tracks[event.ritual_id][event.occurrence] = _Track(
-                        replace(track.look, skipped=True), track.sequence + 1, recorded
-                    )
-            case RitualDefined() | RitualPaused() | RitualResumed() | RitualRetired():
-                self._evolve(event.ritual_id, event)
-                self._refresh(event.ritual_id, recorded)
-
-    def _evolve(self, ritual_id: str, event: Event) -> None:
-        state = self.rituals.get(ritual_id, RitualState())
-        self.rituals[ritual_id] = ritual_domain.evolve(state, event)
-
-    def _refresh(self, ritual_id: str, recorded: datetime) -> None:
-        looks = self._looks(ritual_id)
-        tracks = self.tracks.setdefault(ritual_id, {})
-        for at, look in looks.items():
-            track = tracks.get(at)
-            if track is None:
-                tracks[at] = _Track(look, 0, recorded)
-            elif track.gone or track.look != look:
-                tracks[at] = _Track(look, track.sequence + 1, recorded)
-        for at, track in list(tracks.items()):
-            if at not in looks and not track.gone:
-                tracks[at] = _Track(track.look, track.sequence + 1, recorded, gone=True)
-
-    def _looks(self, ritual_id: str) -> dict[datetime, _Look]:
-        state = self.rituals[ritual_id]
-        couple = self.zones.couple
-        if not couple or not state.definitions:
-            return {}
-        own = self.zones.own_zones()
-        found = _scheduled(state, couple, self.start, self.end, self.partner_id, own)
-        return {
-            occ.at: _Look(
-                title=d.title,
-                duration=d.duration or DEFAULT_DURATION,
-                reminder=d.reminder,
-                prompt=prompt_for(d.prompts, ritual_id, occ.at),
-                skipped=occ.at in state.skips,
-                times=self._times(occ, d, owners, own),
-            )
-            for occ, d, owners in found
-        }
-
-    def _times(
-        self,
-        occ: Occurrence,
-        definition: RitualDefined,
-        owners: tuple[str, ...],
-        own: Mapping[str, schedule.ZoneLike],
-    ) -> str | None:
-        """The line naming each partner's local time, when their clocks differ."""
-        if owners:  # each one's own local time: the couple's calendar says whose
-            if self.partner_id is not None:
-                return None
-            mine = [
-                (p, occ.at.astimezone(schedule.zone_at(own.get(p, self.zones.couple), occ.at)))
-                for p in owners
-            ]
-            return times_line(mine, None, self.handles)
-        if not own:
-            return None
-        times = local_times(occ.at, definition.participants, own, self.zones.couple)
-        return times_line(times, self.partner_id, self.handles)
-
-    def items(self) -> Iterator[TimedItem]:
-        for rid, tracks in self.tracks.items():
-            for at, track in tracks.items():
-                if track.gone:
-                    continue  # calendar apps drop an event the feed no longer holds
-                look = track.look
-                yield TimedItem(
-                    uid=occurrence_uid(rid, at),
-                    start=at,
-                    end=at + look.duration,
-                    summary=look.title,
-                    description=_description(look),
-                    cancelled=look.skipped,
-                    sequence=track.sequence,
-                    stamp=track.stamp,
-                    alarm=look.reminder,
-                    ritual_id=rid,
-                )
-
-
 def _nearest_span(
     history: History, window: Window, partner_id: str | None, wanted: int
 ) -> tuple[datetime, datetime]:
@@ -399,7 +139,7 @@ def _nearest_span(
         found = sorted(
             abs(occ.at - today)
             for state in rituals.values()
-            for occ, _, _ in _scheduled(state, zones, start, end, partner_id, own)
+            for occ, _, _ in scheduled(state, zones, start, end, partner_id, own)
         )
         if len(found) > wanted:
             # just far enough for the ``wanted + 1`` nearest: one more than a feed holds
@@ -407,22 +147,6 @@ def _nearest_span(
             return max(window.start, today - reach), min(window.end, today + reach)
         # reach as far again as the density seen so far says it takes, at least twice as far
         reach *= max(2, -(-(wanted + 1) * 5 // max(len(found), 1)) // 4)
-
-
-def _description(look: _Look) -> str:
-    length = f"About {_length(look.duration)}."
-    text = f"{look.prompt}\n\n{length}" if look.prompt else length
-    return f"{text}\n\n{look.times}" if look.times else text
-
-
-def _length(duration: timedelta) -> str:
-    hours, minutes = divmod(round(duration.total_seconds() / 60), 60)
-    parts = [
-        f"{n} {unit}{'' if n == 1 else 's'}"
-        for n, unit in ((hours, "hour"), (minutes, "minute"))
-        if n
-    ]
-    return " ".join(parts) or "a moment"
 
 
 # -- the feed ------------------------------------------------------------------------------
@@ -470,7 +194,7 @@ def feed_items(
         days_back=days_back,
         days_ahead=days_ahead,
     )
-    tracker = _Tracker(window, partner_id, handles or {})
+    tracker = Tracker(window, partner_id, handles or {})
     if max_events is not None:
         tracker.start, tracker.end = _nearest_span(history, window, partner_id, max_events)
     for recorded, event in history:

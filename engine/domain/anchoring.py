@@ -16,7 +16,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
-from engine.calendar.schedule import Occurrence, Period, ZoneLike, zone_at
+from engine.calendar.schedule import Occurrence, Period
+from engine.calendar.zones import ZoneLike, zone_at
 from engine.events import RitualDefined
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from engine.calendar import schedule
+from engine.calendar.cron import validate_cron
 from engine.catalog import rituals as catalog
 from engine.catalog.plans import PlanTask, PlanTemplate, PlanWeek
 from engine.domain.ritual import Pause
@@ -310,7 +310,7 @@ def introduced_ritual(
         ritual_id=ritual_id_for(plan_id, tpl.key),
         title=tpl.title,
         kind=tpl.kind,
-        cron=schedule.validate_cron(tpl.cron) if tpl.cron is not None else None,
+        cron=validate_cron(tpl.cron) if tpl.cron is not None else None,
         per_week=tpl.per_week,
         duration=tpl.duration,
         participants=participants,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from engine.calendar.schedule import Zones, followed_zones, zone_at
+from engine.calendar.zones import Zones, followed_zones, zone_at
 from engine.events import (
     CoupleCreated,
     CoupleSettingsChanged,

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from engine.calendar.schedule import parse_zone, validate_cron
+from engine.calendar.cron import validate_cron
+from engine.calendar.zones import parse_zone
 from engine.domain import couple as couple_domain
 from engine.domain import plan as plan_domain
 from engine.domain import ritual as ritual_domain

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.calendar.schedule import Zones
+from engine.calendar.zones import Zones
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
 from engine.events import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from engine.calendar.schedule import Zones, zone_at
+from engine.calendar.zones import Zones, zone_at
 from engine.domain.ritual import describe
 from engine.export.document import ExportContent
 from engine.views.wording import count_of, format_duration

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from engine.calendar import schedule
-from engine.calendar.schedule import Occurrence, Zones, zone_at
+from engine.calendar.schedule import Occurrence
+from engine.calendar.zones import Zones, zone_at
 from engine.domain.anchoring import anchored_occurrences, local_times
 from engine.domain.ritual import RitualState
 from engine.projections.marks import Mark

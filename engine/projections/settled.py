@@ -26,7 +26,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from engine.calendar import schedule
-from engine.calendar.schedule import Zones, zone_at
+from engine.calendar.zones import Zones, zone_at
 from engine.domain.ritual import RitualState
 from engine.events import CheckedIn, CoupleErased, EntryRetracted, OccurrenceSkipped, RecordedEvent
 from engine.projections import marks as marks_model

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from engine.calendar import schedule
-from engine.calendar.schedule import Zones, zone_at
+from engine.calendar.zones import Zones, zone_at
 from engine.domain.ritual import RitualState
 from engine.events import RitualDefined
 from engine.projections.marks import Mark

@@ -11,9 +11,9 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from engine.calendar import schedule
-from engine.calendar.schedule import Zones, zone_at
-from engine.domain.anchoring import anchored_occurrences
-from engine.domain.ritual import RitualState, landing_periods
+from engine.calendar.zones import Zones, zone_at
+from engine.domain.anchoring import anchored_occurrences, landing_periods
+from engine.domain.ritual import RitualState
 from engine.projections.marks import Mark
 from engine.projections.spans import TICK, WEEK, between, in_force, paused, spans, weeks
 from engine.projections.streak_tally import COUPLE, DONE, MISSED, PENDING, SKIPPED, Entry, Slot

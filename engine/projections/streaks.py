@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from engine.calendar import schedule
-from engine.calendar.schedule import Zones, zone_at
+from engine.calendar.zones import Zones, zone_at
 from engine.domain.ritual import RitualState
 from engine.projections.marks import Mark
 from engine.projections.spans import TICK, between, check_in_times, in_force, monday_of, spans

@@ -8,6 +8,8 @@ from engine.calendar import items as calendar
 from engine.calendar import schedule
 from engine.calendar.feed_items import FeedCalendar
 from engine.calendar.page_links import with_page_links
+from engine.calendar.uids import calendar_uid
+from engine.calendar.upcoming import upcoming
 from engine.catalog.rituals import CATALOG
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState, describe_schedule
@@ -64,7 +66,7 @@ class Calendar:
         now = self._s.now()
         zones = self._s.zone_book(state.couple_id)
         handles = {p.partner_id: p.handle for p in state.partners}
-        return calendar.upcoming(
+        return upcoming(
             rituals, state.zone, now, now + span, partner_id, zones=zones, handles=handles
         )
 
@@ -99,7 +101,7 @@ class Calendar:
             items = with_page_links(items, page_url)
         scope = f"rituals for {member.handle}" if member else "rituals"
         meta = FeedCalendar(
-            uid=calendar.calendar_uid(state.couple_id, member.partner_id if member else None),
+            uid=calendar_uid(state.couple_id, member.partner_id if member else None),
             name=f"{state.name}: {scope}",
         )
         today = schedule.local_day_bounds(self._s.today(state), state.zone)[0]

@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from engine.calendar import schedule
-from engine.calendar.schedule import ZoneLike
-from engine.domain import ritual as ritual_domain
+from engine.calendar.zones import ZoneLike, zone_at
+from engine.domain import ritual_decisions
+from engine.domain.anchoring import landing_periods
 from engine.domain.ritual import RitualState
 from engine.domain.text import clean_optional_text
 from engine.errors import InvalidInput, NotAllowed
@@ -60,7 +61,7 @@ class CheckIns:
                 couple_state.couple_id, rid, (zones, own), now, at, occurrence
             )
             others = tuple(p for p in state.current.participants if p != partner.partner_id)
-            event = ritual_domain.decide_check_in(
+            event = ritual_decisions.decide_check_in(
                 state,
                 zones,
                 partner.partner_id,
@@ -90,7 +91,7 @@ class CheckIns:
                     couple_state.handle_of(p) for p in (partner.partner_id, *event.for_partners)
                 ),
                 occurrence=occ,
-                local=occ.astimezone(schedule.zone_at(own, occ)) if occ else None,
+                local=occ.astimezone(zone_at(own, occ)) if occ else None,
                 done_at=event.done_at,
             )
 
@@ -121,7 +122,7 @@ class CheckIns:
             state = self._logging_state(
                 couple_state.couple_id, rid, (zones, own), now, at, occurrence
             )
-            event = ritual_domain.decide_skip(
+            event = ritual_decisions.decide_skip(
                 state,
                 zones,
                 partner_id,
@@ -142,7 +143,7 @@ class CheckIns:
                 ritual_id=rid,
                 title=state.title,
                 occurrence=event.occurrence,
-                local=event.occurrence.astimezone(schedule.zone_at(own, event.occurrence)),
+                local=event.occurrence.astimezone(zone_at(own, event.occurrence)),
             )
 
         return self._s.retrying(attempt)
@@ -185,7 +186,7 @@ class CheckIns:
                 events = [
                     event
                     for one in whose
-                    for event in ritual_domain.decide_absence(
+                    for event in ritual_decisions.decide_absence(
                         state,
                         zones,
                         partner_id,
@@ -211,9 +212,7 @@ class CheckIns:
                         ritual_id=rid,
                         title=state.title,
                         occurrence=e.occurrence,
-                        local=e.occurrence.astimezone(
-                            schedule.zone_at(book.of(partner_id), e.occurrence)
-                        ),
+                        local=e.occurrence.astimezone(zone_at(book.of(partner_id), e.occurrence)),
                     )
                     for e in events
                 ]
@@ -248,7 +247,7 @@ class CheckIns:
         earliest = min(m for m in (now, *moments) if m is not None and m.tzinfo is not None)
         since = earliest
         for zone in zones:
-            periods = ritual_domain.landing_periods(state, zone)
+            periods = landing_periods(state, zone)
             before = schedule.previous_occurrence(periods, zone, earliest) if periods else None
             since = min(since, before.at if before else since)
         marks = self._streaks.marks_since(couple_id, rid, since - LOOK_BACK)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from engine.calendar.schedule import parse_zone
+from engine.calendar.zones import parse_zone
 from engine.domain import couple as couple_domain
 from engine.domain.couple import CoupleState
 from engine.domain.text import clean_handle, clean_line

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine.calendar.schedule import Zones, zone_at
+from engine.calendar.zones import Zones, zone_at
 from engine.domain.couple import CoupleState
 from engine.domain.visibility import is_listed
 from engine.events import (

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from engine.catalog import rituals as catalog
 from engine.catalog.plans import PLAN_TEMPLATES, PlanTemplate, plan_template
 from engine.domain import plan as plan_domain
-from engine.domain import ritual as ritual_domain
+from engine.domain import ritual_decisions
 from engine.domain.couple import CoupleState
 from engine.domain.plan import PlanState
 from engine.domain.plan_progress import PlanCalendar, plan_calendar, plan_progress
@@ -310,7 +310,7 @@ class Plans:
                 self._s.append(
                     state.couple_id,
                     ritual_stream(ritual_id),
-                    [ritual_domain.decide_retire(ritual, now=now)],
+                    [ritual_decisions.decide_retire(ritual, now=now)],
                     expected_version=ritual.version,
                     actor=None,
                 )

@@ -6,9 +6,11 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 from engine.calendar import schedule
+from engine.calendar.cron import check_floor, validate_cron
 from engine.catalog import rituals as catalog
 from engine.catalog.kinds import RITUAL_KINDS
 from engine.domain import ritual as ritual_domain
+from engine.domain import ritual_decisions
 from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
 from engine.domain.text import check_within_years, clean_line
@@ -37,10 +39,10 @@ def check_definition(
     new_schedule: bool = True,
 ) -> tuple[str | None, tuple[str, ...]]:
     """The normalised cron and cleaned prompts of a valid definition; InvalidInput otherwise
-    (a schedule given anew must also keep the minimum spacing, ``schedule.check_floor``)."""
+    (a schedule given anew must also keep the minimum spacing, ``check_floor``)."""
     if cron is not None and per_week is not None:
         raise InvalidInput("give either a cron schedule or a weekly count, not both")
-    check = schedule.check_floor if new_schedule else schedule.validate_cron
+    check = check_floor if new_schedule else validate_cron
     normalised = check(cron) if cron is not None else None
     if per_week is not None and not 1 <= per_week <= MAX_PER_WEEK:
         raise InvalidInput(f"a weekly count must be between 1 and {MAX_PER_WEEK}")
@@ -304,7 +306,7 @@ class Rituals:
         end = schedule.local_day_bounds(until, members.zone)[0] if until else None
 
         def decide(state: RitualState, now: datetime) -> Event:
-            return ritual_domain.decide_pause(state, now=now, until=end)
+            return ritual_decisions.decide_pause(state, now=now, until=end)
 
         return self._command(members, ritual, decide)
 
@@ -312,14 +314,14 @@ class Rituals:
         return self._command(
             self._s.load_members(couple),
             ritual,
-            lambda state, now: ritual_domain.decide_resume(state, now=now),
+            lambda state, now: ritual_decisions.decide_resume(state, now=now),
         )
 
     def retire(self, couple: CoupleRef, ritual: RitualRef) -> RitualView:
         return self._command(
             self._s.load_members(couple),
             ritual,
-            lambda state, now: ritual_domain.decide_retire(state, now=now),
+            lambda state, now: ritual_decisions.decide_retire(state, now=now),
         )
 
     def _command(

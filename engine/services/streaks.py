@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from engine.calendar.schedule import Zones
+from engine.calendar.zones import Zones
 from engine.catalog import rituals as catalog
 from engine.domain.couple import CoupleState, aware
 from engine.domain.ritual import RitualState

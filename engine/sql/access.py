@@ -126,13 +126,16 @@ class SqlEngineAccess:
             )
 
     @contextlib.contextmanager
-    def write(self, *, wait: float | None = None) -> Iterator[sa.Connection]:
+    def write(self, *, wait: float | None = None, derived: bool = False) -> Iterator[sa.Connection]:
         """A write transaction that holds the append lock from its first statement;
-        ``wait`` (seconds) overrides how long it waits for that lock."""
+        ``wait`` (seconds) overrides how long it waits for that lock. A ``derived`` write
+        holds only what the log can give again (read models with their checkpoints): on
+        SQLite its commit does not wait for the disk (see :func:`_sqlite_derived`)."""
         with (
             translate_errors(),
             self.sa_engine.connect() as plain,
             _sqlite_busy(plain, wait, self.waits),
+            _sqlite_derived(plain, derived),
         ):
             conn = plain.execution_options(**{WRITE: True})
             with conn.begin():
@@ -162,3 +165,31 @@ def _sqlite_busy(conn: sa.Connection, wait: float | None, waits: Waits) -> Itera
         yield
     finally:
         raw.execute(f"PRAGMA busy_timeout = {milliseconds(waits.lock)}")
+
+
+NORMAL = 1
+"""``PRAGMA synchronous`` NORMAL: in WAL mode a commit is written but not flushed to disk."""
+
+
+@contextlib.contextmanager
+def _sqlite_derived(conn: sa.Connection, derived: bool) -> Iterator[None]:
+    """On SQLite, commit a derived write with ``synchronous=NORMAL`` for this connection.
+
+    A power cut may then lose the latest such commits, never corrupt the file: WAL frames
+    are written in order, and the next durable commit flushes the earlier ones with it.
+    What is lost is a read model's rows together with its checkpoint, so the next catch-up
+    folds those events again. Appends keep the connection's own level (``FULL``)."""
+    if not derived or conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    level = int(raw.execute("PRAGMA synchronous").fetchone()[0])
+    if level <= NORMAL:
+        yield
+        return
+    raw.execute(f"PRAGMA synchronous = {NORMAL}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA synchronous = {level}")

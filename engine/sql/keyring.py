@@ -110,13 +110,17 @@ class SqlKeyring:
         return master
 
     def _wrap_raw_keys(self, master: bytes) -> None:
-        """Wrap the raw keys an older version stored, in one transaction."""
+        """Wrap the raw keys an older version stored, in one transaction. A read looks
+        first, so that a process with nothing to wrap (nearly every one) never waits for
+        the write lock, and a read-only database user can still open the keys."""
+        unwrapped = sa.select(data_keys.c.couple_id, data_keys.c.owner, data_keys.c.material).where(
+            data_keys.c.wrapping == ""
+        )
+        with self._db.read() as conn:
+            if conn.execute(unwrapped.limit(1)).first() is None:
+                return
         with self._db.write() as conn:
-            raw = conn.execute(
-                sa.select(data_keys.c.couple_id, data_keys.c.owner, data_keys.c.material).where(
-                    data_keys.c.wrapping == ""
-                )
-            ).all()
+            raw = conn.execute(unwrapped).all()
             for couple_id, owner, material in raw:
                 conn.execute(
                     data_keys.update()

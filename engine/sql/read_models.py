@@ -54,7 +54,7 @@ class SqlReadModels:
 
     @contextmanager
     def transaction(self) -> Iterator[_SqlWriter]:
-        with self._db.write() as conn:
+        with self._db.write(derived=True) as conn:  # the log can always fold them again
             yield _SqlWriter(conn)
 
     def checkpoint(self, name: str) -> Checkpoint | None:

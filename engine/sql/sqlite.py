@@ -2,10 +2,11 @@
 
 WAL so readers never block the writer; a busy timeout so a second process waits its
 turn instead of failing, for a few seconds and not for ever; ``synchronous=FULL`` so
-nothing reported as saved can vanish in a power cut; ``secure_delete`` so destroyed keys
-do not linger in free pages; and write transactions that take the write lock when they
-begin (``BEGIN IMMEDIATE``), so two writers queue instead of deadlocking on a lock
-upgrade.
+nothing reported as saved can vanish in a power cut (read models, which the log gives
+again, commit with ``NORMAL``: ``SqlEngineAccess.write(derived=True)``);
+``secure_delete`` so destroyed keys do not linger in free pages; and write transactions
+that take the write lock when they begin (``BEGIN IMMEDIATE``), so two writers queue
+instead of deadlocking on a lock upgrade.
 """
 
 from __future__ import annotations

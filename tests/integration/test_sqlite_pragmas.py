@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from engine import Engine, FixedClock
 from engine.api import open_sql_store
 from engine.events import NewEvent, TimeoutCalled
 from engine.sql.event_store import SqlEventStore
+from engine.sql.tables import Waits
 
 AT = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 
@@ -50,6 +52,19 @@ def test_a_file_database_runs_in_wal_mode(sqlite_store: SqlEventStore, db_path: 
 
 def test_a_file_database_syncs_fully(sqlite_store: SqlEventStore) -> None:
     assert pragma(sqlite_store, "synchronous") == 2  # FULL
+
+
+def test_a_read_model_write_commits_without_a_flush_and_an_append_keeps_it(
+    sqlite_store: SqlEventStore,
+) -> None:
+    def level(conn: sa.Connection) -> object:
+        return conn.exec_driver_sql("PRAGMA synchronous").scalar()
+
+    with sqlite_store.db.write(derived=True) as conn:
+        assert level(conn) == 1  # NORMAL: read models are folded again from the log
+    with sqlite_store.db.write() as conn:
+        assert level(conn) == 2  # FULL again for whatever the connection writes next
+    assert pragma(sqlite_store, "synchronous") == 2
 
 
 def test_a_file_database_deletes_securely(sqlite_store: SqlEventStore) -> None:
@@ -105,3 +120,17 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(
     assert len(outcome) == 1
     assert isinstance(outcome[0], list), outcome[0]
     assert sqlite_store.count() == 1
+
+
+def test_reading_sealed_text_takes_no_write_lock(db_path: Path) -> None:
+    clock = FixedClock(AT)
+    with Engine.open(f"sqlite:///{db_path}", clock=clock) as eng:
+        eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with Engine.open(f"sqlite:///{db_path}", clock=clock, waits=Waits(lock=0.2)) as eng:
+            assert [c.name for c in eng.couples()] == ["Sam & Alex"]  # names are sealed
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -12,8 +12,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from engine.calendar import cron_walls
+from engine.calendar.cron import validate_cron
 from engine.calendar.cron_walls import wall_times
-from engine.calendar.schedule import validate_cron
 from engine.errors import InvalidInput
 
 MINUTES = ["0", "30", "*/15", "5,35", "59", "*", "10-12"]

@@ -11,8 +11,12 @@ import pytest
 
 import engine.calendar.ics
 import engine.calendar.items
+import engine.calendar.tracking
+import engine.calendar.uids
+import engine.calendar.upcoming
+import engine.calendar.window
 from engine import Engine, FixedClock
-from engine.calendar.items import occurrence_uid
+from engine.calendar.uids import occurrence_uid
 from engine.views import CoupleView
 from tests.feed_check import BERLIN, START, ParsedFeed, at_local, days, parse_feed
 
@@ -275,7 +279,17 @@ def test_uids_are_opaque_and_never_carry_names_or_titles(eng: Engine, couple: Co
         assert not {"sam", "alex", ritual.id} & set(e.uid.split("-"))
 
 
-@pytest.mark.parametrize("module", [engine.calendar.ics, engine.calendar.items])
+@pytest.mark.parametrize(
+    "module",
+    [
+        engine.calendar.ics,
+        engine.calendar.items,
+        engine.calendar.tracking,
+        engine.calendar.uids,
+        engine.calendar.upcoming,
+        engine.calendar.window,
+    ],
+)
 def test_the_feed_modules_are_pure(module: object) -> None:
     source = Path(module.__file__).read_text(encoding="utf-8")  # type: ignore[attr-defined]
     tree = ast.parse(source)

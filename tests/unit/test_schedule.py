@@ -12,22 +12,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.calendar.cron import check_floor, describe_cron, validate_cron
 from engine.calendar.schedule import (
     Occurrence,
     Period,
-    check_floor,
     cron_occurrences,
-    describe_cron,
     late_entry_deadline,
     local_day_bounds,
     next_occurrence,
     occurrences,
-    parse_zone,
     previous_occurrence,
-    validate_cron,
-    zone_at,
-    zone_segments,
 )
+from engine.calendar.zones import parse_zone, zone_at, zone_segments
 from engine.errors import InvalidInput
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine import Engine, FixedClock, MemoryEventStore, NotAllowed
-from engine.calendar.schedule import Zones
+from engine.calendar.zones import Zones
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState
 from engine.events import CheckedIn, CoupleCreated, CoupleSettingsChanged, NewEvent
