@@ -9,66 +9,17 @@ stream version, and the projection runner folds retractions explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection
 
-from engine.events.idempotency import IdempotencyMark, IdempotencyRecord
-from engine.events.names import NameClaim, NameRelease
-from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, Recent, RecordedEvent
+from engine.events.forwarding import ForwardingStore
+from engine.events.records import Recent, RecordedEvent
 from engine.events.retractions import EntryRetracted, honoured, retracted_ids
-from engine.events.sealing import KeyringCipher
-from engine.events.store import EventStore
-from engine.events.subscribers import Subscriber
 
 RETRACTED = (EntryRetracted.type_name,)
 
 
-class HonouringStore:
+class HonouringStore(ForwardingStore):
     """An :class:`EventStore` whose couple and type reads honour retractions."""
-
-    def __init__(self, inner: EventStore) -> None:
-        self.inner = inner
-        self.cipher: KeyringCipher = inner.cipher
-
-    def append(
-        self,
-        couple_id: str,
-        stream_id: str,
-        events: Sequence[NewEvent],
-        *,
-        expected_version: int | None,
-        metadata: Metadata = NO_METADATA,
-        claims: Sequence[NameClaim] = (),
-        releases: Sequence[NameRelease] = (),
-        idempotency: IdempotencyMark | None = None,
-    ) -> list[int]:
-        return self.inner.append(
-            couple_id,
-            stream_id,
-            events,
-            expected_version=expected_version,
-            metadata=metadata,
-            claims=claims,
-            releases=releases,
-            idempotency=idempotency,
-        )
-
-    def append_batches(
-        self,
-        couple_id: str,
-        batches: Sequence[Batch],
-        *,
-        idempotency: IdempotencyMark | None = None,
-        keep_recorded: bool = False,
-    ) -> list[list[int]]:
-        return self.inner.append_batches(
-            couple_id, batches, idempotency=idempotency, keep_recorded=keep_recorded
-        )
-
-    def idempotency_record(self, couple_id: str, key: str) -> IdempotencyRecord | None:
-        return self.inner.idempotency_record(couple_id, key)
-
-    def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
-        return self.inner.read_stream(stream_id, decrypt=decrypt)
 
     def read_couple(
         self,
@@ -94,26 +45,3 @@ class HonouringStore:
         if not found:
             return found
         return honoured(found, retracted_ids(self.inner.read_types(RETRACTED, decrypt=False)))
-
-    def read_all(
-        self, after: int = 0, limit: int = 1000, *, decrypt: bool = False
-    ) -> list[RecordedEvent]:
-        return self.inner.read_all(after, limit, decrypt=decrypt)
-
-    def last_position(self) -> int:
-        return self.inner.last_position()
-
-    def count(self) -> int:
-        return self.inner.count()
-
-    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
-        return self.inner.subscribe(subscriber)
-
-    def check_writable(self, wait: float = 1.0) -> None:
-        self.inner.check_writable(wait)
-
-    def scrub(self) -> bool:
-        return self.inner.scrub()
-
-    def close(self) -> None:
-        self.inner.close()

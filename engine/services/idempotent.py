@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from engine.events.forwarding import ForwardingStore
 from engine.events.idempotency import (
     IdempotencyMark,
     IdempotencyRecord,
@@ -28,9 +29,7 @@ from engine.events.idempotency import (
 )
 from engine.events.names import NameClaim, NameRelease
 from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, Recent, RecordedEvent
-from engine.events.sealing import KeyringCipher
 from engine.events.store import EventStore
-from engine.events.subscribers import Subscriber
 
 if TYPE_CHECKING:
     from engine.services.session import Session
@@ -129,14 +128,13 @@ RUN: ContextVar[KeyedRun | None] = ContextVar("ritual_keyed_run", default=None)
 """The keyed run in progress in this context, if any."""
 
 
-class ReplayingStore:
+class ReplayingStore(ForwardingStore):
     """The store as a replay sees it: the events its key wrote are out of sight until the
     replay appends them again (implements ``engine.events.store.EventStore``)."""
 
     def __init__(self, inner: EventStore, run: KeyedRun) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.run = run
-        self.cipher: KeyringCipher = inner.cipher
 
     def __getattr__(self, name: str) -> Any:  # a backend's own extras, e.g. ``db``
         return getattr(self.inner, name)
@@ -157,7 +155,7 @@ class ReplayingStore:
         releases: Sequence[NameRelease] = (),
         idempotency: IdempotencyMark | None = None,
     ) -> list[int]:
-        positions = self.inner.append(
+        positions = super().append(
             couple_id,
             stream_id,
             events,
@@ -178,22 +176,19 @@ class ReplayingStore:
         idempotency: IdempotencyMark | None = None,
         keep_recorded: bool = False,
     ) -> list[list[int]]:
-        positions = self.inner.append_batches(
+        positions = super().append_batches(
             couple_id, batches, idempotency=idempotency, keep_recorded=keep_recorded
         )
         for batch in batches:
             self.run.replayed(batch.events)
         return positions
 
-    def idempotency_record(self, couple_id: str, key: str) -> IdempotencyRecord | None:
-        return self.inner.idempotency_record(couple_id, key)
-
     def read_stream(self, stream_id: str, *, decrypt: bool = True) -> list[RecordedEvent]:
-        return self._seen(self.inner.read_stream(stream_id, decrypt=decrypt))
+        return self._seen(super().read_stream(stream_id, decrypt=decrypt))
 
     def stream_version(self, stream_id: str) -> int:
         if not self.run.hidden:
-            return self.inner.stream_version(stream_id)
+            return super().stream_version(stream_id)
         seen = self.read_stream(stream_id, decrypt=False)
         return seen[-1].version if seen else 0
 
@@ -206,33 +201,14 @@ class ReplayingStore:
         decrypt: bool = True,
         recent: Recent | None = None,
     ) -> list[RecordedEvent]:
-        found = self.inner.read_couple(
-            couple_id, types=types, after=after, decrypt=decrypt, recent=recent
+        return self._seen(
+            super().read_couple(couple_id, types=types, after=after, decrypt=decrypt, recent=recent)
         )
-        return self._seen(found)
 
     def read_types(self, types: Collection[str], *, decrypt: bool = True) -> list[RecordedEvent]:
-        return self._seen(self.inner.read_types(types, decrypt=decrypt))
+        return self._seen(super().read_types(types, decrypt=decrypt))
 
     def read_all(
         self, after: int = 0, limit: int = 1000, *, decrypt: bool = False
     ) -> list[RecordedEvent]:
-        return self._seen(self.inner.read_all(after, limit, decrypt=decrypt))
-
-    def last_position(self) -> int:
-        return self.inner.last_position()
-
-    def count(self) -> int:
-        return self.inner.count()
-
-    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
-        return self.inner.subscribe(subscriber)
-
-    def check_writable(self, wait: float = 1.0) -> None:
-        self.inner.check_writable(wait)
-
-    def scrub(self) -> bool:
-        return self.inner.scrub()
-
-    def close(self) -> None:
-        self.inner.close()
+        return self._seen(super().read_all(after, limit, decrypt=decrypt))
