@@ -14,6 +14,7 @@ from engine.calendar import schedule
 from engine.calendar.zones import Zones, zone_at
 from engine.domain.anchoring import anchored_occurrences, landing_periods
 from engine.domain.ritual import RitualState
+from engine.events import RitualDefined
 from engine.projections.marks import Mark
 from engine.projections.spans import TICK, WEEK, between, in_force, paused, spans, weeks
 from engine.projections.streak_tally import COUPLE, DONE, MISSED, PENDING, SKIPPED, Entry, Slot
@@ -45,15 +46,13 @@ def cron_slots(
     days: dict[str, Counter[date]] = defaultdict(Counter)
     together: dict[tuple[date, int], list[tuple[str, datetime, Entry]]] = defaultdict(list)
     for occ, owner in anchored_occurrences(ritual, zones, zones_of, start, horizon, landing=True):
-        definition = in_force(ritual, occ.at) or ritual.definitions[0]
-        assert definition.cron is not None
+        definition, weight = _scheduled_at(ritual, occ.at)
         mark = scheduled.get(occ.at)
         done = mark.done_by(now) if mark else {}
         skipped = mark is not None and mark.skipped_by(now)
         who = definition.participants if owner is None else (owner,)
         if occ.at < added and not any(p in done for p in who) and not skipped:
             continue  # the morning before the ritual was added counts only when logged
-        weight = smoothing(cron_interval_days(definition.cron))
         if owner is not None:  # one partner's own local occurrence
             still_open = schedule.late_entry_deadline(occ, zones_of.get(owner, zones)) > now
             entry = Entry(_outcome(owner in done, skipped, still_open), done_at=done.get(owner))
@@ -102,11 +101,17 @@ def _couple_day(
         outcome = PENDING if PENDING in outcomes else MISSED
     first = min(at for _, at, _ in found)
     done_at = max((e.done_at for e in entries if e.done_at), default=None)
-    definition = in_force(ritual, first) or ritual.definitions[0]
-    assert definition.cron is not None
-    weight = smoothing(cron_interval_days(definition.cron))
+    weight = _scheduled_at(ritual, first)[1]
     day = key[0]
     return Slot(first, day, weight, {COUPLE: Entry(outcome, done_at=done_at, day=day)})
+
+
+def _scheduled_at(ritual: RitualState, moment: datetime) -> tuple[RitualDefined, float]:
+    """The cron definition in force at ``moment`` (the first one before the ritual was
+    added), and the moving-average weight of one of its occurrences."""
+    definition = in_force(ritual, moment) or ritual.definitions[0]
+    assert definition.cron is not None
+    return definition, smoothing(cron_interval_days(definition.cron))
 
 
 def quota_slots(

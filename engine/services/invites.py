@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -22,6 +21,7 @@ from engine.domain.sharing import TOKEN_BYTES, clean_base_url, token_hash
 from engine.domain.text import clean_line
 from engine.errors import NotFound
 from engine.events import EventStore, PartnerInviteIssued, PartnerInviteRevoked
+from engine.services.lazy import Lazy
 from engine.services.refs import CoupleRef, Decision, couple_stream, new_id
 from engine.services.session import Session
 from engine.views.invites import InviteView, IssuedInvite, PageTarget
@@ -61,17 +61,12 @@ class Invites:
 
     def __init__(self, session: Session, index_for: Callable[[EventStore], InviteIndex]) -> None:
         self._s = session
-        self._index_for = index_for
-        self._index: InviteIndex | None = None
-        self._lock = threading.Lock()
+        self._index = Lazy(lambda: index_for(session.base_store))
 
     @property
     def invite_index(self) -> InviteIndex:
         """Where invites are found: the ``partner_invites`` table on SQL stores."""
-        with self._lock:
-            if self._index is None:
-                self._index = self._index_for(self._s.base_store)
-            return self._index
+        return self._index.get()
 
     def _invites(self, state: CoupleState) -> dict[str, idom.Invite]:
         events = [r.event for r in self._s.store.read_stream(couple_stream(state.couple_id))]

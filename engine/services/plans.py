@@ -12,7 +12,7 @@ the plan id), so a crash half-way is mended by the next command. Queries never w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -24,8 +24,9 @@ from engine.domain.couple import CoupleState
 from engine.domain.plan import PlanState
 from engine.domain.plan_progress import PlanCalendar, plan_calendar, plan_progress
 from engine.domain.plan_progress import plan_milestones as milestones_of
+from engine.domain.ritual import RitualState
 from engine.errors import ConcurrencyError
-from engine.events import Event
+from engine.events import Event, PlanWeekStarted
 from engine.services.refs import CoupleRef, RitualRef, ritual_stream
 from engine.services.session import Session
 from engine.views import PlanMilestone, PlanRitualView, PlanView
@@ -68,20 +69,8 @@ class Plans:
     def view_now(self, state: CoupleState, plan: PlanState) -> PlanView:
         tpl = plan_template(plan.template)
         now = self._s.now()
-        cal = plan_calendar(plan, tpl, state.zone, now)
         rituals = self._s.ritual_states(state.couple_id)
-        active = [s for s in rituals.values() if s.status(now) != "retired"]
-        for event in plan_domain.decide_week_starts(
-            plan,
-            tpl,
-            week=cal.week,
-            week_starts=cal.known_starts(),
-            kept_titles={s.title.casefold() for s in active},
-            kept_families={
-                kin for s in active if (kin := catalog.family_of(s.current.template)) is not None
-            },
-            now=now,
-        ):
+        for event in _week_starts(state, plan, tpl, rituals, now):
             plan = plan_domain.evolve(plan, event)
         return self.plan_view(state, plan, ())
 
@@ -252,19 +241,7 @@ class Plans:
         tpl = plan_template(plan.template)
         now = self._s.now()
         rituals = self._s.ritual_states(state.couple_id)
-        active = [s for s in rituals.values() if s.status(now) != "retired"]
-        cal = plan_calendar(plan, tpl, state.zone, now)
-        started = plan_domain.decide_week_starts(
-            plan,
-            tpl,
-            week=cal.week,
-            week_starts=cal.known_starts(),
-            kept_titles={s.title.casefold() for s in active},
-            kept_families={
-                kin for s in active if (kin := catalog.family_of(s.current.template)) is not None
-            },
-            now=now,
-        )
+        started = _week_starts(state, plan, tpl, rituals, now)
         if started:
             self._s.append(
                 state.couple_id,
@@ -343,3 +320,27 @@ class Plans:
                 )
             ),
         )
+
+
+def _week_starts(
+    state: CoupleState,
+    plan: PlanState,
+    tpl: PlanTemplate,
+    rituals: Mapping[str, RitualState],
+    now: datetime,
+) -> list[PlanWeekStarted]:
+    """The weeks of ``plan`` begun by ``now`` and not yet recorded; a week leaves out the
+    rituals the couple already keeps (by title, or by template family)."""
+    cal = plan_calendar(plan, tpl, state.zone, now)
+    active = [s for s in rituals.values() if s.status(now) != "retired"]
+    return plan_domain.decide_week_starts(
+        plan,
+        tpl,
+        week=cal.week,
+        week_starts=cal.known_starts(),
+        kept_titles={s.title.casefold() for s in active},
+        kept_families={
+            kin for s in active if (kin := catalog.family_of(s.current.template)) is not None
+        },
+        now=now,
+    )

@@ -22,6 +22,7 @@ from engine.domain.sharing import LinkIndex, LinkRow
 from engine.domain.text import clean_line
 from engine.errors import NotFound
 from engine.events import EventStore, FeedLinkIssued, FeedLinkRevoked
+from engine.services.lazy import Lazy
 from engine.services.refs import MEMBERSHIP, CoupleRef, Decision, couple_stream, new_id
 from engine.services.session import Session
 from engine.views import FeedLinkView, FeedTarget, IssuedFeedLink
@@ -83,17 +84,12 @@ class Sharing:
 
     def __init__(self, session: Session, index_for: Callable[[EventStore], LinkIndex]) -> None:
         self._s = session
-        self._index_for = index_for
-        self._index: LinkIndex | None = None
-        self._lock = threading.Lock()
+        self._index = Lazy(lambda: index_for(session.base_store))
 
     @property
     def link_index(self) -> LinkIndex:
         """Where links are found by token hash: the ``feed_links`` table on SQL stores."""
-        with self._lock:
-            if self._index is None:
-                self._index = self._index_for(self._s.base_store)
-            return self._index
+        return self._index.get()
 
     def _links(self, state: CoupleState) -> dict[str, sharing.FeedLink]:
         stream = couple_stream(state.couple_id)
