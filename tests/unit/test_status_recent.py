@@ -1,7 +1,8 @@
 """A status reads only the recent part of a long log, and shows exactly what the whole
-log shows: generated histories (check-ins, late and undone ones, skips planned ahead,
-rituals made and unmade shared, appreciations, repairs and answers, long quiet spells)
-compared with the same status computed from every event and every mark."""
+log shows: generated histories (check-ins, late and undone ones, skips planned ahead, a
+partner in another zone and a ritual kept at each one's local time, rituals made and
+unmade shared, appreciations, repairs and answers, long quiet spells) compared with the
+same status computed from every event and every mark."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ def lived_history(seed: int) -> tuple[Engine, FixedClock, CoupleView, datetime]:
     rng = random.Random(seed)
     clock = FixedClock(START)
     eng = Engine(MemoryEventStore(clock), clock)
-    couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
+    away = {"alex": "America/New_York"} if seed % 2 else None  # a partner in another zone
+    couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin", partner_zones=away)
     eng.add_ritual(couple, "Morning", cron="0 8 * * *", together=True)
+    eng.add_ritual(couple, "Call", cron="0 20 * * *", each_local=True)
     eng.add_ritual(couple, "Walk", per_week=3, together=False)
     eng.add_ritual(couple, "Tea", template="appreciation-journal")
     repairs: list[str] = []
@@ -46,8 +49,10 @@ def lived_history(seed: int) -> tuple[Engine, FixedClock, CoupleView, datetime]:
             try:
                 if action < 0.35:
                     eng.check_in(couple, "Morning", by=handle, occurrence=morning)
-                elif action < 0.55:
+                elif action < 0.45:
                     eng.check_in(couple, "Walk", by=handle)
+                elif action < 0.55:
+                    eng.check_in(couple, "Call", by=handle)
                 elif action < 0.62:
                     ahead = morning + timedelta(days=rng.randrange(1, 80))
                     eng.skip(couple, "Morning", by=handle, occurrence=ahead)
