@@ -33,6 +33,7 @@ from engine.events import (
     TimeoutCalled,
     TimeoutEnded,
 )
+from engine.projections.spans import monday_of
 from engine.views import WeekInsight
 
 T = TypeVar("T")
@@ -142,12 +143,6 @@ def read_log(records: Iterable[RecordedEvent]) -> CoupleLog:
         tuple(timeouts.values()),
         tuple(entries),
     )
-
-
-def monday_of(moment: datetime | date, zone: ZoneInfo) -> date:
-    """The Monday of the local ISO week ``moment`` falls in."""
-    day = moment.astimezone(zone).date() if isinstance(moment, datetime) else moment
-    return day - timedelta(days=day.weekday())
 
 
 def weekly_insights(

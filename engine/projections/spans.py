@@ -48,8 +48,9 @@ def paused(ritual: RitualState, low: datetime, high: datetime) -> bool:
     return any(p.since < high and (p.until is None or p.until > low) for p in ritual.pauses)
 
 
-def monday_of(moment: datetime, zone: ZoneInfo) -> date:
-    day = moment.astimezone(zone).date()
+def monday_of(moment: datetime | date, zone: ZoneInfo) -> date:
+    """The Monday of the local ISO week ``moment`` falls in."""
+    day = moment.astimezone(zone).date() if isinstance(moment, datetime) else moment
     return day - timedelta(days=day.weekday())
 
 
