@@ -3,7 +3,8 @@
     python bench/commands.py [--quick] [--runs N]
 
 For a couple with 10, 1,000, 10,000 and 100,000 events of history (half check-ins with a
-note on a quota ritual, half appreciations), and for databases of 1, 1,000 and 10,000
+note on a quota ritual, half appreciations, eight a day up to yesterday, so a longer
+history reaches further back, as a couple's does), and for databases of 1, 1,000 and 10,000
 couples, it prints the median latency of a check-in, an appreciation, a status and a
 cold calendar feed (a fresh Engine over the same database). Histories are written in
 batches straight into the store (with SQLite's ``synchronous=OFF`` while building), never
@@ -40,9 +41,15 @@ from engine.events import Batch, CoupleCreated, Metadata, NewEvent, PartnerAdded
 from engine.sql.event_store import SqlEventStore
 from engine.sql.tables import create_sa_engine
 
-START = datetime(2026, 3, 2, 8, tzinfo=UTC)
-NOW = START + timedelta(days=400)
-BATCH = 500
+NOW = datetime(2027, 4, 6, 8, tzinfo=UTC)
+PER_DAY = 8
+"""Events a couple logs a day in these histories: a keen couple (two partners checking in
+twice a day and thanking each other twice a day). A bigger history is an older one, as
+in life: 10,000 events are three and a half years of practice, 100,000 thirty-four."""
+STEP = timedelta(days=1) / PER_DAY
+BATCH = 40
+"""Events per append while building: five days of practice, each batch recorded at its last
+moment, so that every event is recorded within days of when it happened, as in use."""
 HISTORIES = (10, 1_000, 10_000, 100_000)
 COUPLES = (1, 1_000, 10_000)
 TARGET = 1.3
@@ -71,8 +78,9 @@ def fast_store(url: str, clock: FixedClock) -> SqlEventStore:
     return SqlEventStore(sa_engine, clock)
 
 
-def new_couple(store: SqlEventStore, at: datetime) -> tuple[str, str, list[str]]:
-    """Append a couple of two partners with a quota ritual; returns ids."""
+def new_couple(store: SqlEventStore, clock: FixedClock, at: datetime) -> tuple[str, str, list[str]]:
+    """Append a couple of two partners with a quota ritual, recorded ``at``; returns ids."""
+    clock.now = at
     couple_id, ritual_id = uuid.uuid4().hex, uuid.uuid4().hex
     partners = [uuid.uuid4().hex, uuid.uuid4().hex]
     events = [
@@ -104,13 +112,27 @@ def new_couple(store: SqlEventStore, at: datetime) -> tuple[str, str, list[str]]
     return couple_id, ritual_id, partners
 
 
-def fill(store: SqlEventStore, couple_id: str, ritual_id: str, partners: list[str], n: int) -> None:
-    """``n`` events of history, half check-ins with a note, half appreciations, in batches."""
-    step = timedelta(days=365) / max(n, 1)
+def history_start(n: int) -> datetime:
+    """When a couple with ``n`` events began: their last event lies a day before NOW."""
+    return NOW - timedelta(days=1) - STEP * n
+
+
+def fill(
+    store: SqlEventStore,
+    clock: FixedClock,
+    couple_id: str,
+    ritual_id: str,
+    partners: list[str],
+    n: int,
+) -> None:
+    """``n`` events of history up to a day before NOW, :data:`PER_DAY` a day, half
+    check-ins with a note, half appreciations, written in batches (``clock`` says when
+    each batch is recorded)."""
+    start = history_start(n)
     for first in range(0, n, BATCH):
         checkins, thanks = [], []
         for i in range(first, min(first + BATCH, n)):
-            at = START + step * i
+            at = start + STEP * i
             who = partners[i % 2]
             if i % 2:
                 text = "Thank you for the slow evening."
@@ -128,6 +150,7 @@ def fill(store: SqlEventStore, couple_id: str, ritual_id: str, partners: list[st
                     ritual_id=ritual_id, partner_id=who, occurrence=None, done_at=at, note="ok"
                 )
                 checkins.append(NewEvent(done, at))
+        clock.now = start + STEP * (min(first + BATCH, n) - 1)
         store.append(couple_id, f"ritual-{ritual_id}", checkins, expected_version=None)
         store.append(couple_id, f"couple-{couple_id}", thanks, expected_version=None)
 
@@ -237,7 +260,7 @@ def main() -> None:
     args = parser.parse_args()
     histories = HISTORIES[:-1] if args.quick else HISTORIES
     couples = COUPLES[:-1] if args.quick else COUPLES
-    clock = FixedClock(START)
+    clock = FixedClock(NOW)
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -247,8 +270,8 @@ def main() -> None:
         for size in histories:
             url = f"sqlite:///{folder / f'history-{size}.db'}"
             store = fast_store(url, clock)
-            couple_id, ritual_id, partners = new_couple(store, START)
-            fill(store, couple_id, ritual_id, partners, size)
+            couple_id, ritual_id, partners = new_couple(store, clock, history_start(size))
+            fill(store, clock, couple_id, ritual_id, partners, size)
             store.close()
             figures = measure(url, couple_id, args.runs)
             show(f"{size:,} events", figures, base)
@@ -259,16 +282,16 @@ def main() -> None:
         print("Couples in the database (median latency, sampled in turns; ratio to 1 couple)")
         one_url = f"sqlite:///{folder / 'one-couple.db'}"
         store = fast_store(one_url, clock)
-        alone = new_couple(store, START)
-        fill(store, *alone, 10)
+        alone = new_couple(store, clock, history_start(10))
+        fill(store, clock, *alone, 10)
         store.close()
         targets = [(one_url, alone[0])]
         for count in couples[1:]:
             url = f"sqlite:///{folder / f'couples-{count}.db'}"
             store = fast_store(url, clock)
-            made = [new_couple(store, START) for _ in range(count)]
+            made = [new_couple(store, clock, history_start(10)) for _ in range(count)]
             for couple in made:
-                fill(store, *couple, 10)
+                fill(store, clock, *couple, 10)
             store.close()
             targets.append((url, made[0][0]))
         measured = measure_side_by_side(targets, args.runs)

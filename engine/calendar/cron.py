@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TypeAlias
 
-from croniter import CroniterError, croniter
-
+from engine.calendar.cron_fields import can_happen, expand, expand_plain
 from engine.errors import InvalidInput
 
 _ALIASES = {
@@ -61,6 +60,24 @@ def _normalise(expr: str) -> str:
         raise InvalidInput("hashed or random fields (H, R) are not supported; name the times")
     fields[4] = ",".join(_last_weekday(item) for item in fields[4].split(","))
     norm = " ".join(fields)
+    plain = expand_plain(norm)
+    if plain is None:
+        _check_with_croniter(norm, expr)
+    elif not can_happen(plain):
+        raise InvalidInput(_NEVER.format(norm=norm))
+    return norm
+
+
+_NEVER = (
+    "the schedule '{norm}' can never happen: no calendar date matches its day and month; "
+    "please check those fields"
+)
+
+
+def _check_with_croniter(norm: str, expr: str) -> None:
+    """Read a schedule that is not plain (``cron_fields``) the way croniter does."""
+    from croniter import CroniterError, croniter
+
     try:
         croniter.expand(norm)
     except (CroniterError, ValueError, TypeError, KeyError, IndexError):
@@ -70,11 +87,7 @@ def _normalise(expr: str) -> str:
             datetime
         )
     except CroniterError:
-        raise InvalidInput(
-            f"the schedule '{norm}' can never happen: no calendar date matches its day "
-            "and month; please check those fields"
-        ) from None
-    return norm
+        raise InvalidInput(_NEVER.format(norm=norm)) from None
 
 
 MIN_INTERVAL = timedelta(hours=1)
@@ -89,7 +102,7 @@ def check_floor(expr: str) -> str:
     schedules are checked; schedules already in the history still load and run.
     """
     norm = validate_cron(expr)
-    minutes = croniter.expand(norm)[0][0]
+    minutes = expand(norm)[0][0]
     if len(minutes) != 1 or minutes == ["*"]:
         raise InvalidInput(
             f"'{norm}' would happen more than once an hour; a ritual happens at most "
@@ -125,7 +138,7 @@ def describe_cron(expr: str) -> str:
 
 
 def _describe(norm: str) -> str | None:
-    raw, nth_raw = croniter.expand(norm)
+    raw, nth_raw = expand(norm)
     fields: list[_Field] = [list(field) for field in raw]
     minutes, hours, days, months, dows = fields
     nth = {str(day): sorted(str(n) for n in ns) for day, ns in nth_raw.items()}

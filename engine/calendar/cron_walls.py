@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from croniter import CroniterBadDateError, croniter
+from engine.calendar.cron_fields import expand_plain
 
 MAX_DAYS = 366 * 60
 """How many days after the start are searched for a match before giving up, as croniter
@@ -43,6 +43,8 @@ def wall_times(norm: str, after: datetime) -> Iterator[datetime]:
 
 
 def _by_croniter(norm: str, after: datetime) -> Iterator[datetime]:
+    from croniter import CroniterBadDateError, croniter  # only for the forms not walked
+
     walls = croniter(norm, after, datetime)
     while True:
         try:
@@ -55,12 +57,10 @@ def _by_croniter(norm: str, after: datetime) -> Iterator[datetime]:
 def _plan(norm: str) -> tuple[tuple[time, ...], _DayTest] | None:
     """The times of day and the date test of ``norm``, or None when it uses a field form
     this module leaves to croniter."""
-    (minutes, hours, days, months, weekdays), nth = croniter.expand(norm)
-    if nth or "w" in norm.split()[2].lower():
+    fields = expand_plain(norm)
+    if fields is None:
         return None
-    fields = (minutes, hours, days, months, weekdays)
-    if any(v != "*" and not isinstance(v, int) for field in fields for v in field):
-        return None
+    minutes, hours, days, months, weekdays = fields
     times = tuple(
         sorted(time(h, m) for h in _values(hours, range(24)) for m in _values(minutes, range(60)))
     )

@@ -67,8 +67,9 @@ def test_the_help_imports_no_command_module() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-HEAVY = ("icalendar", "engine.export", "engine.services.portability", "engine.calendar.ics")
-"""What only feeds, exports and imports need: a command that does none of them never loads it."""
+HEAVY = ("icalendar", "engine.export", "engine.services.portability", "engine.calendar.ics", "croniter")
+"""What only feeds, exports, imports and unusual schedules (the last day, the nth weekday)
+need: a command that does none of them never loads it."""
 
 COMMAND_PROBE = """
 import json, sys
@@ -78,7 +79,10 @@ from tests.moments import cli_at
 url = sys.argv[1]
 runner = CliRunner()
 for args in (["init", "--name", "Sam & Alex", "--partner", "sam", "--partner", "alex",
-              "--tz", "Europe/Berlin", "--starter"], sys.argv[2:]):
+              "--tz", "Europe/Berlin"],
+             ["add", "Morning check", "--cron", "30 7 * * *"],
+             ["add", "Journal", "--per-week", "3"],
+             sys.argv[2:]):
     done = runner.invoke(cli.cli, ["--db", url, *args], obj=cli_at())
     assert done.exit_code == 0, done.output
 print(json.dumps(sorted(sys.modules)))
@@ -102,7 +106,7 @@ def _loaded_by(tmp_path: Path, *args: str) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
-    [("list",), ("checkin", "Morning micro-check", "--by", "sam"), ("status",)],
+    [("list",), ("checkin", "Morning check", "--by", "sam"), ("status",)],
     ids=["list", "checkin", "status"],
 )
 def test_a_command_loads_no_feed_or_export_code(tmp_path: Path, args: tuple[str, ...]) -> None:
