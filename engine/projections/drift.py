@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from engine.domain.ritual import EARLY_WINDOW, PLAN_AHEAD
 from engine.events import (
     CoupleCreated,
+    OccurrenceSkipped,
     RecordedEvent,
     RepairAnswered,
     RepairAttempted,
@@ -81,10 +82,20 @@ def horizon(now: datetime) -> datetime:
     return now - timedelta(weeks=LASTING_WEEKS - 1) - longest
 
 
-def recent_reads(now: datetime) -> Recent:
-    """The events that may state a moment after :func:`horizon`."""
+STATED_AHEAD = (OccurrenceSkipped.type_name,)
+"""The events that may state a moment long after they were recorded (a skip planned
+ahead, up to :data:`RECORDED_MARGIN`); every other event states one within
+:data:`OCCURRED_MARGIN` of when it occurred."""
+
+
+def recent_reads(now: datetime) -> tuple[Recent, Recent]:
+    """The events that may state a moment after :func:`horizon`: any event near it, and
+    the :data:`STATED_AHEAD` ones recorded up to :data:`RECORDED_MARGIN` before it (read
+    apart, so that a long log is read for weeks, not months)."""
     floor = horizon(now)
-    return Recent(occurred=floor - OCCURRED_MARGIN, recorded=floor - RECORDED_MARGIN)
+    near = floor - OCCURRED_MARGIN
+    ahead = floor - RECORDED_MARGIN
+    return Recent(occurred=near, recorded=near), Recent(occurred=ahead, recorded=ahead)
 
 
 def drift_signals(

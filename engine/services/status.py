@@ -88,9 +88,13 @@ class Status:
         """The drift signals from the recent part of the log and the ageless events, or
         from the whole log when those could miss something (see ``drift.recent_signals``)."""
         lived = self._s.lived
-        recent = lived.read_couple(couple_id, recent=drift.recent_reads(now), decrypt=False)
+        near, ahead = drift.recent_reads(now)
+        recent = lived.read_couple(couple_id, recent=near, decrypt=False)
+        planned = lived.read_couple(
+            couple_id, types=drift.STATED_AHEAD, recent=ahead, decrypt=False
+        )
         ageless = lived.read_couple(couple_id, types=drift.AGELESS, decrypt=False)
-        merged = {r.position: r for r in (*recent, *ageless)}
+        merged = {r.position: r for r in (*recent, *planned, *ageless)}
         records = [merged[p] for p in sorted(merged) if not past or merged[p].occurred_at <= now]
         found = drift.recent_signals(records, handles, now, floor=drift.horizon(now))
         if found is not None:

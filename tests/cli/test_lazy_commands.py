@@ -67,7 +67,13 @@ def test_the_help_imports_no_command_module() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-HEAVY = ("icalendar", "engine.export", "engine.services.portability", "engine.calendar.ics", "croniter")
+HEAVY = (
+    "icalendar",
+    "engine.export",
+    "engine.services.portability",
+    "engine.calendar.ics",
+    "croniter",
+)
 """What only feeds, exports, imports and unusual schedules (the last day, the nth weekday)
 need: a command that does none of them never loads it."""
 

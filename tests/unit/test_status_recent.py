@@ -82,7 +82,7 @@ def full_status(
     """The status from every mark and every event of the log."""
     with monkeypatch.context() as m:
         m.setattr(Streaks, "recent_marks", lambda self, couple_id, since: self.marks(couple_id))
-        m.setattr(drift, "recent_reads", lambda now: EVERYTHING)
+        m.setattr(drift, "recent_reads", lambda now: (EVERYTHING, EVERYTHING))
         return eng.status(couple, as_of=as_of)
 
 
