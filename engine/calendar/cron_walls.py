@@ -18,27 +18,33 @@ from functools import lru_cache
 from engine.calendar.cron_fields import expand_plain
 
 MAX_DAYS = 366 * 60
-"""How many days after the start are searched for a match before giving up, as croniter
-gives up after its own years without one (a valid schedule always matches sooner)."""
+"""How many days without a matching date are searched before giving up, as croniter gives
+up after its own years without one (a valid schedule always matches far sooner)."""
 
 _DayTest = Callable[[date], bool]
 
 
 def wall_times(norm: str, after: datetime) -> Iterator[datetime]:
     """Naive wall times of the normalised expression ``norm`` strictly after ``after``,
-    ascending; the iterator ends where no date matches within :data:`MAX_DAYS`."""
+    ascending, until the largest date Python knows; the iterator ends early where no date
+    matches for :data:`MAX_DAYS`."""
     plan = _plan(norm)
     if plan is None:
         yield from _by_croniter(norm, after)
         return
     times, day_matches = plan
     day = after.date()
-    for _ in range(MAX_DAYS):
+    last = date.max - timedelta(days=1)
+    waited = 0
+    while waited < MAX_DAYS and day < last:
         if day_matches(day):
+            waited = 0
             for at in times:
                 wall = datetime.combine(day, at)
                 if wall > after:
                     yield wall
+        else:
+            waited += 1
         day += timedelta(days=1)
 
 

@@ -82,3 +82,9 @@ def test_a_start_on_a_fire_time_gives_the_next_one() -> None:
 def test_a_leap_day_schedule_waits_for_the_next_leap_year() -> None:
     walls = wall_times(validate_cron("0 9 29 2 *"), datetime(2026, 3, 1))
     assert list(islice(walls, 2)) == [datetime(2028, 2, 29, 9), datetime(2032, 2, 29, 9)]
+
+
+def test_a_rare_date_is_followed_as_far_as_croniter_follows_it() -> None:
+    norm = validate_cron("0 7 29 2 *")
+    start = datetime(2000, 1, 1)
+    assert list(islice(wall_times(norm, start), 40)) == croniter_walls(norm, start, 40)
