@@ -41,9 +41,10 @@ from engine.services.lazy import Lazy
 from engine.services.page import Page, PageFacts
 from engine.services.plans import DEFAULT_PLAN, Plans
 from engine.services.privacy import Privacy
+from engine.services.refs import CoupleRef, RitualRef
 from engine.services.retry import RetryPolicy
 from engine.services.rituals import Rituals
-from engine.services.session import CoupleRef, RitualRef, Session
+from engine.services.session import Session
 from engine.services.sharing import Sharing
 from engine.services.status import Status
 from engine.services.streaks import Streaks

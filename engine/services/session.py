@@ -30,9 +30,7 @@ from engine.events.idempotency import (
 from engine.events.names import NameClaim, NameRelease
 from engine.services.idempotent import RUN, KeyedRun, request_text
 from engine.services.loading import Loading
-from engine.services.refs import CoupleRef as CoupleRef  # engine.api imports it here
-from engine.services.refs import Decision, couple_stream, new_id
-from engine.services.refs import RitualRef as RitualRef  # engine.api imports it here
+from engine.services.refs import CoupleRef, Decision, couple_stream, new_id
 
 T = TypeVar("T")
 

@@ -45,7 +45,7 @@ from engine.sql.keyring import SqlKeyring, destroy_keys
 from engine.sql.master_key import MasterKeySource
 from engine.sql.tables import Waits, events, idempotency_keys, names
 
-__all__ = ["SqlEventStore", "translate_errors"]  # translate_errors: engine.api imports it here
+__all__ = ["SqlEventStore"]
 
 
 AppendHook = Callable[[sa.Connection, Sequence[RecordedEvent]], None]

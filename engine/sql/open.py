@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from engine.clock import Clock
 from engine.config import prepare_sqlite_file
 from engine.errors import InvalidInput, StoreUnavailable
-from engine.sql.event_store import SqlEventStore, translate_errors
+from engine.sql.access import translate_errors
+from engine.sql.event_store import SqlEventStore
 from engine.sql.master_key import MasterKeySource
 from engine.sql.tables import Waits, at_head, create_sa_engine
 
