@@ -20,6 +20,9 @@ Field: TypeAlias = list[int | str]
 Expanded: TypeAlias = tuple[list[Field], dict[int, set[int | str]]]
 """Five expanded fields and the nth-weekday marks, the shape of ``croniter.expand``."""
 
+MINUTES, HOURS, DAYS, MONTHS, WEEKDAYS = range(5)
+"""The fields' places in an expression."""
+
 _RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 _NAMES: tuple[dict[str, int], ...] = (
     {},
@@ -73,7 +76,7 @@ def _field(text: str, index: int) -> tuple[int | str, ...] | None:
         if values is None:
             return None
         chosen |= values
-    if index == 4:
+    if index == WEEKDAYS:
         chosen = {v % 7 for v in chosen}
         everything = set(range(7))
     else:
@@ -90,7 +93,7 @@ def _item(item: str, index: int, low: int, high: int) -> set[int] | None:
         if not step_text.isdigit() or int(step_text) < 1:
             return None
         step = int(step_text)
-        if index > 1:
+        if index > HOURS:
             return None  # croniter steps days, months and weekdays in ways of its own
     if base == "*":
         first, last = low, high
@@ -111,7 +114,7 @@ def _item(item: str, index: int, low: int, high: int) -> set[int] | None:
             last = high if slash else first
     if first <= last:
         return set(range(first, last + 1, step))
-    if step > 1 or index == 4:
+    if step > 1 or index == WEEKDAYS:
         return None  # croniter wraps stepped ranges and weekdays in ways of its own
     span = high - low + 1  # a range that wraps past the field's end, as 5-2 or 31-2
     return {low + (first - low + k) % span for k in range(0, last + span - first + 1, step)}
@@ -127,12 +130,20 @@ def _number(text: str, index: int, low: int, high: int) -> int | None:
     return value if low <= value <= high else None
 
 
+def values(field: Field, index: int) -> list[int]:
+    """The numbers a plain field at place ``index`` names: every one of its range for
+    ``*`` (weekdays 0 to 6, Sunday 0)."""
+    if field != ["*"]:
+        return [int(v) for v in field]
+    low, high = _RANGES[index]
+    return list(range(low, 7 if index == WEEKDAYS else high + 1))
+
+
 def can_happen(fields: list[Field]) -> bool:
     """Whether some calendar date matches the plain fields' days and months (a weekday
     field other than ``*`` always matches some date, under cron's either-day rule)."""
-    _, _, days, months, weekdays = fields
-    if days == ["*"] or weekdays != ["*"]:
+    if fields[DAYS] == ["*"] or fields[WEEKDAYS] != ["*"]:
         return True
-    month_list = range(1, 13) if months == ["*"] else [int(m) for m in months]
-    longest = {m: 29 if m == 2 else calendar.monthrange(2001, m)[1] for m in month_list}
-    return any(int(d) <= longest[m] for m in month_list for d in days)
+    months = values(fields[MONTHS], MONTHS)
+    longest = {m: 29 if m == 2 else calendar.monthrange(2001, m)[1] for m in months}
+    return any(d <= longest[m] for m in months for d in values(fields[DAYS], DAYS))

@@ -11,11 +11,11 @@ month, the nth weekday, the nearest weekday) is left to croniter. Pure: no I/O, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from engine.calendar.cron_fields import expand_plain
+from engine.calendar.cron_fields import DAYS, HOURS, MINUTES, MONTHS, WEEKDAYS, expand_plain, values
 
 MAX_DAYS = 366 * 60
 """How many days without a matching date are searched before giving up, as croniter gives
@@ -66,13 +66,12 @@ def _plan(norm: str) -> tuple[tuple[time, ...], _DayTest] | None:
     fields = expand_plain(norm)
     if fields is None:
         return None
-    minutes, hours, days, months, weekdays = fields
-    times = tuple(
-        sorted(time(h, m) for h in _values(hours, range(24)) for m in _values(minutes, range(60)))
-    )
-    in_months = frozenset(_values(months, range(1, 13)))
-    on_days = None if days == ["*"] else frozenset(int(d) for d in days)
-    on_weekdays = None if weekdays == ["*"] else frozenset(int(d) % 7 for d in weekdays)
+    hours, minutes = values(fields[HOURS], HOURS), values(fields[MINUTES], MINUTES)
+    times = tuple(sorted(time(h, m) for h in hours for m in minutes))
+    in_months = frozenset(values(fields[MONTHS], MONTHS))
+    days, weekdays = fields[DAYS], fields[WEEKDAYS]
+    on_days = None if days == ["*"] else frozenset(values(days, DAYS))
+    on_weekdays = None if weekdays == ["*"] else frozenset(values(weekdays, WEEKDAYS))
 
     def day_matches(day: date) -> bool:
         if day.month not in in_months:
@@ -84,7 +83,3 @@ def _plan(norm: str) -> tuple[tuple[time, ...], _DayTest] | None:
         return by_day or by_weekday  # cron's rule: either restricted field may match
 
     return times, day_matches
-
-
-def _values(field: Sequence[int | str], everything: range) -> list[int]:
-    return list(everything) if field == ["*"] else [int(v) for v in field]
