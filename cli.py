@@ -315,8 +315,8 @@ def main() -> None:
     Before it exits, everything the process loaded moves out of the collector's sight
     (``gc.freeze``), so the collections while the interpreter shuts down do not walk it
     all again: the objects are freed all the same, and the database was closed when the
-    command ended. With :data:`COMMAND_GC_THRESHOLD` this takes a
-    fifth to a quarter off a command's time (see ``bench/cli.py``)."""
+    command ended. With :data:`COMMAND_GC_THRESHOLD` this takes a fifth to a quarter off
+    a command's time (see ``bench/cli.py``)."""
     previous = gc.get_threshold()
     gc.set_threshold(*COMMAND_GC_THRESHOLD)
     try:

@@ -1,5 +1,6 @@
-"""A service built on first use: the facade holds one per service whose code only a few
-commands run (exports, feeds), so a command loads the modules it needs and no others."""
+"""A value built on first use, once: a service whose code only a few commands run (the
+facade's exports and imports), so a command loads only the modules it needs, or an index
+that needs the store, which is itself made on first use."""
 
 from __future__ import annotations
 
