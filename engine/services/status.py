@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from engine.catalog.plans import plan_template
 from engine.domain.couple import CoupleState, aware
 from engine.domain.plan_progress import plan_progress
+from engine.events import RecordedEvent
 from engine.projections import drift, practice
 from engine.services.plans import Plans
 from engine.services.refs import CoupleRef
@@ -94,15 +95,17 @@ class Status:
             couple_id, types=drift.STATED_AHEAD, recent=ahead, decrypt=False
         )
         ageless = lived.read_couple(couple_id, types=drift.AGELESS, decrypt=False)
+
+        def by_now(found: list[RecordedEvent]) -> list[RecordedEvent]:
+            return [r for r in found if r.occurred_at <= now] if past else found
+
         merged = {r.position: r for r in (*recent, *planned, *ageless)}
-        records = [merged[p] for p in sorted(merged) if not past or merged[p].occurred_at <= now]
-        found = drift.recent_signals(records, handles, now, floor=drift.horizon(now))
-        if found is not None:
-            return found
-        records = lived.read_couple(couple_id, decrypt=False)
-        if past:
-            records = [r for r in records if r.occurred_at <= now]
-        return drift.drift_signals(records, handles, now)
+        records = by_now([merged[p] for p in sorted(merged)])
+        signals = drift.recent_signals(records, handles, now, floor=drift.horizon(now))
+        if signals is not None:
+            return signals
+        whole = by_now(lived.read_couple(couple_id, decrypt=False))
+        return drift.drift_signals(whole, handles, now)
 
     def _plan_as_of(
         self, state: CoupleState, handles: dict[str, str], now: datetime
