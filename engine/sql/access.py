@@ -10,7 +10,7 @@ the others fail with "the database is busy" instead of freezing them.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -130,12 +130,14 @@ class SqlEngineAccess:
         """A write transaction that holds the append lock from its first statement;
         ``wait`` (seconds) overrides how long it waits for that lock. A ``derived`` write
         holds only what the log can give again (read models with their checkpoints): on
-        SQLite its commit does not wait for the disk (see :func:`_sqlite_derived`)."""
+        SQLite its commit does not wait for the disk (see :data:`NORMAL`)."""
+        busy = None if wait is None else (lambda _: milliseconds(wait))
+        flush = (lambda level: min(level, NORMAL)) if derived else None
         with (
             translate_errors(),
             self.sa_engine.connect() as plain,
-            _sqlite_busy(plain, wait, self.waits),
-            _sqlite_derived(plain, derived),
+            _sqlite_pragma(plain, "busy_timeout", busy),
+            _sqlite_pragma(plain, "synchronous", flush),
         ):
             conn = plain.execution_options(**{WRITE: True})
             with conn.begin():
@@ -152,44 +154,34 @@ class SqlEngineAccess:
             yield conn
 
 
-@contextlib.contextmanager
-def _sqlite_busy(conn: sa.Connection, wait: float | None, waits: Waits) -> Iterator[None]:
-    """On SQLite, a busy timeout of ``wait`` seconds for this connection while it lasts."""
-    if wait is None or conn.dialect.name != "sqlite":
-        yield
-        return
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    raw.execute(f"PRAGMA busy_timeout = {milliseconds(wait)}")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA busy_timeout = {milliseconds(waits.lock)}")
-
-
 NORMAL = 1
-"""``PRAGMA synchronous`` NORMAL: in WAL mode a commit is written but not flushed to disk."""
+"""``PRAGMA synchronous`` NORMAL: in WAL mode a commit is written but not flushed to disk.
+
+A derived write commits with it: a power cut may then lose the latest such commits, never
+corrupt the file, as WAL frames are written in order and the next durable commit flushes
+the earlier ones with it. What is lost is a read model's rows together with its
+checkpoint, so the next catch-up folds those events again. Appends keep the connection's
+own level (``FULL``)."""
 
 
 @contextlib.contextmanager
-def _sqlite_derived(conn: sa.Connection, derived: bool) -> Iterator[None]:
-    """On SQLite, commit a derived write with ``synchronous=NORMAL`` for this connection.
-
-    A power cut may then lose the latest such commits, never corrupt the file: WAL frames
-    are written in order, and the next durable commit flushes the earlier ones with it.
-    What is lost is a read model's rows together with its checkpoint, so the next catch-up
-    folds those events again. Appends keep the connection's own level (``FULL``)."""
-    if not derived or conn.dialect.name != "sqlite":
+def _sqlite_pragma(
+    conn: sa.Connection, name: str, wanted: Callable[[int], int] | None
+) -> Iterator[None]:
+    """On SQLite, ``PRAGMA name`` at ``wanted(its value)`` for this connection while it
+    lasts, then back at the value it had; nothing at all when ``wanted`` is None."""
+    if wanted is None or conn.dialect.name != "sqlite":
         yield
         return
     raw = conn.connection.driver_connection
     assert raw is not None
-    level = int(raw.execute("PRAGMA synchronous").fetchone()[0])
-    if level <= NORMAL:
+    before = int(raw.execute(f"PRAGMA {name}").fetchone()[0])
+    value = wanted(before)
+    if value == before:
         yield
         return
-    raw.execute(f"PRAGMA synchronous = {NORMAL}")
+    raw.execute(f"PRAGMA {name} = {value}")
     try:
         yield
     finally:
-        raw.execute(f"PRAGMA synchronous = {level}")
+        raw.execute(f"PRAGMA {name} = {before}")
