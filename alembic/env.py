@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from alembic import context
 from engine.sql.access import APPEND_LOCK_ID
 from engine.sql.migrations import adopt_legacy_version
-from engine.sql.tables import VERSION_TABLE, create_sa_engine, is_engine_name, metadata
+from engine.sql.revision import VERSION_TABLE
+from engine.sql.tables import create_sa_engine, is_engine_name, metadata
 
 config = context.config
 MIGRATION_LOCK_WAIT = "120s"

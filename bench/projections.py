@@ -173,15 +173,15 @@ def bulk_insert(store: SqlEventStore, target: int, seed: int) -> int:
                 )
             inserted += len(history)
             if len(rows) >= CHUNK:
-                conn.execute(events.insert(), rows)
+                conn.sa.execute(events.insert(), rows)
                 rows.clear()
         if rows:
-            conn.execute(events.insert(), rows)
+            conn.sa.execute(events.insert(), rows)
         keys = [
             {"couple_id": c, "owner": o, "material": k, "created_at": START}
             for (c, o), k in keyring.made.items()
         ]
-        conn.execute(data_keys.insert(), keys)
+        conn.sa.execute(data_keys.insert(), keys)
     return inserted
 
 

@@ -87,7 +87,7 @@ if TYPE_CHECKING:
 
     from engine.events.follow import Follower, LogRecord
     from engine.services.portability import Portability
-    from engine.sql.tables import Waits
+    from engine.sql.waits import Waits
 
 
 def _command(method: Callable[Concatenate[Engine, P], T]) -> Callable[Concatenate[Engine, P], T]:

@@ -3,21 +3,25 @@ waits, and driver failures turned into one-line ``StoreUnavailable`` messages.
 
 Appends are serialised: SQLite takes its write lock when the transaction begins, and
 PostgreSQL takes a transaction-scoped advisory lock (:data:`APPEND_LOCK_ID`). Every wait
-for a lock ends within the engine's ``Waits`` (``engine.sql.tables``), so one stuck writer makes
+for a lock ends within the engine's ``Waits`` (``engine.sql.waits``), so one stuck writer makes
 the others fail with "the database is busy" instead of freezing them.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from engine.errors import ConnectionLost, StoreUnavailable
 from engine.sql.sqlite import WRITE
-from engine.sql.tables import Waits, connection_waits, milliseconds
+from engine.sql.statements import Conflict, Kind, Params, Sql
+from engine.sql.tables import JsonType, connection_waits
+from engine.sql.waits import Waits, milliseconds
 
 APPEND_LOCK_ID = 726_104_211
 """The PostgreSQL advisory lock that serialises appends."""
@@ -73,8 +77,9 @@ def translate_errors() -> Iterator[None]:
     that cannot be written, refused credentials, a file that cannot be opened or is not
     a database, or a server that cannot be reached. Never the URL, never a parameter.
 
-    Other integrity, programming and data errors pass through: integrity errors are the
-    optimistic-concurrency check, the others are bugs in a statement.
+    An integrity error (a unique key refused a row: the optimistic-concurrency check)
+    becomes :class:`~engine.sql.statements.Conflict`; programming and data errors pass
+    through, as they are bugs in a statement.
     """
     try:
         yield
@@ -82,7 +87,9 @@ def translate_errors() -> Iterator[None]:
         reason = _reason(exc)
         if reason is not None:
             raise StoreUnavailable(reason) from exc
-        if isinstance(exc, sa_exc.IntegrityError | sa_exc.ProgrammingError | sa_exc.DataError):
+        if isinstance(exc, sa_exc.IntegrityError):
+            raise Conflict(type(exc.orig).__name__) from exc
+        if isinstance(exc, sa_exc.ProgrammingError | sa_exc.DataError):
             raise
         if type(exc) is sa_exc.DatabaseError:  # "file is not a database" and the like
             raise StoreUnavailable(NOT_A_DATABASE) from exc
@@ -95,6 +102,68 @@ _SET_WAITS = sa.text(
     "SELECT set_config('lock_timeout', :lock, true), "
     "set_config('statement_timeout', :statement, true)"
 )
+
+
+_TYPES: dict[Kind, Callable[[], sa.types.TypeEngine[Any]]] = {
+    "json": JsonType,
+    "moment": lambda: sa.DateTime(timezone=True),
+    "flag": sa.Boolean,
+}
+
+
+@functools.lru_cache(maxsize=1024)
+def _clause(sql: Sql, text: str) -> sa.TextClause | sa.TextualSelect:
+    """``text`` (``sql`` with its lists spelt out) as SQLAlchemy ``text()``, its marked
+    parameters and columns typed, so JSON, moments and flags go through SQLAlchemy's types."""
+    clause = sa.text(text)
+    binds = [
+        sa.bindparam(name, type_=_TYPES[kind]())
+        for name in (*sql.json, *sql.moments, *sql.flags)
+        if f":{name}" in text and (kind := sql.kind(name)) is not None
+    ]
+    if binds:
+        clause = clause.bindparams(*binds)
+    if not sql.columns:
+        return clause
+    columns = []
+    for name in sql.columns:
+        kind = sql.kind(name)
+        columns.append(sa.column(name) if kind is None else sa.column(name, _TYPES[kind]()))
+    return clause.columns(*columns)
+
+
+class SaConn:
+    """A :class:`~engine.sql.statements.Conn` over one SQLAlchemy connection. Rows are
+    SQLAlchemy's own (read by column name); moments from SQLite come back naive, and the
+    readers make them UTC."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.sa = conn
+        self.dialect = conn.dialect.name
+
+    def _result(self, sql: Sql, params: Params | None) -> sa.CursorResult[Any]:
+        text, flat = sql.expanded(params or {})
+        with translate_errors():
+            return self.sa.execute(_clause(sql, text), flat)
+
+    def rows(self, sql: Sql, params: Params | None = None) -> list[Any]:
+        return list(self._result(sql, params))
+
+    def first(self, sql: Sql, params: Params | None = None) -> Any | None:
+        return self._result(sql, params).first()
+
+    def scalar(self, sql: Sql, params: Params | None = None) -> Any:
+        return self._result(sql, params).scalar()
+
+    def run(self, sql: Sql, params: Params | Sequence[Params] | None = None) -> int:
+        if isinstance(params, Sequence):
+            if not params:
+                return 0
+            text, _ = sql.expanded(params[0])
+            with translate_errors():
+                done = self.sa.execute(_clause(sql, text), [sql.expanded(p)[1] for p in params])
+            return done.rowcount
+        return self._result(sql, params).rowcount
 
 
 class SqlEngineAccess:
@@ -126,7 +195,7 @@ class SqlEngineAccess:
             )
 
     @contextlib.contextmanager
-    def write(self, *, wait: float | None = None, derived: bool = False) -> Iterator[sa.Connection]:
+    def write(self, *, wait: float | None = None, derived: bool = False) -> Iterator[SaConn]:
         """A write transaction that holds the append lock from its first statement;
         ``wait`` (seconds) overrides how long it waits for that lock. A ``derived`` write
         holds only what the log can give again (read models with their checkpoints): on
@@ -144,14 +213,27 @@ class SqlEngineAccess:
                 self._bound(conn, wait)
                 if self.is_postgres:
                     conn.execute(sa.select(sa.func.pg_advisory_xact_lock(APPEND_LOCK_ID)))
-                yield conn
+                yield SaConn(conn)
 
     @contextlib.contextmanager
-    def read(self) -> Iterator[sa.Connection]:
+    def read(self) -> Iterator[SaConn]:
         """A read transaction."""
         with translate_errors(), self.sa_engine.connect() as conn, conn.begin():
             self._bound(conn, None)
-            yield conn
+            yield SaConn(conn)
+
+    def checkpoint_wal(self) -> bool:
+        """SQLite: copy the write-ahead log into the database file and truncate it; False
+        when a reader kept it from finishing. Nothing to do on PostgreSQL (True)."""
+        if self.is_postgres:
+            return True
+        with translate_errors(), self.sa_engine.connect() as conn:
+            busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        return not busy
+
+    def dispose(self) -> None:
+        """Close the pool's connections."""
+        self.sa_engine.dispose()
 
 
 NORMAL = 1

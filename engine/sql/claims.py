@@ -6,17 +6,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-
 from engine.errors import NotAllowed
 from engine.events.idempotency import IdempotencyRecord
 from engine.events.names import NameClaim, NameRelease
 from engine.sql.event_rows import utc
-from engine.sql.tables import idempotency_keys, names
+from engine.sql.statements import Conn, Sql
+
+_FORGET_COUPLE = Sql("DELETE FROM ritual_names WHERE couple_id = :couple")
+_RELEASE = Sql("DELETE FROM ritual_names WHERE scope = :scope AND owner = :owner")
+_HOLDER = Sql("SELECT owner FROM ritual_names WHERE scope = :scope AND key = :key")
+_CLAIM = Sql(
+    "INSERT INTO ritual_names (scope, key, couple_id, owner) VALUES (:scope, :key, :couple, :owner)"
+)
+_KEY = Sql(
+    "SELECT fingerprint, pinned_at, event_ids FROM ritual_idempotency_keys "
+    "WHERE couple_id = :couple AND key_hash = :hash",
+    columns=("fingerprint", "pinned_at", "event_ids"),
+    json=("event_ids",),
+    moments=("pinned_at",),
+)
+_KEEP = Sql(
+    "INSERT INTO ritual_idempotency_keys (couple_id, key_hash, fingerprint, pinned_at, "
+    "event_ids) VALUES (:couple, :hash, :fingerprint, :pinned_at, :event_ids)",
+    json=("event_ids",),
+    moments=("pinned_at",),
+)
+_EXTEND = Sql(
+    "UPDATE ritual_idempotency_keys SET event_ids = :event_ids "
+    "WHERE couple_id = :couple AND key_hash = :hash",
+    json=("event_ids",),
+)
 
 
 def claim_names(
-    conn: sa.Connection,
+    conn: Conn,
     couple_id: str,
     keyed: Sequence[tuple[NameClaim, str]],
     releases: Sequence[NameRelease],
@@ -26,31 +49,22 @@ def claim_names(
     lock (SQLite's write lock, PostgreSQL's advisory lock), so reading the holder and then
     inserting cannot interleave with another claimant; the primary key backs it up."""
     if erased:
-        conn.execute(names.delete().where(names.c.couple_id == couple_id))
+        conn.run(_FORGET_COUPLE, {"couple": couple_id})
     for release in releases:
-        conn.execute(
-            names.delete().where(names.c.scope == release.scope, names.c.owner == release.owner)
-        )
+        conn.run(_RELEASE, {"scope": release.scope, "owner": release.owner})
     for claim, key in keyed:
-        holder = conn.scalar(
-            sa.select(names.c.owner).where(names.c.scope == claim.scope, names.c.key == key)
-        )
+        holder = conn.scalar(_HOLDER, {"scope": claim.scope, "key": key})
         if holder is None:
-            conn.execute(
-                names.insert().values(
-                    scope=claim.scope, key=key, couple_id=couple_id, owner=claim.owner
-                )
+            conn.run(
+                _CLAIM,
+                {"scope": claim.scope, "key": key, "couple": couple_id, "owner": claim.owner},
             )
         elif holder != claim.owner:
             raise NotAllowed(claim.refusal)
 
 
-def key_record(conn: sa.Connection, couple_id: str, hashed: str) -> IdempotencyRecord | None:
-    found = conn.execute(
-        sa.select(idempotency_keys).where(
-            idempotency_keys.c.couple_id == couple_id, idempotency_keys.c.key_hash == hashed
-        )
-    ).first()
+def key_record(conn: Conn, couple_id: str, hashed: str) -> IdempotencyRecord | None:
+    found = conn.first(_KEY, {"couple": couple_id, "hash": hashed})
     if found is None:
         return None
     return IdempotencyRecord(
@@ -59,25 +73,14 @@ def key_record(conn: sa.Connection, couple_id: str, hashed: str) -> IdempotencyR
 
 
 def keep_key(
-    conn: sa.Connection,
+    conn: Conn,
     couple_id: str,
     hashed: str,
     found: IdempotencyRecord | None,
     record: IdempotencyRecord,
 ) -> None:
+    where = {"couple": couple_id, "hash": hashed, "event_ids": list(record.event_ids)}
     if found is None:
-        conn.execute(
-            idempotency_keys.insert().values(
-                couple_id=couple_id,
-                key_hash=hashed,
-                fingerprint=record.fingerprint,
-                pinned_at=record.pinned_at,
-                event_ids=list(record.event_ids),
-            )
-        )
+        conn.run(_KEEP, {**where, "fingerprint": record.fingerprint, "pinned_at": record.pinned_at})
     elif record != found:
-        conn.execute(
-            idempotency_keys.update()
-            .where(idempotency_keys.c.couple_id == couple_id, idempotency_keys.c.key_hash == hashed)
-            .values(event_ids=list(record.event_ids))
-        )
+        conn.run(_EXTEND, where)

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from engine.events.base import Event
 from engine.events.records import Metadata, RecordedEvent
 from engine.events.rows import Row
@@ -18,7 +16,8 @@ def utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def row_of(r: sa.Row[Any]) -> Row:
+def row_of(r: Any) -> Row:
+    """A row read by a statement of ``engine.sql.statements.select_events``."""
     return Row(
         position=r.position,
         stream_id=r.stream_id,

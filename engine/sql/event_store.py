@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-
-import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
+from typing import TYPE_CHECKING
 
 from engine.clock import Clock, utc_now
 from engine.errors import ConcurrencyError
@@ -37,18 +35,46 @@ from engine.events.rows import (
 )
 from engine.events.sealing import KeyringCipher
 from engine.events.subscribers import Subscriber, Subscribers
-from engine.sql.access import SqlEngineAccess, translate_errors
+from engine.sql.access import SqlEngineAccess
 from engine.sql.claims import claim_names, keep_key, key_record
 from engine.sql.event_reads import SqlEventReads
 from engine.sql.event_rows import recorded_event, row_of, utc, values_of
 from engine.sql.keyring import SqlKeyring, destroy_keys
 from engine.sql.master_key import MasterKeySource
-from engine.sql.tables import Waits, events, idempotency_keys, names
+from engine.sql.statements import EVENT_COLUMNS, Conflict, Conn, Sql, select_events
+from engine.sql.waits import Waits
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 __all__ = ["SqlEventStore"]
 
+_BY_IDS = select_events("event_id IN (:ids)", lists=("ids",))
+_STREAM_VERSION = Sql(
+    "SELECT coalesce(max(version), 0) FROM ritual_events WHERE stream_id = :stream"
+)
+_LAST_RECORDED = Sql(
+    "SELECT max(recorded_at) FROM ritual_events WHERE stream_id = :stream",
+    columns=("recorded_at",),
+    moments=("recorded_at",),
+)
+_INSERT = Sql(
+    f"INSERT INTO ritual_events ({', '.join(EVENT_COLUMNS[1:])}) "
+    f"VALUES ({', '.join(':' + c for c in EVENT_COLUMNS[1:])}) RETURNING position",
+    columns=("position",),
+    json=("payload", "metadata"),
+    moments=("occurred_at", "recorded_at"),
+)
+_FORGET_KEYS = Sql("DELETE FROM ritual_idempotency_keys WHERE couple_id = :couple")
+_LAST_POSITION = Sql("SELECT max(position) FROM ritual_events")
+_NAME_HOLDER = Sql("SELECT owner FROM ritual_names WHERE scope = :scope AND key = :key")
+_CLAIM = Sql(
+    "INSERT INTO ritual_names (scope, key, couple_id, owner) VALUES (:scope, :key, :couple, :owner)"
+)
+_DROP_NAME = Sql("DELETE FROM ritual_names WHERE scope = :scope AND key = :key")
 
-AppendHook = Callable[[sa.Connection, Sequence[RecordedEvent]], None]
+
+AppendHook = Callable[[Conn, Sequence[RecordedEvent]], None]
 """Called inside an append's transaction with the events as recorded; a table kept in
 step with the log (such as ``feed_links``) commits or rolls back with the events."""
 
@@ -141,10 +167,8 @@ class SqlEventStore(SqlEventReads):
                     record = settle(found, mark, fingerprint, [r.event_id for r in written])
                     keep_key(conn, couple_id, hashed, found, record)
                 if any(owner is None for _, owner in erased_owners(written)):
-                    conn.execute(
-                        idempotency_keys.delete().where(idempotency_keys.c.couple_id == couple_id)
-                    )
-        except sa_exc.IntegrityError as exc:
+                    conn.run(_FORGET_KEYS, {"couple": couple_id})
+        except Conflict as exc:
             raise ConcurrencyError(stream_id, expected_version or 0) from exc
         for couple, owner in erased_owners(written):
             self.cipher.drop(couple, owner)
@@ -154,7 +178,7 @@ class SqlEventStore(SqlEventReads):
 
     def _append_one(
         self,
-        conn: sa.Connection,
+        conn: Conn,
         couple_id: str,
         batch: Batch,
         encoded: Sequence[tuple[NewEvent, Payload]],
@@ -167,21 +191,13 @@ class SqlEventStore(SqlEventReads):
         if not encoded:
             return [], False
         ids = [new.event_id for new, _ in encoded]
-        found = conn.execute(sa.select(events).where(events.c.event_id.in_(ids))).all()
-        stored = {r.event_id: row_of(r) for r in found}
+        stored = {r.event_id: row_of(r) for r in conn.rows(_BY_IDS, {"ids": ids})}
         replayed = check_replay(stored, couple_id, batch, encoded)
         if replayed is not None:
             return [stored[i] for i in ids], False
         current = versions.get(batch.stream_id)
         if current is None:
-            current = int(
-                conn.scalar(
-                    sa.select(sa.func.coalesce(sa.func.max(events.c.version), 0)).where(
-                        events.c.stream_id == batch.stream_id
-                    )
-                )
-                or 0
-            )
+            current = int(conn.scalar(_STREAM_VERSION, {"stream": batch.stream_id}) or 0)
         if batch.expected_version is not None and batch.expected_version != current:
             raise ConcurrencyError(batch.stream_id, batch.expected_version, current)
         erased = releases_everything(batch.events)
@@ -189,11 +205,7 @@ class SqlEventStore(SqlEventReads):
         now = utc(self._clock())
         stamps = [now] * len(encoded)
         if keep_recorded:
-            last = conn.scalar(
-                sa.select(sa.func.max(events.c.recorded_at)).where(
-                    events.c.stream_id == batch.stream_id
-                )
-            )
+            last = conn.scalar(_LAST_RECORDED, {"stream": batch.stream_id})
             stamps = kept_times(batch.events, now, None if last is None else utc(last))
         pending = [
             Row(
@@ -213,12 +225,7 @@ class SqlEventStore(SqlEventReads):
                 zip(encoded, stamps, strict=True), start=1
             )
         ]
-        positions = list(
-            conn.scalars(
-                events.insert().returning(events.c.position, sort_by_parameter_order=True),
-                [values_of(r) for r in pending],
-            )
-        )
+        positions = [int(conn.scalar(_INSERT, values_of(r))) for r in pending]
         versions[batch.stream_id] = current + len(pending)
         rows = [replace(r, position=p) for r, p in zip(pending, positions, strict=True)]
         recorded = [
@@ -238,14 +245,13 @@ class SqlEventStore(SqlEventReads):
         """Raise StoreUnavailable unless the log can be read and the append lock taken
         within ``wait`` seconds (for a health check: a stuck writer shows as busy)."""
         with self.db.write(wait=wait) as conn:
-            conn.scalar(sa.select(sa.func.max(events.c.position)))
+            conn.scalar(_LAST_POSITION)
 
     def names_pending(self) -> bool:
         """Whether names given before claims existed still wait to be claimed (0012)."""
         scope, key = BACKFILL
         with self.db.read() as conn:
-            query = sa.select(names.c.key).where(names.c.scope == scope, names.c.key == key)
-            return conn.scalar(query) is not None
+            return conn.scalar(_NAME_HOLDER, {"scope": scope, "key": key}) is not None
 
     def claim_missing(self, claims: Sequence[tuple[str, NameClaim]]) -> int:
         """Claim each (couple id, claim) whose name nobody holds, and drop the marker, in
@@ -255,23 +261,22 @@ class SqlEventStore(SqlEventReads):
         keyed = self._name_keys.keyed([c for _, c in claims])
         taken = 0
         with self.db.write() as conn:
-            marker = names.c.scope == scope, names.c.key == key
-            if conn.scalar(sa.select(names.c.key).where(*marker)) is None:
+            marker = {"scope": scope, "key": key}
+            if conn.scalar(_NAME_HOLDER, marker) is None:
                 return 0  # another process claimed them first
             for (couple_id, _), (claim, hashed) in zip(claims, keyed, strict=True):
-                holder = conn.scalar(
-                    sa.select(names.c.owner).where(
-                        names.c.scope == claim.scope, names.c.key == hashed
-                    )
-                )
-                if holder is None:
-                    conn.execute(
-                        names.insert().values(
-                            scope=claim.scope, key=hashed, couple_id=couple_id, owner=claim.owner
-                        )
+                if conn.scalar(_NAME_HOLDER, {"scope": claim.scope, "key": hashed}) is None:
+                    conn.run(
+                        _CLAIM,
+                        {
+                            "scope": claim.scope,
+                            "key": hashed,
+                            "couple": couple_id,
+                            "owner": claim.owner,
+                        },
                     )
                     taken += 1
-            conn.execute(names.delete().where(*marker))
+            conn.run(_DROP_NAME, marker)
         return taken
 
     def scrub(self) -> bool:
@@ -281,10 +286,8 @@ class SqlEventStore(SqlEventReads):
         and in its own WAL: False."""
         if self.db.is_postgres:
             return False
-        with translate_errors(), self.db.sa_engine.connect() as conn:
-            busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
-        return not busy
+        return self.db.checkpoint_wal()
 
     def close(self) -> None:
         if self._owns_engine:
-            self.db.sa_engine.dispose()
+            self.db.dispose()

@@ -13,15 +13,40 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
-
 from engine.domain.sharing import LinkRow
 from engine.sql.access import SqlEngineAccess
-from engine.sql.tables import feed_links
+from engine.sql.statements import Sql
 
 FETCH_WAIT = 0.25
 """Seconds noting a fetch waits for the write lock: a best-effort note that a busy
 database skips (StoreUnavailable) rather than keep a calendar app waiting."""
+
+_COLUMNS = (
+    "token_hash",
+    "link_id",
+    "couple_id",
+    "partner_id",
+    "revoked",
+    "last_fetched_at",
+    "base_url",
+)
+_FIND = Sql(
+    f"SELECT {', '.join(_COLUMNS)} FROM ritual_feed_links WHERE token_hash = :token_hash",
+    columns=_COLUMNS,
+    moments=("last_fetched_at",),
+    flags=("revoked",),
+)
+_FETCHED = Sql(
+    "UPDATE ritual_feed_links SET last_fetched_at = :at "
+    "WHERE couple_id = :couple AND link_id = :link_id",
+    moments=("at",),
+)
+_LAST_FETCHED = Sql(
+    "SELECT link_id, last_fetched_at FROM ritual_feed_links "
+    "WHERE couple_id = :couple AND last_fetched_at IS NOT NULL",
+    columns=("link_id", "last_fetched_at"),
+    moments=("last_fetched_at",),
+)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -38,17 +63,7 @@ class SqlLinkIndex:
 
     def find(self, token_hash: str) -> LinkRow | None:
         with self._db.read() as conn:
-            row = conn.execute(
-                sa.select(
-                    feed_links.c.token_hash,
-                    feed_links.c.link_id,
-                    feed_links.c.couple_id,
-                    feed_links.c.partner_id,
-                    feed_links.c.revoked,
-                    feed_links.c.last_fetched_at,
-                    feed_links.c.base_url,
-                ).where(feed_links.c.token_hash == token_hash)
-            ).first()
+            row = conn.first(_FIND, {"token_hash": token_hash})
         if row is None:
             return None
         return LinkRow(
@@ -56,25 +71,16 @@ class SqlLinkIndex:
             link_id=row.link_id,
             couple_id=row.couple_id,
             partner_id=row.partner_id,
-            revoked=row.revoked,
+            revoked=bool(row.revoked),
             last_fetched_at=_utc(row.last_fetched_at),
             base_url=row.base_url,
         )
 
     def fetched(self, couple_id: str, link_id: str, at: datetime) -> None:
         with self._db.write(wait=FETCH_WAIT) as conn:
-            conn.execute(
-                feed_links.update()
-                .where(feed_links.c.couple_id == couple_id, feed_links.c.link_id == link_id)
-                .values(last_fetched_at=at)
-            )
+            conn.run(_FETCHED, {"couple": couple_id, "link_id": link_id, "at": at})
 
     def last_fetched(self, couple_id: str) -> dict[str, datetime]:
         with self._db.read() as conn:
-            rows = conn.execute(
-                sa.select(feed_links.c.link_id, feed_links.c.last_fetched_at).where(
-                    feed_links.c.couple_id == couple_id,
-                    feed_links.c.last_fetched_at.is_not(None),
-                )
-            ).all()
+            rows = conn.rows(_LAST_FETCHED, {"couple": couple_id})
         return {link_id: at for link_id, at in ((r[0], _utc(r[1])) for r in rows) if at}

@@ -9,19 +9,22 @@ invites, and those of a partner whose words were erased, go with the tombstone.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from engine.domain.invites import InviteRow
 from engine.sql.access import SqlEngineAccess
-from engine.sql.tables import partner_invites
+from engine.sql.statements import Sql
 
-_COLUMNS = (
-    partner_invites.c.token_hash,
-    partner_invites.c.invite_id,
-    partner_invites.c.couple_id,
-    partner_invites.c.partner_id,
-    partner_invites.c.revoked,
-)
+
+def _select(where: str) -> Sql:
+    columns = ("token_hash", "invite_id", "couple_id", "partner_id", "revoked")
+    return Sql(
+        f"SELECT {', '.join(columns)} FROM ritual_partner_invites WHERE {where}",
+        columns=columns,
+        flags=("revoked",),
+    )
+
+
+_BY_TOKEN = _select("token_hash = :key")
+_BY_ID = _select("invite_id = :key")
 
 
 class SqlInviteIndex:
@@ -30,15 +33,15 @@ class SqlInviteIndex:
     def __init__(self, access: SqlEngineAccess) -> None:
         self._db = access
 
-    def _one(self, where: sa.ColumnElement[bool]) -> InviteRow | None:
+    def _one(self, sql: Sql, key: str) -> InviteRow | None:
         with self._db.read() as conn:
-            row = conn.execute(sa.select(*_COLUMNS).where(where)).first()
+            row = conn.first(sql, {"key": key})
         if row is None:
             return None
         return InviteRow(row[0], row[1], row[2], row[3], bool(row[4]))
 
     def find(self, token_hash: str) -> InviteRow | None:
-        return self._one(partner_invites.c.token_hash == token_hash)
+        return self._one(_BY_TOKEN, token_hash)
 
     def get(self, invite_id: str) -> InviteRow | None:
-        return self._one(partner_invites.c.invite_id == invite_id)
+        return self._one(_BY_ID, invite_id)

@@ -16,14 +16,46 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-import sqlalchemy as sa
-
 from engine.clock import Clock, utc_now
 from engine.errors import KeysUnavailable, NotAllowed
 from engine.events.sealing import WRAPPING, new_key, unwrap_key, wrap_key
 from engine.sql.access import SqlEngineAccess
 from engine.sql.master_key import ENV_MASTER_KEY, MasterKeySource
-from engine.sql.tables import data_keys, events
+from engine.sql.statements import Conn, Sql
+
+_KEY = Sql(
+    "SELECT material, wrapping FROM ritual_data_keys WHERE couple_id = :couple AND owner = :owner",
+    columns=("material", "wrapping"),
+)
+_MAKE = Sql(
+    "INSERT INTO ritual_data_keys (couple_id, owner, material, wrapping, created_at) "
+    "VALUES (:couple, :owner, :material, :wrapping, :created_at)",
+    moments=("created_at",),
+)
+_COUNT = Sql("SELECT count(*) FROM ritual_data_keys WHERE couple_id = :couple")
+_COUNT_OWNER = Sql(
+    "SELECT count(*) FROM ritual_data_keys WHERE couple_id = :couple AND owner = :owner"
+)
+_SAMPLE = Sql(
+    "SELECT couple_id, owner, material FROM ritual_data_keys WHERE wrapping = :wrapping LIMIT 1",
+    columns=("couple_id", "owner", "material"),
+)
+_RAW = Sql(
+    "SELECT couple_id, owner, material FROM ritual_data_keys WHERE wrapping = ''",
+    columns=("couple_id", "owner", "material"),
+)
+_WRAP = Sql(
+    "UPDATE ritual_data_keys SET material = :material, wrapping = :wrapping "
+    "WHERE couple_id = :couple AND owner = :owner"
+)
+_DESTROY = Sql("DELETE FROM ritual_data_keys WHERE couple_id = :couple")
+_DESTROY_OWNER = Sql("DELETE FROM ritual_data_keys WHERE couple_id = :couple AND owner = :owner")
+_TOMBSTONES = Sql(
+    "SELECT type, payload FROM ritual_events WHERE couple_id = :couple "
+    "AND type IN ('couple.erased', 'couple.partner_erased')",
+    columns=("type", "payload"),
+    json=("payload",),
+)
 
 
 class SqlKeyring:
@@ -40,7 +72,7 @@ class SqlKeyring:
 
     def get(self, couple_id: str, owner: str) -> bytes | None:
         with self._db.read() as conn:
-            row = conn.execute(_select(couple_id, owner)).first()
+            row = conn.first(_KEY, {"couple": couple_id, "owner": owner})
         return None if row is None else self._open(couple_id, owner, row)
 
     def get_or_create(self, couple_id: str, owner: str) -> bytes:
@@ -49,19 +81,20 @@ class SqlKeyring:
             return key
         master = self.unlock()
         with self._db.write() as conn:
-            row = conn.execute(_select(couple_id, owner)).first()
+            row = conn.first(_KEY, {"couple": couple_id, "owner": owner})
             if row is not None:  # another process made it meanwhile
                 return self._open(couple_id, owner, row)
             _refuse_if_erased(conn, couple_id, owner)
             key = new_key()
-            conn.execute(
-                data_keys.insert().values(
-                    couple_id=couple_id,
-                    owner=owner,
-                    material=wrap_key(master, couple_id, owner, key),
-                    wrapping=WRAPPING,
-                    created_at=self._clock(),
-                )
+            conn.run(
+                _MAKE,
+                {
+                    "couple": couple_id,
+                    "owner": owner,
+                    "material": wrap_key(master, couple_id, owner, key),
+                    "wrapping": WRAPPING,
+                    "created_at": self._clock(),
+                },
             )
             return key
 
@@ -70,12 +103,10 @@ class SqlKeyring:
             return destroy_keys(conn, couple_id, owner)
 
     def count(self, couple_id: str, owner: str | None = None) -> int:
-        query = sa.select(sa.func.count()).select_from(data_keys)
-        query = query.where(data_keys.c.couple_id == couple_id)
-        if owner is not None:
-            query = query.where(data_keys.c.owner == owner)
         with self._db.read() as conn:
-            return int(conn.scalar(query) or 0)
+            if owner is None:
+                return int(conn.scalar(_COUNT, {"couple": couple_id}) or 0)
+            return int(conn.scalar(_COUNT_OWNER, {"couple": couple_id, "owner": owner}) or 0)
 
     def unlock(self) -> bytes:
         """The master key, checked against the stored keys; raw keys get wrapped."""
@@ -87,11 +118,7 @@ class SqlKeyring:
     def _find_master(self) -> bytes:
         master = self._source.load()
         with self._db.read() as conn:
-            sample = conn.execute(
-                sa.select(data_keys.c.couple_id, data_keys.c.owner, data_keys.c.material)
-                .where(data_keys.c.wrapping == WRAPPING)
-                .limit(1)
-            ).first()
+            sample = conn.first(_SAMPLE, {"wrapping": WRAPPING})
         where = self._source.describe()
         if master is None:
             if sample is not None:
@@ -113,27 +140,25 @@ class SqlKeyring:
         """Wrap the raw keys an older version stored, in one transaction. A read looks
         first, so that a process with nothing to wrap (nearly every one) never waits for
         the write lock, and a read-only database user can still open the keys."""
-        unwrapped = sa.select(data_keys.c.couple_id, data_keys.c.owner, data_keys.c.material).where(
-            data_keys.c.wrapping == ""
-        )
         with self._db.read() as conn:
-            if conn.execute(unwrapped.limit(1)).first() is None:
+            if conn.first(_RAW) is None:
                 return
         with self._db.write() as conn:
-            raw = conn.execute(unwrapped).all()
+            raw = conn.rows(_RAW)
             for couple_id, owner, material in raw:
-                conn.execute(
-                    data_keys.update()
-                    .where(data_keys.c.couple_id == couple_id, data_keys.c.owner == owner)
-                    .values(
-                        material=wrap_key(master, couple_id, owner, material), wrapping=WRAPPING
-                    )
+                conn.run(
+                    _WRAP,
+                    {
+                        "couple": couple_id,
+                        "owner": owner,
+                        "material": wrap_key(master, couple_id, owner, bytes(material)),
+                        "wrapping": WRAPPING,
+                    },
                 )
-        if raw and not self._db.is_postgres:  # old pages with raw keys leave the -wal file
-            with self._db.sa_engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if raw:  # old pages with raw keys leave the -wal file
+            self._db.checkpoint_wal()
 
-    def _open(self, couple_id: str, owner: str, row: sa.Row[Any]) -> bytes:
+    def _open(self, couple_id: str, owner: str, row: Any) -> bytes:
         if row.wrapping != WRAPPING:  # a raw key written before this process unlocked
             self.unlock()
             return bytes(row.material)
@@ -146,34 +171,23 @@ class SqlKeyring:
         return key
 
 
-def destroy_keys(conn: sa.Connection, couple_id: str, owner: str | None) -> int:
+def destroy_keys(conn: Conn, couple_id: str, owner: str | None) -> int:
     """Delete a couple's data keys (or one owner's) inside the caller's transaction."""
-    query = data_keys.delete().where(data_keys.c.couple_id == couple_id)
-    if owner is not None:
-        query = query.where(data_keys.c.owner == owner)
-    return conn.execute(query).rowcount
+    if owner is None:
+        return conn.run(_DESTROY, {"couple": couple_id})
+    return conn.run(_DESTROY_OWNER, {"couple": couple_id, "owner": owner})
 
 
-def _select(couple_id: str, owner: str) -> sa.Select[Any]:
-    return sa.select(data_keys.c.material, data_keys.c.wrapping).where(
-        data_keys.c.couple_id == couple_id, data_keys.c.owner == owner
-    )
-
-
-def _refuse_if_erased(conn: sa.Connection, couple_id: str, owner: str) -> None:
+def _refuse_if_erased(conn: Conn, couple_id: str, owner: str) -> None:
     """Never create a key again for a couple or partner that was erased.
 
     Runs in the write transaction that would create the key, so a writer racing an
     erasure either made its key before the tombstone (and the eraser destroys it once
     more after appending it) or is refused here.
     """
-    tombstones = sa.select(events.c.type).where(
-        events.c.couple_id == couple_id,
-        events.c.type.in_(("couple.erased", "couple.partner_erased")),
-        sa.or_(
-            events.c.type == "couple.erased",
-            events.c.payload["partner_id"].as_string() == owner,
-        ),
-    )
-    if conn.execute(tombstones.limit(1)).first() is not None:
-        raise NotAllowed("what was erased stays erased; nothing more can be written for it")
+    for kind, payload in conn.rows(_TOMBSTONES, {"couple": couple_id}):
+        if kind == "couple.erased" or payload.get("partner_id") == owner:
+            break
+    else:
+        return
+    raise NotAllowed("what was erased stays erased; nothing more can be written for it")

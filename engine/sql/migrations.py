@@ -19,8 +19,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from alembic import command
+from engine.sql.revision import VERSION_TABLE
 from engine.sql.sqlite import WRITE
-from engine.sql.tables import VERSION_TABLE, is_engine_name
+from engine.sql.tables import is_engine_name
 
 LEGACY_VERSION_TABLE = "alembic_version"
 LEGACY_LOG_COLUMNS = {"stream_id", "version", "couple_id", "event_id", "payload"}

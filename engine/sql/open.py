@@ -9,10 +9,12 @@ import sqlalchemy as sa
 from engine.clock import Clock
 from engine.config import prepare_sqlite_file
 from engine.errors import InvalidInput, StoreUnavailable
-from engine.sql.access import translate_errors
+from engine.sql.access import SaConn, translate_errors
 from engine.sql.event_store import SqlEventStore
 from engine.sql.master_key import MasterKeySource
-from engine.sql.tables import Waits, at_head, create_sa_engine
+from engine.sql.revision import at_head
+from engine.sql.tables import create_sa_engine
+from engine.sql.waits import Waits
 
 
 def sa_engine_for(url: str, waits: Waits | None = None, create: bool = True) -> sa.Engine:
@@ -46,13 +48,22 @@ def sql_store(
 ) -> SqlEventStore:
     """The store on ``sa_engine``, its schema brought to the newest revision first when
     ``migrate`` is true (Alembic is imported only when the schema is behind)."""
-    if migrate:
-        with translate_errors():
-            if not at_head(sa_engine):
-                from engine.sql import migrations
+    if migrate and not is_current(sa_engine):
+        from engine.sql import migrations
 
-                migrations.ensure_current(sa_engine)
+        with translate_errors():
+            migrations.ensure_current(sa_engine)
     return SqlEventStore(sa_engine, clock, owns_engine=owns_engine, waits=waits, master=master)
+
+
+def is_current(sa_engine: sa.Engine) -> bool:
+    """Whether the schema is at the newest revision; False when the check fails in any way
+    (no version table yet, say), and the migration that follows says what is wrong."""
+    try:
+        with sa_engine.connect() as conn:
+            return at_head(SaConn(conn))
+    except (StoreUnavailable, sa.exc.DBAPIError):
+        return False
 
 
 def upgrade_database(url: str) -> str | None:

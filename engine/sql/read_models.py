@@ -16,33 +16,61 @@ from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import sqlalchemy as sa
-
 from engine.projections.projection import Json, StateKey
 from engine.projections.runner import Checkpoint
 from engine.sql.access import SqlEngineAccess
-from engine.sql.tables import projection_checkpoints, read_models
+from engine.sql.statements import Conn, Sql
 
 CHUNK = 500
 """Keys per ``IN (...)`` lookup, well under every driver's parameter limit."""
 
-_UPDATE = (
-    read_models.update()
-    .where(
-        read_models.c.projection == sa.bindparam("b_projection"),
-        read_models.c.couple_id == sa.bindparam("b_couple"),
-        read_models.c.key == sa.bindparam("b_key"),
-    )
-    .values(state=sa.bindparam("b_state"))
+_CHECKPOINT = Sql(
+    "SELECT position, version FROM ritual_projection_checkpoints WHERE projection = :name",
+    columns=("position", "version"),
 )
+_STATES = (
+    "SELECT key, state FROM ritual_read_models WHERE projection = :name AND couple_id = :couple"
+)
+_COLUMNS = ("key", "state")
+_ALL = Sql(_STATES, columns=_COLUMNS, json=("state",))
+_FROM = Sql(f"{_STATES} AND key >= :start", columns=_COLUMNS, json=("state",))
+_PREFIXED = Sql(f"{_STATES} AND key LIKE :pattern ESCAPE '/'", columns=_COLUMNS, json=("state",))
+_PREFIXED_FROM = Sql(
+    f"{_STATES} AND key LIKE :pattern ESCAPE '/' AND key >= :start",
+    columns=_COLUMNS,
+    json=("state",),
+)
+_KEYS = Sql(f"{_STATES} AND key IN (:keys)", columns=_COLUMNS, json=("state",), lists=("keys",))
+_UPDATE = Sql(
+    "UPDATE ritual_read_models SET state = :state "
+    "WHERE projection = :name AND couple_id = :couple AND key = :key",
+    json=("state",),
+)
+_INSERT = Sql(
+    "INSERT INTO ritual_read_models (projection, couple_id, key, state) "
+    "VALUES (:name, :couple, :key, :state)",
+    json=("state",),
+)
+_SET_CHECKPOINT = Sql(
+    "UPDATE ritual_projection_checkpoints SET position = :position, version = :version "
+    "WHERE projection = :name"
+)
+_NEW_CHECKPOINT = Sql(
+    "INSERT INTO ritual_projection_checkpoints (projection, position, version) "
+    "VALUES (:name, :position, :version)"
+)
+_FORGET = Sql("DELETE FROM ritual_read_models WHERE projection = :name AND couple_id = :couple")
+_DROP = Sql("DELETE FROM ritual_read_models WHERE projection = :name")
 
 
-def _checkpoint(conn: sa.Connection, name: str) -> Checkpoint | None:
-    row = conn.execute(
-        sa.select(projection_checkpoints.c.position, projection_checkpoints.c.version).where(
-            projection_checkpoints.c.projection == name
-        )
-    ).first()
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern for the keys starting with ``prefix``, its wildcards escaped."""
+    escaped = prefix.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"{escaped}%"
+
+
+def _checkpoint(conn: Conn, name: str) -> Checkpoint | None:
+    row = conn.first(_CHECKPOINT, {"name": name})
     return None if row is None else Checkpoint(int(row.position), int(row.version))
 
 
@@ -64,19 +92,18 @@ class SqlReadModels:
     def states(
         self, name: str, couple_id: str, prefix: str = "", start: str = ""
     ) -> dict[str, Json]:
-        query = sa.select(read_models.c.key, read_models.c.state).where(
-            read_models.c.projection == name, read_models.c.couple_id == couple_id
-        )
+        params: dict[str, Any] = {"name": name, "couple": couple_id, "start": start}
         if prefix:
-            query = query.where(read_models.c.key.startswith(prefix, autoescape=True))
-        if start:  # a range of the primary key: only the rows from ``start`` on are read
-            query = query.where(read_models.c.key >= start)
+            params["pattern"] = _like_prefix(prefix)
+            sql = _PREFIXED_FROM if start else _PREFIXED
+        else:  # with ``start``, a range of the primary key: only the rows from it are read
+            sql = _FROM if start else _ALL
         with self._db.read() as conn:
-            return {row.key: row.state for row in conn.execute(query)}
+            return {row.key: row.state for row in conn.rows(sql, params)}
 
 
 class _SqlWriter:
-    def __init__(self, conn: sa.Connection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self._conn = conn
 
     def checkpoint(self, name: str) -> Checkpoint | None:
@@ -87,12 +114,8 @@ class _SqlWriter:
         for couple_id, pairs in itertools.groupby(sorted(keys), key=lambda k: k[0]):
             wanted = [key for _, key in pairs]
             for start in range(0, len(wanted), CHUNK):
-                query = sa.select(read_models.c.key, read_models.c.state).where(
-                    read_models.c.projection == name,
-                    read_models.c.couple_id == couple_id,
-                    read_models.c.key.in_(wanted[start : start + CHUNK]),
-                )
-                found.update(((couple_id, row.key), row.state) for row in self._conn.execute(query))
+                params = {"name": name, "couple": couple_id, "keys": wanted[start : start + CHUNK]}
+                found.update(((couple_id, r.key), r.state) for r in self._conn.rows(_KEYS, params))
         return found
 
     def save(
@@ -101,35 +124,18 @@ class _SqlWriter:
         updates: list[dict[str, Any]] = []
         inserts: list[dict[str, Any]] = []
         for (couple_id, key), state in rows.items():
-            if (couple_id, key) in existing:
-                updates.append(
-                    {"b_projection": name, "b_key": key, "b_couple": couple_id, "b_state": state}
-                )
-            else:
-                inserts.append(
-                    {"projection": name, "key": key, "couple_id": couple_id, "state": state}
-                )
-        if updates:
-            self._conn.execute(_UPDATE, updates)
-        if inserts:
-            self._conn.execute(read_models.insert(), inserts)
+            values = {"name": name, "couple": couple_id, "key": key, "state": state}
+            (updates if (couple_id, key) in existing else inserts).append(values)
+        self._conn.run(_UPDATE, updates)
+        self._conn.run(_INSERT, inserts)
 
     def set_checkpoint(self, name: str, checkpoint: Checkpoint) -> None:
-        values = {"position": checkpoint.position, "version": checkpoint.version}
-        updated = self._conn.execute(
-            projection_checkpoints.update()
-            .where(projection_checkpoints.c.projection == name)
-            .values(**values)
-        )
-        if updated.rowcount == 0:
-            self._conn.execute(projection_checkpoints.insert().values(projection=name, **values))
+        values = {"name": name, "position": checkpoint.position, "version": checkpoint.version}
+        if self._conn.run(_SET_CHECKPOINT, values) == 0:
+            self._conn.run(_NEW_CHECKPOINT, values)
 
     def forget(self, name: str, couple_id: str) -> None:
-        self._conn.execute(
-            read_models.delete().where(
-                read_models.c.projection == name, read_models.c.couple_id == couple_id
-            )
-        )
+        self._conn.run(_FORGET, {"name": name, "couple": couple_id})
 
     def drop(self, name: str) -> None:
-        self._conn.execute(read_models.delete().where(read_models.c.projection == name))
+        self._conn.run(_DROP, {"name": name})

@@ -11,13 +11,13 @@ tables and its own ``alembic_version`` are never touched.
 
 from __future__ import annotations
 
-import os
 import weakref
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+
+from engine.sql.revision import TABLE_PREFIX
+from engine.sql.waits import Waits, milliseconds
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -26,29 +26,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-TABLE_PREFIX = "ritual_"
-VERSION_TABLE = "ritual_alembic_version"
-
-HEAD_REVISION = "0013"
-"""The newest migration in ``alembic/versions``, known without importing Alembic, so that
-opening a store checks the schema with one query (a test holds it equal to Alembic's head:
-a new migration updates it)."""
-
-
-def at_head(sa_engine: sa.Engine) -> bool:
-    """Whether the database's version table says :data:`HEAD_REVISION`: one cheap query.
-    False for a missing table, an older or an unknown revision (the caller migrates)."""
-    query = sa.text(f"SELECT version_num FROM {VERSION_TABLE}")
-    try:
-        with sa_engine.connect() as conn:
-            found = [row[0] for row in conn.execute(query)]
-    except sa.exc.DBAPIError:
-        return False
-    return found == [HEAD_REVISION]
-
-
-"""Where the engine's own Alembic revision is kept (a host keeps ``alembic_version``)."""
 
 metadata = sa.MetaData(naming_convention=NAMING)
 
@@ -194,55 +171,6 @@ idempotency_keys = sa.Table(
 the append transaction of the events they produced: a hash of the key, a keyed hash of
 the command and its arguments, the moment the command ran at, and its events' ids.
 Removed with the couple's erasure."""
-
-
-ENV_LOCK_TIMEOUT = "RITUAL_LOCK_TIMEOUT"
-ENV_STATEMENT_TIMEOUT = "RITUAL_STATEMENT_TIMEOUT"
-
-
-@dataclass(frozen=True)
-class Waits:
-    """How long the engine waits on the database before it gives up with
-    ``StoreUnavailable`` ("the database is busy; please try again in a moment"), so that
-    one stuck writer never freezes the others or the feed server.
-
-    ``lock``: seconds to wait for a lock (the append lock and table locks on PostgreSQL,
-    the write lock on SQLite, where it is the busy timeout). ``statement``: seconds one
-    PostgreSQL statement may run. Migrations wait longer (see ``alembic/env.py``).
-    """
-
-    lock: float = 5.0
-    statement: float = 15.0
-
-    def __post_init__(self) -> None:
-        from engine.errors import InvalidInput
-
-        for name, value, most in (("lock", self.lock, 600), ("statement", self.statement, 3600)):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InvalidInput(f"the {name} timeout must be a number of seconds")
-            if not 0 < value <= most:
-                raise InvalidInput(f"the {name} timeout must be more than 0 and at most {most} s")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Waits:
-        """The waits from ``RITUAL_LOCK_TIMEOUT`` and ``RITUAL_STATEMENT_TIMEOUT``
-        (seconds), or the defaults."""
-        from engine.errors import InvalidInput
-
-        env = os.environ if environ is None else environ
-        values: dict[str, float] = {}
-        for field, name in (("lock", ENV_LOCK_TIMEOUT), ("statement", ENV_STATEMENT_TIMEOUT)):
-            raw = env.get(name, "").strip()
-            if raw:
-                try:
-                    values[field] = float(raw)
-                except ValueError:
-                    raise InvalidInput(f"{name} must be a number of seconds") from None
-        return cls(**values)
-
-
-def milliseconds(seconds: float) -> int:
-    return max(1, round(seconds * 1000))
 
 
 _WAITS: weakref.WeakKeyDictionary[sa.Engine, Waits] = weakref.WeakKeyDictionary()

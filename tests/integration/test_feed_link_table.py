@@ -45,11 +45,11 @@ def rows(eng: Engine) -> list[sa.Row[tuple[object, ...]]]:
     store = eng.store
     assert isinstance(store, SqlEventStore)
     with store.db.read() as conn:
-        return list(conn.execute(sa.select(feed_links)).all())
+        return list(conn.sa.execute(sa.select(feed_links)).all())
 
 
 def rows_in(conn: sa.Connection) -> list[sa.Row[tuple[object, ...]]]:
-    return list(conn.execute(sa.select(feed_links)).all())
+    return list(conn.sa.execute(sa.select(feed_links)).all())
 
 
 def test_the_migrations_match_the_declared_tables(url: str) -> None:

@@ -41,7 +41,7 @@ def rows(eng: Engine, table: sa.Table) -> list[sa.Row[tuple[object, ...]]]:
     store = eng.store
     assert isinstance(store, SqlEventStore)
     with store.db.read() as conn:
-        return list(conn.execute(sa.select(table)).all())
+        return list(conn.sa.execute(sa.select(table)).all())
 
 
 def test_issuing_and_revoking_keep_the_table_in_step(eng: Engine) -> None:

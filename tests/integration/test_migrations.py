@@ -20,8 +20,9 @@ from alembic.config import Config
 
 from alembic import command
 from engine.sql import migrations
+from engine.sql.revision import VERSION_TABLE
 from engine.sql.sqlite import WRITE
-from engine.sql.tables import VERSION_TABLE, create_sa_engine, metadata
+from engine.sql.tables import create_sa_engine, metadata
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENGINE_TABLES = {
@@ -186,10 +187,10 @@ def test_every_name_the_engine_gives_starts_with_ritual(sa_engine: sa.Engine) ->
 
 
 def test_the_head_revision_known_without_alembic_is_alembic_s_head() -> None:
-    from engine.sql.tables import HEAD_REVISION
+    from engine.sql.revision import HEAD_REVISION
 
     assert migrations.head_revision() == HEAD_REVISION, (
-        "a new migration also moves engine.sql.tables.HEAD_REVISION"
+        "a new migration also moves engine.sql.revision.HEAD_REVISION"
     )
 
 
@@ -217,7 +218,7 @@ def test_a_store_behind_head_is_still_migrated_when_opened(
     sql_url: str, sa_engine: sa.Engine
 ) -> None:
     from engine.api import open_sql_store
-    from engine.sql.tables import at_head
+    from engine.sql.open import is_current as at_head
 
     assert not at_head(sa_engine), "an empty database has no version table yet"
     migrations.upgrade(sa_engine, "0009")

@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from engine import Engine, FixedClock
 from engine.api import open_sql_store
 from engine.events import NewEvent, TimeoutCalled
+from engine.sql.access import SaConn
 from engine.sql.event_store import SqlEventStore
-from engine.sql.tables import Waits
+from engine.sql.waits import Waits
 
 AT = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 
@@ -57,8 +58,8 @@ def test_a_file_database_syncs_fully(sqlite_store: SqlEventStore) -> None:
 def test_a_read_model_write_commits_without_a_flush_and_an_append_keeps_it(
     sqlite_store: SqlEventStore,
 ) -> None:
-    def level(conn: sa.Connection) -> object:
-        return conn.exec_driver_sql("PRAGMA synchronous").scalar()
+    def level(conn: SaConn) -> object:
+        return conn.sa.exec_driver_sql("PRAGMA synchronous").scalar()
 
     with sqlite_store.db.write(derived=True) as conn:
         assert level(conn) == 1  # NORMAL: read models are folded again from the log
@@ -107,7 +108,7 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(
 
     try:
         with sqlite_store.db.write() as conn:
-            conn.execute(sa.text("SELECT 1"))
+            conn.sa.execute(sa.text("SELECT 1"))
             writer = threading.Thread(target=second_writer)
             writer.start()
             time.sleep(0.5)

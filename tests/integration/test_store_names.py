@@ -34,7 +34,7 @@ def stored_keys(store: EventStore) -> list[tuple[str, str, str, str]]:
         return [(s, k, c, o) for (s, k), (c, o) in store._names.items()]
     assert isinstance(store, SqlEventStore)
     with store.db.read() as conn:
-        return [tuple(r) for r in conn.execute(sa.select(names))]  # type: ignore[misc]
+        return [tuple(r) for r in conn.sa.execute(sa.select(names))]  # type: ignore[misc]
 
 
 def test_a_name_held_by_one_couple_is_refused_to_another_and_nothing_is_stored(

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from cli import cli
 from engine import Engine, StoreUnavailable
 from engine.sql.access import APPEND_LOCK_ID
-from engine.sql.tables import Waits
+from engine.sql.waits import Waits
 from engine.web.app import FeedApp
 from tests.moments import cli_at, cli_clock
 
