@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from engine.errors import ConnectionLost, StoreUnavailable
+from engine.sql.failures import BUSY, NOT_A_DATABASE, UNREACHABLE, reason
 from engine.sql.sqlite import WRITE
 from engine.sql.statements import Conflict, Kind, Params, Sql
 from engine.sql.tables import JsonType, connection_waits
@@ -27,47 +28,9 @@ APPEND_LOCK_ID = 726_104_211
 """The PostgreSQL advisory lock that serialises appends."""
 
 
-BUSY = "the database is busy; please try again in a moment"
-UNREACHABLE = "cannot reach the database; please try again in a moment"
-DISK_FULL = "the disk that holds the database is full; please free some space and try again"
-READ_ONLY = (
-    "the database cannot be written here (a read-only file, folder, file system or "
-    "database user); please check its permissions"
-)
-REFUSED = "the database refused the user name or password; please check them in the database URL"
-CANNOT_OPEN = "cannot open the database file; please check its path and its folder's permissions"
-NOT_A_DATABASE = "cannot read that database; please check it is the ritual database you meant"
-
-_BY_SQLSTATE = {
-    "55P03": BUSY,  # lock_not_available: lock_timeout ran out
-    "57014": BUSY,  # query_canceled: statement_timeout ran out
-    "40P01": BUSY,  # deadlock_detected
-    "53100": DISK_FULL,  # disk_full
-    "25006": READ_ONLY,  # read_only_sql_transaction (a standby, or a read-only default)
-    "42501": READ_ONLY,  # insufficient_privilege: a user who may only read
-    "28P01": REFUSED,  # invalid_password
-    "28000": REFUSED,  # invalid_authorization_specification
-}
-_BY_TEXT = (  # what SQLite and libpq say when there is no SQLSTATE
-    ("password authentication failed", REFUSED),
-    ("authentication failed", REFUSED),
-    ("disk is full", DISK_FULL),
-    ("no space left", DISK_FULL),
-    ("readonly database", READ_ONLY),
-    ("read-only", READ_ONLY),
-    ("database is locked", BUSY),
-    ("database table is locked", BUSY),
-    ("unable to open database file", CANNOT_OPEN),
-)
-
-
 def _reason(exc: sa_exc.DBAPIError) -> str | None:
     """The one-line message for a driver error that is about the database's state."""
-    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    if code in _BY_SQLSTATE:
-        return _BY_SQLSTATE[code]
-    text = str(exc.orig).lower()
-    return next((reason for needle, reason in _BY_TEXT if needle in text), None)
+    return reason(exc.orig)
 
 
 @contextlib.contextmanager

@@ -14,8 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from engine import Engine, StoreUnavailable
-from engine.sql.access import BUSY, DISK_FULL, READ_ONLY, REFUSED, translate_errors
+from engine.sql.access import translate_errors
 from engine.sql.event_store import SqlEventStore
+from engine.sql.failures import BUSY, DISK_FULL, READ_ONLY, REFUSED
+from engine.sql.statements import Conflict
 from engine.sql.tables import create_sa_engine
 from tests.moments import cli_clock
 
@@ -130,6 +132,6 @@ def test_each_driver_failure_gets_its_own_one_line_message(
     assert str(translated.value) == expected and "\n" not in expected
 
 
-def test_a_constraint_violation_still_passes_through_as_the_concurrency_check() -> None:
-    with pytest.raises(sa_exc.IntegrityError), translate_errors():
+def test_a_constraint_violation_becomes_the_concurrency_check() -> None:
+    with pytest.raises(Conflict), translate_errors():
         raise sa_exc.IntegrityError("INSERT", {}, DriverError("UNIQUE constraint failed", "23505"))

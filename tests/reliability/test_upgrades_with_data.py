@@ -23,7 +23,8 @@ from engine import CheckedIn, Engine, FixedClock, MemoryEventStore
 from engine.events import Metadata, NewEvent
 from engine.sql.event_store import SqlEventStore
 from engine.sql.migrations import current_revision, head_revision, script_location, upgrade
-from engine.sql.tables import VERSION_TABLE, create_sa_engine
+from engine.sql.revision import VERSION_TABLE
+from engine.sql.tables import create_sa_engine
 
 PREFIXED = "0009"
 """The first revision whose tables are named ritual_... with their own version table."""
