@@ -1,6 +1,6 @@
 """Command latency against history and database size, beside pyeventsourcing's command path.
 
-    python bench/commands.py [--quick] [--runs N]
+    python bench/commands.py [--quick] [--runs N] [--only COMMAND]
 
 For a couple with 10, 1,000, 10,000 and 100,000 events of history (half check-ins with a
 note on a quota ritual, half appreciations, eight a day up to yesterday, so a longer
@@ -15,7 +15,8 @@ SQLite file and prints the engine's appreciation throughput beside it.
 
 Targets: the 10,000-event history within 1.3x of the 10-event latency; 10,000 couples
 within 1.3x of 1; command throughput at least 0.5x the peer's. ``--quick`` leaves out
-the 100,000-event history and the 10,000-couple database.
+the 100,000-event history and the 10,000-couple database; ``--only status`` times that one
+command against the histories alone (no couples, no throughput), for a quick look.
 """
 
 from __future__ import annotations
@@ -155,6 +156,9 @@ def fill(
         store.append(couple_id, f"couple-{couple_id}", thanks, expected_version=None)
 
 
+COMMANDS = ("check-in", "appreciate", "status", "cold feed")
+
+
 def commands(eng: Engine, couple_id: str) -> dict[str, Callable[[], object]]:
     return {
         "check-in": lambda: eng.check_in(couple_id, "Walk", by="sam", note="again"),
@@ -163,11 +167,13 @@ def commands(eng: Engine, couple_id: str) -> dict[str, Callable[[], object]]:
     }
 
 
-def measure(url: str, couple_id: str, runs: int) -> dict[str, float]:
-    return measure_side_by_side([(url, couple_id)], runs)[0]
+def measure(url: str, couple_id: str, runs: int, only: str | None = None) -> dict[str, float]:
+    return measure_side_by_side([(url, couple_id)], runs, only)[0]
 
 
-def measure_side_by_side(targets: list[tuple[str, str]], runs: int) -> list[dict[str, float]]:
+def measure_side_by_side(
+    targets: list[tuple[str, str]], runs: int, only: str | None = None
+) -> list[dict[str, float]]:
     """Median latencies for each (database, couple), sampled in turns: every round times
     each command once on every database, so a busy moment of the machine falls on all of
     them alike rather than on one size."""
@@ -181,7 +187,10 @@ def measure_side_by_side(targets: list[tuple[str, str]], runs: int) -> list[dict
         for _ in range(runs):
             for index, (eng, (url, couple_id)) in enumerate(zip(engines, targets, strict=True)):
                 for name, work in commands(eng, couple_id).items():
-                    samples[index].setdefault(name, []).append(timed(work, clock))
+                    if only in (None, name):
+                        samples[index].setdefault(name, []).append(timed(work, clock))
+                if only not in (None, "cold feed"):
+                    continue
 
                 def cold_feed(url: str = url, couple_id: str = couple_id) -> None:
                     with Engine.open(url, clock=clock) as fresh:
@@ -257,6 +266,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Leave out the largest sizes.")
     parser.add_argument("--runs", type=int, default=15, help="Timed runs per figure.")
+    parser.add_argument(
+        "--only", choices=COMMANDS, help="Time this command against the histories alone."
+    )
     args = parser.parse_args()
     histories = HISTORIES[:-1] if args.quick else HISTORIES
     couples = COUPLES[:-1] if args.quick else COUPLES
@@ -273,11 +285,13 @@ def main() -> None:
             couple_id, ritual_id, partners = new_couple(store, clock, history_start(size))
             fill(store, clock, couple_id, ritual_id, partners, size)
             store.close()
-            figures = measure(url, couple_id, args.runs)
+            figures = measure(url, couple_id, args.runs, args.only)
             show(f"{size:,} events", figures, base)
             if base is None:
                 base, first_url, first_couple = figures, url, couple_id
         print(f"{'':>24}  target: within {TARGET:.1f}x of the 10-event history")
+        if args.only:
+            return
 
         print("Couples in the database (median latency, sampled in turns; ratio to 1 couple)")
         one_url = f"sqlite:///{folder / 'one-couple.db'}"

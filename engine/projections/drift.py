@@ -17,30 +17,31 @@ suggestion, never a score or a verdict. The thresholds (all windows end at ``now
   on what was recorded by then); it adds the suggestion of a couples counsellor.
 
 Every window but one ends at most eight weeks back (:func:`horizon`), so a status reads
-only the recent part of a long log (:func:`recent_reads`) with the few events whose
-effect has no age (rituals' definitions, repairs and their answers, the couple's first
-event); :func:`recent_signals` says when that is not enough (the last check-in of a
-ritual done together lies further back), and the caller then reads the whole log.
+only the recent weeks of a long log, from the ``logged_weeks`` read model, with the few
+events whose effect has no age (rituals' definitions, repairs and their answers, the
+couple's first event): :func:`logged_signals`. It says when that is not enough (the
+last check-in of a ritual done together lies further back), and the caller then reads
+the whole log (:func:`drift_signals`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from engine.domain.ritual import EARLY_WINDOW, PLAN_AHEAD
 from engine.events import (
     CoupleCreated,
-    OccurrenceSkipped,
     RecordedEvent,
     RepairAnswered,
     RepairAttempted,
     RitualAdded,
     RitualEdited,
 )
-from engine.events.records import Recent
-from engine.projections.insights import CoupleLog, read_log
+from engine.projections.insights import CheckInFact, CoupleLog, read_log
+from engine.projections.logged_weeks import CHECK_IN, SKIP, Entry
 from engine.views import DriftSignal
 from engine.views.wording import count_of, plural
 
@@ -65,14 +66,6 @@ AGELESS = (
 """Events read whatever their age: whether a ritual is done together, whether an answer
 answers a repair and when the couple began do not fade with time."""
 
-OCCURRED_MARGIN = EARLY_WINDOW + timedelta(days=1)
-"""How far after an event occurred a moment it states may lie (a check-in of an
-occurrence up to a day away)."""
-
-RECORDED_MARGIN = PLAN_AHEAD + timedelta(days=2)
-"""How far after an event was recorded a moment it states may lie (a skip planned up to
-:data:`PLAN_AHEAD` ahead)."""
-
 
 def horizon(now: datetime) -> datetime:
     """The earliest start of a window the signals at ``now`` look through (the check-ins
@@ -82,53 +75,112 @@ def horizon(now: datetime) -> datetime:
     return now - timedelta(weeks=LASTING_WEEKS - 1) - longest
 
 
-STATED_AHEAD = (OccurrenceSkipped.type_name,)
-"""The events that may state a moment long after they were recorded (a skip planned
-ahead, up to :data:`RECORDED_MARGIN`); every other event states one within
-:data:`OCCURRED_MARGIN` of when it occurred."""
-
-
-def recent_reads(now: datetime) -> tuple[Recent, Recent]:
-    """The events that may state a moment after :func:`horizon`: any event near it, and
-    the :data:`STATED_AHEAD` ones recorded up to :data:`RECORDED_MARGIN` before it (read
-    apart, so that a long log is read for weeks, not months)."""
-    floor = horizon(now)
-    near = floor - OCCURRED_MARGIN
-    ahead = floor - RECORDED_MARGIN
-    return Recent(occurred=near, recorded=near), Recent(occurred=ahead, recorded=ahead)
-
-
 def drift_signals(
     records: Sequence[RecordedEvent], handles: Mapping[str, str], now: datetime
 ) -> list[DriftSignal]:
-    """The signals on at ``now``, plus ``lasting_drift`` when drift has lasted for weeks."""
-    found = recent_signals(records, handles, now, floor=None)
-    assert found is not None  # with no floor, nothing is left out
+    """The signals on at ``now`` from the whole log (``records``, in log order), plus
+    ``lasting_drift`` when drift has lasted for weeks."""
+
+    def log_at(then: datetime) -> CoupleLog:
+        return read_log(records if then == now else [r for r in records if r.occurred_at <= then])
+
+    found = _over_weeks(log_at, handles, now)
+    assert found is not None  # the whole log always settles them
     return found
 
 
-def recent_signals(
-    records: Sequence[RecordedEvent],
+def logged_signals(
+    entries: Sequence[Entry],
+    ageless: Sequence[RecordedEvent],
     handles: Mapping[str, str],
     now: datetime,
     *,
-    floor: datetime | None,
+    since: datetime,
+    past: bool,
 ) -> list[DriftSignal] | None:
-    """:func:`drift_signals` from ``records`` holding, of the events before ``floor``, only
-    the ``AGELESS`` ones; None when the events left out could change the signals (then
-    read them all). With no floor, ``records`` is the whole log."""
-    log = read_log(records)
-    if not _complete(log, records, handles, now, floor):
+    """:func:`drift_signals` from the ``entries`` that state a moment from ``since`` on
+    (every one of them; ``since`` at most :func:`horizon`) and the ``AGELESS`` events,
+    all in log order and none undone; None when what is left out could change the
+    signals (then read the whole log). ``past``: ``now`` is a moment asked for, so only
+    what had occurred by then counts (as the earlier weeks judged for lasting drift)."""
+    facts = _facts(entries, ageless)
+
+    def log_at(then: datetime) -> CoupleLog | None:
+        seen, defined, known = entries, ageless, facts
+        if past or then != now:
+            seen = [e for e in entries if e.occurred_at <= then]
+            defined = [r for r in ageless if r.occurred_at <= then]
+            if len(defined) == len(ageless):  # the same definitions: the same facts
+                known = [f for f in facts if f[0] <= then]
+            else:
+                known = _facts(seen, defined)
+        firsts: list[RecordedEvent | Entry] = [*defined[:1], *seen[:1]]
+        first = min(firsts, key=lambda x: x.position, default=None)
+        base = read_log(defined)
+        log = replace(
+            base,
+            began=None if first is None else first.occurred_at,
+            checkins=tuple(c for _, c, _, _ in known if c is not None),
+            skips=tuple(at for _, _, at, _ in known if at is not None),
+            entries=(*base.entries, *(e for _, _, _, e in known if e is not None)),
+        )
+        from_couple = isinstance(first, RecordedEvent) and isinstance(first.event, CoupleCreated)
+        return log if _complete(log, defined, from_couple, handles, then, since) else None
+
+    return _over_weeks(log_at, handles, now)
+
+
+_Fact = tuple[datetime, CheckInFact | None, datetime | None, tuple[datetime, str] | None]
+"""What one entry adds to a :class:`CoupleLog`, by when its event occurred: (occurred at,
+a check-in, a skip's occurrence, an entry's (when, who))."""
+
+
+def _facts(entries: Sequence[Entry], ageless: Sequence[RecordedEvent]) -> list[_Fact]:
+    """What each entry adds to the facts the signals read, as :func:`read_log` finds
+    them in its event (a check-in counts as shared by the ritual's definition latest
+    before it among ``ageless``)."""
+    positions: dict[str, list[int]] = {}
+    together: dict[str, list[bool]] = {}
+    for r in ageless:
+        if isinstance(r.event, RitualAdded | RitualEdited):
+            positions.setdefault(r.event.ritual_id, []).append(r.position)
+            shared_now = r.event.together and len(r.event.participants) > 1
+            together.setdefault(r.event.ritual_id, []).append(shared_now)
+
+    def shared(ritual_id: str, position: int) -> bool:
+        before = bisect_left(positions.get(ritual_id, ()), position)
+        return before > 0 and together[ritual_id][before - 1]
+
+    found: list[_Fact] = []
+    for e in entries:
+        if e.kind == CHECK_IN:
+            assert e.by is not None
+            at = e.occurrence or e.at
+            fact = CheckInFact(at, e.by, e.also, None, shared(e.ritual_id, e.position))
+            found.append((e.occurred_at, fact, None, (e.at, e.by)))
+        elif e.kind == SKIP:
+            found.append((e.occurred_at, None, e.at, (e.occurred_at, e.by) if e.by else None))
+        elif e.by:
+            found.append((e.occurred_at, None, None, (e.at, e.by)))
+    return found
+
+
+def _over_weeks(
+    log_at: Callable[[datetime], CoupleLog | None], handles: Mapping[str, str], now: datetime
+) -> list[DriftSignal] | None:
+    """The signals at ``now``, and ``lasting_drift`` if some signal was on a week and two
+    weeks before too, from the facts ``log_at`` finds at each moment (None: it cannot)."""
+    log = log_at(now)
+    if log is None:
         return None
     signals = signals_at(log, handles, now)
     earlier = [now - timedelta(weeks=n) for n in range(1, LASTING_WEEKS)]
     lasting = bool(signals)
     for then in earlier if signals else ():
-        seen = [r for r in records if r.occurred_at <= then]
-        log = read_log(seen)
-        if not _complete(log, seen, handles, then, floor):
+        seen = log_at(then)
+        if seen is None:
             return None
-        if not signals_at(log, handles, then):
+        if not signals_at(seen, handles, then):
             lasting = False
             break
     if lasting:
@@ -138,27 +190,29 @@ def recent_signals(
 
 def _complete(
     log: CoupleLog,
-    records: Sequence[RecordedEvent],
+    ageless: Sequence[RecordedEvent],
+    from_couple: bool,
     handles: Mapping[str, str],
     now: datetime,
-    floor: datetime | None,
+    since: datetime,
 ) -> bool:
     """Whether the signals at ``now`` from ``log`` are those of the whole log: every
-    window lies after ``floor``, so only ``no_shared_ritual`` can reach back further, to
-    the last check-in of a ritual done together (or to when the couple began)."""
-    if floor is None or len(handles) < 2:
+    window lies after ``since``, so only ``no_shared_ritual`` can reach back further, to
+    the last check-in of a ritual done together (or to when the couple began, if the
+    log read starts with the couple's first event: ``from_couple``)."""
+    if len(handles) < 2:
         return True
     shared = [c.at for c in log.checkins if c.shared_ritual and c.at <= now]
     if shared:
-        return max(shared) >= floor  # a later one than anything left out
+        return max(shared) >= since  # a later one than anything left out
     ever_shared = any(
         isinstance(r.event, RitualAdded | RitualEdited)
         and r.event.together
         and len(r.event.participants) > 1
-        for r in records
+        for r in ageless
     )
     # None was done together: the gap runs from the couple's first event, if it is here.
-    return not ever_shared and bool(records) and isinstance(records[0].event, CoupleCreated)
+    return not ever_shared and from_couple
 
 
 def signals_at(log: CoupleLog, handles: Mapping[str, str], now: datetime) -> list[DriftSignal]:

@@ -2,9 +2,10 @@
 
 Composed from the other services' parts. The streaks come from each ritual's settled
 tallies and the marks after them (see ``Streaks.windows``); today's rituals and the
-heatmap from one read of the ``ritual_marks`` read model; drift reads the couple's recent
-events and its ageless ones without decrypting them (the whole log only when those do not
-settle it). A status never writes.
+heatmap from the ``ritual_marks`` read model and the recent weeks of ``logged_weeks``;
+drift from those weeks and the couple's ageless events, read without decrypting them
+(the whole log only when those do not settle it). So a status reads rows for the weeks
+it shows, not the events in them. A status never writes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from engine.catalog.plans import plan_template
 from engine.domain.couple import CoupleState, aware
 from engine.domain.plan_progress import plan_progress
 from engine.events import RecordedEvent
-from engine.projections import drift, practice
+from engine.projections import drift, logged_weeks, practice
+from engine.projections.logged_weeks import Entry
 from engine.services.plans import Plans
 from engine.services.refs import CoupleRef
 from engine.services.session import Session
@@ -61,8 +63,11 @@ class Status:
             for r in rituals
             if r.status(now) == "active"
         ]
-        # the heatmap's twelve weeks and today
-        marks = self._streaks.recent_marks(state.couple_id, practice.earliest(zones, now))
+        # the heatmap's twelve weeks and today, and the drift signals' eight
+        shown = practice.earliest(zones, now)
+        since = min(shown, drift.horizon(now))
+        logged, ageless = self._streaks.logged_since(state.couple_id, since, drift.AGELESS)
+        marks = self._streaks.recent_marks(state.couple_id, shown, logged)
         book = practice.Logbook.of(
             rituals,
             (m for ms in marks.values() for m in ms),
@@ -80,31 +85,33 @@ class Status:
             streaks=tuple(s for s in streaks if s.unit != "occasional"),
             plan=plan,
             heatmap=practice.heatmap(book, began=zones[0][0]),
-            suggestions=tuple(self._drift(state.couple_id, handles, now, as_of is not None)),
+            suggestions=tuple(
+                self._drift(
+                    state.couple_id, handles, now, as_of is not None, (logged, ageless, since)
+                )
+            ),
         )
 
     def _drift(
-        self, couple_id: str, handles: dict[str, str], now: datetime, past: bool
+        self,
+        couple_id: str,
+        handles: dict[str, str],
+        now: datetime,
+        past: bool,
+        recent: tuple[list[Entry], list[RecordedEvent], datetime],
     ) -> list[DriftSignal]:
-        """The drift signals from the recent part of the log and the ageless events, or
-        from the whole log when those could miss something (see ``drift.recent_signals``)."""
-        lived = self._s.lived
-        near, ahead = drift.recent_reads(now)
-        recent = lived.read_couple(couple_id, recent=near, decrypt=False)
-        planned = lived.read_couple(
-            couple_id, types=drift.STATED_AHEAD, recent=ahead, decrypt=False
-        )
-        ageless = lived.read_couple(couple_id, types=drift.AGELESS, decrypt=False)
-
-        def by_now(found: list[RecordedEvent]) -> list[RecordedEvent]:
-            return [r for r in found if r.occurred_at <= now] if past else found
-
-        merged = {r.position: r for r in (*recent, *planned, *ageless)}
-        records = by_now([merged[p] for p in sorted(merged)])
-        signals = drift.recent_signals(records, handles, now, floor=drift.horizon(now))
+        """The drift signals from the entries logged since a moment before the signals'
+        horizon and the ageless events (``recent``), or from the whole log when those could
+        miss something (see ``drift.logged_signals``)."""
+        logged, ageless, since = recent
+        start = logged_weeks.week_start(max(since, drift.horizon(now)))
+        weeks = [e for e in logged if e.latest >= start]  # those of the heatmap's first weeks
+        signals = drift.logged_signals(weeks, ageless, handles, now, since=start, past=past)
         if signals is not None:
             return signals
-        whole = by_now(lived.read_couple(couple_id, decrypt=False))
+        whole = self._s.lived.read_couple(couple_id, decrypt=False)
+        if past:
+            whole = [r for r in whole if r.occurred_at <= now]
         return drift.drift_signals(whole, handles, now)
 
     def _plan_as_of(

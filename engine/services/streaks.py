@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
 
 from engine.calendar.zones import Zones
@@ -26,11 +26,12 @@ from engine.events import (
     EntryRetracted,
     EventStore,
     OccurrenceSkipped,
+    RecordedEvent,
 )
-from engine.events.records import Recent
-from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels
-from engine.projections import marks as marks_model
+from engine.events.retractions import honoured, retracted_ids
+from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels, logged_weeks
 from engine.projections import settled as tallies
+from engine.projections.logged_weeks import Entry
 from engine.projections.marks import MARKS, Mark
 from engine.projections.projection import Json
 from engine.projections.settled import Settled
@@ -181,11 +182,7 @@ class Streaks:
         freezes = state.freezes_per_month
         store = runner.store
         last = store.last_position()
-        journals = {
-            rid
-            for rid, ritual in rituals.items()
-            if any(catalog.family_of(d.template) == JOURNAL for d in ritual.definitions)
-        }
+        journals = {rid for rid, ritual in rituals.items() if _is_journal(ritual)}
         own = zones.own_zones()
         wanted = {
             rid for rid, r in rituals.items() if rid not in journals and tallies.settleable(r, own)
@@ -299,48 +296,69 @@ class Streaks:
         start = prefix + since.astimezone(UTC).isoformat()
         return list(runner.states_now(MARKS.name, couple_id, prefix, start).values())
 
-    def recent_marks(self, couple_id: str, since: datetime) -> dict[str, list[Mark]]:
-        """The marks by ritual id that can tell anything from ``since`` on, caught up to
-        the newest event: each ritual's occurrences from ``since`` (one range of the read
-        model), and the quota and occasional check-ins and the journal's appreciations
-        done from then on. A check-in is recorded when it is done, or later (logged late,
-        or imported), so those come from the events recorded or done after ``since``:
-        the same marks as in :meth:`marks`, however long the history."""
+    def logged_since(
+        self, couple_id: str, since: datetime, types: Collection[str] = ()
+    ) -> tuple[list[Entry], list[RecordedEvent]]:
+        """What the couple logged that states a moment from ``since`` on (every such entry,
+        and some a few days older: the ``logged_weeks`` model from the week holding
+        ``since``), caught up to the newest event, in log order; and the couple's events of
+        ``types``, whatever their age. Neither holds what an undo took back: a dozen rows
+        and one read of the log, however long the history."""
+        runner = self.runner
+        with contextlib.suppress(StoreUnavailable):  # a read-only user folds in memory below
+            runner.catch_up()
+        weeks = runner.states_now(
+            logged_weeks.NAME, couple_id, logged_weeks.PREFIX, logged_weeks.week_key(since)
+        )
+        found = runner.store.read_couple(
+            couple_id, types=(*types, EntryRetracted.type_name), decrypt=False
+        )
+        gone = retracted_ids(found)
+        entries = [e for week in weeks.values() for e in week if e.event_id not in gone]
+        entries.sort(key=lambda e: e.position)
+        return entries, honoured(found, gone)
+
+    def recent_marks(
+        self, couple_id: str, since: datetime, logged: Iterable[Entry]
+    ) -> dict[str, list[Mark]]:
+        """The marks by ritual id that can tell anything from ``since`` on: each ritual's
+        occurrences from ``since`` (one range of the read model), and the quota and
+        occasional check-ins and the journal's appreciations among ``logged`` (what
+        :meth:`logged_since` found from ``since`` on): the same marks as in :meth:`marks`
+        for those days, however long the history."""
         runner = self.runner
         with contextlib.suppress(StoreUnavailable):
             runner.catch_up()
         start = since.astimezone(UTC).isoformat()
         found: dict[str, list[Mark]] = defaultdict(list)
-        for rid in self._s.ritual_states(couple_id):
+        rituals = self._s.ritual_states(couple_id)
+        for rid in rituals:
             prefix = f"{rid}@"
             found[rid] += runner.states_now(MARKS.name, couple_id, prefix, prefix + start).values()
-        recent = Recent(occurred=since, recorded=since)
-        done = self._s.lived.read_couple(
-            couple_id, types=(CheckedIn.type_name,), decrypt=False, recent=recent
-        )
-        for r in done:
-            event = r.event
-            if isinstance(event, CheckedIn) and event.occurrence is None:
-                found[event.ritual_id].append(marks_model.evolve(None, r))
-        for rid, marks in self._appreciation_marks(couple_id, recent=recent).items():
-            found[rid] += marks
+        journals = [rid for rid, state in rituals.items() if _is_journal(state)]
+        for e in logged:
+            if e.kind == logged_weeks.CHECK_IN and e.occurrence is None:
+                partners = tuple(dict.fromkeys((e.by or "", *e.also)))
+                found[e.ritual_id].append(
+                    Mark(e.ritual_id, None, credits=((e.event_id, partners, e.at),))
+                )
+            elif e.kind == logged_weeks.APPRECIATION and e.by:
+                for rid in journals:
+                    found[rid].append(Mark(rid, None, credits=((e.event_id, (e.by,), e.at),)))
         return found
 
-    def _appreciation_marks(
-        self, couple_id: str, ritual_id: str = "", recent: Recent | None = None
-    ) -> dict[str, list[Mark]]:
+    def _appreciation_marks(self, couple_id: str, ritual_id: str = "") -> dict[str, list[Mark]]:
         """Each appreciation written with `ritual appreciate`, as one check-in of every
         appreciation-journal ritual (the same purpose, so the same counter)."""
         journals = [
             rid
             for rid, state in self._s.ritual_states(couple_id).items()
-            if rid.startswith(ritual_id)
-            and any(catalog.family_of(d.template) == JOURNAL for d in state.definitions)
+            if rid.startswith(ritual_id) and _is_journal(state)
         ]
         if not journals:
             return {}
         given = self._s.lived.read_couple(
-            couple_id, types=(AppreciationGiven.type_name,), decrypt=False, recent=recent
+            couple_id, types=(AppreciationGiven.type_name,), decrypt=False
         )
         return {
             rid: [
@@ -397,3 +415,8 @@ class Streaks:
             ),
             this_week=week,
         )
+
+
+def _is_journal(ritual: RitualState) -> bool:
+    """Whether the ritual counts the appreciations partners write."""
+    return any(catalog.family_of(d.template) == JOURNAL for d in ritual.definitions)

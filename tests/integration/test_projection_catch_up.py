@@ -140,7 +140,10 @@ class Log:
             )
 
     def snapshot(self, runner: ProjectionRunner) -> dict[str, dict[str, Any]]:
-        return {c: runner.states(MARKS.name, c) for c in self.couples}
+        """Every couple's states of every model."""
+        return {
+            f"{p.name}/{c}": runner.states(p.name, c) for p in PROJECTIONS for c in self.couples
+        }
 
 
 @settings(
@@ -197,7 +200,7 @@ def test_a_batch_that_fails_halfway_leaves_the_model_and_its_checkpoint_untouche
         failing.catch_up()
     assert (models.checkpoint(MARKS.name), log.snapshot(runner)) == before
 
-    assert runner.catch_up() == 2
+    assert runner.catch_up() == 2 * len(PROJECTIONS)  # every model folds the two events
     marks = runner.states(MARKS.name, log.couples[0])
     assert sorted(p for m in marks.values() for p, _ in m.done) == ["p1", "p2"]
 
@@ -235,5 +238,5 @@ def test_a_runner_that_loses_a_race_folds_nothing_twice(backing: Backing) -> Non
     racing = RacingStore(store, rival.catch_up)
     loser = ProjectionRunner(racing, models, PROJECTIONS, batch=4)
     assert loser.catch_up() == 0
-    marks = log.snapshot(rival)[log.couples[0]]
+    marks = log.snapshot(rival)[f"{MARKS.name}/{log.couples[0]}"]
     assert len(marks) == len(events)

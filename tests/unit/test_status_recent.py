@@ -1,8 +1,10 @@
-"""A status reads only the recent part of a long log, and shows exactly what the whole
-log shows: generated histories (check-ins, late and undone ones, skips planned ahead, a
-partner in another zone and a ritual kept at each one's local time, rituals made and
-unmade shared, appreciations, repairs and answers, long quiet spells) compared with the
-same status computed from every event and every mark."""
+"""A status reads only the recent weeks of a long log (the ``logged_weeks`` read model and
+the marks from the heatmap's first week on), and shows exactly what the whole log shows:
+generated histories (check-ins, late and undone ones, skips planned ahead, a partner in
+another zone and a ritual kept at each one's local time, rituals made and unmade shared,
+appreciations, repairs and answers, long quiet spells, a history recorded months after
+it happened, an erased partner) compared with the same status computed from every event
+and every mark."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 
 from engine import Engine, FixedClock, MemoryEventStore
 from engine.errors import InvalidInput, NotAllowed
+from engine.events import NewEvent
 from engine.events.records import Recent
 from engine.projections import drift
 from engine.services.streaks import Streaks
@@ -81,8 +84,8 @@ def full_status(
 ) -> StatusView:
     """The status from every mark and every event of the log."""
     with monkeypatch.context() as m:
-        m.setattr(Streaks, "recent_marks", lambda self, couple_id, since: self.marks(couple_id))
-        m.setattr(drift, "recent_reads", lambda now: (EVERYTHING, EVERYTHING))
+        m.setattr(Streaks, "recent_marks", lambda self, couple_id, since, _: self.marks(couple_id))
+        m.setattr(drift, "logged_signals", lambda *args, **kwargs: None)
         return eng.status(couple, as_of=as_of)
 
 
@@ -137,3 +140,62 @@ def test_a_recent_shared_check_in_spares_reading_the_whole_log(
 
     monkeypatch.setattr(eng._status._s.lived, "read_couple", no_whole_log)
     assert eng.status(couple) == full
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_history_recorded_months_later_shows_the_status_of_its_whole_log(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copied into a new store months later (as an import writes it), every event is
+    recorded long after it happened: the weeks it is filed under are those of the
+    moments it states, not of its recording."""
+    eng, _, couple, end = lived_history(seed)
+    later = FixedClock(end + timedelta(days=90))
+    moved = Engine(MemoryEventStore(later), later)
+    for r in eng.store.read_couple(couple.id):
+        moved.store.append(
+            couple.id,
+            r.stream_id,
+            [NewEvent(r.event, r.occurred_at, r.event_id)],
+            expected_version=None,
+        )
+    for as_of in (end, end - timedelta(days=20), end - timedelta(days=100)):
+        shown = moved.status(couple.id, as_of=as_of)
+        assert shown == full_status(moved, couple, as_of, monkeypatch)
+        assert shown == eng.status(couple, as_of=as_of)
+    assert moved.status(couple.id) == full_status(moved, couple, None, monkeypatch)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_after_a_partner_is_erased_the_status_is_still_that_of_the_whole_log(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eng, _, couple, end = lived_history(seed)
+    eng.erase_partner(couple, "alex")
+    for as_of in (None, end - timedelta(days=30)):
+        assert eng.status(couple, as_of=as_of) == full_status(eng, couple, as_of, monkeypatch)
+
+
+def test_pauses_and_plan_tasks_count_as_entries_and_an_undo_takes_one_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FixedClock(START)
+    eng = Engine(MemoryEventStore(clock), clock)
+    couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
+    eng.start_plan(couple)
+    for day in range(20):
+        clock.now = START + timedelta(days=day, hours=4)
+        eng.appreciate(couple, by="sam", to="alex", text="thanks")
+        if day % 3 == 0:
+            eng.call_timeout(couple, by="sam")
+            eng.end_timeout(couple, by="sam")
+    clock.now = START + timedelta(days=20, hours=5)
+    eng.plan_task_done(couple, "w1-letters", by="sam")
+    shown = eng.status(couple)
+    uneven = next(s for s in shown.suggestions if s.key == "uneven_logging")
+    assert uneven.facts["total"] == 20 + 7 + 1  # appreciations, pauses called, the task
+    assert shown == full_status(eng, couple, None, monkeypatch)
+    eng.undo(couple, by="sam")  # the plan task
+    after = eng.status(couple)
+    assert next(s for s in after.suggestions if s.key == "uneven_logging").facts["total"] == 27
+    assert after == full_status(eng, couple, None, monkeypatch)
