@@ -105,7 +105,7 @@ class Status:
         miss something (see ``drift.logged_signals``)."""
         logged, ageless, since = recent
         start = logged_weeks.week_start(max(since, drift.horizon(now)))
-        weeks = [e for e in logged if e.latest >= start]  # those of the heatmap's first weeks
+        weeks = [e for e in logged if e.latest >= start]  # not the heatmap's older weeks
         signals = drift.logged_signals(weeks, ageless, handles, now, since=start, past=past)
         if signals is not None:
             return signals
