@@ -7,7 +7,8 @@ on even where the environment turns it off):
 
 - `python -c pass`: the floor every command pays;
 - `python -c "import sqlalchemy"`: for reference, what loading the database toolkit
-  alone costs on this machine (every command that opens the database pays it);
+  alone costs on this machine (a command on the SQLite file never loads it; one on
+  PostgreSQL does);
 - `ritual --help`: the target is within 3x of the floor;
 - `ritual list`, `checkin`, `status` and `feed` on a couple with a year of history
   (two daily rituals checked in by both partners, a weekly check): within 8x.

@@ -87,6 +87,7 @@ if TYPE_CHECKING:
 
     from engine.events.follow import Follower, LogRecord
     from engine.services.portability import Portability
+    from engine.sql.event_store import SqlEventStore
     from engine.sql.waits import Waits
 
 
@@ -1068,11 +1069,10 @@ def open_sql_store(
 
     ``master`` says where the master key that wraps the data keys is found (default:
     from the environment, see ``engine.sql.master_key``)."""
-    from engine.sql.open import sa_engine_for
+    from engine.sql.open import open_store
 
-    return _sql_store(
-        sa_engine_for(url, waits, create), clock=clock, migrate=migrate, waits=waits, master=master
-    )
+    store = open_store(url, clock=clock, migrate=migrate, waits=waits, master=master, create=create)
+    return _backfill_names(store, clock, migrate)
 
 
 def _sql_store(
@@ -1089,6 +1089,10 @@ def _sql_store(
     store = sql_store(
         sa_engine, clock=clock, migrate=migrate, owns_engine=owns_engine, waits=waits, master=master
     )
+    return _backfill_names(store, clock, migrate)
+
+
+def _backfill_names(store: SqlEventStore, clock: Clock, migrate: bool) -> EventStore:
     if migrate and store.names_pending():  # names from before claims existed (0012)
         from engine.services.name_backfill import current_names
 

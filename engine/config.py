@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 from engine.errors import StoreUnavailable
 
@@ -48,8 +49,41 @@ class Settings:
         )
 
 
+SQLITE_SCHEMES = ("sqlite", "sqlite+pysqlite")
+
+
+@dataclass(frozen=True)
+class LiteTarget:
+    """A SQLite database named by a URL: a file path, or a ``file:`` URI (``uri``)."""
+
+    database: str
+    uri: bool = False
+
+
+def lite_target(url: str) -> LiteTarget | None:
+    """The database a plain SQLite URL names (``sqlite:///path``, or a URI with
+    ``?uri=true``), or None for anything else: another backend, an in-memory database,
+    driver options, or escapes this reader does not undo (SQLAlchemy reads those)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in SQLITE_SCHEMES or not rest.startswith("/") or "%" in rest:
+        return None
+    path, _, query = rest[1:].partition("?")
+    if path in ("", ":memory:"):
+        return None
+    options = parse_qsl(query, keep_blank_values=True)
+    if not options:
+        return None if path.startswith("file:") else LiteTarget(path)
+    if ("uri", "true") not in options or not path.startswith("file:"):
+        return None
+    rest_options = [(k, v) for k, v in options if k != "uri"]
+    return LiteTarget(f"{path}?{urlencode(rest_options)}" if rest_options else path, uri=True)
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL, or None (another backend, or an in-memory database)."""
+    plain = lite_target(url)
+    if plain is not None:  # the embedded default: read without loading SQLAlchemy
+        return None if plain.uri else Path(plain.database).expanduser()
     from sqlalchemy import make_url
 
     parsed = make_url(url)

@@ -27,7 +27,13 @@ SQL_BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ]
-ALL_BACKENDS = [pytest.param("memory", id="memory"), *SQL_BACKENDS]
+ALL_BACKENDS = [
+    pytest.param("memory", id="memory"),
+    *SQL_BACKENDS,
+    pytest.param("sqlite-sqlalchemy", id="sqlite-sqlalchemy"),
+]
+"""Every store: in memory, the SQLite file of ``Engine.open`` (on ``sqlite3``),
+PostgreSQL, and SQLite through SQLAlchemy (as a host's engine gives it)."""
 
 
 def postgres_url() -> str:
@@ -98,6 +104,12 @@ def store(
         opened = MemoryEventStore(clock=fixed_clock)
     elif request.param == "sqlite":
         opened = open_sql_store(f"sqlite:///{tmp_path / 't.db'}", clock=fixed_clock)
+    elif request.param == "sqlite-sqlalchemy":
+        from engine.sql.open import sql_store
+        from engine.sql.tables import create_sa_engine
+
+        url = f"sqlite:///{tmp_path / 't.db'}"
+        opened = sql_store(create_sa_engine(url), clock=fixed_clock, migrate=True)
     else:
         url = postgres_url()
         reset_postgres(url)

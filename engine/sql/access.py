@@ -138,6 +138,8 @@ class SqlEngineAccess:
     sessions keep theirs.
     """
 
+    driver_errors: tuple[type[Exception], ...] = (sa_exc.DBAPIError,)
+
     def __init__(self, sa_engine: sa.Engine, waits: Waits | None = None) -> None:
         self.sa_engine = sa_engine
         self.is_postgres = sa_engine.dialect.name == "postgresql"

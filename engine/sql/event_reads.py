@@ -9,9 +9,8 @@ from collections.abc import Collection
 from engine.events.records import Recent, RecordedEvent
 from engine.events.rows import Row, decode_row
 from engine.events.sealing import KeyringCipher
-from engine.sql.access import SqlEngineAccess
 from engine.sql.event_rows import row_of, utc
-from engine.sql.statements import Params, Sql, select_events
+from engine.sql.statements import Access, Params, Sql, select_events
 
 _STREAM = select_events("stream_id = :stream", tail="ORDER BY version")
 _COUPLE = select_events("couple_id = :couple AND position > :after", tail="ORDER BY position")
@@ -52,7 +51,7 @@ _COUNT = Sql("SELECT count(*) FROM ritual_events")
 class SqlEventReads:
     """The store's reads, over the access and the cipher that ``SqlEventStore`` sets up."""
 
-    db: SqlEngineAccess
+    db: Access
     cipher: KeyringCipher
 
     def _select(self, sql: Sql, params: Params, decrypt: bool) -> list[RecordedEvent]:

@@ -35,13 +35,13 @@ from engine.events.rows import (
 )
 from engine.events.sealing import KeyringCipher
 from engine.events.subscribers import Subscriber, Subscribers
-from engine.sql.access import SqlEngineAccess
 from engine.sql.claims import claim_names, keep_key, key_record
 from engine.sql.event_reads import SqlEventReads
 from engine.sql.event_rows import recorded_event, row_of, utc, values_of
 from engine.sql.keyring import SqlKeyring, destroy_keys
+from engine.sql.lite import LiteAccess
 from engine.sql.master_key import MasterKeySource
-from engine.sql.statements import EVENT_COLUMNS, Conflict, Conn, Sql, select_events
+from engine.sql.statements import EVENT_COLUMNS, Access, Conflict, Conn, Sql, select_events
 from engine.sql.waits import Waits
 
 if TYPE_CHECKING:
@@ -74,6 +74,17 @@ _CLAIM = Sql(
 _DROP_NAME = Sql("DELETE FROM ritual_names WHERE scope = :scope AND key = :key")
 
 
+def _access(database: sa.Engine | Access, waits: Waits | None) -> Access:
+    """The access to ``database``; SQLAlchemy is imported only for a SQLAlchemy Engine."""
+    if isinstance(database, LiteAccess):
+        return database
+    from engine.sql.access import SqlEngineAccess
+
+    if isinstance(database, SqlEngineAccess):
+        return database
+    return SqlEngineAccess(database, waits)  # type: ignore[arg-type]  # an sa.Engine
+
+
 AppendHook = Callable[[Conn, Sequence[RecordedEvent]], None]
 """Called inside an append's transaction with the events as recorded; a table kept in
 step with the log (such as ``feed_links``) commits or rolls back with the events."""
@@ -86,12 +97,14 @@ class SqlEventStore(SqlEventReads):
     (``Engine.open``, ``Engine.from_sqlalchemy`` or this constructor), the sharing links
     in ``ritual_feed_links`` and the invites in ``ritual_partner_invites`` are written in
     each append's transaction. ``hooks`` adds more.
-    With ``owns_engine`` false (a host's engine), closing the store leaves the pool alone.
+    ``database`` is a SQLAlchemy Engine, or the ``sqlite3`` access of the embedded
+    default (``engine.sql.lite``). With ``owns_engine`` false (a host's engine), closing
+    the store leaves the pool alone.
     """
 
     def __init__(
         self,
-        sa_engine: sa.Engine,
+        database: sa.Engine | Access,
         clock: Clock = utc_now,
         *,
         hooks: Sequence[AppendHook] = (),
@@ -101,7 +114,7 @@ class SqlEventStore(SqlEventReads):
     ) -> None:
         from engine.sql.side_tables import record_invite_events, record_link_events
 
-        self.db = SqlEngineAccess(sa_engine, waits)
+        self.db = _access(database, waits)
         self.keyring = SqlKeyring(self.db, clock, master or MasterKeySource.from_env())
         self.cipher = KeyringCipher(self.keyring)
         self._clock = clock

@@ -14,8 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from engine.domain.sharing import LinkRow
-from engine.sql.access import SqlEngineAccess
-from engine.sql.statements import Sql
+from engine.sql.statements import Access, Sql
 
 FETCH_WAIT = 0.25
 """Seconds noting a fetch waits for the write lock: a best-effort note that a busy
@@ -58,7 +57,7 @@ def _utc(value: datetime | None) -> datetime | None:
 class SqlLinkIndex:
     """Links by token hash, from the ``feed_links`` table (implements ``LinkIndex``)."""
 
-    def __init__(self, access: SqlEngineAccess) -> None:
+    def __init__(self, access: Access) -> None:
         self._db = access
 
     def find(self, token_hash: str) -> LinkRow | None:

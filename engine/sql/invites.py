@@ -10,8 +10,7 @@ invites, and those of a partner whose words were erased, go with the tombstone.
 from __future__ import annotations
 
 from engine.domain.invites import InviteRow
-from engine.sql.access import SqlEngineAccess
-from engine.sql.statements import Sql
+from engine.sql.statements import Access, Sql
 
 
 def _select(where: str) -> Sql:
@@ -30,7 +29,7 @@ _BY_ID = _select("invite_id = :key")
 class SqlInviteIndex:
     """Invites by token hash or id, from ``partner_invites`` (implements ``InviteIndex``)."""
 
-    def __init__(self, access: SqlEngineAccess) -> None:
+    def __init__(self, access: Access) -> None:
         self._db = access
 
     def _one(self, sql: Sql, key: str) -> InviteRow | None:

@@ -19,9 +19,8 @@ from typing import Any
 from engine.clock import Clock, utc_now
 from engine.errors import KeysUnavailable, NotAllowed
 from engine.events.sealing import WRAPPING, new_key, unwrap_key, wrap_key
-from engine.sql.access import SqlEngineAccess
 from engine.sql.master_key import ENV_MASTER_KEY, MasterKeySource
-from engine.sql.statements import Conn, Sql
+from engine.sql.statements import Access, Conn, Sql
 
 _KEY = Sql(
     "SELECT material, wrapping FROM ritual_data_keys WHERE couple_id = :couple AND owner = :owner",
@@ -62,7 +61,7 @@ class SqlKeyring:
     """Wrapped data keys in their own table (implements ``engine.events.sealing.Keyring``)."""
 
     def __init__(
-        self, access: SqlEngineAccess, clock: Clock = utc_now, master: MasterKeySource | None = None
+        self, access: Access, clock: Clock = utc_now, master: MasterKeySource | None = None
     ) -> None:
         self._db = access
         self._clock = clock

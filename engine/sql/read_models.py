@@ -18,8 +18,7 @@ from typing import Any
 
 from engine.projections.projection import Json, StateKey
 from engine.projections.runner import Checkpoint
-from engine.sql.access import SqlEngineAccess
-from engine.sql.statements import Conn, Sql
+from engine.sql.statements import Access, Conn, Sql
 
 CHUNK = 500
 """Keys per ``IN (...)`` lookup, well under every driver's parameter limit."""
@@ -77,7 +76,7 @@ def _checkpoint(conn: Conn, name: str) -> Checkpoint | None:
 class SqlReadModels:
     """Read models in SQL tables, written in the store's write transactions."""
 
-    def __init__(self, access: SqlEngineAccess) -> None:
+    def __init__(self, access: Access) -> None:
         self._db = access
 
     @contextmanager

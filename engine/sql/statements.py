@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import functools
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -55,6 +56,8 @@ class Sql:
 
     def record(self, values: Sequence[Any]) -> Any:
         """A row read by column name (``row.position``) or by index."""
+        if not self.columns:
+            return tuple(values)
         return _record_type(self.columns)._make(values)
 
 
@@ -95,6 +98,39 @@ class Conn(Protocol):
 
     def run(self, sql: Sql, params: Params | Sequence[Params] | None = None) -> int:
         """Run a statement once, or once per parameter set; how many rows it changed."""
+        ...
+
+
+class Access(Protocol):
+    """Transactions on one database, whichever the driver (``SqlEngineAccess`` on
+    SQLAlchemy, ``LiteAccess`` on ``sqlite3``)."""
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the database is PostgreSQL (else SQLite)."""
+        ...
+
+    @property
+    def driver_errors(self) -> tuple[type[Exception], ...]:
+        """The driver's own exceptions, for the few checks that expect a failure."""
+        ...
+
+    def read(self) -> AbstractContextManager[Conn]:
+        """A read transaction."""
+        ...
+
+    def write(
+        self, *, wait: float | None = None, derived: bool = False
+    ) -> AbstractContextManager[Conn]:
+        """A write transaction that holds the append lock from its first statement."""
+        ...
+
+    def checkpoint_wal(self) -> bool:
+        """SQLite: fold the write-ahead log into the file (False when a reader held it)."""
+        ...
+
+    def dispose(self) -> None:
+        """Close the connections this access keeps."""
         ...
 
 

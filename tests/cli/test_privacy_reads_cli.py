@@ -213,6 +213,7 @@ def test_reading_as_someone_outside_the_couple_is_a_usage_error(session: Session
 def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # every statement it runs
+    caplog.set_level(logging.DEBUG, logger="engine.sql")  # and on the standard sqlite3
     return caplog
 
 

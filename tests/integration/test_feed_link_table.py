@@ -17,7 +17,9 @@ from engine.domain.sharing import token_hash
 from engine.events import RecordedEvent
 from engine.sql.event_store import SqlEventStore
 from engine.sql.migrations import migration_context
+from engine.sql.statements import Conn, Sql
 from engine.sql.tables import feed_links, metadata
+from tests.sql_inspect import inspector
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
@@ -44,19 +46,20 @@ def eng(url: str) -> Iterator[Engine]:
 def rows(eng: Engine) -> list[sa.Row[tuple[object, ...]]]:
     store = eng.store
     assert isinstance(store, SqlEventStore)
-    with store.db.read() as conn:
-        return list(conn.sa.execute(sa.select(feed_links)).all())
+    with inspector(store).connect() as conn:
+        return list(conn.execute(sa.select(feed_links)).all())
 
 
-def rows_in(conn: sa.Connection) -> list[sa.Row[tuple[object, ...]]]:
-    return list(conn.sa.execute(sa.select(feed_links)).all())
+def rows_in(conn: Conn) -> list[object]:
+    """The link rows as the append's own transaction sees them (either driver)."""
+    return conn.rows(Sql("SELECT token_hash FROM ritual_feed_links", columns=("token_hash",)))
 
 
 def test_the_migrations_match_the_declared_tables(url: str) -> None:
     store = open_sql_store(url)
     assert isinstance(store, SqlEventStore)
     try:
-        with store.db.sa_engine.connect() as conn:
+        with inspector(store).connect() as conn:
             assert compare_metadata(migration_context(conn), metadata) == []
     finally:
         store.close()
@@ -79,7 +82,7 @@ def test_issuing_and_revoking_keep_the_table_in_step(eng: Engine) -> None:
 
 
 def test_a_failing_hook_takes_the_event_and_the_row_back_with_it(url: str) -> None:
-    def refuse(conn: sa.Connection, recorded: Sequence[RecordedEvent]) -> None:
+    def refuse(conn: Conn, recorded: Sequence[RecordedEvent]) -> None:
         assert rows_in(conn)  # the store's own link hook has written the row
         raise RuntimeError("refused after the row was written")
 
@@ -89,7 +92,7 @@ def test_a_failing_hook_takes_the_event_and_the_row_back_with_it(url: str) -> No
         events_before = eng.store.count()
     store = open_sql_store(url, clock=clock)
     assert isinstance(store, SqlEventStore)
-    failing = SqlEventStore(store.db.sa_engine, clock, hooks=[refuse])
+    failing = SqlEventStore(store.db, clock, hooks=[refuse])
     with Engine(failing, clock) as eng:
         with pytest.raises(RuntimeError, match="refused"):
             eng.share_feed(only(eng), base_url="https://cal.example.org")

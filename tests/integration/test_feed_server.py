@@ -144,7 +144,7 @@ def test_a_vanished_database_gets_503_and_serving_resumes_when_it_is_back(
     served.folder.rename(away)  # the volume is gone ...
     store = served.eng.store
     assert isinstance(store, SqlEventStore)
-    store.db.sa_engine.dispose()  # ... and so are the connections that were open on it
+    store.db.dispose()  # ... and so are the connections that were open on it
     for target in (path, "/healthz"):
         down = served.request(target)
         assert down.status == 503

@@ -17,6 +17,7 @@ from engine.sql.event_store import SqlEventStore
 from engine.sql.tables import feed_links, partner_invites
 from engine.web import create_app
 from tests.moments import CLI_NOW
+from tests.sql_inspect import inspector
 
 BASE = "https://rituals.example.org"
 
@@ -40,8 +41,8 @@ def eng(sql_url: str) -> Iterator[Engine]:
 def rows(eng: Engine, table: sa.Table) -> list[sa.Row[tuple[object, ...]]]:
     store = eng.store
     assert isinstance(store, SqlEventStore)
-    with store.db.read() as conn:
-        return list(conn.sa.execute(sa.select(table)).all())
+    with inspector(store).connect() as conn:
+        return list(conn.execute(sa.select(table)).all())
 
 
 def test_issuing_and_revoking_keep_the_table_in_step(eng: Engine) -> None:

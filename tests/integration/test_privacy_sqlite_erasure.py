@@ -16,6 +16,7 @@ from engine import Engine, FixedClock
 from engine.events.sealing import TOKEN_PREFIX, unwrap_key
 from engine.sql.event_store import SqlEventStore
 from engine.sql.tables import data_keys, events
+from tests.sql_inspect import inspector
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -79,7 +80,7 @@ def key_forms(key: bytes) -> list[bytes]:
 def sql(eng: Engine) -> sa.Engine:
     store = eng.store
     assert isinstance(store, SqlEventStore)
-    return store.db.sa_engine
+    return inspector(store)
 
 
 def keys_of(eng: Engine, couple_id: str) -> list[bytes]:

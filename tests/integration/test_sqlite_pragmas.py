@@ -10,13 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from engine import Engine, FixedClock
 from engine.api import open_sql_store
+from engine.clock import utc_now
 from engine.events import NewEvent, TimeoutCalled
-from engine.sql.access import SaConn
 from engine.sql.event_store import SqlEventStore
+from engine.sql.open import sql_store
+from engine.sql.statements import Conn, Sql
+from engine.sql.tables import create_sa_engine
 from engine.sql.waits import Waits
 
 AT = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
@@ -27,9 +29,17 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "nested" / "rituals.db"
 
 
-@pytest.fixture
-def sqlite_store(db_path: Path) -> Iterator[SqlEventStore]:
-    store = open_sql_store(f"sqlite:///{db_path}")
+@pytest.fixture(params=["sqlite3", "sqlalchemy"])
+def sqlite_store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[SqlEventStore]:
+    """The store on the SQLite file through either driver: the standard library's, as
+    ``Engine.open`` makes it, and SQLAlchemy's, as a host's engine from
+    ``create_sa_engine`` gives it."""
+    url = f"sqlite:///{db_path}"
+    if request.param == "sqlite3":
+        store = open_sql_store(url)
+    else:
+        open_sql_store(url).close()  # made and migrated
+        store = sql_store(create_sa_engine(url), clock=utc_now, migrate=False)
     assert isinstance(store, SqlEventStore)
     try:
         yield store
@@ -37,9 +47,13 @@ def sqlite_store(db_path: Path) -> Iterator[SqlEventStore]:
         store.close()
 
 
+def level(conn: Conn, name: str) -> object:
+    return conn.scalar(Sql(f"PRAGMA {name}"))
+
+
 def pragma(store: SqlEventStore, name: str) -> object:
-    with store.db.sa_engine.connect() as conn:
-        return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+    with store.db.read() as conn:
+        return level(conn, name)
 
 
 def timeout_called(n: int) -> NewEvent:
@@ -58,13 +72,10 @@ def test_a_file_database_syncs_fully(sqlite_store: SqlEventStore) -> None:
 def test_a_read_model_write_commits_without_a_flush_and_an_append_keeps_it(
     sqlite_store: SqlEventStore,
 ) -> None:
-    def level(conn: SaConn) -> object:
-        return conn.sa.exec_driver_sql("PRAGMA synchronous").scalar()
-
     with sqlite_store.db.write(derived=True) as conn:
-        assert level(conn) == 1  # NORMAL: read models are folded again from the log
+        assert level(conn, "synchronous") == 1  # NORMAL: read models are folded again
     with sqlite_store.db.write() as conn:
-        assert level(conn) == 2  # FULL again for whatever the connection writes next
+        assert level(conn, "synchronous") == 2  # FULL again for whatever the connection writes next
     assert pragma(sqlite_store, "synchronous") == 2
 
 
@@ -108,7 +119,7 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(
 
     try:
         with sqlite_store.db.write() as conn:
-            conn.sa.execute(sa.text("SELECT 1"))
+            conn.scalar(Sql("SELECT 1"))
             writer = threading.Thread(target=second_writer)
             writer.start()
             time.sleep(0.5)

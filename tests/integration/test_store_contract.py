@@ -1,7 +1,9 @@
 """The event store contract: one suite that every backend must pass.
 
 The ``store`` fixture (tests/conftest.py) runs each test on the in-memory store,
-SQLite, and PostgreSQL when ``RITUAL_TEST_POSTGRES_URL`` is set.
+SQLite on the standard library's sqlite3 (as ``Engine.open`` makes it), SQLite through
+SQLAlchemy (as a host's engine gives it), and PostgreSQL when ``RITUAL_TEST_POSTGRES_URL``
+is set.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from engine.events.names import (
 )
 from engine.sql.event_store import SqlEventStore
 from engine.sql.tables import names
+from tests.sql_inspect import inspector
 
 AT = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 NAME = "Sam & Alex"
@@ -33,8 +34,8 @@ def stored_keys(store: EventStore) -> list[tuple[str, str, str, str]]:
     if isinstance(store, MemoryEventStore):
         return [(s, k, c, o) for (s, k), (c, o) in store._names.items()]
     assert isinstance(store, SqlEventStore)
-    with store.db.read() as conn:
-        return [tuple(r) for r in conn.sa.execute(sa.select(names))]  # type: ignore[misc]
+    with inspector(store).connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.select(names))]  # type: ignore[misc]
 
 
 def test_a_name_held_by_one_couple_is_refused_to_another_and_nothing_is_stored(

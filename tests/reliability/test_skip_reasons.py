@@ -24,6 +24,7 @@ from engine.sql.event_store import SqlEventStore
 from engine.sql.tables import events
 from engine.views import CoupleView
 from tests.moments import cli_at
+from tests.sql_inspect import inspector
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 REASON = "Tamsin my father is in hospital again"
@@ -56,7 +57,7 @@ def sealed_reason(eng: Engine, couple: CoupleView) -> tuple[str, str]:
     """The stored (event id, token) of the skip reason."""
     store = eng.store
     assert isinstance(store, SqlEventStore)
-    with store.db.sa_engine.connect() as conn:
+    with inspector(store).connect() as conn:
         row = conn.execute(
             sa.select(events.c.event_id, events.c.payload).where(
                 events.c.couple_id == couple.id, events.c.type == "ritual.skipped"
@@ -101,7 +102,7 @@ def test_an_old_reason_sealed_with_the_couple_key_decodes_and_goes_with_its_auth
     occurrence = START + timedelta(hours=1)
     store = eng.store
     assert isinstance(store, SqlEventStore)
-    with store.db.sa_engine.begin() as conn:
+    with inspector(store).begin() as conn:
         conn.execute(
             events.insert().values(
                 stream_id=f"ritual-{ritual_id}",

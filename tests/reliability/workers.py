@@ -24,12 +24,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
 from engine.api import open_sql_store
 from engine.errors import ConcurrencyError
 from engine.events import CheckedIn, Event, Metadata, NewEvent, OccurrenceSkipped, TimeoutCalled
 from engine.sql.event_store import SqlEventStore
+from engine.sql.statements import Sql
 from tests.reliability import folding
 
 AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -117,12 +116,17 @@ def slow_writer(url: str, couple_id: str, name: str, total: str, max_delay_ms: s
     """
     rng = random.Random(name)
     store = _open(url)
+    with store.db.read() as conn:
+        driver = type(conn)  # SQLAlchemy's or sqlite3's, whichever the URL opened
+    plain = driver.scalar
 
-    def linger(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO EVENTS"):
+    def linger(conn: Any, sql: Sql, params: Any = None) -> Any:
+        found = plain(conn, sql, params)
+        if sql.text.startswith("INSERT INTO ritual_events"):
             time.sleep(rng.uniform(0, int(max_delay_ms)) / 1000)
+        return found
 
-    sa.event.listen(store.db.sa_engine, "after_cursor_execute", linger)
+    driver.scalar = linger  # type: ignore[method-assign]
     _handshake()
     deadline = time.monotonic() + DEADLINE_S
     for n in range(int(total)):
