@@ -66,6 +66,7 @@ class Portability:
         rituals = s.ritual_states(state.couple_id)
         titles = {rid: r.title for rid, r in rituals.items()}
         recorded = s.store.read_couple(state.couple_id)
+        lived = s.lived.read_couple(state.couple_id)  # the readable parts: undone entries left out
         latest = self._plans.latest(state.couple_id)
         zones = s.zone_book(state.couple_id).couple
         return ExportContent(
@@ -75,9 +76,9 @@ class Portability:
             exported_at=s.now(),
             rituals=[(self._rituals.view(state, r), r) for r in rituals.values()],
             ground_rules=state.ground_rules,
-            journal=journal_views(state, vid, recorded),
-            notes=note_views(state, vid, today, titles, recorded),
-            capsules=capsule_views(state, vid, today, recorded),
+            journal=journal_views(state, vid, lived),
+            notes=note_views(state, vid, today, titles, lived),
+            capsules=capsule_views(state, vid, today, lived),
             streaks=self._streaks.streaks(state.couple_id, None),
             plan=None if latest is None else self._plans.plan_view(state, latest, ()),
             zones=zones,

@@ -60,6 +60,8 @@ def _params(sql: Sql, params: Params) -> tuple[str, dict[str, Any]]:
         kind = sql.kind(name)
         if kind is not None and value is not None:
             flat[name] = _WRITE[kind](value)
+        elif isinstance(value, datetime):  # sqlite3 would write it unlike a stored moment
+            raise TypeError(f"the parameter {name} is a moment: name it in the statement's moments")
     return text, flat
 
 
