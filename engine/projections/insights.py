@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from fractions import Fraction
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -38,9 +37,10 @@ from engine.views import WeekInsight
 
 T = TypeVar("T")
 
-CLOSENESS_STEP = Fraction(3, 10)
+CLOSENESS_STEP = (3, 10)
 """How far the average rating must move between the two halves of the window to be
-called rising or falling (ratings run from 1 to 5)."""
+called rising or falling, as (numerator, denominator): 3/10 of a point (ratings run
+from 1 to 5)."""
 
 
 @dataclass(frozen=True)
@@ -216,9 +216,12 @@ def closeness_trend(log: CoupleLog, zone: ZoneInfo, weeks: Sequence[WeekInsight]
     first, second = halves
     if not first or not second:
         return None
-    change = Fraction(sum(second), len(second)) - Fraction(sum(first), len(first))
-    if change >= CLOSENESS_STEP:
+    # the change of mean, times both halves' sizes, against the step likewise: exact in
+    # integers (a rational type would cost every command that folds drift its import)
+    change = sum(second) * len(first) - sum(first) * len(second)
+    step, per = CLOSENESS_STEP
+    if change * per >= step * len(first) * len(second):
         return "rising"
-    if change <= -CLOSENESS_STEP:
+    if -change * per >= step * len(first) * len(second):
         return "falling"
     return "steady"
