@@ -14,8 +14,9 @@ from engine.sql.statements import Conn, Sql
 
 _FORGET_COUPLE = Sql("DELETE FROM ritual_names WHERE couple_id = :couple")
 _RELEASE = Sql("DELETE FROM ritual_names WHERE scope = :scope AND owner = :owner")
-_HOLDER = Sql("SELECT owner FROM ritual_names WHERE scope = :scope AND key = :key")
-_CLAIM = Sql(
+HOLDER = Sql("SELECT owner FROM ritual_names WHERE scope = :scope AND key = :key")
+"""Who holds a name; read inside the append's transaction before a claim."""
+CLAIM = Sql(
     "INSERT INTO ritual_names (scope, key, couple_id, owner) VALUES (:scope, :key, :couple, :owner)"
 )
 _KEY = Sql(
@@ -53,10 +54,10 @@ def claim_names(
     for release in releases:
         conn.run(_RELEASE, {"scope": release.scope, "owner": release.owner})
     for claim, key in keyed:
-        holder = conn.scalar(_HOLDER, {"scope": claim.scope, "key": key})
+        holder = conn.scalar(HOLDER, {"scope": claim.scope, "key": key})
         if holder is None:
             conn.run(
-                _CLAIM,
+                CLAIM,
                 {"scope": claim.scope, "key": key, "couple": couple_id, "owner": claim.owner},
             )
         elif holder != claim.owner:

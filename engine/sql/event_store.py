@@ -1,4 +1,4 @@
-"""The event store on a SQL database (SQLite or PostgreSQL) through SQLAlchemy Core.
+"""The event store on a SQL database (SQLite or PostgreSQL), on either driver.
 
 Appends are serialised: SQLite takes its write lock when the transaction begins, and
 PostgreSQL takes a transaction-scoped advisory lock. Positions therefore become visible
@@ -35,7 +35,7 @@ from engine.events.rows import (
 )
 from engine.events.sealing import KeyringCipher
 from engine.events.subscribers import Subscriber, Subscribers
-from engine.sql.claims import claim_names, keep_key, key_record
+from engine.sql.claims import CLAIM, HOLDER, claim_names, keep_key, key_record
 from engine.sql.event_reads import SqlEventReads
 from engine.sql.event_rows import recorded_event, row_of, utc, values_of
 from engine.sql.keyring import SqlKeyring, destroy_keys
@@ -67,10 +67,6 @@ _INSERT = Sql(
 )
 _FORGET_KEYS = Sql("DELETE FROM ritual_idempotency_keys WHERE couple_id = :couple")
 _LAST_POSITION = Sql("SELECT max(position) FROM ritual_events")
-_NAME_HOLDER = Sql("SELECT owner FROM ritual_names WHERE scope = :scope AND key = :key")
-_CLAIM = Sql(
-    "INSERT INTO ritual_names (scope, key, couple_id, owner) VALUES (:scope, :key, :couple, :owner)"
-)
 _DROP_NAME = Sql("DELETE FROM ritual_names WHERE scope = :scope AND key = :key")
 
 
@@ -264,7 +260,7 @@ class SqlEventStore(SqlEventReads):
         """Whether names given before claims existed still wait to be claimed (0012)."""
         scope, key = BACKFILL
         with self.db.read() as conn:
-            return conn.scalar(_NAME_HOLDER, {"scope": scope, "key": key}) is not None
+            return conn.scalar(HOLDER, {"scope": scope, "key": key}) is not None
 
     def claim_missing(self, claims: Sequence[tuple[str, NameClaim]]) -> int:
         """Claim each (couple id, claim) whose name nobody holds, and drop the marker, in
@@ -275,12 +271,12 @@ class SqlEventStore(SqlEventReads):
         taken = 0
         with self.db.write() as conn:
             marker = {"scope": scope, "key": key}
-            if conn.scalar(_NAME_HOLDER, marker) is None:
+            if conn.scalar(HOLDER, marker) is None:
                 return 0  # another process claimed them first
             for (couple_id, _), (claim, hashed) in zip(claims, keyed, strict=True):
-                if conn.scalar(_NAME_HOLDER, {"scope": claim.scope, "key": hashed}) is None:
+                if conn.scalar(HOLDER, {"scope": claim.scope, "key": hashed}) is None:
                     conn.run(
-                        _CLAIM,
+                        CLAIM,
                         {
                             "scope": claim.scope,
                             "key": hashed,
