@@ -240,7 +240,9 @@ class LiteAccess:
         return not busy
 
     def dispose(self) -> None:
-        """Close the idle connections (those in use close when given back after this)."""
+        """Close the idle connections, as SQLAlchemy's ``dispose`` empties its pool: a
+        connection in use goes back to the pool when its transaction ends, and the next
+        transaction opens a new one when none is idle."""
         with self._lock:
             idle, self._idle = self._idle, []
         for raw in idle:
