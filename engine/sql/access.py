@@ -28,11 +28,6 @@ APPEND_LOCK_ID = 726_104_211
 """The PostgreSQL advisory lock that serialises appends."""
 
 
-def _reason(exc: sa_exc.DBAPIError) -> str | None:
-    """The one-line message for a driver error that is about the database's state."""
-    return reason(exc.orig)
-
-
 @contextlib.contextmanager
 def translate_errors() -> Iterator[None]:
     """Turn driver-level failures into the engine's StoreUnavailable, with a message that
@@ -47,9 +42,9 @@ def translate_errors() -> Iterator[None]:
     try:
         yield
     except sa_exc.DBAPIError as exc:
-        reason = _reason(exc)
-        if reason is not None:
-            raise StoreUnavailable(reason) from exc
+        found = reason(exc.orig)
+        if found is not None:
+            raise StoreUnavailable(found) from exc
         if isinstance(exc, sa_exc.IntegrityError):
             raise Conflict(type(exc.orig).__name__) from exc
         if isinstance(exc, sa_exc.ProgrammingError | sa_exc.DataError):

@@ -37,6 +37,24 @@ log = logging.getLogger("engine.sql")
 """Every statement's text at DEBUG (as SQLAlchemy's ``echo`` shows them), never a value."""
 
 
+def set_pragmas(
+    raw: sqlite3.Connection,
+    *,
+    busy_timeout_ms: int,
+    synchronous: str | int = FULL,
+    file_backed: bool = True,
+) -> None:
+    """The settings every new connection to the SQLite file starts with, on either driver
+    (``engine.sql.sqlite`` gives them to SQLAlchemy's connections too): a bounded busy
+    wait, WAL for a file, the sync level, foreign keys, and deletes that zero freed pages."""
+    raw.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    if file_backed:
+        raw.execute("PRAGMA journal_mode = WAL")
+    raw.execute(f"PRAGMA synchronous = {synchronous}")
+    raw.execute("PRAGMA foreign_keys = ON")
+    raw.execute("PRAGMA secure_delete = ON")
+
+
 def _moment(value: datetime) -> str:
     aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return aware.strftime(MOMENT_FORMAT)
@@ -169,11 +187,7 @@ class LiteAccess:
                 uri=self.target.uri,
             )
             try:
-                raw.execute(f"PRAGMA busy_timeout = {milliseconds(self.waits.lock)}")
-                raw.execute("PRAGMA journal_mode = WAL")
-                raw.execute(f"PRAGMA synchronous = {FULL}")
-                raw.execute("PRAGMA foreign_keys = ON")
-                raw.execute("PRAGMA secure_delete = ON")
+                set_pragmas(raw, busy_timeout_ms=milliseconds(self.waits.lock))
             except BaseException:
                 raw.close()
                 raise

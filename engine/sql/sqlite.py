@@ -16,6 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from engine.sql.lite import set_pragmas
+
 WRITE = "ritual_write"
 """Execution option that makes a connection's transactions begin immediately."""
 
@@ -31,14 +33,12 @@ def configure_sqlite(
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute(f"PRAGMA synchronous = {synchronous}")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA secure_delete = ON")
-        cursor.close()
+        set_pragmas(
+            dbapi_connection,
+            busy_timeout_ms=busy_timeout_ms,
+            synchronous=synchronous,
+            file_backed=engine.url.database not in (None, "", ":memory:"),
+        )
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
