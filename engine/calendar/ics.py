@@ -20,6 +20,8 @@ from engine.calendar.feed_items import MAX_EVENTS, AllDayItem, FeedCalendar, Fee
 PRODID = "-//ritual-engine//Reconnection rituals//EN"
 MAX_BYTES = 1_000_000
 """The most bytes one feed takes, before any compression."""
+_FOLD_AT = 75
+"""Octets from which icalendar folds a content line (RFC 5545 section 3.1)."""
 REFRESH = timedelta(hours=1)
 """How often calendar apps are asked to fetch the feed again."""
 
@@ -93,6 +95,10 @@ def _left_out(kept: int) -> str:
 
 
 def _render(calendar: FeedCalendar, items: Sequence[FeedItem], note: str | None = None) -> bytes:
+    return _to_ical(_calendar(calendar, items, note))
+
+
+def _calendar(calendar: FeedCalendar, items: Sequence[FeedItem], note: str | None) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -110,8 +116,28 @@ def _render(calendar: FeedCalendar, items: Sequence[FeedItem], note: str | None 
         cal.add_component(
             shared.timed(item) if isinstance(item, TimedItem) else shared.all_day(item)
         )
-    ics: bytes = cal.to_ical()
-    return ics
+    return cal
+
+
+def _to_ical(cal: Calendar) -> bytes:
+    """``cal.to_ical()``, byte for byte, with each content line made once.
+
+    Occurrences share their property objects (see ``_Shared``), so a line such as a
+    ritual's SUMMARY is made and folded once, however many events show it. A line under
+    75 ASCII octets is never folded, so it needs no folding pass.
+    """
+    made: dict[tuple[str, object], bytes] = {}
+    lines: list[bytes] = []
+    for name, value in cal.property_items():
+        key = (name, value if type(value) is bytes else id(value))  # BEGIN and END are bytes
+        line = made.get(key)
+        if line is None:
+            content = cal.content_line(name, value)
+            fits = len(content) < _FOLD_AT and content.isascii()
+            line = made[key] = content.encode("ascii") if fits else content.to_ical()
+        lines.append(line)
+    lines.append(b"")
+    return b"\r\n".join(lines)
 
 
 class _Shared:

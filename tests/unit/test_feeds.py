@@ -6,6 +6,7 @@ import ast
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,8 +18,10 @@ import engine.calendar.upcoming
 import engine.calendar.window
 from engine import Engine, FixedClock
 from engine.calendar.uids import occurrence_uid
-from engine.views import CoupleView
 from tests.feed_check import BERLIN, START, ParsedFeed, at_local, days, parse_feed
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 
 @pytest.fixture
@@ -301,3 +304,37 @@ def test_the_feed_modules_are_pure(module: object) -> None:
             imported.add(node.module.split(".")[0])
     assert imported.isdisjoint({"os", "sqlalchemy", "click", "time", "random"})
     assert ".now(" not in source and "utcnow" not in source
+
+
+def test_the_feed_bytes_are_icalendars_own_serialisation_of_the_same_calendar() -> None:
+    """Lines are made once per shared value and short ones skip folding: the bytes must
+    still be exactly what icalendar writes for that calendar (long, non-ASCII, escaped,
+    repeated and alarmed lines included)."""
+    from engine.calendar.feed_items import AllDayItem, FeedCalendar, TimedItem
+
+    stamp = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    long_title = "Évening walk along the river, phones left at home, " * 3
+    items = [
+        TimedItem(
+            uid=f"occ-{n}",
+            start=stamp + timedelta(days=n),
+            end=stamp + timedelta(days=n, minutes=20),
+            summary=long_title if n % 2 else "Morning check",
+            description="What felt good?\nWhat is one thing for tonight; and, why \\ not?",
+            cancelled=n == 3,
+            sequence=n % 3,
+            stamp=stamp,
+            alarm=timedelta(minutes=10) if n % 2 else None,
+            url=f"https://example.test/page/{n}?o={'x' * 80}" if n == 4 else None,
+        )
+        for n in range(8)
+    ]
+    items.append(
+        AllDayItem(
+            uid="day", day=date(2026, 3, 9), summary="Plan week 2", description="", stamp=stamp
+        )
+    )
+    cal = engine.calendar.ics._calendar(
+        FeedCalendar(uid="cal", name="Sam & Alex: ünïcode rituals"), items, "A note, kept; short."
+    )
+    assert engine.calendar.ics._to_ical(cal) == cal.to_ical()
