@@ -1,7 +1,8 @@
 """The Engine facade: one object to embed in another app or drive from the CLI.
 
 ``Engine`` composes one plain service per topic (``engine.services``) over a shared
-``Session`` and delegates to them; it inherits nothing. Every
+``Session`` and delegates to them; it inherits nothing, and makes each service on first
+use (``engine.services.wiring``), so a command loads only the code it runs. Every
 command loads what its decision needs, decides with the pure domain code, and appends the
 resulting events; queries return frozen views and never write. The store is created on
 first use (once, even when threads race), so constructing an Engine touches no database.
@@ -20,75 +21,46 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from engine.catalog.kinds import RepairAnswer, RepairKind, RitualKind
-from engine.catalog.plans import PlanTemplate
+from engine.catalog.plans import DEFAULT_PLAN
 from engine.clock import Clock, utc_now
-from engine.domain.invites import InviteIndex
-from engine.domain.sharing import LinkIndex
-from engine.events import EventStore, RecordedEvent
 from engine.events.idempotency import new_couple_id
-from engine.projections import ReadModels
-from engine.services.calendar import Calendar
-from engine.services.checkins import CheckIns
-from engine.services.connection import Connection
-from engine.services.couples import Couples
-from engine.services.history import History
-from engine.services.idempotent import InvocationKeys
-from engine.services.insights import Insights
-from engine.services.invites import EventInviteIndex, Invites
-from engine.services.journal import Journal
-from engine.services.lazy import Lazy
-from engine.services.page import Page, PageFacts
-from engine.services.plans import DEFAULT_PLAN, Plans
-from engine.services.privacy import Privacy
-from engine.services.refs import CoupleRef, RitualRef
-from engine.services.retry import RetryPolicy
-from engine.services.rituals import Rituals
 from engine.services.session import Session
-from engine.services.sharing import Sharing
-from engine.services.status import Status
-from engine.services.streaks import Streaks
-from engine.services.undo import Undo
-from engine.sql.master_key import MasterKeySource
-from engine.views import (
-    CapsuleView,
-    CheckInView,
-    CoupleView,
-    DriftSignal,
-    ErasureView,
-    FeedLinkView,
-    FeedTarget,
-    HistoryEntry,
-    InsightsView,
-    IssuedFeedLink,
-    JournalEntryView,
-    NoteView,
-    PlanMilestone,
-    PlanView,
-    ReadModelView,
-    RitualView,
-    SkipView,
-    StatusView,
-    StreakView,
-    TemplateView,
-    UndoView,
-    UpcomingView,
-)
-from engine.views.invites import InviteView, IssuedInvite, PageTarget
+from engine.services.wiring import Services
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from engine.catalog.kinds import RepairAnswer, RepairKind, RitualKind
+    from engine.catalog.plans import PlanTemplate
+    from engine.domain.invites import InviteIndex
+    from engine.domain.sharing import LinkIndex
+    from engine.events import EventStore, RecordedEvent
+    from engine.events.follow import Follower, LogRecord
+    from engine.projections import ReadModels
+    from engine.services.idempotent import InvocationKeys
+    from engine.services.page import PageFacts
+    from engine.services.refs import CoupleRef, RitualRef
+    from engine.services.retry import RetryPolicy
+    from engine.sql.event_store import SqlEventStore
+    from engine.sql.master_key import MasterKeySource
+    from engine.sql.waits import Waits
+    from engine.views.connection import CapsuleView, JournalEntryView, NoteView
+    from engine.views.couples import CoupleView
+    from engine.views.history import HistoryEntry, ReadModelView, UndoView
+    from engine.views.insights import DriftSignal, InsightsView
+    from engine.views.invites import InviteView, IssuedInvite, PageTarget
+    from engine.views.plans import PlanMilestone, PlanView
+    from engine.views.privacy import ErasureView
+    from engine.views.rituals import CheckInView, RitualView, SkipView, TemplateView, UpcomingView
+    from engine.views.sharing import FeedLinkView, FeedTarget, IssuedFeedLink
+    from engine.views.status import StatusView
+    from engine.views.streaks import StreakView
 
 T = TypeVar("T")
 P = ParamSpec("P")
 
 _NOT_ARGUMENTS = ("self", "idempotency_key", "key", "made", "imported")
 """Locals of a command method that are not its arguments (see ``Engine._once``)."""
-
-if TYPE_CHECKING:
-    import sqlalchemy as sa
-
-    from engine.events.follow import Follower, LogRecord
-    from engine.services.portability import Portability
-    from engine.sql.event_store import SqlEventStore
-    from engine.sql.waits import Waits
 
 
 def _command(method: Callable[Concatenate[Engine, P], T]) -> Callable[Concatenate[Engine, P], T]:
@@ -132,33 +104,8 @@ class Engine:
     ) -> None:
         session = Session(store, clock, via=via, retry=retry, keys=keys)
         self._session = session
-        self._streaks = Streaks(session, read_models_for)
-        self._couples = Couples(session)
-        self._rituals = Rituals(session)
-        self._check_ins = CheckIns(session, self._streaks)
-        self._journal = Journal(session)
-        self._connection = Connection(session, self._journal)
-        self._plans = Plans(session)
-        self._status = Status(session, self._streaks, self._plans)
-        self._insights = Insights(session)
-        self._history = History(session)
-        self._calendar = Calendar(session, self._plans)
-        self._sharing = Sharing(session, link_index_for)
-        self._privacy = Privacy(session, forget=(self._streaks.forget,))
-        self._portability = Lazy(self._make_portability)
-        self._invites = Invites(session, invite_index_for)
-        self._page = Page(session)
-        self._undo = Undo(session)
-
-    def _make_portability(self) -> Portability:
-        from engine.services.portability import Portability
-
-        return Portability(
-            self._session,
-            rituals=self._rituals,
-            streaks=self._streaks,
-            plans=self._plans,
-            sharing=self._sharing,
+        self._services = Services(
+            session, read_models=read_models_for, links=link_index_for, invites=invite_index_for
         )
 
     @classmethod
@@ -323,7 +270,7 @@ class Engine:
             made,
             "create_couple",
             locals(),
-            lambda: self._couples.create(
+            lambda: self._services.couples.create(
                 name,
                 partners,
                 tz,
@@ -338,7 +285,7 @@ class Engine:
 
     def couples(self) -> list[CoupleView]:
         """Every couple in the store that was not erased, oldest first."""
-        return self._couples.all()
+        return self._services.couples.all()
 
     def erased_couples(self) -> list[str]:
         """The ids of the couples that were erased at their request (a host can drop what
@@ -347,7 +294,7 @@ class Engine:
 
     def couple(self, couple: CoupleRef) -> CoupleView:
         """One couple by id (or view). Raises NotFound for an unknown or erased couple."""
-        return self._couples.get(couple)
+        return self._services.couples.get(couple)
 
     @_command
     def add_partner(
@@ -359,7 +306,7 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> CoupleView:
         """Add a partner; returns the couple. NotAllowed when the handle is taken."""
-        return self._couples.add_partner(couple, handle, display_name)
+        return self._services.couples.add_partner(couple, handle, display_name)
 
     @_command
     def rename_partner(
@@ -371,7 +318,7 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> CoupleView:
         """Change a partner's display name; returns the couple. NotFound for no such partner."""
-        return self._couples.rename_partner(couple, handle, display_name)
+        return self._services.couples.rename_partner(couple, handle, display_name)
 
     @_command
     def set_partner_zone(
@@ -381,7 +328,7 @@ class Engine:
         the couple. Their rituals' local times, late-entry windows and streak days follow
         it; the past keeps the zone in force then. Raises InvalidInput for an unknown zone,
         NotAllowed when the partner already lives by it."""
-        return self._couples.set_partner_zone(couple, handle, tz)
+        return self._services.couples.set_partner_zone(couple, handle, tz)
 
     @_command
     def clear_partner_zone(
@@ -389,7 +336,7 @@ class Engine:
     ) -> CoupleView:
         """Let a partner follow the couple's zone again from now on; returns the couple.
         NotAllowed when they already follow it."""
-        return self._couples.set_partner_zone(couple, handle, None)
+        return self._services.couples.set_partner_zone(couple, handle, None)
 
     @_command
     def change_settings(
@@ -403,7 +350,7 @@ class Engine:
     ) -> CoupleView:
         """Change the zone, monthly streak freezes or proxy check-ins; returns the couple.
         Raises InvalidInput for an unknown zone or a freeze count out of range."""
-        return self._couples.change_settings(
+        return self._services.couples.change_settings(
             couple, tz=tz, freezes_per_month=freezes_per_month, proxy_checkins=proxy_checkins
         )
 
@@ -411,12 +358,12 @@ class Engine:
 
     def rituals(self, couple: CoupleRef, *, include_retired: bool = False) -> list[RitualView]:
         """The couple's rituals, oldest first (retired ones only when asked)."""
-        return self._rituals.list(couple, include_retired)
+        return self._services.rituals.list(couple, include_retired)
 
     def ritual(self, couple: CoupleRef, ritual: RitualRef) -> RitualView:
         """One ritual by id, view or exact title. Raises NotFound when there is none, and
         InvalidInput when several active rituals share the title."""
-        return self._rituals.get(couple, ritual)
+        return self._services.rituals.get(couple, ritual)
 
     @_command
     def add_ritual(
@@ -441,7 +388,7 @@ class Engine:
         instant for everyone; ``each_local`` gives each participant their own occurrence at
         the schedule's wall time in their own zone. Raises InvalidInput for a bad
         definition, NotAllowed when an active ritual has that title."""
-        return self._rituals.add(
+        return self._services.rituals.add(
             couple,
             title,
             cron=cron,
@@ -478,7 +425,7 @@ class Engine:
         ``each_local`` True keeps it at each participant's own local time, False anchors it
         to the couple's zone again. Raises InvalidInput when nothing changes, NotAllowed
         for a retired ritual."""
-        return self._rituals.edit(
+        return self._services.rituals.edit(
             couple,
             ritual,
             title=title,
@@ -503,21 +450,21 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> RitualView:
         """Pause a ritual, optionally until the start of a local date; returns it."""
-        return self._rituals.pause(couple, ritual, until)
+        return self._services.rituals.pause(couple, ritual, until)
 
     @_command
     def resume_ritual(
         self, couple: CoupleRef, ritual: RitualRef, *, idempotency_key: str | None = None
     ) -> RitualView:
         """Bring a paused ritual back now; returns it. NotAllowed when it is not paused."""
-        return self._rituals.resume(couple, ritual)
+        return self._services.rituals.resume(couple, ritual)
 
     @_command
     def retire_ritual(
         self, couple: CoupleRef, ritual: RitualRef, *, idempotency_key: str | None = None
     ) -> RitualView:
         """End a ritual for good (its history stays); returns it."""
-        return self._rituals.retire(couple, ritual)
+        return self._services.rituals.retire(couple, ritual)
 
     # -- logging -------------------------------------------------------------------------
 
@@ -539,7 +486,7 @@ class Engine:
         """Record that partner ``by`` did a ritual (now, at ``at``, or for an exact
         occurrence); returns the check-in with the partner's new streak. Raises NotAllowed
         for a second check-in of one occurrence or a closed late-entry window."""
-        return self._check_ins.check_in(
+        return self._services.check_ins.check_in(
             couple,
             ritual,
             by=by,
@@ -564,7 +511,7 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> SkipView:
         """Let an occurrence go on purpose (skips never break a streak); returns the skip."""
-        return self._check_ins.skip(
+        return self._services.check_ins.skip(
             couple, ritual, by=by, at=at, occurrence=occurrence, reason=reason
         )
 
@@ -584,7 +531,7 @@ class Engine:
         ritual, or with ``ritual=None`` of every ritual with fixed times; returns the skips.
         Occurrences already skipped or done, or whose late-entry window closed, stay as they
         are. Raises NotAllowed when nothing is left to let go."""
-        return self._check_ins.plan_absence(
+        return self._services.check_ins.plan_absence(
             couple, ritual, since=since, until=until, by=by, reason=reason
         )
 
@@ -600,7 +547,7 @@ class Engine:
         """Undo one of ``by``'s own recent entries (the latest, or ``entry`` by id or id
         prefix): check-ins, skips, appreciations, repairs and plan tasks; returns what was
         undone. Raises NotAllowed for someone else's entry or one too old to undo."""
-        return self._undo.undo(couple, by=by, entry=entry)
+        return self._services.undo.undo(couple, by=by, entry=entry)
 
     # -- connection ----------------------------------------------------------------------
 
@@ -617,7 +564,9 @@ class Engine:
     ) -> str:
         """Write an appreciation (a private one stays in the writer's journal until shared);
         returns its id. InvalidInput when it is addressed to its author."""
-        return self._connection.appreciate(couple, by=by, to=to, text=text, private=private)
+        return self._services.connection.appreciate(
+            couple, by=by, to=to, text=text, private=private
+        )
 
     @_command
     def share_appreciation(
@@ -630,7 +579,7 @@ class Engine:
     ) -> str:
         """Share a journal appreciation (by id or id prefix) with its recipient; returns its
         id. NotAllowed for someone else's or an already shared one."""
-        return self._connection.share_appreciation(couple, appreciation_id, by=by)
+        return self._services.connection.share_appreciation(couple, appreciation_id, by=by)
 
     @_command
     def repair(
@@ -643,7 +592,7 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> str:
         """Record a repair attempt; returns its id for the other partner's answer."""
-        return self._connection.repair(couple, by=by, kind=kind, note=note)
+        return self._services.connection.repair(couple, by=by, kind=kind, note=note)
 
     @_command
     def respond_to_repair(
@@ -657,7 +606,7 @@ class Engine:
         idempotency_key: str | None = None,
     ) -> str:
         """The other partner answers a repair attempt; returns the repair's id."""
-        return self._connection.respond_to_repair(
+        return self._services.connection.respond_to_repair(
             couple, repair_id, by=by, answer=answer, note=note
         )
 
@@ -666,23 +615,23 @@ class Engine:
         self, couple: CoupleRef, *, by: str, idempotency_key: str | None = None
     ) -> str:
         """Call a pause in a difficult talk; returns its id. NotAllowed when one runs."""
-        return self._connection.call_timeout(couple, by=by)
+        return self._services.connection.call_timeout(couple, by=by)
 
     @_command
     def end_timeout(self, couple: CoupleRef, *, by: str, idempotency_key: str | None = None) -> str:
         """Come back to the talk after a pause; returns its id. NotAllowed when none runs."""
-        return self._connection.end_timeout(couple, by=by)
+        return self._services.connection.end_timeout(couple, by=by)
 
     @_command
     def agree_ground_rules(
         self, couple: CoupleRef, rules: Sequence[str], *, idempotency_key: str | None = None
     ) -> int:
         """Record the couple's ground rules for difficult talks; returns how many."""
-        return self._connection.agree_ground_rules(couple, rules)
+        return self._services.connection.agree_ground_rules(couple, rules)
 
     def ground_rules(self, couple: CoupleRef) -> tuple[str, ...]:
         """The couple's current ground rules."""
-        return self._connection.ground_rules(couple)
+        return self._services.connection.ground_rules(couple)
 
     @_command
     def seal_capsule(
@@ -696,7 +645,9 @@ class Engine:
     ) -> CapsuleView:
         """Seal a message until ``opens_on`` (three months from today by default); returns
         the capsule without its message."""
-        return self._connection.seal_capsule(couple, by=by, message=message, opens_on=opens_on)
+        return self._services.connection.seal_capsule(
+            couple, by=by, message=message, opens_on=opens_on
+        )
 
     @_command
     def open_capsule(
@@ -704,96 +655,96 @@ class Engine:
     ) -> CapsuleView:
         """Open a capsule on or after its date; returns it with its message. NotAllowed
         before the date."""
-        return self._connection.open_capsule(couple, capsule_id, by=by)
+        return self._services.connection.open_capsule(couple, capsule_id, by=by)
 
     # -- reading as someone --------------------------------------------------------------
 
     def journal(self, couple: CoupleRef, *, viewer: str | None = None) -> list[JournalEntryView]:
         """The appreciations ``viewer`` may read, oldest first: every shared one and the
         viewer's own journal entries (None, the default, is the couple's shared view)."""
-        return self._journal.journal(couple, viewer)
+        return self._services.journal.journal(couple, viewer)
 
     def notes(self, couple: CoupleRef, *, viewer: str | None = None) -> list[NoteView]:
         """The notes ``viewer`` may read, oldest first: their own, the check-in notes
         others shared, and the reasons given for skips."""
-        return self._journal.notes(couple, viewer)
+        return self._services.journal.notes(couple, viewer)
 
     def capsules(self, couple: CoupleRef, *, viewer: str | None = None) -> list[CapsuleView]:
         """Every capsule; a message shows to nobody before its opening date, then to all."""
-        return self._journal.capsules(couple, viewer)
+        return self._services.journal.capsules(couple, viewer)
 
     def history(
         self, couple: CoupleRef, *, limit: int = 20, viewer: str | None = None
     ) -> list[HistoryEntry]:
         """The newest ``limit`` events the viewer may know of, newest first, described
         without private text (another partner's journal entries stay out until shared)."""
-        return self._history.history(couple, limit, viewer)
+        return self._services.history.history(couple, limit, viewer)
 
     # -- how it is going -----------------------------------------------------------------
 
     def status(self, couple: CoupleRef, *, as_of: datetime | None = None) -> StatusView:
         """Today (or ``as_of``'s local day) at a glance: rituals, streaks, the plan, recent
         weeks and drift. Writes nothing; another moment sees what was recorded by then."""
-        return self._status.status(couple, as_of)
+        return self._services.status.status(couple, as_of)
 
     def streaks(self, couple: CoupleRef, *, as_of: datetime | None = None) -> list[StreakView]:
         """How each active or paused ritual is going, as of now (or ``as_of``)."""
-        return self._streaks.streaks(couple, as_of)
+        return self._services.streaks.streaks(couple, as_of)
 
     def ritual_streak(
         self, couple: CoupleRef, ritual: RitualRef, *, as_of: datetime | None = None
     ) -> StreakView:
         """How one ritual is going, as of now (or ``as_of``)."""
-        return self._streaks.ritual_streak(couple, ritual, as_of)
+        return self._services.streaks.ritual_streak(couple, ritual, as_of)
 
     def insights(self, couple: CoupleRef, *, weeks: int = 8) -> InsightsView:
         """The last ``weeks`` ISO weeks (1 to 52), the closeness trend and drift signals.
         Raises InvalidInput for a week count out of range."""
-        return self._insights.insights(couple, weeks)
+        return self._services.insights.insights(couple, weeks)
 
     def drift_signals(self, couple: CoupleRef) -> list[DriftSignal]:
         """The drift signals on now: observations with a suggestion, never a verdict."""
-        return self._insights.drift_signals(couple)
+        return self._services.insights.drift_signals(couple)
 
     # -- read models ---------------------------------------------------------------------
 
     def catch_up(self) -> int:
         """Fold new events into every read model; returns how many events were folded."""
-        return self._streaks.catch_up()
+        return self._services.streaks.catch_up()
 
     def read_models(self, projection: str | None = None) -> list[ReadModelView]:
         """Each read model (or the one named) and how far it has folded the log. Raises
         NotFound for an unknown name."""
-        return self._streaks.read_models(projection)
+        return self._services.streaks.read_models(projection)
 
     def rebuild(
         self, projection: str | None = None, *, progress: Callable[[int], None] | None = None
     ) -> list[ReadModelView]:
         """Drop one read model (or all) and fold the whole log into it again; returns their
         state. ``progress`` is told how many log positions each committed batch covered."""
-        return self._streaks.rebuild(projection, progress)
+        return self._services.streaks.rebuild(projection, progress)
 
     # -- plans ---------------------------------------------------------------------------
 
     def plan_templates(self) -> tuple[PlanTemplate, ...]:
         """The plans a couple can start."""
-        return self._plans.templates()
+        return self._services.plans.templates()
 
     def plan_status(self, couple: CoupleRef) -> PlanView | None:
         """The couple's latest plan (running or finished) as it stands now, weeks that have
         begun included; None if none yet. Writes nothing (see ``tick``)."""
-        return self._plans.status(couple)
+        return self._services.plans.status(couple)
 
     def plan_milestones(self, couple: CoupleRef) -> list[PlanMilestone]:
         """A dated, content-free entry for every plan week with a known first day."""
-        return self._plans.milestones(couple)
+        return self._services.plans.milestones(couple)
 
     def tick(self, couple: CoupleRef | None = None) -> list[PlanView]:
         """Record what time has brought about (a plan week that began adds its rituals; a
         finished plan retires what it let go) for one couple or every couple; returns the
         plans for which something was recorded. Every command does this for what it
         touches; ``ritual tick`` and ``ritual serve`` call it for everyone."""
-        return self._plans.tick(couple)
+        return self._services.plans.tick(couple)
 
     @_command
     def start_plan(
@@ -806,7 +757,7 @@ class Engine:
     ) -> PlanView:
         """Begin a plan on ``on`` (default: today); returns it. NotFound for an unknown
         template, NotAllowed while another plan runs."""
-        return self._plans.start(couple, template, on)
+        return self._services.plans.start(couple, template, on)
 
     @_command
     def plan_task_done(
@@ -819,24 +770,24 @@ class Engine:
     ) -> PlanView:
         """Mark a task done by one partner (a handle) or, without ``by``, by both; returns
         the plan. NotAllowed when no plan runs or the task's week has not begun."""
-        return self._plans.task_done(couple, task, by)
+        return self._services.plans.task_done(couple, task, by)
 
     @_command
     def extend_plan_week(
         self, couple: CoupleRef, *, idempotency_key: str | None = None
     ) -> PlanView:
         """Give the current plan week seven more days; returns the plan."""
-        return self._plans.extend_week(couple)
+        return self._services.plans.extend_week(couple)
 
     @_command
     def pause_plan(self, couple: CoupleRef, *, idempotency_key: str | None = None) -> PlanView:
         """Stop the plan's clock (no week begins until it resumes); returns the plan."""
-        return self._plans.pause(couple)
+        return self._services.plans.pause(couple)
 
     @_command
     def resume_plan(self, couple: CoupleRef, *, idempotency_key: str | None = None) -> PlanView:
         """Let the plan's clock run again from today; returns the plan."""
-        return self._plans.resume(couple)
+        return self._services.plans.resume(couple)
 
     @_command
     def finish_plan(
@@ -849,20 +800,20 @@ class Engine:
     ) -> PlanView:
         """End the plan. Its rituals named in ``keep``, or all with ``keep_all``, continue;
         the others are retired, their history kept. Returns the finished plan."""
-        return self._plans.finish(couple, keep, keep_all)
+        return self._services.plans.finish(couple, keep, keep_all)
 
     # -- the calendar --------------------------------------------------------------------
 
     def catalog(self) -> list[TemplateView]:
         """The ritual templates a couple can start from, in catalog order."""
-        return self._calendar.catalog()
+        return self._services.calendar.catalog()
 
     def upcoming(
         self, couple: CoupleRef, *, days: int = 7, partner: str | None = None
     ) -> list[UpcomingView]:
         """The occurrences of the next ``days`` days (1 to 366), soonest first, skipped ones
         left out (with ``partner``: only the rituals that partner takes part in)."""
-        return self._calendar.upcoming(couple, days, partner)
+        return self._services.calendar.upcoming(couple, days, partner)
 
     def calendar_feed(
         self,
@@ -877,7 +828,7 @@ class Engine:
         ``partner``, each event links to that occurrence on the partner's page. They depend
         only on the events behind ``feed_version`` and the local date, so they can be
         cached."""
-        return self._calendar.calendar_feed(
+        return self._services.calendar.calendar_feed(
             couple,
             partner=partner,
             days_back=days_back,
@@ -887,7 +838,7 @@ class Engine:
 
     def feed_version(self, couple: CoupleRef) -> int:
         """The log position of the newest event that can change the couple's feeds (0: none)."""
-        return self._calendar.feed_version(couple)
+        return self._services.calendar.feed_version(couple)
 
     # -- sharing -------------------------------------------------------------------------
 
@@ -903,36 +854,38 @@ class Engine:
         the token is in the returned URLs and nowhere else (only its hash is stored). It
         takes no idempotency key: its reply holds a token no retry could give again, so a
         retry issues another link (revoke the one never received)."""
-        return self._sharing.share_feed(couple, base_url=base_url, partner=partner, label=label)
+        return self._services.sharing.share_feed(
+            couple, base_url=base_url, partner=partner, label=label
+        )
 
     def feed_links(self, couple: CoupleRef, *, include_revoked: bool = False) -> list[FeedLinkView]:
         """The couple's sharing links, oldest first (never their tokens)."""
-        return self._sharing.feed_links(couple, include_revoked)
+        return self._services.sharing.feed_links(couple, include_revoked)
 
     @_command
     def revoke_feed_link(
         self, couple: CoupleRef, link: str, *, idempotency_key: str | None = None
     ) -> FeedLinkView:
         """Stop a link (by id or id prefix) from opening the calendar; returns it."""
-        return self._sharing.revoke_feed_link(couple, link)
+        return self._services.sharing.revoke_feed_link(couple, link)
 
     def feed_target(self, token: str) -> FeedTarget | None:
         """The live link a presented token opens, or None (unknown, revoked, erased or a
         departed partner's); costs the same for every unknown or revoked token."""
-        return self._sharing.feed_target(token)
+        return self._services.sharing.feed_target(token)
 
     def record_feed_fetch(self, couple_id: str, link_id: str, at: datetime) -> None:
         """Note when a calendar app last fetched a couple's link (not an event: it changes
         too often)."""
-        self._sharing.record_feed_fetch(couple_id, link_id, at)
+        self._services.sharing.record_feed_fetch(couple_id, link_id, at)
 
     def log_position(self) -> int:
         """The position of the newest event in the whole log: the server's change detector."""
-        return self._sharing.log_position()
+        return self._services.sharing.log_position()
 
     def event_recorded_at(self, position: int) -> datetime | None:
         """When the event at ``position`` was recorded (None when there is none)."""
-        return self._sharing.event_recorded_at(position)
+        return self._services.sharing.event_recorded_at(position)
 
     # -- the partner's page ------------------------------------------------------------
 
@@ -942,31 +895,33 @@ class Engine:
         """Issue a secret link to ``partner``'s own page served at ``base_url``; the token
         is in the returned URL and nowhere else (only its hash is stored). Like
         :meth:`share_feed`, it takes no idempotency key."""
-        return self._invites.invite_partner(couple, partner=partner, base_url=base_url, label=label)
+        return self._services.invites.invite_partner(
+            couple, partner=partner, base_url=base_url, label=label
+        )
 
     def invites(self, couple: CoupleRef, *, include_revoked: bool = False) -> list[InviteView]:
         """The couple's page invites, oldest first (never their tokens)."""
-        return self._invites.invites(couple, include_revoked=include_revoked)
+        return self._services.invites.invites(couple, include_revoked=include_revoked)
 
     @_command
     def revoke_invite(
         self, couple: CoupleRef, invite: str, *, idempotency_key: str | None = None
     ) -> InviteView:
         """Stop an invite (by id or id prefix) from opening the page; returns it."""
-        return self._invites.revoke_invite(couple, invite)
+        return self._services.invites.revoke_invite(couple, invite)
 
     def invite_target(self, token: str) -> PageTarget | None:
         """The page a presented invite token opens, or None (unknown, revoked, erased or a
         departed partner's); costs the same for every unknown or revoked token."""
-        return self._invites.invite_target(token)
+        return self._services.invites.invite_target(token)
 
     def session_target(self, invite_id: str) -> PageTarget | None:
         """The page a session of ``invite_id`` opens, or None when the invite is gone."""
-        return self._invites.session_target(invite_id)
+        return self._services.invites.session_target(invite_id)
 
     def page_facts(self, couple: CoupleRef, *, partner: str) -> PageFacts:
         """The repair attempts ``partner`` may answer, and the running pause if any."""
-        return self._page.page_facts(couple, partner=partner)
+        return self._services.page.page_facts(couple, partner=partner)
 
     # -- privacy -------------------------------------------------------------------------
 
@@ -975,7 +930,7 @@ class Engine:
         """Erase a couple for good: every key of theirs, their read models, and a tombstone.
         Afterwards the couple raises NotFound and no text of theirs can be read; other
         couples are untouched."""
-        return self._privacy.erase_couple(couple)
+        return self._services.privacy.erase_couple(couple)
 
     @_command
     def erase_partner(
@@ -984,18 +939,18 @@ class Engine:
         """Erase what one partner wrote (a partner leaving): notes, appreciations, capsule
         letters and display name. The couple and the others' words stay. NotAllowed for the
         only partner."""
-        return self._privacy.erase_partner(couple, handle)
+        return self._services.privacy.erase_partner(couple, handle)
 
     def export_data(
         self, couple: CoupleRef, *, viewer: str | None = None, full: bool = False
     ) -> dict[str, Any]:
         """Everything ``viewer`` may see (None: the shared view) as JSON-ready data; ``full``
         holds every text of every partner, for ``import_data``, and takes no viewer."""
-        return self._portability.get().export_data(couple, viewer, full)
+        return self._services.portability.export_data(couple, viewer, full)
 
     def export_markdown(self, couple: CoupleRef, *, viewer: str | None = None) -> str:
         """What ``viewer`` may see, as a Markdown keepsake."""
-        return self._portability.get().export_markdown(couple, viewer)
+        return self._services.portability.export_markdown(couple, viewer)
 
     def import_data(
         self, document: Mapping[str, Any], *, idempotency_key: str | None = None
@@ -1015,7 +970,7 @@ class Engine:
             imported,
             "import_data",
             locals(),
-            lambda: self._portability.get().import_data(document),
+            lambda: self._services.portability.import_data(document),
         )
 
 
@@ -1040,6 +995,8 @@ def invite_index_for(store: EventStore) -> InviteIndex:
         from engine.sql.invites import SqlInviteIndex
 
         return SqlInviteIndex(store.db)
+    from engine.services.invites import EventInviteIndex
+
     return EventInviteIndex(store)
 
 

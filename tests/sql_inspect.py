@@ -4,12 +4,15 @@ with the table objects of ``engine.sql.tables``, whichever driver the store runs
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
-from engine.sql.event_store import SqlEventStore
 from engine.sql.lite import LiteAccess
 from engine.sql.tables import create_sa_engine
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from engine.sql.event_store import SqlEventStore
 
 
 @functools.cache

@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from engine.calendar.feed_items import TimedItem
-from engine.calendar.schedule import Occurrence
 from engine.calendar.uids import occurrence_uid
 from engine.calendar.upcoming import scheduled
-from engine.calendar.window import Window
 from engine.calendar.zones import ZoneLike, zone_at
 from engine.catalog.prompts import prompt_for
 from engine.domain import ritual as ritual_domain
@@ -32,6 +31,10 @@ from engine.events import (
     RitualResumed,
     RitualRetired,
 )
+
+if TYPE_CHECKING:
+    from engine.calendar.schedule import Occurrence
+    from engine.calendar.window import Window
 
 DEFAULT_DURATION = timedelta(minutes=15)
 """How long an occurrence lasts in the calendar when its ritual has no duration."""

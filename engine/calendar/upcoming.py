@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
-from engine.calendar.schedule import Occurrence
 from engine.calendar.zones import ZoneLike, zone_at
 from engine.catalog.prompts import prompt_for
 from engine.domain.anchoring import (
@@ -17,10 +17,13 @@ from engine.domain.anchoring import (
     each_local_ever,
     local_times,
 )
-from engine.domain.ritual import RitualState
-from engine.domain.zones import ZoneBook
-from engine.events import RitualDefined
-from engine.views import UpcomingView
+from engine.views.rituals import UpcomingView
+
+if TYPE_CHECKING:
+    from engine.calendar.schedule import Occurrence
+    from engine.domain.ritual import RitualState
+    from engine.domain.zones import ZoneBook
+    from engine.events import RitualDefined
 
 
 def scheduled(

@@ -247,6 +247,8 @@ RECONNECT_8_WEEKS = PlanTemplate(
 )
 
 PLAN_TEMPLATES: tuple[PlanTemplate, ...] = (RECONNECT_8_WEEKS,)
+DEFAULT_PLAN = RECONNECT_8_WEEKS.key
+"""The plan a couple starts when they name none."""
 
 _BY_KEY: dict[str, PlanTemplate] = {p.key: p for p in PLAN_TEMPLATES}
 

@@ -11,10 +11,14 @@ occasional one (``per_week=None`` too: done whenever the couple chooses).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engine.catalog.plan_ritual_templates import PLAN_ONLY
 from engine.catalog.ritual_templates import EVERYDAY
-from engine.catalog.templates import Template
 from engine.errors import NotFound
+
+if TYPE_CHECKING:
+    from engine.catalog.templates import Template
 
 CATALOG: tuple[Template, ...] = (*EVERYDAY, *PLAN_ONLY)
 """Every template, in its usual order (daily, weekly, monthly, occasional), then those

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from engine.catalog.kinds import RitualKind
+if TYPE_CHECKING:
+    from engine.catalog.kinds import RitualKind
 
 Participants = Literal["both", "each"]
 """``both``: done together; ``each``: every partner on their own."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from engine.cli.jsonout import template_json, upcoming_json
@@ -9,8 +11,10 @@ from engine.cli.options import json_option
 from engine.cli.outfile import STDOUT
 from engine.cli.output import save_file, show_list, times_words
 from engine.cli.state import CliState, pass_state
-from engine.views import TemplateView, UpcomingView
 from engine.views.wording import format_duration
+
+if TYPE_CHECKING:
+    from engine.views.rituals import TemplateView, UpcomingView
 
 
 def template_lines(t: TemplateView) -> list[str]:

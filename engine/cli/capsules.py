@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,7 +12,9 @@ from engine.cli.output import show_list
 from engine.cli.parsing import parse_date
 from engine.cli.state import CliState, pass_state
 from engine.errors import InvalidInput
-from engine.views import CapsuleView
+
+if TYPE_CHECKING:
+    from engine.views.connection import CapsuleView
 
 MESSAGE_FILE_MAX = 1_000_000
 """Bytes read from a capsule message file; far more than the longest letter."""

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
-from engine.catalog.kinds import RepairAnswer, RepairKind
 from engine.cli.jsonout import rule_json
 from engine.cli.options import json_option
 from engine.cli.output import show_list
 from engine.cli.state import CliState, pass_state
 from engine.views.wording import count_of
+
+if TYPE_CHECKING:
+    from engine.catalog.kinds import RepairAnswer, RepairKind
 
 
 @click.command("appreciate")
@@ -45,7 +47,7 @@ def appreciate_command(
 @pass_state
 def repair_command(state: CliState, partner: str, kind: str, note: str | None) -> None:
     """Record a repair attempt after a hurt."""
-    rid = state.engine.repair(state.couple, by=partner, kind=cast(RepairKind, kind), note=note)
+    rid = state.engine.repair(state.couple, by=partner, kind=cast("RepairKind", kind), note=note)
     click.echo(f"Repair attempt noted ({rid[:8]}). Reaching out takes courage.")
 
 
@@ -78,7 +80,7 @@ def repair_response_command(
         raise click.UsageError("answer with exactly one of --accepted or --not-yet")
     (final,) = chosen
     state.engine.respond_to_repair(
-        state.couple, repair_id, by=partner, answer=cast(RepairAnswer, final), note=note
+        state.couple, repair_id, by=partner, answer=cast("RepairAnswer", final), note=note
     )
     if final == "accepted":
         click.echo("Repair accepted. Thank you for meeting each other.")

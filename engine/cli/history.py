@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from engine.cli.jsonout import history_json
 from engine.cli.options import json_option, viewer_option
 from engine.cli.output import in_force, show_list
 from engine.cli.state import CliState, pass_state
-from engine.views import HistoryEntry
+
+if TYPE_CHECKING:
+    from engine.views.history import HistoryEntry
 
 
 @click.command("log")

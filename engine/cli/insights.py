@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,7 +12,9 @@ from engine.cli.jsonout import insights_json
 from engine.cli.options import json_option
 from engine.cli.output import echo_json, echo_lines
 from engine.cli.state import CliState, pass_state
-from engine.views import DriftSignal, WeekInsight
+
+if TYPE_CHECKING:
+    from engine.views.insights import DriftSignal, WeekInsight
 
 
 @click.command("insights")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from engine.cli.jsonout import invite_json
 from engine.cli.options import json_option
 from engine.cli.output import local, show_list
 from engine.cli.state import CliState, current_state, pass_state
-from engine.views.invites import InviteView
+
+if TYPE_CHECKING:
+    from engine.views.invites import InviteView
 
 
 @click.group("invite", invoke_without_command=True)

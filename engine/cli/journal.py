@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from engine.cli.jsonout import journal_json, note_json
 from engine.cli.options import json_option, viewer_option
 from engine.cli.output import indented, local, show_list
 from engine.cli.state import CliState, pass_state
-from engine.views import JournalEntryView, NoteView
+
+if TYPE_CHECKING:
+    from engine.views.connection import JournalEntryView, NoteView
 
 
 @click.group("journal")

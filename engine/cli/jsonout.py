@@ -5,31 +5,23 @@ the ones the docs list whatever a view gains."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from engine.catalog.plans import PlanTemplate
-from engine.views import (
-    CapsuleView,
-    CoupleView,
-    DriftSignal,
-    FeedLinkView,
-    HistoryEntry,
-    InsightsView,
-    JournalEntryView,
-    NoteView,
-    PlanView,
-    RitualView,
-    StatusView,
-    StreakLine,
-    StreakView,
-    TemplateView,
-    UpcomingView,
-    WeekInsight,
-    WeekProgress,
-)
-from engine.views.invites import InviteView
 from engine.views.json import instant, plan_summary, streak_summary, view_json
+
+if TYPE_CHECKING:
+    from engine.catalog.plans import PlanTemplate
+    from engine.views.connection import CapsuleView, JournalEntryView, NoteView
+    from engine.views.couples import CoupleView
+    from engine.views.history import HistoryEntry
+    from engine.views.insights import DriftSignal, InsightsView, WeekInsight
+    from engine.views.invites import InviteView
+    from engine.views.plans import PlanView
+    from engine.views.rituals import RitualView, TemplateView, UpcomingView
+    from engine.views.sharing import FeedLinkView
+    from engine.views.status import StatusView
+    from engine.views.streaks import StreakLine, StreakView, WeekProgress
 
 
 def zone(couple: CoupleView) -> ZoneInfo:

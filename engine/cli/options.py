@@ -14,7 +14,7 @@ import click
 
 if TYPE_CHECKING:  # the views and vocabularies load with the command that uses them
     from engine.catalog.kinds import RitualKind
-    from engine.views import CoupleView
+    from engine.views.couples import CoupleView
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -6,12 +6,14 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
-from engine.views import CoupleView, HistoryEntry
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
+    from engine.views.history import HistoryEntry
 
 T = TypeVar("T")
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from engine.views import PlanView
+if TYPE_CHECKING:
+    from engine.views.plans import PlanView
 
 
 def echo_rituals_added(v: PlanView) -> None:

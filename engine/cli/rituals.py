@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from engine.cli.jsonout import ritual_json
@@ -9,8 +11,10 @@ from engine.cli.options import RitualFields, json_option, ritual_fields
 from engine.cli.output import show_list
 from engine.cli.parsing import parse_date
 from engine.cli.state import CliState, pass_state
-from engine.views import RitualView
 from engine.views.wording import format_duration
+
+if TYPE_CHECKING:
+    from engine.views.rituals import RitualView
 
 
 @click.command("add")

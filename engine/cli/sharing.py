@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,7 +11,9 @@ from engine.cli.jsonout import link_json
 from engine.cli.options import json_option
 from engine.cli.output import local, show_list
 from engine.cli.state import CliState, current_state, pass_state
-from engine.views import FeedLinkView
+
+if TYPE_CHECKING:
+    from engine.views.sharing import FeedLinkView
 
 
 @click.group("share", invoke_without_command=True)

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,7 +17,11 @@ from engine.cli.output import echo_json, echo_lines, times_words
 from engine.cli.plan_words import echo_rituals_added, pace_line, plan_over_line
 from engine.cli.state import CliState, pass_state
 from engine.cli.streaks import freeze_text, held_freeze, streak_headline
-from engine.views import CoupleView, HeatmapView, PlanView, StatusView, TodayItem
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
+    from engine.views.plans import PlanView
+    from engine.views.status import HeatmapView, StatusView, TodayItem
 
 RECENT_FREEZE = timedelta(days=7)
 """A freeze this recent is mentioned on the status."""

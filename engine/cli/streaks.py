@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,8 +11,11 @@ from engine.cli.jsonout import streak_json
 from engine.cli.options import json_option, moment_in
 from engine.cli.output import local, show_list
 from engine.cli.state import CliState, pass_state
-from engine.views import CoupleView, StreakLine, StreakView
 from engine.views.wording import count_of, times
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
+    from engine.views.streaks import StreakLine, StreakView
 
 
 def in_a_row(count: int, unit: str) -> str:

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 from engine.calendar import schedule
 from engine.calendar.schedule import Occurrence, Period
 from engine.calendar.zones import ZoneLike, zone_at
-from engine.events import RitualDefined
 
 if TYPE_CHECKING:
     from engine.domain.ritual import RitualState
+    from engine.events import RitualDefined
 
 Owned = tuple[Occurrence, str | None]
 """An occurrence and whose it is: a partner id, or None for the couple's shared instant."""

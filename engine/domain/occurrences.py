@@ -6,12 +6,15 @@ is not in the future and an occurrence can still be logged. Pure: no I/O, no clo
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from engine.calendar.schedule import Occurrence
-from engine.calendar.zones import ZoneLike
 from engine.domain.anchoring import Line
 from engine.domain.ritual import CLOCK_SKEW, EARLY_WINDOW, RitualState
 from engine.errors import InvalidInput, NotAllowed
+
+if TYPE_CHECKING:
+    from engine.calendar.schedule import Occurrence
+    from engine.calendar.zones import ZoneLike
 
 
 def resolve_occurrence(

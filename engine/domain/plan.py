@@ -8,11 +8,10 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from engine.calendar.cron import validate_cron
 from engine.catalog import rituals as catalog
-from engine.catalog.plans import PlanTask, PlanTemplate, PlanWeek
-from engine.catalog.templates import Template
 from engine.domain.ritual import Pause
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.events import (
@@ -26,6 +25,10 @@ from engine.events import (
     PlanWeekStarted,
     RitualAdded,
 )
+
+if TYPE_CHECKING:
+    from engine.catalog.plans import PlanTask, PlanTemplate, PlanWeek
+    from engine.catalog.templates import Template
 
 START_WINDOW = timedelta(weeks=8)
 """How far before or after today a plan may be started (``--on``)."""

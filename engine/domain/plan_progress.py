@@ -20,11 +20,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from engine.catalog.plans import PlanTemplate
-from engine.domain.plan import PlanState
-from engine.views import PlanMilestone, PlanTaskView, PlanView, PlanWeekView
+from engine.views.plans import PlanMilestone, PlanTaskView, PlanView, PlanWeekView
+
+if TYPE_CHECKING:
+    from engine.catalog.plans import PlanTemplate
+    from engine.domain.plan import PlanState
 
 _Stop = tuple[date, date | None]  # a stretch of local days that do not count; None: open
 

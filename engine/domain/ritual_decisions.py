@@ -6,9 +6,8 @@ record, or refuses. Pure: no I/O, and ``now`` comes in as an argument.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from engine.calendar.schedule import Occurrence
-from engine.calendar.zones import ZoneLike
 from engine.domain.anchoring import Line, definition_at
 from engine.domain.occurrences import (
     aware,
@@ -20,6 +19,10 @@ from engine.domain.occurrences import (
 from engine.domain.ritual import CLOCK_SKEW, PLAN_AHEAD, RitualState
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import CheckedIn, OccurrenceSkipped, RitualPaused, RitualResumed, RitualRetired
+
+if TYPE_CHECKING:
+    from engine.calendar.schedule import Occurrence
+    from engine.calendar.zones import ZoneLike
 
 
 def _require_usable(state: RitualState, now: datetime) -> None:

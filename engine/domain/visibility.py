@@ -19,8 +19,8 @@ view (what every partner may see). The rules:
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from engine.domain.couple import CoupleState
 from engine.events import (
     AppreciationGiven,
     CapsuleSealed,
@@ -33,6 +33,9 @@ from engine.events import (
     RepairAttempted,
     secret_fields,
 )
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
 
 Viewer = str | None
 """A partner id, :data:`EVERYONE`, or None for the couple's shared view."""

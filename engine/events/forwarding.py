@@ -5,13 +5,16 @@ change and so never drift from the contract when it grows."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING
 
-from engine.events.idempotency import IdempotencyMark, IdempotencyRecord
-from engine.events.names import NameClaim, NameRelease
 from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, Recent, RecordedEvent
-from engine.events.sealing import KeyringCipher
-from engine.events.store import EventStore
-from engine.events.subscribers import Subscriber
+
+if TYPE_CHECKING:
+    from engine.events.idempotency import IdempotencyMark, IdempotencyRecord
+    from engine.events.names import NameClaim, NameRelease
+    from engine.events.sealing import KeyringCipher
+    from engine.events.store import EventStore
+    from engine.events.subscribers import Subscriber
 
 
 class ForwardingStore:

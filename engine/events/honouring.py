@@ -10,10 +10,13 @@ stream version, and the projection runner folds retractions explicitly.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from engine.events.forwarding import ForwardingStore
-from engine.events.records import Recent, RecordedEvent
 from engine.events.retractions import EntryRetracted, honoured, retracted_ids
+
+if TYPE_CHECKING:
+    from engine.events.records import Recent, RecordedEvent
 
 RETRACTED = (EntryRetracted.type_name,)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC
+from typing import TYPE_CHECKING
 
-from engine.clock import Clock
 from engine.errors import ConcurrencyError
 from engine.events.idempotency import (
     IdempotencyMark,
@@ -30,6 +30,9 @@ from engine.events.rows import (
 )
 from engine.events.sealing import KeyringCipher, MemoryKeyring
 from engine.events.subscribers import Subscriber, Subscribers
+
+if TYPE_CHECKING:
+    from engine.clock import Clock
 
 
 class MemoryEventStore:

@@ -8,11 +8,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.events.base import Event
 from engine.events.idempotency import drawn_ids
-from engine.events.names import NameClaim, NameRelease
+
+if TYPE_CHECKING:
+    from engine.events.base import Event
+    from engine.events.names import NameClaim, NameRelease
 
 
 def new_event_id() -> str:

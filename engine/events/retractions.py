@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from engine.events.base import Event, event_type
-from engine.events.records import RecordedEvent
+
+if TYPE_CHECKING:
+    from engine.events.records import RecordedEvent
 
 
 @event_type("entry.retracted")

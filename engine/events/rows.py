@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import DuplicateEvent, InvalidInput
-from engine.events.base import Payload
 from engine.events.codec import decode, encode
 from engine.events.records import Batch, Metadata, NewEvent, RecordedEvent
-from engine.events.sealing import KeyringCipher
+
+if TYPE_CHECKING:
+    from engine.events.base import Payload
+    from engine.events.sealing import KeyringCipher
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ keeps, and the checks every backend makes alike), ``memory_store`` (the memory b
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from engine.events.idempotency import IdempotencyMark, IdempotencyRecord
-from engine.events.names import NameClaim, NameRelease
-from engine.events.records import Batch, Metadata, NewEvent, Recent, RecordedEvent
-from engine.events.sealing import KeyringCipher
-from engine.events.subscribers import Subscriber
+if TYPE_CHECKING:
+    from engine.events.idempotency import IdempotencyMark, IdempotencyRecord
+    from engine.events.names import NameClaim, NameRelease
+    from engine.events.records import Batch, Metadata, NewEvent, Recent, RecordedEvent
+    from engine.events.sealing import KeyringCipher
+    from engine.events.subscribers import Subscriber
 
 
 class EventStore(Protocol):

@@ -13,10 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.calendar.zones import Zones
-from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
 from engine.events import (
     CapsuleOpened,
@@ -30,15 +28,15 @@ from engine.events import (
     TimeoutCalled,
 )
 from engine.events.codec import to_plain
-from engine.views import (
-    CapsuleView,
-    JournalEntryView,
-    NoteView,
-    PlanView,
-    RitualView,
-    StreakView,
-)
 from engine.views.json import instant, minutes, plan_summary, streak_summary, view_json
+
+if TYPE_CHECKING:
+    from engine.calendar.zones import Zones
+    from engine.domain.couple import CoupleState
+    from engine.views.connection import CapsuleView, JournalEntryView, NoteView
+    from engine.views.plans import PlanView
+    from engine.views.rituals import RitualView
+    from engine.views.streaks import StreakView
 
 FORMAT = "ritual-engine-export"
 VERSION = 1

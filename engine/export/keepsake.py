@@ -10,12 +10,15 @@ the keepsake is made, in today's zone.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from engine.calendar.zones import Zones, zone_at
 from engine.domain.ritual import describe
-from engine.export.document import ExportContent
 from engine.views.wording import count_of, format_duration
+
+if TYPE_CHECKING:
+    from engine.export.document import ExportContent
 
 Zone = ZoneInfo | Zones
 """One zone, or a couple's zones over time (each moment is told in the one in force)."""

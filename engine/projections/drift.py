@@ -42,7 +42,7 @@ from engine.events import (
 )
 from engine.projections.insights import CheckInFact, CoupleLog, read_log
 from engine.projections.logged_weeks import CHECK_IN, SKIP, Entry
-from engine.views import DriftSignal
+from engine.views.insights import DriftSignal
 from engine.views.wording import count_of, plural
 
 FALLING_WINDOW = timedelta(weeks=3)

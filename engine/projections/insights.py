@@ -33,7 +33,7 @@ from engine.events import (
     TimeoutEnded,
 )
 from engine.projections.spans import monday_of
-from engine.views import WeekInsight
+from engine.views.insights import WeekInsight
 
 T = TypeVar("T")
 

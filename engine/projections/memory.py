@@ -9,9 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from engine.projections.projection import Json, StateKey
-from engine.projections.runner import Checkpoint
+
+if TYPE_CHECKING:
+    from engine.projections.runner import Checkpoint
 
 Rows = dict[StateKey, Json]  # (couple id, key) -> state
 

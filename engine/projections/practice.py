@@ -28,15 +28,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
-from engine.calendar.schedule import Occurrence
 from engine.calendar.zones import Zones, zone_at
 from engine.domain.anchoring import anchored_occurrences, local_times
-from engine.domain.ritual import RitualState
-from engine.projections.marks import Mark
 from engine.projections.spans import in_force
-from engine.views import HeatmapView, TodayItem
+from engine.views.status import HeatmapView, TodayItem
+
+if TYPE_CHECKING:
+    from engine.calendar.schedule import Occurrence
+    from engine.domain.ritual import RitualState
+    from engine.projections.marks import Mark
 
 WEEKS = 12
 """Weeks in the heatmap, the current one last."""

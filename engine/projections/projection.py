@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from engine.events import RecordedEvent
+if TYPE_CHECKING:
+    from engine.events import RecordedEvent
 
 S = TypeVar("S")
 

@@ -24,16 +24,19 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
 from engine.calendar.zones import Zones, zone_at
-from engine.domain.ritual import RitualState
 from engine.events import CheckedIn, CoupleErased, EntryRetracted, OccurrenceSkipped, RecordedEvent
 from engine.projections import marks as marks_model
-from engine.projections.marks import Mark
-from engine.projections.projection import Json
 from engine.projections.streak_tally import Tally, fresh_lines
 from engine.projections.streaks import fold_slots
+
+if TYPE_CHECKING:
+    from engine.domain.ritual import RitualState
+    from engine.projections.marks import Mark
+    from engine.projections.projection import Json
 
 NAME = "streak_tallies"
 VERSION = 1

@@ -8,13 +8,16 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from engine.calendar import schedule
 from engine.calendar.zones import Zones, zone_at
-from engine.domain.ritual import RitualState
 from engine.events import RitualDefined
-from engine.projections.marks import Mark
+
+if TYPE_CHECKING:
+    from engine.domain.ritual import RitualState
+    from engine.projections.marks import Mark
 
 TICK = timedelta(microseconds=1)
 WEEK = timedelta(days=7)

@@ -9,16 +9,19 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
 from engine.calendar.zones import Zones, zone_at
 from engine.domain.anchoring import anchored_occurrences, landing_periods
-from engine.domain.ritual import RitualState
-from engine.events import RitualDefined
-from engine.projections.marks import Mark
 from engine.projections.spans import TICK, WEEK, between, in_force, paused, spans, weeks
 from engine.projections.streak_tally import COUPLE, DONE, MISSED, PENDING, SKIPPED, Entry, Slot
 from engine.projections.strength import cron_interval_days, smoothing
+
+if TYPE_CHECKING:
+    from engine.domain.ritual import RitualState
+    from engine.events import RitualDefined
+    from engine.projections.marks import Mark
 
 
 def cron_slots(

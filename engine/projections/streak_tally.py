@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from engine.projections.strength import step
-from engine.views import StreakLine
+from engine.views.streaks import StreakLine
 
 COUPLE = ""
 """The line of the couple; the other lines are keyed by partner id."""

@@ -33,16 +33,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from engine.calendar import schedule
 from engine.calendar.zones import Zones, zone_at
-from engine.domain.ritual import RitualState
-from engine.projections.marks import Mark
 from engine.projections.spans import TICK, between, check_in_times, in_force, monday_of, spans
 from engine.projections.streak_slots import cron_slots, fewest, quota_slots
 from engine.projections.streak_tally import COUPLE, RECENT, Tally, fresh_lines, latest
-from engine.views import StreakLine
+
+if TYPE_CHECKING:
+    from engine.domain.ritual import RitualState
+    from engine.projections.marks import Mark
+    from engine.views.streaks import StreakLine
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from engine.calendar import items as calendar
 from engine.calendar import schedule
 from engine.calendar.feed_items import FeedCalendar
-from engine.calendar.page_links import with_page_links
 from engine.calendar.uids import calendar_uid
 from engine.calendar.upcoming import upcoming
 from engine.catalog.rituals import CATALOG
@@ -15,10 +15,12 @@ from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState, describe_schedule
 from engine.errors import InvalidInput
 from engine.events import OccurrenceSkipped
-from engine.services.plans import Plans
 from engine.services.refs import RITUAL_LIFECYCLE, CoupleRef
-from engine.services.session import Session
-from engine.views import TemplateView, UpcomingView
+from engine.views.rituals import TemplateView, UpcomingView
+
+if TYPE_CHECKING:
+    from engine.services.plans import Plans
+    from engine.services.session import Session
 
 MAX_DAYS = 366
 """The furthest `upcoming` and the feeds look, back or ahead."""
@@ -98,6 +100,8 @@ class Calendar:
             handles={p.partner_id: p.handle for p in state.partners},
         )
         if page_url is not None and member is not None:
+            from engine.calendar.page_links import with_page_links  # the partner's page only
+
             items = with_page_links(items, page_url)
         scope = f"rituals for {member.handle}" if member else "rituals"
         meta = FeedCalendar(

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
 from engine.calendar.zones import ZoneLike, zone_at
 from engine.domain import ritual_decisions
 from engine.domain.anchoring import landing_periods
-from engine.domain.ritual import RitualState
 from engine.domain.text import clean_optional_text
 from engine.errors import InvalidInput, NotAllowed
 from engine.services.refs import CoupleRef, RitualRef, ritual_stream
 from engine.services.rituals import PROMPT_MAX, check_years
-from engine.services.session import Session
-from engine.services.streaks import Streaks
-from engine.views import CheckInView, SkipView
+from engine.views.rituals import CheckInView, SkipView
+
+if TYPE_CHECKING:
+    from engine.domain.ritual import RitualState
+    from engine.services.session import Session
+    from engine.services.streaks import Streaks
 
 LOOK_BACK = timedelta(days=3)
 """How far before the earliest moment a logging decision reads marks (past any late-entry

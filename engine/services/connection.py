@@ -6,10 +6,10 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from engine.catalog.kinds import REPAIR_ANSWERS, REPAIR_KINDS, RepairAnswer, RepairKind
 from engine.domain import couple as couple_domain
-from engine.domain.couple import CoupleState
 from engine.domain.text import LETTER_MAX, clean_line, clean_optional_text, clean_text
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import (
@@ -25,8 +25,11 @@ from engine.events import (
 )
 from engine.services.journal import APPRECIATION_STATE, CAPSULE_STATE, Journal
 from engine.services.refs import MEMBERSHIP, CoupleRef, Decision, new_id
-from engine.services.session import Session
-from engine.views import CapsuleView
+from engine.views.connection import CapsuleView
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
+    from engine.services.session import Session
 
 MAX_RULES = 20
 CAPSULE_MONTHS = 3

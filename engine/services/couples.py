@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from engine.calendar.zones import parse_zone
 from engine.domain import couple as couple_domain
-from engine.domain.couple import CoupleState
 from engine.domain.text import clean_handle, clean_line
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import (
@@ -33,8 +33,11 @@ from engine.services.refs import (
     ritual_stream,
 )
 from engine.services.rituals import new_ritual
-from engine.services.session import Session
-from engine.views import CoupleView
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
+    from engine.services.session import Session
+    from engine.views.couples import CoupleView
 
 MAX_PARTNERS = 8
 MAX_FREEZES = 10

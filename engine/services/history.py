@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from engine.calendar.zones import Zones, zone_at
-from engine.domain.couple import CoupleState
 from engine.domain.visibility import is_listed
 from engine.events import (
     AppreciationGiven,
@@ -52,9 +51,12 @@ from engine.events import (
 )
 from engine.events.retractions import retracted_ids
 from engine.services.journal import APPRECIATION_STATE
-from engine.services.refs import CoupleRef
-from engine.services.session import Session
-from engine.views import HistoryEntry
+from engine.views.history import HistoryEntry
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
+    from engine.services.refs import CoupleRef
+    from engine.services.session import Session
 
 _ENTRY_NOUNS = {
     "ritual.checked_in": "a check-in",

@@ -27,11 +27,11 @@ from engine.events.idempotency import (
     KeyedIds,
     check_key,
 )
-from engine.events.names import NameClaim, NameRelease
 from engine.events.records import NO_METADATA, Batch, Metadata, NewEvent, Recent, RecordedEvent
-from engine.events.store import EventStore
 
 if TYPE_CHECKING:
+    from engine.events.names import NameClaim, NameRelease
+    from engine.events.store import EventStore
     from engine.services.session import Session
 
 

@@ -6,13 +6,17 @@ intimate text is ever opened for them.
 
 from __future__ import annotations
 
-from engine.domain.couple import CoupleState
+from typing import TYPE_CHECKING
+
 from engine.errors import InvalidInput
-from engine.events import RecordedEvent
 from engine.projections import drift, insights
-from engine.services.refs import CoupleRef
-from engine.services.session import Session
-from engine.views import DriftSignal, InsightsView
+from engine.views.insights import DriftSignal, InsightsView
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
+    from engine.events import RecordedEvent
+    from engine.services.refs import CoupleRef
+    from engine.services.session import Session
 
 MAX_WEEKS = 52
 

@@ -12,10 +12,10 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from engine.domain import couple as couple_domain
 from engine.domain import invites as idom
-from engine.domain.couple import CoupleState
 from engine.domain.invites import InviteIndex, InviteRow
 from engine.domain.sharing import TOKEN_BYTES, clean_base_url, token_hash
 from engine.domain.text import clean_line
@@ -23,8 +23,11 @@ from engine.errors import NotFound
 from engine.events import EventStore, PartnerInviteIssued, PartnerInviteRevoked
 from engine.services.lazy import Lazy
 from engine.services.refs import CoupleRef, Decision, couple_stream, new_id
-from engine.services.session import Session
 from engine.views.invites import InviteView, IssuedInvite, PageTarget
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
+    from engine.services.session import Session
 
 _NO_HASH = "0" * 64
 INVITE_TYPES = (PartnerInviteIssued.type_name, PartnerInviteRevoked.type_name)

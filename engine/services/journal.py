@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from engine.domain.couple import CoupleState
 from engine.domain.visibility import Viewer, is_listed, texts_readable
 from engine.events import (
     AppreciationGiven,
@@ -24,8 +24,11 @@ from engine.events import (
     RepairAttempted,
 )
 from engine.services.refs import MEMBERSHIP, CoupleRef
-from engine.services.session import Session
-from engine.views import CapsuleView, JournalEntryView, NoteView
+from engine.views.connection import CapsuleView, JournalEntryView, NoteView
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
+    from engine.services.session import Session
 
 APPRECIATION_STATE = (*MEMBERSHIP, AppreciationGiven.type_name, AppreciationShared.type_name)
 CAPSULE_STATE = (*MEMBERSHIP, CapsuleSealed.type_name, CapsuleOpened.type_name)

@@ -1,6 +1,5 @@
-"""A value built on first use, once: a service whose code only a few commands run (the
-facade's exports and imports), so a command loads only the modules it needs, or an index
-that needs the store, which is itself made on first use."""
+"""A value built on first use, once: an index that needs the store, which is itself made
+on first use (the facade's services are made the same way, in ``wiring``)."""
 
 from __future__ import annotations
 

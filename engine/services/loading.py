@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from engine.domain import couple as couple_domain
 from engine.domain import ritual as ritual_domain
-from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState
 from engine.domain.suggest import did_you_mean
 from engine.domain.zones import ZONE_EVENTS, ZoneBook, zone_book
@@ -30,7 +30,11 @@ from engine.services.refs import (
     ritual_stream,
 )
 from engine.services.store_access import StoreAccess
-from engine.views import CoupleView, PartnerView, RitualView
+from engine.views.couples import CoupleView, PartnerView
+from engine.views.rituals import RitualView
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
 
 
 def couple_view(state: CoupleState) -> CoupleView:

@@ -7,10 +7,14 @@ nobody holds and removes the marker in one transaction.
 
 from __future__ import annotations
 
-from engine.clock import Clock
-from engine.events import EventStore
+from typing import TYPE_CHECKING
+
 from engine.events.names import NameClaim, couple_name, ritual_title
 from engine.services.session import Session
+
+if TYPE_CHECKING:
+    from engine.clock import Clock
+    from engine.events import EventStore
 
 
 def current_names(store: EventStore, clock: Clock) -> list[tuple[str, NameClaim]]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from engine.events import RepairAnswered, RepairAttempted
-from engine.services.refs import CoupleRef
-from engine.services.session import Session
+
+if TYPE_CHECKING:
+    from engine.services.refs import CoupleRef
+    from engine.services.session import Session
 
 
 @dataclass(frozen=True)

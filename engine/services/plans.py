@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from engine.catalog import rituals as catalog
 from engine.catalog.plans import PLAN_TEMPLATES, PlanTemplate, plan_template
@@ -24,14 +25,14 @@ from engine.domain.couple import CoupleState
 from engine.domain.plan import PlanState
 from engine.domain.plan_progress import PlanCalendar, plan_calendar, plan_progress
 from engine.domain.plan_progress import plan_milestones as milestones_of
-from engine.domain.ritual import RitualState
 from engine.errors import ConcurrencyError
 from engine.events import Event, PlanWeekStarted
 from engine.services.refs import CoupleRef, RitualRef, ritual_stream
-from engine.services.session import Session
-from engine.views import PlanMilestone, PlanRitualView, PlanView
+from engine.views.plans import PlanMilestone, PlanRitualView, PlanView
 
-DEFAULT_PLAN = "reconnect-8-weeks"
+if TYPE_CHECKING:
+    from engine.domain.ritual import RitualState
+    from engine.services.session import Session
 
 PLAN_EVENTS = (
     "plan.started",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.domain.visibility import EVERYONE, hidden_fields, is_listed
 from engine.errors import InvalidInput, NotAllowed
@@ -22,13 +22,15 @@ from engine.export.reading import ImportPlan, read_document
 from engine.services.history import history_entry
 from engine.services.journal import capsule_views, journal_views, note_views
 from engine.services.loading import couple_view
-from engine.services.plans import Plans
-from engine.services.refs import CoupleRef
-from engine.services.rituals import Rituals
-from engine.services.session import Session
-from engine.services.sharing import Sharing
-from engine.services.streaks import Streaks
-from engine.views import CoupleView
+
+if TYPE_CHECKING:
+    from engine.services.plans import Plans
+    from engine.services.refs import CoupleRef
+    from engine.services.rituals import Rituals
+    from engine.services.session import Session
+    from engine.services.sharing import Sharing
+    from engine.services.streaks import Streaks
+    from engine.views.couples import CoupleView
 
 
 class Portability:

@@ -23,13 +23,16 @@ finishes the job.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from engine.domain.couple import Partner
 from engine.errors import NotAllowed
 from engine.events import CoupleErased, PartnerErased
 from engine.services.refs import CoupleRef, couple_stream
-from engine.services.session import Session
-from engine.views import ErasureView
+from engine.views.privacy import ErasureView
+
+if TYPE_CHECKING:
+    from engine.domain.couple import Partner
+    from engine.services.session import Session
 
 Forget = Callable[[str, str | None], None]
 """Told to drop what it holds of a couple (or of one partner of it) after an erasure."""

@@ -19,7 +19,8 @@ from engine.events import (
     PartnerZoneSet,
 )
 from engine.events.idempotency import drawn_ids
-from engine.views import CoupleView, RitualView
+from engine.views.couples import CoupleView
+from engine.views.rituals import RitualView
 
 CoupleRef = str | CoupleView
 """A couple by its id or its view."""

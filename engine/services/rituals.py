@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
 from engine.calendar.cron import check_floor, validate_cron
@@ -11,15 +12,17 @@ from engine.catalog import rituals as catalog
 from engine.catalog.kinds import RITUAL_KINDS
 from engine.domain import ritual as ritual_domain
 from engine.domain import ritual_decisions
-from engine.domain.couple import CoupleState
 from engine.domain.ritual import RitualState, describe
 from engine.domain.text import check_within_years, clean_line
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import Event, RitualAdded, RitualEdited, RitualRetired
 from engine.events.names import NameClaim, NameRelease, normalise, ritual_title, title_release
 from engine.services.refs import CoupleRef, RitualRef, new_id, ritual_stream
-from engine.services.session import Session
-from engine.views import RitualView
+from engine.views.rituals import RitualView
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
+    from engine.services.session import Session
 
 MAX_PROMPTS = 30
 PROMPT_MAX = 300

@@ -14,9 +14,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from engine.domain.couple import CoupleState
 from engine.errors import ConcurrencyError, ConnectionLost, IdempotencyConflict
 from engine.events import Batch, Event, Metadata, NewEvent
 from engine.events.idempotency import (
@@ -27,10 +26,13 @@ from engine.events.idempotency import (
     drawn_ids,
     keyed_ids,
 )
-from engine.events.names import NameClaim, NameRelease
 from engine.services.idempotent import RUN, KeyedRun, request_text
 from engine.services.loading import Loading
 from engine.services.refs import CoupleRef, Decision, couple_stream, new_id
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
+    from engine.events.names import NameClaim, NameRelease
 
 T = TypeVar("T")
 

@@ -14,18 +14,21 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from engine.domain import couple as couple_domain
 from engine.domain import sharing
-from engine.domain.couple import CoupleState
 from engine.domain.sharing import LinkIndex, LinkRow
 from engine.domain.text import clean_line
 from engine.errors import NotFound
 from engine.events import EventStore, FeedLinkIssued, FeedLinkRevoked
 from engine.services.lazy import Lazy
 from engine.services.refs import MEMBERSHIP, CoupleRef, Decision, couple_stream, new_id
-from engine.services.session import Session
-from engine.views import FeedLinkView, FeedTarget, IssuedFeedLink
+from engine.views.sharing import FeedLinkView, FeedTarget, IssuedFeedLink
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
+    from engine.services.session import Session
 
 _NO_HASH = "0" * 64
 

@@ -11,18 +11,24 @@ it shows, not the events in them. A status never writes.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from engine.catalog.plans import plan_template
 from engine.domain.couple import CoupleState, aware
 from engine.domain.plan_progress import plan_progress
-from engine.events import RecordedEvent
 from engine.projections import drift, logged_weeks, practice
-from engine.projections.logged_weeks import Entry
-from engine.services.plans import Plans
-from engine.services.refs import CoupleRef
-from engine.services.session import Session
-from engine.services.streaks import Streaks
-from engine.views import DriftSignal, PlanView, StatusView, StreakView, TodayItem
+from engine.views.status import StatusView, TodayItem
+
+if TYPE_CHECKING:
+    from engine.events import RecordedEvent
+    from engine.projections.logged_weeks import Entry
+    from engine.services.plans import Plans
+    from engine.services.refs import CoupleRef
+    from engine.services.session import Session
+    from engine.services.streaks import Streaks
+    from engine.views.insights import DriftSignal
+    from engine.views.plans import PlanView
+    from engine.views.streaks import StreakView
 
 FINISHED_PLAN_SHOWN = timedelta(days=7)
 """How long a finished plan stays on the status, to celebrate it."""

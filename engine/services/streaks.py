@@ -12,11 +12,10 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from engine.calendar.zones import Zones
 from engine.catalog import rituals as catalog
 from engine.domain.couple import CoupleState, aware
-from engine.domain.ritual import RitualState
 from engine.domain.zones import ZONE_EVENTS, ZoneBook
 from engine.errors import StoreUnavailable
 from engine.events import (
@@ -31,14 +30,19 @@ from engine.events import (
 from engine.events.retractions import honoured, retracted_ids
 from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels, logged_weeks
 from engine.projections import settled as tallies
-from engine.projections.logged_weeks import Entry
 from engine.projections.marks import MARKS, Mark
-from engine.projections.projection import Json
 from engine.projections.settled import Settled
 from engine.projections.streaks import figures
-from engine.services.refs import CoupleRef, RitualRef
-from engine.services.session import Session
-from engine.views import PartnerStreak, ReadModelView, StreakView, WeekProgress
+from engine.views.history import ReadModelView
+from engine.views.streaks import PartnerStreak, StreakView, WeekProgress
+
+if TYPE_CHECKING:
+    from engine.calendar.zones import Zones
+    from engine.domain.ritual import RitualState
+    from engine.projections.logged_weeks import Entry
+    from engine.projections.projection import Json
+    from engine.services.refs import CoupleRef, RitualRef
+    from engine.services.session import Session
 
 JOURNAL = "appreciation-journal"
 """The template family whose rituals count the appreciations partners write."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from engine.domain.couple import CoupleState
 from engine.domain.ids import ID_MIN, prefix_matches, typed_id
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.events import (
@@ -22,9 +22,12 @@ from engine.events import (
 from engine.events.records import Recent
 from engine.events.retractions import retracted_ids
 from engine.services.history import describe_event
-from engine.services.refs import CoupleRef
-from engine.services.session import Session
-from engine.views import UndoView
+from engine.views.history import UndoView
+
+if TYPE_CHECKING:
+    from engine.domain.couple import CoupleState
+    from engine.services.refs import CoupleRef
+    from engine.services.session import Session
 
 UNDO_WINDOW = timedelta(days=7)
 """How long after it was logged an entry can still be undone."""

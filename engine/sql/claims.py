@@ -5,12 +5,15 @@ commit or roll back with the events that take or use them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from engine.errors import NotAllowed
 from engine.events.idempotency import IdempotencyRecord
-from engine.events.names import NameClaim, NameRelease
 from engine.sql.event_rows import utc
 from engine.sql.statements import Conn, Sql
+
+if TYPE_CHECKING:
+    from engine.events.names import NameClaim, NameRelease
 
 _FORGET_COUPLE = Sql("DELETE FROM ritual_names WHERE couple_id = :couple")
 _RELEASE = Sql("DELETE FROM ritual_names WHERE scope = :scope AND owner = :owner")

@@ -5,12 +5,15 @@ couples, the whole log in pages, and its counts. Each read is one short transact
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
-from engine.events.records import Recent, RecordedEvent
 from engine.events.rows import Row, decode_row
-from engine.events.sealing import KeyringCipher
 from engine.sql.event_rows import row_of, utc
 from engine.sql.statements import Access, Params, Sql, select_events
+
+if TYPE_CHECKING:
+    from engine.events.records import Recent, RecordedEvent
+    from engine.events.sealing import KeyringCipher
 
 _STREAM = select_events("stream_id = :stream", tail="ORDER BY version")
 _COUPLE = select_events("couple_id = :couple AND position > :after", tail="ORDER BY position")

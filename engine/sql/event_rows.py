@@ -5,11 +5,13 @@ recorded events; times read back from a database always come out in UTC.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.events.base import Event
 from engine.events.records import Metadata, RecordedEvent
 from engine.events.rows import Row
+
+if TYPE_CHECKING:
+    from engine.events.base import Event
 
 
 def utc(value: datetime) -> datetime:

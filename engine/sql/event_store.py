@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from engine.clock import Clock, utc_now
 from engine.errors import ConcurrencyError
-from engine.events.base import Payload
 from engine.events.idempotency import (
     IdempotencyMark,
     IdempotencyRecord,
@@ -42,10 +41,12 @@ from engine.sql.keyring import SqlKeyring, destroy_keys
 from engine.sql.lite import LiteAccess
 from engine.sql.master_key import MasterKeySource
 from engine.sql.statements import EVENT_COLUMNS, Access, Conflict, Conn, Sql, select_events
-from engine.sql.waits import Waits
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
+
+    from engine.events.base import Payload
+    from engine.sql.waits import Waits
 
 __all__ = ["SqlEventStore"]
 

@@ -20,13 +20,15 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.config import LiteTarget
 from engine.errors import ConnectionLost, StoreUnavailable
 from engine.sql.failures import NOT_A_DATABASE, UNREACHABLE, reason
 from engine.sql.statements import Conflict, Params, Sql
 from engine.sql.waits import Waits, milliseconds
+
+if TYPE_CHECKING:
+    from engine.config import LiteTarget
 
 MOMENT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 """How SQLAlchemy's SQLite dialect writes a DateTime (in UTC here, as the store gives it)."""

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.clock import Clock
 from engine.config import lite_target, prepare_sqlite_file
 from engine.errors import InvalidInput, StoreUnavailable
 from engine.sql.event_store import SqlEventStore
 from engine.sql.lite import LiteAccess
-from engine.sql.master_key import MasterKeySource
 from engine.sql.revision import at_head
-from engine.sql.statements import Access
-from engine.sql.waits import Waits
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
+
+    from engine.clock import Clock
+    from engine.sql.master_key import MasterKeySource
+    from engine.sql.statements import Access
+    from engine.sql.waits import Waits
 
 
 def open_store(

@@ -14,11 +14,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.projections.projection import Json, StateKey
 from engine.projections.runner import Checkpoint
 from engine.sql.statements import Access, Conn, Sql
+
+if TYPE_CHECKING:
+    from engine.projections.projection import Json, StateKey
 
 CHUNK = 500
 """Keys per ``IN (...)`` lookup, well under every driver's parameter limit."""

@@ -24,9 +24,11 @@ import dataclasses
 import enum
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.views import PlanView, StreakView
+if TYPE_CHECKING:
+    from engine.views.plans import PlanView
+    from engine.views.streaks import StreakView
 
 PLACES = 3
 """Decimal places a float keeps."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from engine.views.insights import DriftSignal
-from engine.views.plans import PlanView
 from engine.views.rituals import LOCAL_TIME
-from engine.views.streaks import StreakView, WeekProgress
+
+if TYPE_CHECKING:
+    from engine.views.insights import DriftSignal
+    from engine.views.plans import PlanView
+    from engine.views.streaks import StreakView, WeekProgress
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from engine.domain.sharing import FEED_PATH, FEED_SUFFIX, token_hash
 from engine.errors import NotFound, StoreUnavailable
-from engine.views import FeedTarget
 from engine.web.cache import FeedCache, LogWatch, PositionedCache
 from engine.web.http import (
     HEALTHY,
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
     from engine.api import Engine
+    from engine.views.sharing import FeedTarget
     from engine.web.page_app import PageApp
 
 log = logging.getLogger("engine.web")

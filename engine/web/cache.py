@@ -30,11 +30,11 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from engine.views import FeedTarget
 from engine.web.http import COMMON, FEED_CACHE_CONTROL, Headers, Response, http_date
 
 if TYPE_CHECKING:
     from engine.api import Engine
+    from engine.views.sharing import FeedTarget
 
 GZIP_LEVEL = 6
 """zlib's default: a feed shrinks to about a tenth in a few milliseconds."""
@@ -99,7 +99,7 @@ class PositionedCache(Generic[K, V]):
         current, items = self._state
         if position == current:
             value = items.get(key, _MISSING)
-            return (False, None) if value is _MISSING else (True, cast(V, value))
+            return (False, None) if value is _MISSING else (True, cast("V", value))
         if position > current:
             with self._lock:
                 if position > self._state[0]:

@@ -14,11 +14,14 @@ from zoneinfo import ZoneInfo
 
 from engine.catalog.kinds import REPAIR_KINDS
 from engine.domain.invites import PAGE_PATH, occurrence_path
-from engine.views import CoupleView, PlanView, RitualView, StatusView, TodayItem
-from engine.views.invites import PageTarget
 
 if TYPE_CHECKING:
     from engine.api import Engine
+    from engine.views.couples import CoupleView
+    from engine.views.invites import PageTarget
+    from engine.views.plans import PlanView
+    from engine.views.rituals import RitualView
+    from engine.views.status import StatusView, TodayItem
 
 SCREENS = (
     ("today", PAGE_PATH, "Today"),

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
-from engine.catalog.kinds import RepairAnswer, RepairKind
 from engine.errors import (
     IdempotencyConflict,
     InvalidInput,
@@ -28,6 +27,7 @@ from engine.web.page_context import parse_stamp
 
 if TYPE_CHECKING:
     from engine.api import Engine
+    from engine.catalog.kinds import RepairAnswer, RepairKind
 
 Form = Mapping[str, str]
 
@@ -177,7 +177,7 @@ def repair(eng: Engine, target: PageTarget, form: Form) -> Outcome:
         eng.repair(
             target.couple_id,
             by=target.handle,
-            kind=cast(RepairKind, form.get("kind", "")),  # the engine checks the value
+            kind=cast("RepairKind", form.get("kind", "")),  # the engine checks the value
             note=form.get("note") or None,
         )
         return "repair"
@@ -193,7 +193,7 @@ def answer(eng: Engine, target: PageTarget, form: Form) -> Outcome:
     reply = form.get("answer", "")
 
     def run() -> str:
-        answer = cast(RepairAnswer, reply)  # the engine checks the value
+        answer = cast("RepairAnswer", reply)  # the engine checks the value
         eng.respond_to_repair(target.couple_id, wanted, by=target.handle, answer=answer)
         return reply
 

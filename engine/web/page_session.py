@@ -17,10 +17,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from itsdangerous import BadSignature, Signer
 
-from engine.views.invites import PageTarget
+if TYPE_CHECKING:
+    from engine.views.invites import PageTarget
 
 COOKIE = "ritual_session"
 COOKIE_MAX_AGE = timedelta(days=400)

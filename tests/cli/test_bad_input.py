@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.cli.conftest import Run
 from tests.moments import cli_at
+
+if TYPE_CHECKING:
+    from tests.cli.conftest import Run
 
 USAGE, REFUSED = 2, 1
 

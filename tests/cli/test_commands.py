@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from tests.cli.conftest import Run
+if TYPE_CHECKING:
+    from tests.cli.conftest import Run
 
 
 def test_init_with_the_starter_set_adds_the_gentle_rituals(run: Run) -> None:

@@ -4,10 +4,12 @@ after a lost reply stores it once; the key with another command is a one-line co
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pytest
+if TYPE_CHECKING:
+    import pytest
 
-from tests.cli.conftest import Run
+    from tests.cli.conftest import Run
 
 
 def test_a_command_run_again_with_its_key_stores_nothing_twice_and_says_the_same(

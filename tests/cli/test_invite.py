@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
-from tests.cli.conftest import Run
+if TYPE_CHECKING:
+    from tests.cli.conftest import Run
 
 URL = re.compile(r"https?://[^\s]+/join/([A-Za-z0-9_-]{43})")
 

@@ -131,6 +131,26 @@ def test_a_command_loads_no_feed_or_export_code(tmp_path: Path, args: tuple[str,
     assert [m for m in loaded if m.startswith(HEAVY)] == []
 
 
+UNTOUCHED_SERVICES = tuple(
+    f"engine.services.{topic}"
+    for topic in ("sharing", "invites", "page", "undo", "privacy", "journal", "connection")
+)
+"""Services that listing, checking in and the status never call: the facade makes each
+service (and imports its module, its views and its events) on first use."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [("list",), ("checkin", "Morning check", "--by", "sam"), ("status",), ("feed",)],
+    ids=["list", "checkin", "status", "feed"],
+)
+def test_a_command_loads_only_the_services_it_calls(tmp_path: Path, args: tuple[str, ...]) -> None:
+    loaded = _loaded_by(tmp_path, *args)
+    assert [m for m in loaded if m.startswith(UNTOUCHED_SERVICES)] == []
+    assert "engine.services.rituals" in loaded  # the probe does see the services it loads
+
+
 @pytest.mark.slow
 def test_a_feed_loads_the_calendar_library_it_renders_with(tmp_path: Path) -> None:
     loaded = _loaded_by(tmp_path, "feed")

@@ -4,14 +4,17 @@ an occurrence to come names it, and absences of several days let every ritual go
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
 
 from cli import cli
 from engine.clock import FixedClock
-from tests.cli.conftest import Run
 from tests.moments import cli_at
+
+if TYPE_CHECKING:
+    from tests.cli.conftest import Run
 
 MONDAY = datetime(2026, 11, 23, 6, 40, tzinfo=UTC)  # Mon 23 Nov, 07:40 in Berlin
 USAGE, REFUSED = 2, 1

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.cli.conftest import Run
+if TYPE_CHECKING:
+    from tests.cli.conftest import Run
 
 URL = re.compile(r"(https?|webcal)://[^\s]+/feeds/([A-Za-z0-9_-]{43})\.ics")
 

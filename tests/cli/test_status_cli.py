@@ -16,7 +16,8 @@ from cli import cli
 from engine import Engine, FixedClock, MemoryEventStore
 from engine.api import open_sql_store
 from engine.cli.status import heatmap_lines, status_text, strength_bar, today_words, wants_colour
-from engine.views import HeatmapView, TodayItem, WeekProgress
+from engine.views.status import HeatmapView, TodayItem
+from engine.views.streaks import WeekProgress
 from tests.moments import CLI_NOW, cli_at
 
 Run = Callable[..., Result]

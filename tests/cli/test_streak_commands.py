@@ -12,7 +12,8 @@ from click.testing import CliRunner, Result
 
 from cli import cli
 from engine.cli.streaks import streak_text
-from engine.views import CoupleView, PartnerStreak, StreakLine, StreakView
+from engine.views.couples import CoupleView
+from engine.views.streaks import PartnerStreak, StreakLine, StreakView
 from tests.moments import cli_at
 
 Run = Callable[..., Result]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from tests.cli.conftest import Run
+if TYPE_CHECKING:
+    from tests.cli.conftest import Run
 
 
 def test_undo_takes_back_the_authors_last_check_in_and_the_log_says_so(couple: Run) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
@@ -14,12 +15,14 @@ from alembic.autogenerate import compare_metadata
 from engine import Engine, FixedClock
 from engine.api import open_sql_store
 from engine.domain.sharing import token_hash
-from engine.events import RecordedEvent
 from engine.sql.event_store import SqlEventStore
 from engine.sql.migrations import migration_context
 from engine.sql.statements import Conn, Sql
 from engine.sql.tables import feed_links, metadata
 from tests.sql_inspect import inspector
+
+if TYPE_CHECKING:
+    from engine.events import RecordedEvent
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 

@@ -10,16 +10,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 
 from engine import Engine
 from engine.sql.event_store import SqlEventStore
-from engine.views import CoupleView
 from engine.web import create_app
 from engine.web.serve import RunningServer, start_in_thread
 from tests.moments import cli_clock
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 
 @dataclass

@@ -5,13 +5,17 @@ The ``store`` fixture runs each test on the in-memory store, SQLite and PostgreS
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from engine import Engine, FixedClock, InvalidInput
 from engine.events import ERASED, SEALED, EventStore
 from engine.events.base import secret_fields
 from engine.events.codec import event_class
-from engine.events.follow import LogRecord
+
+if TYPE_CHECKING:
+    from engine.events.follow import LogRecord
 
 NOTE = "we talked about the garden"
 THANKS = "thank you for the soup"

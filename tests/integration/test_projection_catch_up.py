@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
@@ -30,8 +30,10 @@ from engine.events import (
     RitualResumed,
 )
 from engine.projections import MARKS, PROJECTIONS, ProjectionRunner, ReadModels
-from engine.projections.marks import Mark
 from engine.sql.event_store import SqlEventStore
+
+if TYPE_CHECKING:
+    from engine.projections.marks import Mark
 
 T0 = datetime(2026, 3, 1, 7, tzinfo=UTC)
 OCCURRENCES = [T0 + timedelta(days=d) for d in range(4)]

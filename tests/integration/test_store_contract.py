@@ -12,11 +12,11 @@ import json
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.clock import FixedClock
 from engine.errors import ConcurrencyError, DuplicateEvent
 from engine.events import (
     ERASED,
@@ -31,7 +31,10 @@ from engine.events import (
     TimeoutCalled,
 )
 from engine.events.records import Recent
-from engine.events.rows import Row
+
+if TYPE_CHECKING:
+    from engine.clock import FixedClock
+    from engine.events.rows import Row
 
 COUPLE = "couple-1"
 OTHER_COUPLE = "couple-2"

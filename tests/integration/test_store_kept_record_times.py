@@ -4,12 +4,15 @@ backend (the ``store`` fixture runs memory, SQLite and PostgreSQL when configure
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
-from engine.clock import FixedClock
 from engine.errors import InvalidInput
 from engine.events import Batch, EventStore, NewEvent, TimeoutCalled
+
+if TYPE_CHECKING:
+    from engine.clock import FixedClock
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the fixed clock's moment
 STREAM = "couple-c1"

@@ -8,10 +8,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
-
-import pytest
+from typing import TYPE_CHECKING
 
 from engine.events import CheckedIn, EventStore, NewEvent, RecordedEvent
+
+if TYPE_CHECKING:
+    import pytest
 
 AT = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 NOTE = "the quiet walk by the river"

@@ -11,13 +11,15 @@ whole log into fresh in-memory read models, the figure an incremental state must
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.api import read_models_for
-from engine.events import EventStore, RecordedEvent
 from engine.projections import PROJECTIONS, Projection, ProjectionRunner, ReadModels
 from engine.projections.memory import MemoryReadModels
-from engine.projections.projection import Json
+
+if TYPE_CHECKING:
+    from engine.events import EventStore, RecordedEvent
+    from engine.projections.projection import Json
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from engine.errors import DuplicateEvent, StoreUnavailable
 from engine.events import AppreciationGiven, NewEvent, TimeoutCalled
-from engine.sql.event_store import SqlEventStore
+
+if TYPE_CHECKING:
+    from engine.sql.event_store import SqlEventStore
 
 AT = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 

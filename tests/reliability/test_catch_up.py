@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 
-from engine.events import RecordedEvent
 from engine.projections import Checkpoint, ProjectionRunner
-from engine.sql.event_store import SqlEventStore
 from tests.reliability import folding
 from tests.reliability.conftest import finish, spawn_worker, start_together
+
+if TYPE_CHECKING:
+    from engine.events import RecordedEvent
+    from engine.sql.event_store import SqlEventStore
 
 pytestmark = pytest.mark.slow
 

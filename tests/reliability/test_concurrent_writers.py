@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
 
 import pytest
 
 from engine.events import TimeoutCalled
-from engine.sql.event_store import SqlEventStore
 from tests.reliability.conftest import finish, spawn_worker, start_together
+
+if TYPE_CHECKING:
+    from engine.sql.event_store import SqlEventStore
 
 pytestmark = pytest.mark.slow
 

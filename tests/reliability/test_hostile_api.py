@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from engine import Engine, InvalidInput, NotAllowed, RitualError
-from tests.reliability.conftest import CoupleDb
+
+if TYPE_CHECKING:
+    from tests.reliability.conftest import CoupleDb
 
 FAR_PAST = datetime.min.replace(tzinfo=UTC)
 FAR_FUTURE = datetime.max.replace(tzinfo=UTC)

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from engine import Engine
 from engine.errors import ConnectionLost, IdempotencyConflict, StoreUnavailable
-from engine.events import EventStore
 from engine.services.idempotent import InvocationKeys
-from engine.sql.event_store import SqlEventStore
 from tests.moments import cli_clock
+
+if TYPE_CHECKING:
+    from engine.events import EventStore
+    from engine.sql.event_store import SqlEventStore
 
 
 class LostReply:

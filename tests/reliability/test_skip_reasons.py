@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
@@ -22,9 +23,11 @@ from engine import Engine, FixedClock
 from engine.events.base import COUPLE_KEY
 from engine.sql.event_store import SqlEventStore
 from engine.sql.tables import events
-from engine.views import CoupleView
 from tests.moments import cli_at
 from tests.sql_inspect import inspector
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 REASON = "Tamsin my father is in hospital again"

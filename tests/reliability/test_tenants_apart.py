@@ -15,14 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from engine import Engine, FixedClock, NotAllowed, RitualError
 from engine.domain.sharing import token_hash
 from engine.services.portability import Portability
-from engine.views import CoupleView
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 BASE = "https://cal.example.org"

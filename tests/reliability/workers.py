@@ -22,14 +22,16 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.api import open_sql_store
 from engine.errors import ConcurrencyError
 from engine.events import CheckedIn, Event, Metadata, NewEvent, OccurrenceSkipped, TimeoutCalled
 from engine.sql.event_store import SqlEventStore
-from engine.sql.statements import Sql
 from tests.reliability import folding
+
+if TYPE_CHECKING:
+    from engine.sql.statements import Sql
 
 AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 DEADLINE_S = 90.0

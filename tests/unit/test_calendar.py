@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,8 +13,10 @@ from engine.calendar.feed_items import AllDayItem, TimedItem
 from engine.calendar.items import FEED_TYPES, feed_items
 from engine.catalog.rituals import CATALOG
 from engine.events import CoupleCreated, RitualAdded
-from engine.views import CoupleView
 from tests.feed_check import BERLIN, START, at_local, parse_feed
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 
 @pytest.fixture

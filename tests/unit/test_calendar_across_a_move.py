@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,8 +16,10 @@ from engine.calendar.feed_items import FeedCalendar
 from engine.calendar.ics import render
 from engine.calendar.items import feed_items
 from engine.events import CoupleCreated, CoupleSettingsChanged, Event, RitualAdded
-from engine.views import CoupleView
 from tests.feed_check import at_local, parse_feed
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 NEW_YORK = ZoneInfo("America/New_York")
 BEGAN = datetime(2026, 9, 1, 5, 0, tzinfo=UTC)  # a Tuesday, 07:00 in Berlin

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,8 +16,10 @@ import engine.catalog.rituals
 from engine.catalog.kinds import RITUAL_KINDS
 from engine.catalog.prompts import prompt_for
 from engine.catalog.rituals import CATALOG, starter_templates, template
-from engine.catalog.templates import Template
 from engine.errors import NotFound
+
+if TYPE_CHECKING:
+    from engine.catalog.templates import Template
 
 # (key, schedule shape, minutes or None, participants), in catalog order.
 DOMAIN_TABLE = [

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from engine import Engine, FixedClock
-from engine.views import CoupleView
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 import engine
+
+if TYPE_CHECKING:
+    import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

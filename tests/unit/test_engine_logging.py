@@ -4,12 +4,15 @@ pauses, edits and the late-entry window. In memory, with a fixed clock in Berlin
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from engine import Engine, FixedClock, InvalidInput, NotAllowed, NotFound
-from engine.views import CoupleView
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 BERLIN_MORNING = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday 07:00 in Berlin
 

@@ -23,7 +23,7 @@ def test_erasing_a_couple_removes_its_read_model_rows_now_and_after_a_rebuild() 
     staying = eng.streaks(stay)
 
     eng.erase_couple(go)
-    runner = eng._streaks.runner  # the read models this engine folds
+    runner = eng._services.streaks.runner  # the read models this engine folds
     for name in runner.projections:
         assert runner.states(name, go.id) == {}
         assert runner.states(name, stay.id) != {}

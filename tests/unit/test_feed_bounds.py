@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,8 +13,10 @@ from engine.calendar.ics import MAX_BYTES, render
 from engine.calendar.items import FEED_TYPES, feed_items
 from engine.events import NewEvent, RitualAdded
 from engine.services.refs import ritual_stream
-from engine.views import CoupleView
 from tests.feed_check import START, at_local, parse_feed
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 META = FeedCalendar(uid="u", name="Sam & Alex: rituals")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,8 +19,11 @@ import pytest
 from engine import Engine, FixedClock, InvalidInput, MemoryEventStore, NotAllowed
 from engine.events import RitualAdded
 from engine.events.codec import from_plain, to_plain
-from engine.views import CoupleView, StreakView
 from tests.feed_check import at_local, days, parse_feed
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
+    from engine.views.streaks import StreakView
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

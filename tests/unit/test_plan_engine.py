@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,7 +12,10 @@ from engine import Engine, FixedClock, MemoryEventStore, NotAllowed
 from engine.domain.plan import ritual_id_for
 from engine.events import NewEvent, PlanFinished, PlanWeekStarted
 from engine.services.plans import plan_stream
-from engine.views import CoupleView, PlanView
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
+    from engine.views.plans import PlanView
 
 # Monday 2 March 2026, 09:00 in Berlin.
 MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)

@@ -7,6 +7,7 @@ without extensions or pauses week k begins on 2 March + 7 * (k - 1) days.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +25,9 @@ from engine.events import (
     PlanWeekExtended,
     PlanWeekStarted,
 )
-from engine.views import PlanView
+
+if TYPE_CHECKING:
+    from engine.views.plans import PlanView
 
 ZONE = ZoneInfo("Europe/Berlin")
 PLAN = plan_template("reconnect-8-weeks")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
 from engine import Engine, FixedClock, InvalidInput, NotAllowed
-from engine.views import CoupleView
 from tests.feed_check import at_local, parse_feed
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 NOW = datetime(2026, 11, 23, 6, 40, tzinfo=UTC)  # Monday 07:40 in Berlin
 

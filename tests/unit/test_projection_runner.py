@@ -9,15 +9,17 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from engine import Engine, FixedClock, MemoryEventStore, NotFound
-from engine.events import RecordedEvent
 from engine.projections import MARKS, ProjectionRunner
-from engine.projections.marks import Mark
 from engine.projections.memory import MemoryReadModels
+
+if TYPE_CHECKING:
+    from engine.events import RecordedEvent
+    from engine.projections.marks import Mark
 
 ROOT = Path(__file__).resolve().parents[2]
 MORNING = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday 07:00 in Berlin

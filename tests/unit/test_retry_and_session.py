@@ -6,12 +6,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
 from engine import ConcurrencyError, Engine, FixedClock, InvalidInput, MemoryEventStore, RetryPolicy
-from engine.events import EventStore
 from tests.moments import cli_clock
+
+if TYPE_CHECKING:
+    from engine.events import EventStore
 
 
 class FakeTime:

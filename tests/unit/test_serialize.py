@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.views import FeedLinkView, IssuedFeedLink, RitualView, StreakLine, UpcomingView
 from engine.views.json import minutes, plain, view_json
+from engine.views.rituals import RitualView, UpcomingView
+from engine.views.sharing import FeedLinkView, IssuedFeedLink
+from engine.views.streaks import StreakLine
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MOMENT = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)

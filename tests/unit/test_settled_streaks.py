@@ -7,20 +7,23 @@ from __future__ import annotations
 import functools
 import random
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from engine import Engine, FixedClock, MemoryEventStore, NotAllowed
-from engine.calendar.zones import Zones
 from engine.domain import ritual as ritual_domain
 from engine.domain.ritual import RitualState
 from engine.events import CheckedIn, CoupleCreated, CoupleSettingsChanged, NewEvent
 from engine.projections import MARKS, fold_batch
 from engine.projections import settled as tallies
-from engine.projections.marks import Mark
 from engine.projections.streaks import RitualFigures, figures
-from engine.views import CoupleView
+
+if TYPE_CHECKING:
+    from engine.calendar.zones import Zones
+    from engine.projections.marks import Mark
+    from engine.views.couples import CoupleView
 
 START = datetime(2026, 1, 5, 5, tzinfo=UTC)  # a Monday, 06:00 in Berlin
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -200,7 +203,7 @@ def streak_figures(eng: Engine, couple: CoupleView) -> dict[str, object]:
 
 
 def kept(eng: Engine, couple_id: str) -> dict[str, object]:
-    return eng._streaks.runner.models.states(tallies.NAME, couple_id)
+    return eng._services.streaks.runner.models.states(tallies.NAME, couple_id)
 
 
 def test_streaks_and_status_read_kept_tallies_and_agree_with_a_full_fold() -> None:

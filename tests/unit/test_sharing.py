@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
 from engine import Engine, FixedClock, InvalidInput, MemoryEventStore, NotAllowed, NotFound
 from engine.domain.sharing import clean_base_url, feed_urls, token_hash
-from engine.views import CoupleView
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 BASE = "https://cal.example.org"

@@ -5,12 +5,16 @@ plan and suggestions. In memory, with a fixed clock in Berlin."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from engine import Engine, FixedClock
-from engine.views import CoupleView, StatusView
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
+    from engine.views.status import StatusView
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

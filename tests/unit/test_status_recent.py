@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,7 +20,10 @@ from engine.events import NewEvent
 from engine.events.records import Recent
 from engine.projections import drift
 from engine.services.streaks import Streaks
-from engine.views import CoupleView, StatusView
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
+    from engine.views.status import StatusView
 
 START = datetime(2026, 1, 5, 6, tzinfo=UTC)
 EVERYTHING = Recent(
@@ -132,13 +136,13 @@ def test_a_recent_shared_check_in_spares_reading_the_whole_log(
 
     monkeypatch.setattr(drift, "drift_signals", whole_log)
     assert eng.status(couple) == full
-    read = eng._status._s.lived.read_couple
+    read = eng._services.status._s.lived.read_couple
 
     def no_whole_log(couple_id: str, **kwargs: object) -> object:
         assert kwargs.get("types") or kwargs.get("recent"), "the whole log was read"
         return read(couple_id, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(eng._status._s.lived, "read_couple", no_whole_log)
+    monkeypatch.setattr(eng._services.status._s.lived, "read_couple", no_whole_log)
     assert eng.status(couple) == full
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from engine import Engine, FixedClock
-from engine.views import CoupleView, StreakLine, StreakView
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
+    from engine.views.streaks import StreakLine, StreakView
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAILY = 1 - 2 ** (-1 / 13)  # half-life 13 occurrences

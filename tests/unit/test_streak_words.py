@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from engine import Engine, FixedClock
 from engine.cli.streaks import streak_headline, streak_text
-from engine.views import CoupleView
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-
-import pytest
+from typing import TYPE_CHECKING
 
 from engine import Engine, MemoryEventStore, StoreUnavailable
-from engine.views import PlanView
 from engine.web.serve import Ticker
 from tests.moments import cli_clock
+
+if TYPE_CHECKING:
+    import pytest
+
+    from engine.views.plans import PlanView
 
 
 def test_a_tick_adds_the_rituals_of_a_week_that_began() -> None:

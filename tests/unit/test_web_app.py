@@ -8,15 +8,17 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from engine import Engine, FixedClock, MemoryEventStore, StoreUnavailable
-from engine.events import RecordedEvent
-from engine.views import CoupleView
 from engine.web import FeedApp, create_app
 from engine.web.http import http_date, parse_http_date
+
+if TYPE_CHECKING:
+    from engine.events import RecordedEvent
+    from engine.views.couples import CoupleView
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 10:00 in Berlin
 BASE = "https://cal.example.org"

@@ -11,14 +11,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from werkzeug.test import Client, TestResponse
 
 from engine import Engine, FixedClock, MemoryEventStore
-from engine.views import CoupleView, RitualView
 from engine.web import create_app
 from tests.moments import CLI_NOW
+
+if TYPE_CHECKING:
+    from engine.views.couples import CoupleView
+    from engine.views.rituals import RitualView
 
 NOW = CLI_NOW
 BASE = "https://rituals.example.org"

@@ -4,11 +4,13 @@ bodies, and no private text or token in a URL or a log line."""
 from __future__ import annotations
 
 import logging
-
-import pytest
+from typing import TYPE_CHECKING
 
 from engine.web.page_app import BODY_MAX, CSP
 from tests.web.conftest import BASE, Home, stamp, text
+
+if TYPE_CHECKING:
+    import pytest
 
 
 def test_every_page_answer_carries_the_strict_policy(home: Home) -> None:
