@@ -106,7 +106,7 @@ def logged_signals(
     facts = _facts(entries, ageless)
 
     def log_at(then: datetime) -> CoupleLog | None:
-        seen, defined, known = entries, ageless, facts
+        seen, defined, known = entries[:1], ageless, facts
         if past or then != now:
             seen = [e for e in entries if e.occurred_at <= then]
             defined = [r for r in ageless if r.occurred_at <= then]

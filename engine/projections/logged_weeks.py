@@ -25,6 +25,7 @@ no I/O, no clock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
@@ -172,6 +173,41 @@ def load(data: Json) -> Week:
             )
         )
     return tuple(found)
+
+
+class Logged(NamedTuple):
+    """What a reader found of the recent weeks: the weeks by key (each in log order), with
+    no entry an undo took back, and the events of the types it asked for besides."""
+
+    weeks: dict[str, Week]
+    ageless: list[RecordedEvent]
+
+    def since(self, moment: datetime, *, ordered: bool = True) -> list[Entry]:
+        """Every entry that states a moment from the start of ``moment``'s week on: the
+        weeks from its key on, as each entry is filed under the week of its latest moment
+        (so no entry needs to be looked at to leave it out); in log order if ``ordered``."""
+        first = week_key(moment)
+        found = [e for key, week in self.weeks.items() if key >= first for e in week]
+        if ordered:
+            found.sort(key=_position)
+        return found
+
+
+def _position(entry: Entry) -> int:
+    return entry.position
+
+
+def done_times(entries: Iterable[Entry], journals: int) -> list[datetime]:
+    """When each check-in without an occurrence (quota, occasional) among ``entries`` was
+    done, and each appreciation written once per ``journals`` (an appreciation-journal
+    ritual counts them as its check-ins): all a heatmap needs of them."""
+    found: list[datetime] = []
+    for e in entries:
+        if e.kind == CHECK_IN and e.occurrence is None:
+            found.append(e.at)
+        elif e.kind == APPRECIATION and e.by and journals:
+            found += [e.at] * journals
+    return found
 
 
 LOGGED_WEEKS: Projection[Week] = Projection(NAME, VERSION, keys, evolve, dump, load)

@@ -58,6 +58,9 @@ class Mark:
 
     def done_by(self, now: datetime) -> dict[str, datetime]:
         """The partners who had checked in by ``now``, with when they did."""
+        if len(self.credits) == 1:  # most marks: one check-in, so no first one to find
+            _, partners, at = self.credits[0]
+            return dict.fromkeys(sorted(partners), at) if at <= now else {}
         return {partner: at for partner, at in self.done if at <= now}
 
     def skipped_by(self, now: datetime) -> bool:

@@ -88,14 +88,18 @@ class Logbook:
         zones: Zones,
         now: datetime,
         partner_zones: Mapping[str, Zones] | None = None,
+        *,
+        done: Iterable[datetime] = (),
     ) -> Logbook:
+        """The book of ``marks``, and of quota and occasional check-ins known only by when
+        they were done (``done``, as ``engine.projections.logged_weeks`` files them)."""
         scheduled: dict[tuple[str, datetime], Mark] = {}
-        check_ins: list[datetime] = []
+        check_ins = [at for at in done if at <= now]
         for mark in marks:
             if mark.occurrence is not None:
                 scheduled[(mark.ritual_id, mark.occurrence)] = mark
-            elif done := mark.done_by(now):
-                check_ins.append(min(done.values()))
+            elif logged := mark.done_by(now):
+                check_ins.append(min(logged.values()))
         return cls(
             tuple(rituals), scheduled, tuple(check_ins), zones, now, dict(partner_zones or {})
         )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ from engine.calendar import schedule
 from engine.calendar.zones import Zones, zone_at
 from engine.events import CheckedIn, CoupleErased, EntryRetracted, OccurrenceSkipped, RecordedEvent
 from engine.projections import marks as marks_model
-from engine.projections.streak_tally import Tally, fresh_lines
+from engine.projections.streak_tally import RECENT, Due, Tally, fresh_lines
 from engine.projections.streaks import fold_slots
 
 if TYPE_CHECKING:
@@ -39,14 +39,16 @@ if TYPE_CHECKING:
     from engine.projections.projection import Json
 
 NAME = "streak_tallies"
-VERSION = 1
+VERSION = 3
 
-KEEP = timedelta(weeks=5)
+KEEP = timedelta(days=3)
 """How far before ``now`` a horizon lies at least: past every late-entry window (two local
-days), the end of a quota week's Monday after, and the 28-day completion rate."""
+days) and the end of a quota week's Monday after. The 28-day completion rate does not
+wait for it: the slots it may still count are kept apart (``Settled.recent``)."""
 
-RESETTLE = timedelta(weeks=10)
-"""A horizon older than this before ``now`` moves forward (from the tallies it has)."""
+RESETTLE = timedelta(weeks=2)
+"""A horizon older than this before ``now`` moves forward (from the tallies it has), so
+the marks after it, which every read folds again, stay a fortnight's at most."""
 
 _NEAR = timedelta(days=8)
 
@@ -58,10 +60,24 @@ class Settled:
     horizon: datetime
     made_at: datetime  # the ``now`` it was settled at: figures before it cannot use it
     digest: str  # of what the tallies depend on besides the marks
-    lines: dict[str, Tally]
+    lines: dict[str, Tally]  # their completion rates left at nothing: see ``recent``
+    recent: dict[str, tuple[Due, ...]] = field(default_factory=dict)
+    """Each line's due slots (done or missed) the completion rate of a later moment may
+    still count: those of the 28 days before ``made_at`` on."""
 
     def copy_lines(self) -> dict[str, Tally]:
         return {line: replace(t, frozen=Counter(t.frozen)) for line, t in self.lines.items()}
+
+    def lines_at(self, now: datetime) -> dict[str, Tally]:
+        """A copy of the tallies as they stand at ``now``: with the completion rate of
+        the due slots within its window."""
+        lines = self.copy_lines()
+        since = now - RECENT
+        for line, dues in self.recent.items():
+            counted = [done for at, done in dues if at >= since]
+            lines[line].recent_due += len(counted)
+            lines[line].recent_done += sum(counted)
+        return lines
 
 
 def digest(ritual: RitualState, zones: Zones, freezes_per_month: int) -> str:
@@ -147,6 +163,10 @@ def settle(
             return None  # logged after ``now``: not settled at ``now``
     partners = list(dict.fromkeys(p for d in ritual.definitions for p in d.participants))
     lines = fresh_lines(partners) if start is None else start.copy_lines()
+    since = now - RECENT
+    recent: dict[str, list[Due]] = {}
+    for line, dues in ({} if start is None else start.recent).items():
+        recent[line] = [due for due in dues if due[0] >= since]
     fold_slots(
         lines,
         ritual,
@@ -156,8 +176,10 @@ def settle(
         now=now,
         low=None if start is None else start.horizon,
         high=horizon,
+        recent=recent,
     )
-    return Settled(horizon, now, digest(ritual, zones, freezes_per_month), lines)
+    kept = {line: tuple(dues) for line, dues in recent.items() if dues}
+    return Settled(horizon, now, digest(ritual, zones, freezes_per_month), lines, kept)
 
 
 def follow(
@@ -198,6 +220,32 @@ def _has(mark: Mark, event_id: str) -> bool:
 
 
 def dump(settled: Settled, tail: dict[str, Mark], position: int) -> Json:
+    """The tallies and the tail as short rows: each id once (``ids``), and a mark's key
+    left out (null) where it is the one the read model gives it (its ritual and its
+    occurrence, or its first check-in), since a status reads the tail every time."""
+    ids: dict[str, int] = {}
+
+    def ref(name: str) -> int:
+        return ids.setdefault(name, len(ids))
+
+    rows = []
+    for key, mark in tail.items():
+        rid = mark.ritual_id
+        occurrence = None if mark.occurrence is None else mark.occurrence.isoformat()
+        first = mark.credits[0][0] if mark.credits else None
+        given = f"{rid}@{occurrence}" if occurrence else f"{rid}#{first}" if first else None
+        rows.append(
+            [
+                None if key == given else key,
+                ref(rid),
+                occurrence,
+                [
+                    [eid, [ref(p) for p in partners], at.isoformat()]
+                    for eid, partners, at in mark.credits
+                ],
+                [[eid, at.isoformat()] for eid, at in mark.skips],
+            ]
+        )
     return {
         "version": VERSION,
         "horizon": settled.horizon.isoformat(),
@@ -205,7 +253,12 @@ def dump(settled: Settled, tail: dict[str, Mark], position: int) -> Json:
         "digest": settled.digest,
         "position": position,
         "lines": {line: _dump_tally(t) for line, t in settled.lines.items()},
-        "tail": {key: marks_model.dump(mark) for key, mark in tail.items()},
+        "recent": {
+            line: [[at.isoformat(), done] for at, done in dues]
+            for line, dues in settled.recent.items()
+        },
+        "ids": list(ids),
+        "tail": rows,
     }
 
 
@@ -219,8 +272,25 @@ def load(data: Json) -> tuple[Settled, dict[str, Mark], int] | None:
         made_at=datetime.fromisoformat(data["made_at"]),
         digest=data["digest"],
         lines={line: _load_tally(t) for line, t in data["lines"].items()},
+        recent={
+            line: tuple((datetime.fromisoformat(at), done) for at, done in dues)
+            for line, dues in data["recent"].items()
+        },
     )
-    tail = {key: marks_model.load(mark) for key, mark in data["tail"].items()}
+    ids: list[str] = data["ids"]
+    moment = datetime.fromisoformat
+    tail: dict[str, Mark] = {}
+    for key, rid, occurrence, credits, skips in data["tail"]:
+        ritual = ids[rid]
+        mark = marks_model.Mark(
+            ritual,
+            None if occurrence is None else moment(occurrence),
+            tuple((eid, tuple(ids[p] for p in ps), moment(at)) for eid, ps, at in credits),
+            tuple((eid, moment(at)) for eid, at in skips),
+        )
+        if key is None:
+            key = f"{ritual}@{occurrence}" if occurrence else f"{ritual}#{credits[0][0]}"
+        tail[key] = mark
     return settled, tail, int(data["position"])
 
 

@@ -23,6 +23,9 @@ DONE, SKIPPED, PENDING, MISSED = "done", "skipped", "pending", "missed"
 RECENT = timedelta(days=28)
 """The window of the completion rate."""
 
+Due = tuple[datetime, bool]
+"""A due slot of a line, as a completion rate counts it: (when, done)."""
+
 
 @dataclass(frozen=True)
 class Entry:

@@ -39,12 +39,24 @@ from engine.calendar import schedule
 from engine.calendar.zones import Zones, zone_at
 from engine.projections.spans import TICK, between, check_in_times, in_force, monday_of, spans
 from engine.projections.streak_slots import cron_slots, fewest, quota_slots
-from engine.projections.streak_tally import COUPLE, RECENT, Tally, fresh_lines, latest
+from engine.projections.streak_tally import (
+    COUPLE,
+    DONE,
+    MISSED,
+    RECENT,
+    Due,
+    Tally,
+    fresh_lines,
+    latest,
+)
 
 if TYPE_CHECKING:
     from engine.domain.ritual import RitualState
     from engine.projections.marks import Mark
     from engine.views.streaks import StreakLine
+
+NEVER = datetime.max.replace(tzinfo=UTC)
+"""The start of a completion window no slot falls in."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,7 @@ def figures(
     on, and the figures are the same as from all of them.
     """
     partners = list(dict.fromkeys(p for d in ritual.definitions for p in d.participants))
-    lines = fresh_lines(partners) if settled is None else settled.copy_lines()
+    lines = fresh_lines(partners) if settled is None else settled.lines_at(now)
     own = [m for m in marks if m.ritual_id == ritual.ritual_id]
     times = fold_slots(
         lines,
@@ -109,12 +121,13 @@ def figures(
 
 
 class Settled(Protocol):
-    """What ``figures`` needs of a settled start: its horizon and a copy of its tallies."""
+    """What ``figures`` needs of a settled start: its horizon and a copy of its tallies
+    as they stand at a moment."""
 
     @property
     def horizon(self) -> datetime: ...
 
-    def copy_lines(self) -> dict[str, Tally]: ...
+    def lines_at(self, now: datetime) -> dict[str, Tally]: ...
 
 
 def fold_slots(
@@ -128,20 +141,26 @@ def fold_slots(
     partner_zones: Mapping[str, Zones] | None = None,
     low: datetime | None = None,
     high: datetime | None = None,
+    recent: dict[str, list[Due]] | None = None,
 ) -> dict[str, list[datetime]]:
     """Add the slots with ``low <= at < high`` to ``lines``, in time order, and count the
     check-ins of ``own`` (the ritual's marks of that span); returns each partner's quota
     and occasional check-in times among them. A span cut at ``low`` or ``high`` must not
-    split a quota week or a local day (``engine.projections.settled`` sees to it)."""
+    split a quota week or a local day (``engine.projections.settled`` sees to it).
+    With ``recent``, the due slots of the completion rate's window are added to it, by
+    line, rather than counted in the lines (settled tallies count them when read)."""
     zones_of = dict(partner_zones or {})
     scheduled = {m.occurrence: m for m in own if m.occurrence is not None}
     times = check_in_times((m for m in own if m.occurrence is None), now)
     slots = cron_slots(ritual, scheduled, zones, zones_of, now, low, high)
     slots += quota_slots(ritual, times, zones, zones_of, now, low, high)
     slots.sort(key=lambda s: s.at)
+    since = now - RECENT
     for slot in slots:
         for line, entry in slot.entries.items():
-            lines[line].add(slot, entry, freezes_per_month, now - RECENT)
+            if recent is not None and slot.at >= since and entry.outcome in (DONE, MISSED):
+                recent.setdefault(line, []).append((slot.at, entry.outcome == DONE))
+            lines[line].add(slot, entry, freezes_per_month, NEVER if recent is not None else since)
     for mark in own:
         logged = mark.done_by(now)
         lines[COUPLE].check_ins += bool(logged)

@@ -20,8 +20,6 @@ from engine.projections import drift, logged_weeks, practice
 from engine.views.status import StatusView, TodayItem
 
 if TYPE_CHECKING:
-    from engine.events import RecordedEvent
-    from engine.projections.logged_weeks import Entry
     from engine.services.plans import Plans
     from engine.services.refs import CoupleRef
     from engine.services.session import Session
@@ -72,15 +70,9 @@ class Status:
         # the heatmap's twelve weeks and today, and the drift signals' eight
         shown = practice.earliest(zones, now)
         since = min(shown, drift.horizon(now))
-        logged, ageless = self._streaks.logged_since(state.couple_id, since, drift.AGELESS)
-        marks = self._streaks.recent_marks(state.couple_id, shown, logged)
-        book = practice.Logbook.of(
-            rituals,
-            (m for ms in marks.values() for m in ms),
-            zones,
-            now,
-            book_of_zones.own_zones(),
-        )
+        logged = self._streaks.logged_since(state.couple_id, since, drift.AGELESS)
+        marks, done = self._streaks.recent_marks(state.couple_id, shown, logged)
+        book = practice.Logbook.of(rituals, marks, zones, now, book_of_zones.own_zones(), done=done)
         day = book.local_day(now)
         if plan is not None and plan.finished_on and day - plan.finished_on > FINISHED_PLAN_SHOWN:
             plan = None
@@ -92,9 +84,7 @@ class Status:
             plan=plan,
             heatmap=practice.heatmap(book, began=zones[0][0]),
             suggestions=tuple(
-                self._drift(
-                    state.couple_id, handles, now, as_of is not None, (logged, ageless, since)
-                )
+                self._drift(state.couple_id, handles, now, as_of is not None, logged, since)
             ),
         )
 
@@ -104,15 +94,15 @@ class Status:
         handles: dict[str, str],
         now: datetime,
         past: bool,
-        recent: tuple[list[Entry], list[RecordedEvent], datetime],
+        logged: logged_weeks.Logged,
+        since: datetime,
     ) -> list[DriftSignal]:
-        """The drift signals from the entries logged since a moment before the signals'
-        horizon and the ageless events (``recent``), or from the whole log when those could
+        """The drift signals from the entries ``logged`` since a moment before the signals'
+        horizon (``since``) and the ageless events, or from the whole log when those could
         miss something (see ``drift.logged_signals``)."""
-        logged, ageless, since = recent
         start = logged_weeks.week_start(max(since, drift.horizon(now)))
-        weeks = [e for e in logged if e.latest >= start]  # not the heatmap's older weeks
-        signals = drift.logged_signals(weeks, ageless, handles, now, since=start, past=past)
+        weeks = logged.since(start)  # not the heatmap's older weeks
+        signals = drift.logged_signals(weeks, logged.ageless, handles, now, since=start, past=past)
         if signals is not None:
             return signals
         whole = self._s.lived.read_couple(couple_id, decrypt=False)

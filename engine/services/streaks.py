@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,6 @@ from engine.events import (
     EntryRetracted,
     EventStore,
     OccurrenceSkipped,
-    RecordedEvent,
 )
 from engine.events.retractions import honoured, retracted_ids
 from engine.projections import PROJECTIONS, ProjectionRunner, ReadModels, logged_weeks
@@ -39,7 +38,6 @@ from engine.views.streaks import PartnerStreak, StreakView, WeekProgress
 if TYPE_CHECKING:
     from engine.calendar.zones import Zones
     from engine.domain.ritual import RitualState
-    from engine.projections.logged_weeks import Entry
     from engine.projections.projection import Json
     from engine.services.refs import CoupleRef, RitualRef
     from engine.services.session import Session
@@ -302,10 +300,10 @@ class Streaks:
 
     def logged_since(
         self, couple_id: str, since: datetime, types: Collection[str] = ()
-    ) -> tuple[list[Entry], list[RecordedEvent]]:
+    ) -> logged_weeks.Logged:
         """What the couple logged that states a moment from ``since`` on (every such entry,
         and some a few days older: the ``logged_weeks`` model from the week holding
-        ``since``), caught up to the newest event, in log order; and the couple's events of
+        ``since``), by week and caught up to the newest event; and the couple's events of
         ``types``, whatever their age. Neither holds what an undo took back: a dozen rows
         and one read of the log, however long the history."""
         runner = self.runner
@@ -318,38 +316,32 @@ class Streaks:
             couple_id, types=(*types, EntryRetracted.type_name), decrypt=False
         )
         gone = retracted_ids(found)
-        entries = [e for week in weeks.values() for e in week if e.event_id not in gone]
-        entries.sort(key=lambda e: e.position)
-        return entries, honoured(found, gone)
+        if gone:
+            weeks = {
+                k: tuple(e for e in week if e.event_id not in gone) for k, week in weeks.items()
+            }
+        return logged_weeks.Logged(weeks, honoured(found, gone))
 
     def recent_marks(
-        self, couple_id: str, since: datetime, logged: Iterable[Entry]
-    ) -> dict[str, list[Mark]]:
-        """The marks by ritual id that can tell anything from ``since`` on: each ritual's
-        occurrences from ``since`` (one range of the read model), and the quota and
-        occasional check-ins and the journal's appreciations among ``logged`` (what
-        :meth:`logged_since` found from ``since`` on): the same marks as in :meth:`marks`
-        for those days, however long the history."""
+        self, couple_id: str, since: datetime, logged: logged_weeks.Logged
+    ) -> tuple[list[Mark], list[datetime]]:
+        """What can tell the days from ``since`` on: each scheduled ritual's marks from
+        ``since`` (one range of the read model), and when each quota or occasional
+        check-in and each appreciation a journal ritual counts was done, from ``logged``
+        (what :meth:`logged_since` found from ``since`` on), once per journal. The same
+        as :meth:`marks` tells of those days, however long the history: each of those
+        marks holds one check-in, so it tells no more than when it was done."""
         runner = self.runner
         with contextlib.suppress(StoreUnavailable):
             runner.catch_up()
         start = since.astimezone(UTC).isoformat()
-        found: dict[str, list[Mark]] = defaultdict(list)
+        found: list[Mark] = []
         rituals = self._s.ritual_states(couple_id)
         for rid in rituals:
             prefix = f"{rid}@"
-            found[rid] += runner.states_now(MARKS.name, couple_id, prefix, prefix + start).values()
-        journals = [rid for rid, state in rituals.items() if _is_journal(state)]
-        for e in logged:
-            if e.kind == logged_weeks.CHECK_IN and e.occurrence is None:
-                partners = tuple(dict.fromkeys((e.by or "", *e.also)))
-                found[e.ritual_id].append(
-                    Mark(e.ritual_id, None, credits=((e.event_id, partners, e.at),))
-                )
-            elif e.kind == logged_weeks.APPRECIATION and e.by:
-                for rid in journals:
-                    found[rid].append(Mark(rid, None, credits=((e.event_id, (e.by,), e.at),)))
-        return found
+            found += runner.states_now(MARKS.name, couple_id, prefix, prefix + start).values()
+        journals = sum(_is_journal(state) for state in rituals.values())
+        return found, logged_weeks.done_times(logged.since(since, ordered=False), journals)
 
     def _appreciation_marks(self, couple_id: str, ritual_id: str = "") -> dict[str, list[Mark]]:
         """Each appreciation written with `ritual appreciate`, as one check-in of every

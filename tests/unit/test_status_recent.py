@@ -22,6 +22,7 @@ from engine.projections import drift
 from engine.services.streaks import Streaks
 
 if TYPE_CHECKING:
+    from engine.projections.marks import Mark
     from engine.views.couples import CoupleView
     from engine.views.status import StatusView
 
@@ -83,12 +84,17 @@ def lived_history(seed: int) -> tuple[Engine, FixedClock, CoupleView, datetime]:
     return eng, clock, couple, end
 
 
+def every_mark(self: Streaks, couple_id: str, *_: object) -> tuple[list[Mark], list[datetime]]:
+    """Every mark of the couple, however old, in place of the recent ones."""
+    return [m for ms in self.marks(couple_id).values() for m in ms], []
+
+
 def full_status(
     eng: Engine, couple: CoupleView, as_of: datetime | None, monkeypatch: pytest.MonkeyPatch
 ) -> StatusView:
     """The status from every mark and every event of the log."""
     with monkeypatch.context() as m:
-        m.setattr(Streaks, "recent_marks", lambda self, couple_id, since, _: self.marks(couple_id))
+        m.setattr(Streaks, "recent_marks", every_mark)
         m.setattr(drift, "logged_signals", lambda *args, **kwargs: None)
         return eng.status(couple, as_of=as_of)
 
