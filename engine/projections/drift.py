@@ -26,11 +26,13 @@ the whole log (:func:`drift_signals`).
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import functools
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import NamedTuple, TypeVar
 
 from engine.events import (
     CoupleCreated,
@@ -54,6 +56,8 @@ LOGGING_MIN_ENTRIES = 10
 LOGGING_SHARE_PERCENT = 85
 SHARED_GAP = timedelta(days=14)
 LASTING_WEEKS = 3
+
+T = TypeVar("T")
 
 
 AGELESS = (
@@ -103,26 +107,29 @@ def logged_signals(
     all in log order and none undone; None when what is left out could change the
     signals (then read the whole log). ``past``: ``now`` is a moment asked for, so only
     what had occurred by then counts (as the earlier weeks judged for lasting drift)."""
-    facts = _facts(entries, ageless)
+    facts = _Known.of(_facts(entries, ageless))
 
     def log_at(then: datetime) -> CoupleLog | None:
-        seen, defined, known = entries[:1], ageless, facts
+        first_seen: Entry | None = entries[0] if entries else None
+        defined, known = ageless, facts.by(None)
         if past or then != now:
-            seen = [e for e in entries if e.occurred_at <= then]
+            first_seen = next((e for e in entries if e.occurred_at <= then), None)
             defined = [r for r in ageless if r.occurred_at <= then]
             if len(defined) == len(ageless):  # the same definitions: the same facts
-                known = [f for f in facts if f[0] <= then]
+                known = facts.by(then)
             else:
-                known = _facts(seen, defined)
-        firsts: list[RecordedEvent | Entry] = [*defined[:1], *seen[:1]]
+                seen = [e for e in entries if e.occurred_at <= then]
+                known = _Known.of(_facts(seen, defined)).by(None)
+        firsts: list[RecordedEvent | Entry] = [*defined[:1], *([first_seen] if first_seen else [])]
         first = min(firsts, key=lambda x: x.position, default=None)
         base = read_log(defined)
+        checkins, skips, logged = known
         log = replace(
             base,
             began=None if first is None else first.occurred_at,
-            checkins=tuple(c for _, c, _, _ in known if c is not None),
-            skips=tuple(at for _, _, at, _ in known if at is not None),
-            entries=(*base.entries, *(e for _, _, _, e in known if e is not None)),
+            checkins=checkins,
+            skips=skips,
+            entries=(*base.entries, *logged),
         )
         from_couple = isinstance(first, RecordedEvent) and isinstance(first.event, CoupleCreated)
         return log if _complete(log, defined, from_couple, handles, then, since) else None
@@ -133,6 +140,43 @@ def logged_signals(
 _Fact = tuple[datetime, CheckInFact | None, datetime | None, tuple[datetime, str] | None]
 """What one entry adds to a :class:`CoupleLog`, by when its event occurred: (occurred at,
 a check-in, a skip's occurrence, an entry's (when, who))."""
+
+
+class _Known(NamedTuple):
+    """The facts of each kind, each with when its event occurred, in that order: what
+    had occurred by a moment is a prefix of each (the signals count them, in any order)."""
+
+    checkins: tuple[list[datetime], list[CheckInFact]]
+    skips: tuple[list[datetime], list[datetime]]
+    entries: tuple[list[datetime], list[tuple[datetime, str]]]
+
+    @classmethod
+    def of(cls, facts: Iterable[_Fact]) -> _Known:
+        ordered = sorted(facts, key=_occurred)
+        checkins = [(f[0], f[1]) for f in ordered if f[1] is not None]
+        skips = [(f[0], f[2]) for f in ordered if f[2] is not None]
+        entries = [(f[0], f[3]) for f in ordered if f[3] is not None]
+        return cls(_columns(checkins), _columns(skips), _columns(entries))
+
+    def by(
+        self, then: datetime | None
+    ) -> tuple[tuple[CheckInFact, ...], tuple[datetime, ...], tuple[tuple[datetime, str], ...]]:
+        """The check-ins, skips and entries whose events had occurred by ``then`` (None:
+        all of them)."""
+        return (_upto(self.checkins, then), _upto(self.skips, then), _upto(self.entries, then))
+
+
+def _occurred(fact: _Fact) -> datetime:
+    return fact[0]
+
+
+def _columns(pairs: list[tuple[datetime, T]]) -> tuple[list[datetime], list[T]]:
+    return [at for at, _ in pairs], [value for _, value in pairs]
+
+
+def _upto(column: tuple[list[datetime], list[T]], then: datetime | None) -> tuple[T, ...]:
+    moments, values = column
+    return tuple(values if then is None else values[: bisect_right(moments, then)])
 
 
 def _facts(entries: Sequence[Entry], ageless: Sequence[RecordedEvent]) -> list[_Fact]:
@@ -147,8 +191,12 @@ def _facts(entries: Sequence[Entry], ageless: Sequence[RecordedEvent]) -> list[_
             shared_now = r.event.together and len(r.event.participants) > 1
             together.setdefault(r.event.ritual_id, []).append(shared_now)
 
+    sometimes = {rid for rid, flags in together.items() if any(flags)}
+
     def shared(ritual_id: str, position: int) -> bool:
-        before = bisect_left(positions.get(ritual_id, ()), position)
+        if ritual_id not in sometimes:  # most rituals: never done together
+            return False
+        before = bisect_left(positions[ritual_id], position)
         return before > 0 and together[ritual_id][before - 1]
 
     found: list[_Fact] = []
@@ -156,13 +204,17 @@ def _facts(entries: Sequence[Entry], ageless: Sequence[RecordedEvent]) -> list[_
         if e.kind == CHECK_IN:
             assert e.by is not None
             at = e.occurrence or e.at
-            fact = CheckInFact(at, e.by, e.also, None, shared(e.ritual_id, e.position))
+            fact = _check_in((at, e.by, e.also, None, shared(e.ritual_id, e.position)))
             found.append((e.occurred_at, fact, None, (e.at, e.by)))
         elif e.kind == SKIP:
             found.append((e.occurred_at, None, e.at, (e.occurred_at, e.by) if e.by else None))
         elif e.by:
             found.append((e.occurred_at, None, None, (e.at, e.by)))
     return found
+
+
+_check_in = functools.partial(tuple.__new__, CheckInFact)
+"""A check-in fact from its five fields, without the named tuple's checks (hundreds)."""
 
 
 def _over_weeks(
@@ -226,8 +278,8 @@ def signals_at(log: CoupleLog, handles: Mapping[str, str], now: datetime) -> lis
 def _falling(log: CoupleLog, now: datetime) -> DriftSignal | None:
     moments = [c.at for c in log.checkins] + list(log.skips)
     split, start = now - FALLING_WINDOW, now - 2 * FALLING_WINDOW
-    recent = sum(at > split for at in moments)
-    before = sum(start < at <= split for at in moments)
+    recent = len([at for at in moments if at > split])
+    before = len([at for at in moments if start < at <= split])
     if before < FALLING_MIN_BEFORE or 2 * recent > before:
         return None
     return DriftSignal(
@@ -268,7 +320,8 @@ def _repairs(log: CoupleLog, now: datetime) -> DriftSignal | None:
 
 
 def _uneven(log: CoupleLog, handles: Mapping[str, str], now: datetime) -> DriftSignal | None:
-    counts = Counter(pid for at, pid in log.entries if at > now - LOGGING_WINDOW and pid in handles)
+    since = now - LOGGING_WINDOW
+    counts = Counter([pid for at, pid in log.entries if at > since and pid in handles])
     total = sum(counts.values())
     if total < LOGGING_MIN_ENTRIES:
         return None

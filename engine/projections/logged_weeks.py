@@ -25,8 +25,10 @@ no I/O, no clock.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from operator import attrgetter
 from typing import NamedTuple
 
 from engine.events import (
@@ -40,7 +42,7 @@ from engine.events import (
 from engine.projections.projection import Json, Projection
 
 NAME = "logged_weeks"
-VERSION = 1
+VERSION = 2
 
 PREFIX = "w"
 
@@ -127,52 +129,74 @@ def evolve(week: Week | None, recorded: RecordedEvent) -> Week:
 
 
 def dump(week: Week) -> Json:
-    """The entries as short rows: the partner and ritual ids once per week (``ids``), and
-    a row's moment done left out (null) when it is the moment its event occurred."""
+    """The entries as columns, so that a week of hundreds of entries is a few dozen JSON
+    values and three per entry (its event id, position and moment its event occurred):
+    the kinds in one string; the partner and ritual ids once per week (``ids``), and who
+    logged each entry and its ritual as one character each of a string (``_NONE``: none);
+    the rarer values (a moment done other than when its event occurred, an occurrence,
+    the partners a check-in counts for as well) as [entry, value] pairs."""
     ids: dict[str, int] = {}
 
-    def ref(name: str | None) -> int | None:
-        return None if name is None else ids.setdefault(name, len(ids))
+    def ref(name: str | None) -> str:
+        return _NONE if name is None else _char(ids.setdefault(name, len(ids)))
 
-    rows = []
-    for e in week:
-        occurred = e.occurred_at.isoformat()
-        at = e.at.isoformat()
-        rows.append(
-            [
-                e.kind,
-                e.event_id,
-                e.position,
-                occurred,
-                ref(e.by),
-                None if at == occurred else at,
-                ref(e.ritual_id or None),
-                None if e.occurrence is None else e.occurrence.isoformat(),
-                [ref(p) for p in e.also],
-            ]
-        )
-    return {"ids": list(ids), "entries": rows}
+    at, occurrences, also = [], [], []
+    for i, e in enumerate(week):
+        if (done := e.at.isoformat()) != e.occurred_at.isoformat():
+            at.append([i, done])
+        if e.occurrence is not None:
+            occurrences.append([i, e.occurrence.isoformat()])
+        if e.also:
+            also.append([i, "".join(ref(p) for p in e.also)])
+    return {
+        "kinds": "".join(e.kind for e in week),
+        "events": [e.event_id for e in week],
+        "positions": [e.position for e in week],
+        "occurred": [e.occurred_at.isoformat() for e in week],
+        "by": "".join(ref(e.by) for e in week),
+        "rituals": "".join(ref(e.ritual_id or None) for e in week),
+        "ids": list(ids),
+        "at": at,
+        "occurrences": occurrences,
+        "also": also,
+    }
+
+
+_NONE = "-"
+"""How a week's columns write no id."""
+
+
+def _char(index: int) -> str:
+    """The character that stands for a week's id number ``index``: a digit or letter for
+    the first few, never ``_NONE``, and never half a surrogate pair (which not every JSON
+    store keeps)."""
+    code = 48 + index
+    return chr(code + 0x800 if code >= 0xD800 else code)
 
 
 def load(data: Json) -> Week:
-    ids: list[str] = data["ids"]
-    found = []
-    for kind, eid, position, occurred, by, at, ritual, occurrence, also in data["entries"]:
-        occurred_at = datetime.fromisoformat(occurred)
-        found.append(
-            Entry(
-                kind,
-                eid,
-                position,
-                occurred_at,
-                None if by is None else ids[by],
-                occurred_at if at is None else datetime.fromisoformat(at),
-                "" if ritual is None else ids[ritual],
-                None if occurrence is None else datetime.fromisoformat(occurrence),
-                tuple(ids[p] for p in also) if also else (),
-            )
-        )
-    return tuple(found)
+    code = {_char(i): name for i, name in enumerate(data["ids"])}
+    moment = datetime.fromisoformat
+    occurred = list(map(moment, data["occurred"]))
+    at = occurred.copy()
+    for i, text in data["at"]:
+        at[i] = moment(text)
+    count = len(occurred)
+    occurrences: list[datetime | None] = [None] * count
+    for i, text in data["occurrences"]:
+        occurrences[i] = moment(text)
+    also: list[tuple[str, ...]] = [()] * count
+    for i, refs in data["also"]:
+        also[i] = tuple(code[c] for c in refs)
+    by = map(code.get, data["by"])  # _NONE stands for no id: None
+    rituals = map({**code, _NONE: ""}.__getitem__, data["rituals"])
+    columns = (data["kinds"], data["events"], data["positions"], occurred, by, at, rituals)
+    return tuple(map(_entry, zip(*columns, occurrences, also, strict=True)))
+
+
+_entry = functools.partial(tuple.__new__, Entry)
+"""An entry from its fields in order, without the named tuple's checks: a status loads
+hundreds of entries, and ``load`` gives every one all nine."""
 
 
 class Logged(NamedTuple):
@@ -189,12 +213,8 @@ class Logged(NamedTuple):
         first = week_key(moment)
         found = [e for key, week in self.weeks.items() if key >= first for e in week]
         if ordered:
-            found.sort(key=_position)
+            found.sort(key=attrgetter("position"))
         return found
-
-
-def _position(entry: Entry) -> int:
-    return entry.position
 
 
 def done_times(entries: Iterable[Entry], journals: int) -> list[datetime]:

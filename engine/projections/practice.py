@@ -24,7 +24,7 @@ local day::
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -196,13 +196,22 @@ def heatmap(book: Logbook, *, began: datetime, weeks: int = WEEKS) -> HeatmapVie
         if part is not None and first <= day <= last:
             due[day] += 1
             done[day] += part
-    for at in book.check_ins:
-        day = book.local_day(at)
+    for day, count in _days(book).items():
         if first <= day <= last:
-            due[day] += 1
-            done[day] += 1
+            due[day] += count
+            for _ in range(count):  # one at a time, as every other share is added
+                done[day] += 1
     cells = [
         None if not first <= day <= last else done[day] / due[day] if due[day] else 0.0
         for day in (start + timedelta(days=n) for n in range(7 * weeks))
     ]
     return HeatmapView(start, tuple(tuple(cells[i : i + 7]) for i in range(0, len(cells), 7)))
+
+
+def _days(book: Logbook) -> Counter[date]:
+    """How many quota and occasional check-ins were logged on each local day (one zone:
+    one conversion each, hundreds of them for a busy couple)."""
+    if len(book.zones) == 1:
+        zone = book.zones[0][1]
+        return Counter(at.astimezone(zone).date() for at in book.check_ins)
+    return Counter(map(book.local_day, book.check_ins))
