@@ -29,9 +29,10 @@ from __future__ import annotations
 import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import NamedTuple, TypeVar
 
 from engine.events import (
@@ -107,7 +108,7 @@ def logged_signals(
     all in log order and none undone; None when what is left out could change the
     signals (then read the whole log). ``past``: ``now`` is a moment asked for, so only
     what had occurred by then counts (as the earlier weeks judged for lasting drift)."""
-    facts = _Known.of(_facts(entries, ageless))
+    facts = _facts(entries, ageless)
 
     def log_at(then: datetime) -> CoupleLog | None:
         first_seen: Entry | None = entries[0] if entries else None
@@ -119,7 +120,7 @@ def logged_signals(
                 known = facts.by(then)
             else:
                 seen = [e for e in entries if e.occurred_at <= then]
-                known = _Known.of(_facts(seen, defined)).by(None)
+                known = _facts(seen, defined).by(None)
         firsts: list[RecordedEvent | Entry] = [*defined[:1], *([first_seen] if first_seen else [])]
         first = min(firsts, key=lambda x: x.position, default=None)
         base = read_log(defined)
@@ -137,11 +138,6 @@ def logged_signals(
     return _over_weeks(log_at, handles, now)
 
 
-_Fact = tuple[datetime, CheckInFact | None, datetime | None, tuple[datetime, str] | None]
-"""What one entry adds to a :class:`CoupleLog`, by when its event occurred: (occurred at,
-a check-in, a skip's occurrence, an entry's (when, who))."""
-
-
 class _Known(NamedTuple):
     """The facts of each kind, each with when its event occurred, in that order: what
     had occurred by a moment is a prefix of each (the signals count them, in any order)."""
@@ -149,14 +145,6 @@ class _Known(NamedTuple):
     checkins: tuple[list[datetime], list[CheckInFact]]
     skips: tuple[list[datetime], list[datetime]]
     entries: tuple[list[datetime], list[tuple[datetime, str]]]
-
-    @classmethod
-    def of(cls, facts: Iterable[_Fact]) -> _Known:
-        ordered = sorted(facts, key=_occurred)
-        checkins = [(f[0], f[1]) for f in ordered if f[1] is not None]
-        skips = [(f[0], f[2]) for f in ordered if f[2] is not None]
-        entries = [(f[0], f[3]) for f in ordered if f[3] is not None]
-        return cls(_columns(checkins), _columns(skips), _columns(entries))
 
     def by(
         self, then: datetime | None
@@ -166,23 +154,15 @@ class _Known(NamedTuple):
         return (_upto(self.checkins, then), _upto(self.skips, then), _upto(self.entries, then))
 
 
-def _occurred(fact: _Fact) -> datetime:
-    return fact[0]
-
-
-def _columns(pairs: list[tuple[datetime, T]]) -> tuple[list[datetime], list[T]]:
-    return [at for at, _ in pairs], [value for _, value in pairs]
-
-
 def _upto(column: tuple[list[datetime], list[T]], then: datetime | None) -> tuple[T, ...]:
     moments, values = column
     return tuple(values if then is None else values[: bisect_right(moments, then)])
 
 
-def _facts(entries: Sequence[Entry], ageless: Sequence[RecordedEvent]) -> list[_Fact]:
+def _facts(entries: Sequence[Entry], ageless: Sequence[RecordedEvent]) -> _Known:
     """What each entry adds to the facts the signals read, as :func:`read_log` finds
     them in its event (a check-in counts as shared by the ritual's definition latest
-    before it among ``ageless``)."""
+    before it among ``ageless``), by when its event occurred."""
     positions: dict[str, list[int]] = {}
     together: dict[str, list[bool]] = {}
     for r in ageless:
@@ -190,7 +170,6 @@ def _facts(entries: Sequence[Entry], ageless: Sequence[RecordedEvent]) -> list[_
             positions.setdefault(r.event.ritual_id, []).append(r.position)
             shared_now = r.event.together and len(r.event.participants) > 1
             together.setdefault(r.event.ritual_id, []).append(shared_now)
-
     sometimes = {rid for rid, flags in together.items() if any(flags)}
 
     def shared(ritual_id: str, position: int) -> bool:
@@ -199,18 +178,27 @@ def _facts(entries: Sequence[Entry], ageless: Sequence[RecordedEvent]) -> list[_
         before = bisect_left(positions[ritual_id], position)
         return before > 0 and together[ritual_id][before - 1]
 
-    found: list[_Fact] = []
-    for e in entries:
+    known = _Known(([], []), ([], []), ([], []))
+    (checkin_at, checkins), (skip_at, skips), (entry_at, logged) = known
+    for e in sorted(entries, key=attrgetter("occurred_at")):
+        occurred = e.occurred_at
         if e.kind == CHECK_IN:
             assert e.by is not None
             at = e.occurrence or e.at
-            fact = _check_in((at, e.by, e.also, None, shared(e.ritual_id, e.position)))
-            found.append((e.occurred_at, fact, None, (e.at, e.by)))
+            checkin_at.append(occurred)
+            checkins.append(_check_in((at, e.by, e.also, None, shared(e.ritual_id, e.position))))
+            entry_at.append(occurred)
+            logged.append((e.at, e.by))
         elif e.kind == SKIP:
-            found.append((e.occurred_at, None, e.at, (e.occurred_at, e.by) if e.by else None))
+            skip_at.append(occurred)
+            skips.append(e.at)
+            if e.by:
+                entry_at.append(occurred)
+                logged.append((occurred, e.by))
         elif e.by:
-            found.append((e.occurred_at, None, None, (e.at, e.by)))
-    return found
+            entry_at.append(occurred)
+            logged.append((e.at, e.by))
+    return known
 
 
 _check_in = functools.partial(tuple.__new__, CheckInFact)

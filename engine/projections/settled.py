@@ -1,14 +1,16 @@
 """Settled streak tallies: the part of a ritual's streak figures that time can no longer
 change, kept so that a streak costs the same on day 1,000 as on day 10.
 
-A slot (an occurrence, or a quota week) is *settled* once its late-entry window closed
-long ago and it has left the completion-rate window: what it added to every line (the
-current and best streak, strength, freezes spent, the counts) is then fixed, unless an
-event rewrites it (an import, an undo of an old entry) or the ritual's definitions, its
-zones or the freeze allowance change. :class:`Settled` holds every line's tally after
-the slots before its ``horizon`` (a local Monday at least :data:`KEEP` before the moment
-it was made), plus what it depends on as a digest, so :func:`figures` with it and the
-marks from the horizon on gives exactly the figures of all the marks.
+A slot (an occurrence, or a quota week) is *settled* once its late-entry window closed:
+what it added to every line (the current and best streak, strength, freezes spent, the
+counts) is then fixed, unless an event rewrites it (an import, an undo of an old entry)
+or the ritual's definitions, its zones or the freeze allowance change. Only the 28-day
+completion rate still moves as time passes, so a settled slot within that window is
+kept apart as (when, done) and counted by the moment that reads it. :class:`Settled`
+holds every line's tally after the slots before its ``horizon`` (a local Monday at least
+:data:`KEEP` before the moment it was made), plus what it depends on as a digest, so
+:func:`figures` with it and the marks from the horizon on gives exactly the figures of
+all the marks, and the marks a read folds again are those of days, not of weeks.
 
 The service keeps one per ritual in the read-model storage (``streak_tallies``) with the
 marks after the horizon and the log position they are current to; an event after that

@@ -100,6 +100,7 @@ def test_settled_tallies_and_the_marks_after_them_give_the_full_figures_at_every
     rituals, marks, zones = log_state(eng, couple.id)
     made = clock.now
     compared = 0
+    kept_apart = []
     for ritual in rituals.values():
         horizon = tallies.horizon_for(zones, made)
         assert horizon is not None
@@ -109,14 +110,16 @@ def test_settled_tallies_and_the_marks_after_them_give_the_full_figures_at_every
             ritual, mine, zones=zones, freezes_per_month=1, now=made, horizon=horizon
         )
         assert settled is not None
-        for hours in (0, 5, 30, 200, 24 * 20):
+        kept_apart.append(sum(len(dues) for dues in settled.recent.values()))
+        for hours in (0, 5, 30, 200, 24 * 20, 24 * 40):  # the last: every kept slot aged out
             now = made + timedelta(hours=hours)
             windowed = figures(
                 ritual, after, zones=zones, freezes_per_month=1, now=now, settled=settled
             )
             assert windowed == full(ritual, marks, zones, now)
             compared += 1
-    assert compared == 15
+    assert compared == 18
+    assert all(kept_apart), "every ritual's latest settled slots wait for the completion rate"
     assert any(
         line.current > 3 for line in (full(r, marks, zones, made).couple for r in rituals.values())
     )

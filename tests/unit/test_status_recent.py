@@ -19,6 +19,7 @@ from engine.errors import InvalidInput, NotAllowed
 from engine.events import NewEvent
 from engine.events.records import Recent
 from engine.projections import drift
+from engine.projections import settled as tallies
 from engine.services.streaks import Streaks
 
 if TYPE_CHECKING:
@@ -92,10 +93,11 @@ def every_mark(self: Streaks, couple_id: str, *_: object) -> tuple[list[Mark], l
 def full_status(
     eng: Engine, couple: CoupleView, as_of: datetime | None, monkeypatch: pytest.MonkeyPatch
 ) -> StatusView:
-    """The status from every mark and every event of the log."""
+    """The status from every mark and every event of the log, with no settled tallies."""
     with monkeypatch.context() as m:
         m.setattr(Streaks, "recent_marks", every_mark)
         m.setattr(drift, "logged_signals", lambda *args, **kwargs: None)
+        m.setattr(tallies, "settleable", lambda *args: False)  # every streak from every mark
         return eng.status(couple, as_of=as_of)
 
 
