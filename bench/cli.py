@@ -3,7 +3,9 @@
 Each figure is the median of several runs of a fresh process (nothing cached in memory
 between them; the operating system's file cache and Python's bytecode caches are warm, as
 on any second use: one unmeasured run of each command comes first, with bytecode writing
-on even where the environment turns it off):
+on even where the environment turns it off). The runs are interleaved, one of each row
+per round, so that a moment when the machine is slower slows the floor and the commands
+alike; a check-in can be logged once, so it is one run, in the middle round:
 
 - `python -c pass`: the floor every command pays;
 - `python -c "import sqlalchemy"`: for reference, what loading the database toolkit
@@ -61,55 +63,64 @@ def build_history(url: str) -> None:
                 eng.check_in(couple, weekly.id, by="sam", for_both=False)
 
 
-def median_run(args: list[str], runs: int, warm: list[str] | None = None) -> float:
-    """The median wall time of ``args`` after one unmeasured run of ``warm`` (default: the
-    same command; a check-in warms up with the other partner's, as it can happen once)."""
+def timed_run(args: list[str]) -> float:
+    """The wall time of one fresh process running ``args``."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's second run finds the bytecode cached
-    subprocess.run(warm or args, env=env, cwd=ROOT, capture_output=True, check=False)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, check=False)
-        times.append(time.perf_counter() - started)
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(args[2:])} failed: {done.stderr.decode()[-500:]}")
-    return statistics.median(times)
+    started = time.perf_counter()
+    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, check=False)
+    took = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args[2:])} failed: {done.stderr.decode()[-500:]}")
+    return took
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=9)
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'year.db'}"
         print(f"building a year of history in {url} ...", file=sys.stderr)
         build_history(url)
         ritual = [sys.executable, "-c", "from cli import main; main()", "--db", url]
-        floor = median_run([sys.executable, "-c", "pass"], runs)
+        rows: dict[str, list[str]] = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "python -c import sqlalchemy": [sys.executable, "-c", "import sqlalchemy"],
+            "ritual --help": [*ritual, "--help"],
+            "ritual list": [*ritual, "list"],
+            "ritual status": [*ritual, "status"],
+            "ritual feed": [*ritual, "feed", "--out", str(Path(folder) / "feed.ics")],
+        }
+        for args in rows.values():  # one unmeasured run each, for the caches
+            timed_run(args)
+        # a check-in can happen once: warmed up with the other partner's, measured once
+        timed_run([*ritual, "checkin", "Evening one thing", "--by", "alex"])
+        times: dict[str, list[float]] = {name: [] for name in rows}
+        checkin = 0.0
+        for round_ in range(runs):  # interleaved, so a slow moment slows every row alike
+            for name, args in rows.items():
+                times[name].append(timed_run(args))
+            if round_ == runs // 2:
+                checkin = timed_run([*ritual, "checkin", "Evening one thing", "--by", "sam"])
+        medians = {name: statistics.median(t) for name, t in times.items()}
+        medians["ritual checkin"] = checkin
+        floor = medians["python -c pass"]
         print(f"{'command':<28} {'median':>9} {'x floor':>8} {'target':>7}")
-        print(f"{'python -c pass':<28} {floor * 1000:>7.0f}ms {1.0:>8.1f}")
-        toolkit = median_run([sys.executable, "-c", "import sqlalchemy"], runs)
-        label = "python -c import sqlalchemy"
-        print(f"{label:<28} {toolkit * 1000:>7.0f}ms {toolkit / floor:>8.1f}")
-        for name, extra in (
-            ("--help", ["--help"]),
-            ("list", ["list"]),
-            ("checkin", ["checkin", "Evening one thing", "--by", "sam"]),
-            ("status", ["status"]),
-            ("feed", ["feed", "--out", str(Path(folder) / "feed.ics")]),
-        ):
-            if name == "checkin":
-                warm = [*ritual, "checkin", "Evening one thing", "--by", "alex"]
-                took = median_run([*ritual, *extra], 1, warm)
-            else:
-                took = median_run([*ritual, *extra], runs)
-            target = TARGETS.get(name, DEFAULT_TARGET)
-            ratio = took / floor
-            mark = "ok" if ratio <= target else "over"
-            print(
-                f"{'ritual ' + name:<28} {took * 1000:>7.0f}ms {ratio:>8.1f} {target:>5.0f}x {mark}"
-            )
+        for name in ("python -c pass", "python -c import sqlalchemy", "ritual --help"):
+            show(name, medians[name], floor)
+        for name in ("ritual list", "ritual checkin", "ritual status", "ritual feed"):
+            show(name, medians[name], floor)
+
+
+def show(name: str, took: float, floor: float) -> None:
+    line = f"{name:<28} {took * 1000:>7.0f}ms {took / floor:>8.1f}"
+    command = name.removeprefix("ritual ")
+    if name.startswith("ritual "):
+        target = TARGETS.get(command, DEFAULT_TARGET)
+        mark = "ok" if took / floor <= target else "over"
+        line += f" {target:>5.0f}x {mark}"
+    print(line)
 
 
 if __name__ == "__main__":
