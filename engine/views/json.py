@@ -9,7 +9,7 @@ export document:
 - a duration becomes minutes (an integer when whole) under ``<name>_minutes``;
 - an instant becomes ISO 8601 with its UTC offset, in the zone the caller passes (the
   command line: the couple's zone; the export: UTC), except a field marked
-  ``engine.views.LOCAL_TIME``, a local time written in the zone it holds (a partner's
+  ``engine.views.rituals.LOCAL_TIME``, a local time written in the zone it holds (a partner's
   own, say); a date becomes ``YYYY-MM-DD``;
 - a float is rounded to three decimal places; an enum is written as its value;
 - tuples and lists become arrays, mappings objects with string keys.
