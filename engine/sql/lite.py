@@ -135,18 +135,19 @@ class LiteConn:
             found = cursor.fetchall()
         return [self._record(sql, r) for r in found]
 
-    def first(self, sql: Sql, params: Params | None = None) -> Any | None:
+    def _one(self, sql: Sql, params: Params | None) -> Sequence[Any] | None:
         cursor = self._cursor(sql, params)
         with translate_sqlite_errors():
-            found = cursor.fetchone()
+            found: Sequence[Any] | None = cursor.fetchone()
             cursor.close()
+        return found
+
+    def first(self, sql: Sql, params: Params | None = None) -> Any | None:
+        found = self._one(sql, params)
         return None if found is None else self._record(sql, found)
 
     def scalar(self, sql: Sql, params: Params | None = None) -> Any:
-        cursor = self._cursor(sql, params)
-        with translate_sqlite_errors():
-            found = cursor.fetchone()
-            cursor.close()
+        found = self._one(sql, params)
         if found is None:
             return None
         value = found[0]

@@ -14,7 +14,7 @@ TABLE_PREFIX = "ritual_"
 VERSION_TABLE = "ritual_alembic_version"
 """Where the engine's own Alembic revision is kept (a host keeps ``alembic_version``)."""
 
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 """The newest migration in ``alembic/versions``, known without importing Alembic, so that
 opening a store checks the schema with one query (a test holds it equal to Alembic's head:
 a new migration updates it)."""

@@ -91,6 +91,7 @@ data_keys = sa.Table(
     # how ``material`` is kept: "" raw (older databases, wrapped on first open),
     # "a256gcm" wrapped by the master key (engine.sql.master_key), which is never stored here
     sa.Column("wrapping", sa.String(16), nullable=False, server_default=""),
+    sa.Index(None, "wrapping"),  # whether a raw key is left, without reading them all (0014)
 )
 
 feed_links = sa.Table(
