@@ -35,26 +35,15 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
 
 def test_an_engine_makes_each_service_once_when_threads_race_for_it() -> None:
-    import threading
     from datetime import UTC, datetime
 
     from engine import Engine, FixedClock, MemoryEventStore
+    from tests.threads import at_once
 
     clock = FixedClock(datetime(2026, 3, 2, 6, 0, tzinfo=UTC))
     eng = Engine(MemoryEventStore(clock), clock)
     services = eng._services
     assert "status" not in services._made  # nothing is made before it is used
-    start = threading.Barrier(8)
-    seen: list[tuple[object, ...]] = []
-
-    def use() -> None:
-        start.wait()
-        seen.append((services.status, services.streaks, services.privacy))
-
-    threads = [threading.Thread(target=use) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    seen = at_once(lambda: (services.status, services.streaks, services.privacy))
     assert len(seen) == 8
     assert len({tuple(id(made) for made in s) for s in seen}) == 1

@@ -3,7 +3,6 @@ many threads reach for it first."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ import pytest
 
 from engine import ConcurrencyError, Engine, FixedClock, InvalidInput, MemoryEventStore, RetryPolicy
 from tests.moments import cli_clock
+from tests.threads import at_once
 
 if TYPE_CHECKING:
     from engine.events import EventStore
@@ -103,18 +103,7 @@ def test_eight_threads_racing_for_the_first_use_build_one_store() -> None:
         return store
 
     eng = Engine(factory, clock)
-    start = threading.Barrier(8)
-    seen: list[EventStore] = []
-
-    def first_use() -> None:
-        start.wait()
-        seen.append(eng.store)
-
-    threads = [threading.Thread(target=first_use) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    seen = at_once(lambda: eng.store)
     assert len(built) == 1
     assert len(seen) == 8 and all(s is built[0] for s in seen)
 
