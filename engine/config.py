@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from engine.errors import StoreUnavailable
+from engine.frozen import frozen
 
 ENV_DB = "RITUAL_DB"
 ENV_COUPLE = "RITUAL_COUPLE"
@@ -25,7 +25,7 @@ def default_db_url() -> str:
     return f"sqlite:///{folder / 'rituals.db'}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """Where the data lives, which couple a command is about, and where feeds are served."""
 
@@ -52,7 +52,7 @@ class Settings:
 SQLITE_SCHEMES = ("sqlite", "sqlite+pysqlite")
 
 
-@dataclass(frozen=True)
+@frozen
 class LiteTarget:
     """A SQLite database named by a URL: a file path, or a ``file:`` URI (``uri``)."""
 

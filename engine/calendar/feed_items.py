@@ -5,14 +5,15 @@ iCalendar library. Pure: no I/O, no clock."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from engine.frozen import frozen
 
 MAX_EVENTS = 1000
 """The most events one feed holds (Google Calendar is reported to stop near 1,000)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class FeedCalendar:
     """The calendar's own properties."""
 
@@ -20,7 +21,7 @@ class FeedCalendar:
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class TimedItem:
     """One occurrence of a ritual, as a calendar event."""
 
@@ -37,7 +38,7 @@ class TimedItem:
     url: str | None = None  # this occurrence on the partner's page (see engine.calendar.page_links)
 
 
-@dataclass(frozen=True)
+@frozen
 class AllDayItem:
     """A day worth marking (a capsule's opening date, a plan's week): an all-day event."""
 

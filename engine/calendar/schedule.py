@@ -26,6 +26,7 @@ from engine.calendar.cron import validate_cron
 from engine.calendar.cron_walls import wall_times
 from engine.calendar.zones import ZoneLike, zone_at, zone_segments
 from engine.errors import InvalidInput
+from engine.frozen import frozen
 
 
 @dataclass(frozen=True, order=True)
@@ -36,7 +37,7 @@ class Occurrence:
     local: datetime  # the same instant as an aware datetime in the couple's zone
 
 
-@dataclass(frozen=True)
+@frozen
 class Period:
     """A cron schedule in force from `start` (inclusive, aware UTC) until `end`.
 

@@ -6,7 +6,7 @@ whether it is gone. Pure: no I/O, no clock (see ``engine.calendar.items`` for th
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from engine.events import (
     RitualResumed,
     RitualRetired,
 )
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.calendar.schedule import Occurrence
@@ -40,7 +41,7 @@ DEFAULT_DURATION = timedelta(minutes=15)
 """How long an occurrence lasts in the calendar when its ritual has no duration."""
 
 
-@dataclass(frozen=True)
+@frozen
 class _Look:
     """Everything about an occurrence that its calendar event shows."""
 
@@ -52,7 +53,7 @@ class _Look:
     times: str | None = None  # each partner's local time, when their clocks differ
 
 
-@dataclass(frozen=True)
+@frozen
 class _Track:
     look: _Look
     sequence: int

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from engine.calendar import schedule
+from engine.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Window:
     """The local days a feed covers, ``first_day`` to ``last_day`` inclusive."""
 

@@ -6,14 +6,13 @@ whose rituals begin in that week.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from engine.errors import NotFound
+from engine.frozen import frozen
 
 __all__ = ["PLAN_TEMPLATES", "PlanTask", "PlanTemplate", "PlanWeek", "plan_template"]
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanTask:
     """One thing to do during a week; ``key`` is stable and unique within its plan."""
 
@@ -21,7 +20,7 @@ class PlanTask:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanWeek:
     """One week of a plan."""
 
@@ -32,7 +31,7 @@ class PlanWeek:
     introduces: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanTemplate:
     """A whole programme, offered to a couple as a starting point."""
 

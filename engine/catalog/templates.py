@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
+
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.catalog.kinds import RitualKind
@@ -13,7 +14,7 @@ Participants = Literal["both", "each"]
 """``both``: done together; ``each``: every partner on their own."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Template:
     """A ritual as the catalog suggests it; the couple may change anything later."""
 

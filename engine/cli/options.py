@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from engine.frozen import frozen
+
 if TYPE_CHECKING:  # the views and vocabularies load with the command that uses them
     from engine.catalog.kinds import RitualKind
     from engine.views.couples import CoupleView
@@ -65,7 +67,7 @@ def duration_option(value: str | None) -> timedelta | None:
     return None if value is None else parse_duration(value)
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class RitualFields:
     """What `add` and `edit` take to define a ritual, as the engine's keyword arguments."""
 

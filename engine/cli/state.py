@@ -3,7 +3,6 @@ use, and the decorators that hand them to a command."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
@@ -12,6 +11,7 @@ import click
 
 from engine.clock import Clock, utc_now
 from engine.config import Settings
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.api import Engine
@@ -20,7 +20,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class CliSeams:
     """What a caller of the command line may replace: where every moment comes from.
 

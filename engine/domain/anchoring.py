@@ -11,13 +11,14 @@ late-entry window closing at the end of the next day in *their* zone. Pure.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
 from engine.calendar.schedule import Occurrence, Period
 from engine.calendar.zones import ZoneLike, zone_at
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.domain.ritual import RitualState
@@ -141,7 +142,7 @@ def times_line(
     return ", ".join(parts) + "."
 
 
-@dataclass(frozen=True)
+@frozen
 class Line:
     """The occurrences one partner logs against, and the zones of their local days."""
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -30,9 +30,10 @@ from engine.events import (
     TimeoutCalled,
     TimeoutEnded,
 )
+from engine.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Partner:
     partner_id: str
     handle: str
@@ -40,7 +41,7 @@ class Partner:
     time_zone: str | None = None  # their own zone; None: they follow the couple's
 
 
-@dataclass(frozen=True)
+@frozen
 class Appreciation:
     appreciation_id: str
     author: str
@@ -48,14 +49,14 @@ class Appreciation:
     shared: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Repair:
     repair_id: str
     by: str
     answer: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Capsule:
     capsule_id: str
     author: str
@@ -63,7 +64,7 @@ class Capsule:
     opened: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class CoupleState:
     """Everything the deciders need to know about one couple."""
 

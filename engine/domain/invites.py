@@ -6,13 +6,14 @@ calendar-link tokens are (see :mod:`engine.domain.sharing` for why a plain SHA-2
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
 from engine.domain.sharing import clean_base_url
 from engine.errors import NotAllowed
 from engine.events import Event, PartnerInviteIssued, PartnerInviteRevoked
+from engine.frozen import frozen
 
 JOIN_PATH = "/join/"
 """Where an invite link points: ``<base>/join/<token>``, exchanged for a session cookie."""
@@ -33,7 +34,7 @@ def occurrence_path(ritual_id: str, at: datetime) -> str:
     return f"{PAGE_PATH}/at/{ritual_id}/{at:%Y%m%dT%H%M%SZ}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Invite:
     """An invite as the couple's stream tells it."""
 
@@ -66,7 +67,7 @@ def check_revocable(invite: Invite) -> Invite:
     return invite
 
 
-@dataclass(frozen=True)
+@frozen
 class InviteRow:
     """One invite as the server's index holds it."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ from engine.events import (
     PlanWeekStarted,
     RitualAdded,
 )
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.catalog.plans import PlanTask, PlanTemplate, PlanWeek
@@ -36,7 +37,7 @@ START_WINDOW = timedelta(weeks=8)
 _IDS = uuid.UUID("6f1c2f0e-5d53-4c39-9a43-3d1f3c0d2a11")
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanState:
     """One plan as the deciders see it."""
 

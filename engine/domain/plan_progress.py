@@ -18,11 +18,11 @@ Pace says where the couple is, never how fast they should be:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from engine.frozen import frozen
 from engine.views.plans import PlanMilestone, PlanTaskView, PlanView, PlanWeekView
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 _Stop = tuple[date, date | None]  # a stretch of local days that do not count; None: open
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanCalendar:
     """When each week of a plan begins, as far as it is known on ``today``."""
 

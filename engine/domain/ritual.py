@@ -5,7 +5,7 @@ names, in ``occurrences``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from engine.calendar.cron import describe_cron
@@ -21,6 +21,7 @@ from engine.events import (
     RitualResumed,
     RitualRetired,
 )
+from engine.frozen import frozen
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a logged moment may be before it is refused."""
@@ -32,13 +33,13 @@ PLAN_AHEAD = timedelta(days=90)
 """How far ahead an occurrence may be let go (a planned absence): the feed's window."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Pause:
     since: datetime
     until: datetime | None  # None: until resumed
 
 
-@dataclass(frozen=True)
+@frozen
 class RitualState:
     """A ritual as the deciders see it."""
 

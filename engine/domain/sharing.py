@@ -11,13 +11,14 @@ unsalted hash also lets the server find a link with one indexed lookup per reque
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from engine.errors import InvalidInput, NotAllowed
 from engine.events import Event, FeedLinkIssued, FeedLinkRevoked
+from engine.frozen import frozen
 
 TOKEN_BYTES = 32
 """Random bytes in a token (``secrets.token_urlsafe(32)``: 43 URL-safe characters)."""
@@ -54,7 +55,7 @@ def feed_urls(base_url: str, token: str) -> tuple[str, str]:
     return url, "webcal://" + url.split("://", 1)[1]
 
 
-@dataclass(frozen=True)
+@frozen
 class FeedLink:
     """A link as the couple's stream tells it."""
 
@@ -86,7 +87,7 @@ def check_revocable(link: FeedLink) -> FeedLink:
     return link
 
 
-@dataclass(frozen=True)
+@frozen
 class LinkRow:
     """One link as the server's index holds it."""
 

@@ -8,7 +8,7 @@ occurrence keeps the zone in force when it was due. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from engine.events import (
     PartnerZoneCleared,
     PartnerZoneSet,
 )
+from engine.frozen import frozen
 
 ZONE_EVENTS: tuple[str, ...] = tuple(
     cls.type_name
@@ -28,7 +29,7 @@ ZONE_EVENTS: tuple[str, ...] = tuple(
 """The couple-stream events that move a zone."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ZoneBook:
     """The couple's zones over time, and each partner's own (None: following the couple)."""
 

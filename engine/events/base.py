@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
+
+from engine.frozen import frozen
 
 Payload = dict[str, Any]
 Upcaster = Callable[[Payload], Payload]
@@ -25,7 +26,7 @@ COUPLE_KEY = ""
 """The owner name of a couple's shared data key (partner keys use the partner id)."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class Event:
     """Base class of every domain event."""
 

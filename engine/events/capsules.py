@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from engine.events.base import Event, event_type, secret
+from engine.frozen import frozen
 
 
 @event_type("capsule.sealed")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class CapsuleSealed(Event):
     """A partner wrote where they are now, sealed until ``opens_on``."""
 
@@ -21,7 +21,7 @@ class CapsuleSealed(Event):
 
 
 @event_type("capsule.opened")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class CapsuleOpened(Event):
     """A capsule was opened on or after its date."""
 

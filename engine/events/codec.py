@@ -13,12 +13,12 @@ import json
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from engine.events.base import COUPLE_KEY, Event, Payload, event_class, upcast
 from engine.events.sealing import TOKEN_PREFIX as _TOKEN_PREFIX
+from engine.frozen import frozen
 
 SEALED = "[sealed]"
 """Stands in for a secret text that was decoded without a cipher."""
@@ -41,7 +41,7 @@ class Cipher(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@frozen
 class _Field:
     name: str
     encode: Callable[[Any], Any]

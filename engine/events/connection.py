@@ -3,14 +3,14 @@ repair attempts and time-outs in difficult talks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from engine.events.base import Event, event_type, secret
+from engine.frozen import frozen
 
 
 @event_type("appreciation.given")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class AppreciationGiven(Event):
     """A partner wrote an appreciation, shared at once or kept in their journal."""
 
@@ -23,7 +23,7 @@ class AppreciationGiven(Event):
 
 
 @event_type("appreciation.shared")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class AppreciationShared(Event):
     """A journal appreciation was shared with the partner it is about."""
 
@@ -32,7 +32,7 @@ class AppreciationShared(Event):
 
 
 @event_type("repair.attempted")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class RepairAttempted(Event):
     """A partner reached out to de-escalate after a hurt."""
 
@@ -44,7 +44,7 @@ class RepairAttempted(Event):
 
 
 @event_type("repair.answered")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class RepairAnswered(Event):
     """The other partner answered a repair attempt: accepted, or not yet."""
 
@@ -56,7 +56,7 @@ class RepairAnswered(Event):
 
 
 @event_type("timeout.called")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class TimeoutCalled(Event):
     """A partner called a pause in a difficult talk."""
 
@@ -66,7 +66,7 @@ class TimeoutCalled(Event):
 
 
 @event_type("timeout.ended")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class TimeoutEnded(Event):
     """The couple came back to the talk."""
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from engine.events.base import Event, event_type, secret
+from engine.frozen import frozen
 
 
 @event_type("couple.created")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class CoupleCreated(Event):
     """A couple started using the engine."""
 
@@ -21,7 +21,7 @@ class CoupleCreated(Event):
 
 
 @event_type("couple.partner_added")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PartnerAdded(Event):
     """A partner joined the couple."""
 
@@ -31,7 +31,7 @@ class PartnerAdded(Event):
 
 
 @event_type("couple.partner_renamed")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PartnerRenamed(Event):
     """A partner changed their display name."""
 
@@ -40,7 +40,7 @@ class PartnerRenamed(Event):
 
 
 @event_type("couple.partner_zone_set")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PartnerZoneSet(Event):
     """A partner lives in their own time zone from now on (an IANA name).
 
@@ -53,7 +53,7 @@ class PartnerZoneSet(Event):
 
 
 @event_type("couple.partner_zone_cleared")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PartnerZoneCleared(Event):
     """A partner follows the couple's time zone again from now on."""
 
@@ -61,7 +61,7 @@ class PartnerZoneCleared(Event):
 
 
 @event_type("couple.settings_changed")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class CoupleSettingsChanged(Event):
     """The couple changed how the engine treats them."""
 
@@ -71,7 +71,7 @@ class CoupleSettingsChanged(Event):
 
 
 @event_type("couple.ground_rules_agreed")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class GroundRulesAgreed(Event):
     """The couple agreed (or re-agreed) their ground rules for difficult talks."""
 

@@ -3,14 +3,14 @@ what was erased is gone with its key, and the event only says that it happened."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from engine.events.base import Event, event_type
+from engine.frozen import frozen
 
 
 @event_type("couple.erased")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class CoupleErased(Event):
     """The couple asked to be forgotten: every key of theirs was destroyed."""
 
@@ -18,7 +18,7 @@ class CoupleErased(Event):
 
 
 @event_type("couple.partner_erased")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PartnerErased(Event):
     """A partner left and their own words were erased with their key."""
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -28,12 +28,13 @@ from typing import Any
 from engine.errors import InvalidInput
 from engine.events import SEALED, EventStore, RecordedEvent
 from engine.events.base import secret_fields
+from engine.frozen import frozen
 
 MAX_PAGE = 10_000
 """The most records one call returns."""
 
 
-@dataclass(frozen=True)
+@frozen
 class LogRecord:
     """One event as a follower sees it: where it is in the log, what it is, and its
     fields (sealed ones redacted unless revealed)."""

@@ -23,12 +23,13 @@ import hmac
 import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from engine.errors import ConcurrencyError, IdempotencyConflict, InvalidInput
 from engine.events.names import NAMES_SECRET
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.events.sealing import KeyringCipher
@@ -62,7 +63,7 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
+@frozen
 class IdempotencyMark:
     """Handed to the store with each append of a keyed command's run."""
 
@@ -71,7 +72,7 @@ class IdempotencyMark:
     pinned_at: datetime  # the moment the run decides at
 
 
-@dataclass(frozen=True)
+@frozen
 class IdempotencyRecord:
     """What a store keeps of a key: the request's keyed hash, the moment of the first run,
     and the ids of the events the key's runs wrote."""

@@ -8,14 +8,14 @@ kept in step with these events inside their append transaction (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from engine.events.base import Event, event_type, secret
+from engine.frozen import frozen
 
 
 @event_type("invite.issued")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PartnerInviteIssued(Event):
     """A secret link to one partner's page was issued."""
 
@@ -28,7 +28,7 @@ class PartnerInviteIssued(Event):
 
 
 @event_type("invite.revoked")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PartnerInviteRevoked(Event):
     """A partner invite stopped working, and every session opened with it ended."""
 

@@ -19,10 +19,11 @@ import hashlib
 import hmac
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from engine.errors import NotAllowed
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.events.records import NewEvent
@@ -42,7 +43,7 @@ COUPLE_TAKEN = "a couple with that name already exists in this database; pick an
 TITLE_TAKEN = "a ritual with that title already exists; pick another title"
 
 
-@dataclass(frozen=True)
+@frozen
 class NameClaim:
     """``owner`` (a couple or ritual id) takes ``name`` within ``scope``; a name another
     owner holds is refused with ``refusal``."""
@@ -53,7 +54,7 @@ class NameClaim:
     refusal: str
 
 
-@dataclass(frozen=True)
+@frozen
 class NameRelease:
     """``owner`` gives up whatever name it holds within ``scope``."""
 

@@ -7,14 +7,14 @@ streams; ``PlanWeekStarted.rituals`` lists their ids so the plan knows its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from engine.events.base import Event, event_type
+from engine.frozen import frozen
 
 
 @event_type("plan.started")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PlanStarted(Event):
     """A couple began a plan from a template; week 1 begins on ``starts_on`` (a local date)."""
 
@@ -25,7 +25,7 @@ class PlanStarted(Event):
 
 
 @event_type("plan.week_started")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PlanWeekStarted(Event):
     """A plan week began on ``on`` and added the rituals listed (by id)."""
 
@@ -37,7 +37,7 @@ class PlanWeekStarted(Event):
 
 
 @event_type("plan.task_done")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PlanTaskDone(Event):
     """A task of a week that has begun was done, by one partner or (``by`` None) together."""
 
@@ -48,7 +48,7 @@ class PlanTaskDone(Event):
 
 
 @event_type("plan.week_extended")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PlanWeekExtended(Event):
     """The week that was current got another seven days."""
 
@@ -58,7 +58,7 @@ class PlanWeekExtended(Event):
 
 
 @event_type("plan.paused")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PlanPaused(Event):
     """The plan's clock stopped; no new week begins until it resumes."""
 
@@ -67,7 +67,7 @@ class PlanPaused(Event):
 
 
 @event_type("plan.resumed")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PlanResumed(Event):
     """The plan's clock runs again."""
 
@@ -76,7 +76,7 @@ class PlanResumed(Event):
 
 
 @event_type("plan.finished")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class PlanFinished(Event):
     """The couple ended the plan, choosing which of its rituals continue."""
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from engine.events.idempotency import drawn_ids
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.events.base import Event
@@ -24,7 +25,7 @@ def new_event_id() -> str:
     return str(keyed.next() if keyed is not None else uuid.uuid4())
 
 
-@dataclass(frozen=True)
+@frozen
 class Metadata:
     """Who wrote a batch of events, through which door, as part of what."""
 
@@ -44,7 +45,7 @@ class Metadata:
 NO_METADATA = Metadata()
 
 
-@dataclass(frozen=True)
+@frozen
 class NewEvent:
     """An event about to be appended, with the moment the user says it happened."""
 
@@ -54,7 +55,7 @@ class NewEvent:
     recorded_at: datetime | None = None  # kept only by an append with ``keep_recorded``
 
 
-@dataclass(frozen=True)
+@frozen
 class Batch:
     """Events for one stream, appended together as one of several in one transaction."""
 
@@ -66,7 +67,7 @@ class Batch:
     releases: Sequence[NameRelease] = ()  # and given up, before the claims
 
 
-@dataclass(frozen=True)
+@frozen
 class Recent:
     """The events that occurred after ``occurred`` or were recorded after ``recorded``.
 
@@ -82,7 +83,7 @@ class Recent:
         return occurred_at > self.occurred or recorded_at > self.recorded
 
 
-@dataclass(frozen=True)
+@frozen
 class RecordedEvent:
     """An event as stored, with its place in the log."""
 

@@ -8,18 +8,18 @@ does not move, and every reader drops the retracted event through :func:`honoure
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from engine.events.base import Event, event_type
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.events.records import RecordedEvent
 
 
 @event_type("entry.retracted")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class EntryRetracted(Event):
     """A partner took back one of their own entries (a check-in, skip, appreciation,
     repair, repair answer or plan task): it no longer counts anywhere."""

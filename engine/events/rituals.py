@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine.events.base import Event, Payload, event_type, secret, upcaster
+from engine.frozen import frozen
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class RitualDefined(Event):
     """A full ritual definition, in force from ``effective_from``."""
 
@@ -28,13 +28,13 @@ class RitualDefined(Event):
 
 
 @event_type("ritual.added", schema=2)
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class RitualAdded(RitualDefined):
     """A ritual was created with its first definition."""
 
 
 @event_type("ritual.edited", schema=2)
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class RitualEdited(RitualDefined):
     """A ritual got a new definition; history keeps the old one."""
 
@@ -52,7 +52,7 @@ def _edited_in_the_couples_zone(payload: Payload) -> Payload:
 
 
 @event_type("ritual.paused")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class RitualPaused(Event):
     """A ritual was paused, optionally until a set instant (the start of a local day)."""
 
@@ -62,7 +62,7 @@ class RitualPaused(Event):
 
 
 @event_type("ritual.resumed")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class RitualResumed(Event):
     """A paused ritual came back."""
 
@@ -71,7 +71,7 @@ class RitualResumed(Event):
 
 
 @event_type("ritual.retired")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class RitualRetired(Event):
     """A ritual ended for good; its history stays."""
 
@@ -80,7 +80,7 @@ class RitualRetired(Event):
 
 
 @event_type("ritual.checked_in")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class CheckedIn(Event):
     """A partner recorded that an occurrence happened (or, for quota rituals, one more time)."""
 
@@ -95,7 +95,7 @@ class CheckedIn(Event):
 
 
 @event_type("ritual.skipped", schema=2)
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class OccurrenceSkipped(Event):
     """An occurrence was deliberately let go: neutral, never a failure.
 

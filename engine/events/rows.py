@@ -6,20 +6,20 @@ find the tombstones, decode a row. Pure: the backends differ only in where rows 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import DuplicateEvent, InvalidInput
 from engine.events.codec import decode, encode
 from engine.events.records import Batch, Metadata, NewEvent, RecordedEvent
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.events.base import Payload
     from engine.events.sealing import KeyringCipher
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     """A stored event before decoding: what a backend keeps."""
 

@@ -9,14 +9,14 @@ transaction (see :mod:`engine.sql.feed_links`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from engine.events.base import Event, Payload, event_type, secret, upcaster
+from engine.frozen import frozen
 
 
 @event_type("sharing.link_issued", schema=2)
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class FeedLinkIssued(Event):
     """A calendar subscription link was issued, for the couple or for one partner.
 
@@ -33,7 +33,7 @@ class FeedLinkIssued(Event):
 
 
 @event_type("sharing.link_revoked")
-@dataclass(frozen=True, kw_only=True)
+@frozen(kw_only=True)
 class FeedLinkRevoked(Event):
     """A calendar subscription link stopped working for good."""
 

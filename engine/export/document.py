@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ from engine.events import (
     TimeoutCalled,
 )
 from engine.events.codec import to_plain
+from engine.frozen import frozen
 from engine.views.json import instant, minutes, plan_summary, streak_summary, view_json
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ FORMAT = "ritual-engine-export"
 VERSION = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class ExportedEvent:
     """One event as a viewer may see it."""
 
@@ -51,7 +51,7 @@ class ExportedEvent:
     hidden: tuple[str, ...]  # secret fields the viewer may not read
 
 
-@dataclass(frozen=True)
+@frozen
 class ExportContent:
     """What an export holds, gathered by the facade."""
 

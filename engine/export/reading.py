@@ -11,7 +11,6 @@ import itertools
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +26,7 @@ from engine.events import (
 from engine.events.codec import from_plain
 from engine.export.checks import check_count, check_events
 from engine.export.document import FORMAT, VERSION
+from engine.frozen import frozen
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 """The largest export read: years of daily practice by both partners fit many times over."""
@@ -36,7 +36,7 @@ _STREAM = re.compile(r"^[a-z][a-z_]*-[0-9a-f]{1,40}$")  # ritual-<id>, plan-<id>
 _EVENT_ID = re.compile(r"^[0-9a-f-]{1,36}$")
 
 
-@dataclass(frozen=True)
+@frozen
 class ImportedEvent:
     """An event as it will be appended, with its original identity."""
 
@@ -49,7 +49,7 @@ class ImportedEvent:
     recorded_at: datetime  # kept by the import: ``--as-of`` and the zones in force need it
 
 
-@dataclass(frozen=True)
+@frozen
 class ImportPlan:
     """A couple's whole log, checked and ready to append."""
 

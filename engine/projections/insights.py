@@ -13,7 +13,6 @@ ended.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
@@ -32,6 +31,7 @@ from engine.events import (
     TimeoutCalled,
     TimeoutEnded,
 )
+from engine.frozen import frozen
 from engine.projections.spans import monday_of
 from engine.views.insights import WeekInsight
 
@@ -53,20 +53,20 @@ class CheckInFact(NamedTuple):
     shared_ritual: bool  # a ritual done together by two or more partners
 
 
-@dataclass(frozen=True)
+@frozen
 class RepairFact:
     at: datetime
     by: str
     answer: str | None  # the latest answer: accepted, not-yet, or None
 
 
-@dataclass(frozen=True)
+@frozen
 class TimeoutFact:
     at: datetime
     ended: datetime | None
 
 
-@dataclass(frozen=True)
+@frozen
 class CoupleLog:
     """The dated facts insights and drift signals are computed from."""
 

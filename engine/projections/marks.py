@@ -16,10 +16,10 @@ window closed), so they are derived from these marks at query time by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from engine.events import CheckedIn, EntryRetracted, OccurrenceSkipped, RecordedEvent
+from engine.frozen import frozen
 from engine.projections.projection import Json, Projection
 
 NAME = "ritual_marks"
@@ -33,7 +33,7 @@ Letting = tuple[str, datetime]
 """(event id, when): one skip."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Mark:
     """What was logged for one occurrence (or one quota check-in) of a ritual."""
 

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
 from engine.calendar.zones import Zones, zone_at
 from engine.domain.anchoring import anchored_occurrences, local_times
+from engine.frozen import frozen
 from engine.projections.spans import in_force
 from engine.views.status import HeatmapView, TodayItem
 
@@ -49,7 +50,7 @@ DONE, SKIPPED, PENDING, MISSED = "done", "skipped", "pending", "missed"
 _DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Logged:
     """One scheduled occurrence of a ritual and what was logged for it by ``now``."""
 
@@ -69,7 +70,7 @@ class Logged:
         return None
 
 
-@dataclass(frozen=True)
+@frozen
 class Logbook:
     """A couple's rituals and marks, indexed once for the questions below."""
 

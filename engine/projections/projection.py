@@ -10,8 +10,9 @@ with the checkpoint in one transaction. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.events import RecordedEvent
@@ -21,7 +22,7 @@ S = TypeVar("S")
 Json = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class Projection(Generic[S]):
     """A keyed read model. Change ``version`` whenever ``evolve`` or the stored shape
     changes: the runner then rebuilds the model from the whole log by itself."""
@@ -40,7 +41,7 @@ couples may well produce the same one (an imported log can reuse any id), so a s
 always belongs to exactly one couple and no event of one couple can reach another's."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Folded(Generic[S]):
     """The states a batch changed, by (couple id, key)."""
 

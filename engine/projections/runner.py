@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.errors import NotFound
 from engine.events import CoupleErased, EventStore, RecordedEvent
+from engine.frozen import frozen
 from engine.projections.projection import (
     Json,
     Projection,
@@ -36,7 +36,7 @@ Progress = Callable[[int], None]
 """Told how many log positions each committed batch moved past."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Checkpoint:
     position: int  # the last event folded in (0: none yet)
     version: int  # the projection version the model was built with

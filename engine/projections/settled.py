@@ -24,13 +24,14 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
 from engine.calendar.zones import Zones, zone_at
 from engine.events import CheckedIn, CoupleErased, EntryRetracted, OccurrenceSkipped, RecordedEvent
+from engine.frozen import frozen
 from engine.projections import marks as marks_model
 from engine.projections.streak_tally import RECENT, Due, Tally, fresh_lines
 from engine.projections.streaks import fold_slots
@@ -55,7 +56,7 @@ the marks after it, which every read folds again, stay a fortnight's at most."""
 _NEAR = timedelta(days=8)
 
 
-@dataclass(frozen=True)
+@frozen
 class Settled:
     """Every line's tally after the ritual's slots before ``horizon``."""
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from engine.frozen import frozen
 from engine.projections.strength import step
 from engine.views.streaks import StreakLine
 
@@ -27,7 +28,7 @@ Due = tuple[datetime, bool]
 """A due slot of a line, as a completion rate counts it: (when, done)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     outcome: str
     practice: float = 0.0  # what a miss feeds into strength (a short quota week: its share)
@@ -35,7 +36,7 @@ class Entry:
     day: date | None = None  # the line's own local day, when it differs from the slot's
 
 
-@dataclass(frozen=True)
+@frozen
 class Slot:
     at: datetime
     local_day: date

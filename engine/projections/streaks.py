@@ -31,12 +31,12 @@ weeks); this module puts them together.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from engine.calendar import schedule
 from engine.calendar.zones import Zones, zone_at
+from engine.frozen import frozen
 from engine.projections.spans import TICK, between, check_in_times, in_force, monday_of, spans
 from engine.projections.streak_slots import cron_slots, fewest, quota_slots
 from engine.projections.streak_tally import (
@@ -59,7 +59,7 @@ NEVER = datetime.max.replace(tzinfo=UTC)
 """The start of a completion window no slot falls in."""
 
 
-@dataclass(frozen=True)
+@frozen
 class WeekCount:
     """Check-ins of a quota ritual in the current local week."""
 
@@ -68,7 +68,7 @@ class WeekCount:
     counts: dict[str, int]  # by partner id
 
 
-@dataclass(frozen=True)
+@frozen
 class RitualFigures:
     unit: str  # occurrence, week or occasional
     couple: StreakLine

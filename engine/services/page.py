@@ -3,18 +3,18 @@ waiting for this partner's answer, and whether a pause is running."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from engine.events import RepairAnswered, RepairAttempted
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.services.refs import CoupleRef
     from engine.services.session import Session
 
 
-@dataclass(frozen=True)
+@frozen
 class RepairWaiting:
     """A repair attempt by the other partner that this partner has not accepted yet."""
 
@@ -25,7 +25,7 @@ class RepairWaiting:
     answer: str | None  # None: not answered; "not-yet": answered, open to a later answer
 
 
-@dataclass(frozen=True)
+@frozen
 class PageFacts:
     """The couple's open threads, as one partner sees them."""
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from engine.errors import ConcurrencyError, InvalidInput
+from engine.frozen import frozen
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class RetryPolicy:
     """When a command's expected version was taken by another writer, re-read, re-decide and
     append again: at most ``attempts`` times in all, never past ``deadline`` seconds, sleeping

@@ -25,11 +25,11 @@ import importlib
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from engine.errors import KeysUnavailable
+from engine.frozen import frozen
 
 ENV_MASTER_KEY = "RITUAL_MASTER_KEY"
 ENV_MASTER_KEY_FILE = "RITUAL_MASTER_KEY_FILE"
@@ -83,7 +83,7 @@ def _system_keyring() -> Any | None:
     return ring
 
 
-@dataclass(frozen=True)
+@frozen
 class MasterKeySource:
     """Where this process finds its master key (see the module docstring)."""
 

@@ -16,14 +16,15 @@ import collections
 import functools
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any, Literal, Protocol
+
+from engine.frozen import frozen
 
 Kind = Literal["json", "moment", "flag"]
 Params = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class Sql:
     """One statement. ``columns`` names what a SELECT (or RETURNING) gives, in order, so
     rows read by name on every driver; ``lists`` are parameters given as a sequence and

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from engine.frozen import frozen
 
 ENV_LOCK_TIMEOUT = "RITUAL_LOCK_TIMEOUT"
 ENV_STATEMENT_TIMEOUT = "RITUAL_STATEMENT_TIMEOUT"
 
 
-@dataclass(frozen=True)
+@frozen
 class Waits:
     """How long the engine waits on the database before it gives up with
     ``StoreUnavailable`` ("the database is busy; please try again in a moment"), so that

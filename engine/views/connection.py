@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
+from engine.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class CapsuleView:
     """A time capsule; its message is None while it is sealed for the reader."""
 
@@ -17,7 +18,7 @@ class CapsuleView:
     message: str | None  # None while sealed
 
 
-@dataclass(frozen=True)
+@frozen
 class JournalEntryView:
     """An appreciation the viewer may read."""
 
@@ -29,7 +30,7 @@ class JournalEntryView:
     written_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class NoteView:
     """A note or reason the viewer may read."""
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from engine.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class PartnerView:
     """One partner of a couple: a handle, a display name, and the id events carry."""
 
@@ -15,7 +15,7 @@ class PartnerView:
     time_zone: str | None = None  # their own IANA zone; None: they follow the couple's
 
 
-@dataclass(frozen=True)
+@frozen
 class CoupleView:
     """A couple: its name, its IANA zone, its partners and its settings."""
 

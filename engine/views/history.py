@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from engine.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class HistoryEntry:
     """One event in the couple's history, without any private text."""
 
@@ -24,7 +26,7 @@ class HistoryEntry:
     time_zone: str = ""  # the couple's zone in force when it happened (IANA key)
 
 
-@dataclass(frozen=True)
+@frozen
 class UndoView:
     """An entry that was just undone."""
 
@@ -34,7 +36,7 @@ class UndoView:
     occurred_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class ReadModelView:
     """A read model and how far it has folded the event log."""
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any
 
+from engine.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class WeekInsight:
     """One ISO week of the couple's practice, in their zone: counts only, never text."""
 
@@ -31,7 +33,7 @@ class WeekInsight:
         return round(self.repairs_accepted / answered, 2) if answered else None
 
 
-@dataclass(frozen=True)
+@frozen
 class DriftSignal:
     """Something in the history worth a gentle look together: never a score or a verdict."""
 
@@ -41,7 +43,7 @@ class DriftSignal:
     facts: dict[str, Any] = field(default_factory=dict)  # the numbers behind it
 
 
-@dataclass(frozen=True)
+@frozen
 class InsightsView:
     """The weeks of practice, oldest first, with the closeness trend and drift signals."""
 

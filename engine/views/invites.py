@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 
+from engine.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class InviteView:
     """A partner invite as `ritual invite list` shows it (never its token)."""
 
@@ -22,7 +24,7 @@ class InviteView:
         return self.id[:8]
 
 
-@dataclass(frozen=True)
+@frozen
 class IssuedInvite:
     """An invite just issued: the only moment its URL (which holds the token) is known."""
 
@@ -30,7 +32,7 @@ class IssuedInvite:
     url: str = field(repr=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class PageTarget:
     """Whose page a live invite opens, for the web page.
 

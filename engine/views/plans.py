@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from engine.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class PlanTaskView:
     """One task of a plan week, and who marked it done (None: together, or not yet)."""
 
@@ -17,7 +18,7 @@ class PlanTaskView:
     by: str | None  # the partner's handle; None when done together or not yet done
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanWeekView:
     """One week of a plan: its theme, first day, tasks done and extensions."""
 
@@ -29,7 +30,7 @@ class PlanWeekView:
     extensions: int
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanRitualView:
     """A ritual a plan week added; the couple may have edited, paused or retired it."""
 
@@ -39,7 +40,7 @@ class PlanRitualView:
     status: str  # active, paused, retired
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanView:
     """Where a couple is in a plan: described, never judged."""
 
@@ -68,7 +69,7 @@ class PlanView:
     rituals_reused: tuple[tuple[str, str], ...] = ()  # (the couple's title, the plan's title)
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanMilestone:
     """An all-day calendar entry for a plan week; the title holds no private text."""
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from types import MappingProxyType
+
+from engine.frozen import frozen
 
 LOCAL_TIME = MappingProxyType({"zone": "own"})
 """Field metadata of a local time: written as JSON in the zone it holds (the couple's, or
 a partner's own), never converted to the zone the output is in."""
 
 
-@dataclass(frozen=True)
+@frozen
 class RitualView:
     """A ritual as it stands now: its current definition, status and schedule in words."""
 
@@ -37,7 +39,7 @@ class RitualView:
         return self.id[:8]
 
 
-@dataclass(frozen=True)
+@frozen
 class TemplateView:
     """A catalog template, described for choosing."""
 
@@ -53,7 +55,7 @@ class TemplateView:
     starter: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class UpcomingView:
     """One occurrence still to come."""
 
@@ -69,7 +71,7 @@ class UpcomingView:
     times: tuple[tuple[str, datetime], ...] = field(default=(), metadata=LOCAL_TIME)
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckInView:
     """What a check-in landed on: the occurrence, when, and the partner's streak after it."""
 
@@ -83,7 +85,7 @@ class CheckInView:
     partners: tuple[str, ...] = ()  # every handle this check-in counts for, the partner first
 
 
-@dataclass(frozen=True)
+@frozen
 class SkipView:
     """One occurrence let go: its UTC instant and its local time."""
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 
+from engine.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class FeedLinkView:
     """A calendar sharing link, without its token (which is never stored)."""
 
@@ -22,7 +24,7 @@ class FeedLinkView:
         return self.id[:8]
 
 
-@dataclass(frozen=True)
+@frozen
 class IssuedFeedLink:
     """A link just issued: the only moment its URLs (which hold the token) are known."""
 
@@ -31,7 +33,7 @@ class IssuedFeedLink:
     webcal_url: str = field(repr=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class FeedTarget:
     """What a live link opens, for the feed server."""
 

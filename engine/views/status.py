@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from engine.frozen import frozen
 from engine.views.rituals import LOCAL_TIME
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from engine.views.streaks import StreakView, WeekProgress
 
 
-@dataclass(frozen=True)
+@frozen
 class TodayItem:
     """One of today's rituals: an occurrence, or a quota ritual's week so far."""
 
@@ -31,7 +32,7 @@ class TodayItem:
     times: tuple[tuple[str, datetime], ...] = field(default=(), metadata=LOCAL_TIME)
 
 
-@dataclass(frozen=True)
+@frozen
 class HeatmapView:
     """Recent practice, one cell per local day: the share done, from 0 to 1."""
 
@@ -40,7 +41,7 @@ class HeatmapView:
     # a day still to come, or before the couple began
 
 
-@dataclass(frozen=True)
+@frozen
 class StatusView:
     """One screen: today, the streaks, the plan, recent weeks and anything worth a look."""
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
+from engine.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class StreakLine:
     """Streak figures of one ritual, for the couple or for one partner.
 
@@ -28,7 +29,7 @@ class StreakLine:
     check_ins: int = 0  # every check-in counted, of quota rituals too (``done`` counts weeks)
 
 
-@dataclass(frozen=True)
+@frozen
 class PartnerStreak:
     """One partner's streak figures on a ritual."""
 
@@ -36,7 +37,7 @@ class PartnerStreak:
     figures: StreakLine
 
 
-@dataclass(frozen=True)
+@frozen
 class WeekProgress:
     """A quota ritual's current local week (Monday to Sunday)."""
 
@@ -46,7 +47,7 @@ class WeekProgress:
     by_partner: tuple[tuple[str, int], ...]  # (handle, check-ins this week)
 
 
-@dataclass(frozen=True)
+@frozen
 class StreakView:
     """How one ritual is going: the couple's figures and each partner's."""
 

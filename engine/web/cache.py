@@ -25,11 +25,12 @@ import gzip
 import hashlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from zoneinfo import ZoneInfo
 
+from engine.frozen import frozen
 from engine.web.http import COMMON, FEED_CACHE_CONTROL, Headers, Response, http_date
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class PositionedCache(Generic[K, V]):
                 del items[next(iter(items))]
 
 
-@dataclass(frozen=True)
+@frozen
 class RenderedFeed:
     """One rendered feed with its validators and the response headers built once."""
 

@@ -6,9 +6,10 @@ Pure functions and constants: no I/O, no clock.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+
+from engine.frozen import frozen
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -29,7 +30,7 @@ COMMON: Headers = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Response:
     """A complete response: status line, headers and body (sent only for GET)."""
 

@@ -7,13 +7,14 @@ their opening date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from engine.catalog.kinds import REPAIR_KINDS
 from engine.domain.invites import PAGE_PATH, occurrence_path
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.api import Engine
@@ -59,7 +60,7 @@ REPAIR_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class RitualCard:
     """One of today's rituals as this partner's card shows it."""
 

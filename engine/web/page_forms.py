@@ -10,7 +10,7 @@ nothing was written. Typed text only ever travels in the POST body.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -22,6 +22,7 @@ from engine.errors import (
     RitualError,
     StoreUnavailable,
 )
+from engine.frozen import frozen
 from engine.views.invites import PageTarget
 from engine.web.page_context import parse_stamp
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 Form = Mapping[str, str]
 
 
-@dataclass(frozen=True)
+@frozen
 class Refused:
     """Why a form wrote nothing, shown at that form with what was typed kept."""
 

@@ -15,11 +15,12 @@ import hmac
 import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from itsdangerous import BadSignature, Signer
+
+from engine.frozen import frozen
 
 if TYPE_CHECKING:
     from engine.views.invites import PageTarget
@@ -33,7 +34,7 @@ _SESSION_SALT = "ritual.page.session"
 _CSRF_SALT = "ritual.page.csrf"
 
 
-@dataclass(frozen=True)
+@frozen
 class Session:
     """A browser's session: the invite it came from and its own nonce."""
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
 from engine.errors import StoreUnavailable
+from engine.frozen import frozen
 from engine.web.app import RECHECK, create_app
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def log_to_stderr(level: int = logging.INFO, stream: TextIO | None = None) -> No
     logging.getLogger("alembic").setLevel(logging.WARNING)  # no migration chatter per start
 
 
-@dataclass(frozen=True)
+@frozen
 class RunningServer:
     """A waitress server answering in a background thread (for tests and benchmarks)."""
 
