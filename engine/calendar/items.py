@@ -26,7 +26,7 @@ replays the history through them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -96,9 +96,13 @@ PLAN_DATE_TYPES: tuple[str, ...] = tuple(
 
 
 def plan_days(
-    couple_id: str, history: History, milestones: Iterable[tuple[date, int, str]]
+    couple_id: str, history: History, milestones: Callable[[], Iterable[tuple[date, int, str]]]
 ) -> list[AllDayItem]:
-    """All-day items for a plan's weeks, stamped with the last event that moved them."""
+    """All-day items for a plan's weeks, stamped with the last event that moved them.
+
+    ``milestones`` (each week's first day, number and title) is asked for only when the
+    history holds a plan, so a feed without one never loads the plan code.
+    """
     moves = [recorded for recorded, event in history if event.type_name in PLAN_DATE_TYPES]
     if not moves:
         return []
@@ -111,7 +115,7 @@ def plan_days(
             stamp=moves[-1],
             sequence=len(moves) - 1,
         )
-        for day, week, title in milestones
+        for day, week, title in milestones()
     ]
 
 

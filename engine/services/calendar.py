@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from engine.calendar import items as calendar
@@ -35,9 +36,9 @@ def _days(value: int, direction: str, *, least: int) -> int:
 class Calendar:
     """The catalog, what comes next, and the iCalendar feeds."""
 
-    def __init__(self, session: Session, plans: Plans) -> None:
+    def __init__(self, session: Session, plans: Callable[[], Plans]) -> None:
         self._s = session
-        self._plans = plans
+        self._plans = plans  # made on first use: a feed without a plan never loads them
 
     def catalog(self) -> list[TemplateView]:
         return [
@@ -89,7 +90,10 @@ class Calendar:
             (r.recorded_at, r.event)
             for r in self._s.lived.read_couple(state.couple_id, types=calendar.FEED_TYPES)
         ]
-        milestones = [(m.day, m.week, m.title) for m in self._plans.milestones_of(state)]
+
+        def milestones() -> list[tuple[date, int, str]]:
+            return [(m.day, m.week, m.title) for m in self._plans().milestones_of(state)]
+
         items = calendar.feed_items(
             history,
             self._s.now(),

@@ -131,7 +131,7 @@ class Services:
     def calendar(self) -> Calendar:
         from engine.services.calendar import Calendar
 
-        return self._one("calendar", lambda: Calendar(self.session, self.plans))
+        return self._one("calendar", lambda: Calendar(self.session, lambda: self.plans))
 
     @property
     def sharing(self) -> Sharing:

@@ -156,6 +156,8 @@ def test_a_feed_loads_the_calendar_library_it_renders_with(tmp_path: Path) -> No
     loaded = _loaded_by(tmp_path, "feed")
     assert "icalendar" in loaded
     assert not [m for m in loaded if m.startswith(("engine.export", "sqlalchemy"))]
+    # the couple has no plan, so its feed has no plan weeks to show
+    assert not [m for m in loaded if m.startswith(("engine.services.plans", "engine.domain.plan"))]
 
 
 def test_the_console_entry_point_keeps_the_exit_code_and_restores_the_collector(
