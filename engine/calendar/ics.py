@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from icalendar import Alarm, Calendar, vDDDTypes, vDuration, vInt, vText, vUri
+from icalendar import Alarm, Calendar, Parameters, vDDDTypes, vDuration, vInt, vText, vUri
 from icalendar import Event as VEvent
 
 from engine.calendar.feed_items import MAX_EVENTS, AllDayItem, FeedCalendar, FeedItem, TimedItem
@@ -45,6 +45,25 @@ class _Text(vText):
             .replace("\n", "\\n")
         )
         return escaped.encode("utf-8")
+
+
+class _Instant(vDDDTypes):
+    """A UTC instant, written ``YYYYMMDDTHHMMSSZ`` as icalendar's own date-time value is.
+
+    ``vDDDTypes`` works out a TZID for any time zone a value may carry, which is most of
+    the cost of a feed's start and end times; the feed's times are always UTC, so there
+    is none to find.
+    """
+
+    def __init__(self, instant: datetime) -> None:
+        if instant.utcoffset() != timedelta(0):
+            raise ValueError("feed times are written in UTC")
+        self.dt = self.instant = instant
+        self.params = Parameters()
+
+    def to_ical(self) -> bytes:
+        t = self.instant
+        return f"{t.year:04}{t.month:02}{t.day:02}T{t.hour:02}{t.minute:02}{t.second:02}Z".encode()
 
 
 def render(
@@ -159,8 +178,8 @@ class _Shared:
 
     def timed(self, item: TimedItem) -> VEvent:
         event = self._common(item.uid, item.stamp, item.sequence, item.summary, item.description)
-        event["dtstart"] = vDDDTypes(item.start)
-        event["dtend"] = vDDDTypes(item.end)
+        event["dtstart"] = _Instant(item.start)
+        event["dtend"] = _Instant(item.end)
         event["status"] = self._once(vText, "CANCELLED" if item.cancelled else "CONFIRMED")
         if item.url is not None:
             event["url"] = vUri(item.url)
@@ -189,7 +208,7 @@ class _Shared:
     ) -> VEvent:
         event = VEvent()
         event["uid"] = vText(uid)
-        event["dtstamp"] = event["last-modified"] = self._once(vDDDTypes, stamp.astimezone(UTC))
+        event["dtstamp"] = event["last-modified"] = self._once(_Instant, stamp.astimezone(UTC))
         event["sequence"] = self._once(vInt, sequence)
         event["summary"] = self._once(_Text, summary)
         event["description"] = self._once(_Text, description)

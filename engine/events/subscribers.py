@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from engine.events.records import RecordedEvent
-
-log = logging.getLogger("engine")
 
 Subscriber = Callable[[Sequence["RecordedEvent"]], None]
 
@@ -40,7 +37,9 @@ class Subscribers:
             try:
                 subscriber(batch)
             except Exception as exc:  # the batch is committed whatever happens
-                log.error(
+                import logging  # only now: loading it costs every command's start
+
+                logging.getLogger("engine").error(
                     "subscriber %s failed with %s on the events at positions %d to %d; "
                     "they are saved, and the other subscribers still ran",
                     getattr(subscriber, "__qualname__", type(subscriber).__qualname__),

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -28,6 +28,8 @@ from engine.sql.statements import Conflict, Params, Sql
 from engine.sql.waits import Waits, milliseconds
 
 if TYPE_CHECKING:
+    import logging
+
     from engine.config import LiteTarget
 
 MOMENT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -35,8 +37,23 @@ MOMENT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 NORMAL, FULL = 1, 2
 
-log = logging.getLogger("engine.sql")
-"""Every statement's text at DEBUG (as SQLAlchemy's ``echo`` shows them), never a value."""
+_log: logging.Logger | None = None
+
+
+def _statements_log() -> logging.Logger | None:
+    """The ``engine.sql`` logger, which shows every statement's text at DEBUG (as
+    SQLAlchemy's ``echo`` does), never a value; None while it shows no DEBUG.
+
+    Loading :mod:`logging` costs a command's start a few milliseconds, so it is not
+    loaded here: a process that has not loaded it has configured no logging either.
+    """
+    global _log
+    if _log is None:
+        logging_module = sys.modules.get("logging")
+        if logging_module is None:
+            return None
+        _log = logging_module.getLogger("engine.sql")
+    return _log if _log.isEnabledFor(10) else None  # 10: logging.DEBUG
 
 
 def set_pragmas(
@@ -116,7 +133,7 @@ class LiteConn:
 
     def _cursor(self, sql: Sql, params: Params | None) -> sqlite3.Cursor:
         text, flat = _params(sql, params or {})
-        if log.isEnabledFor(logging.DEBUG):
+        if (log := _statements_log()) is not None:
             log.debug("%s", text)
         with translate_sqlite_errors():
             return self.raw.execute(text, flat)
@@ -161,7 +178,7 @@ class LiteConn:
             return 0
         text, _ = sql.expanded(params[0])
         values = [_params(sql, p)[1] for p in params]
-        if log.isEnabledFor(logging.DEBUG):
+        if (log := _statements_log()) is not None:
             log.debug("%s (%d times)", text, len(values))
         with translate_sqlite_errors():
             return self.raw.executemany(text, values).rowcount

@@ -5,6 +5,7 @@ written through one reads the same through the other."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -155,3 +156,19 @@ def test_a_failed_write_rolls_back_and_the_connection_serves_again(tmp_path: Pat
             assert conn.run(insert) == 1
     finally:
         access.dispose()
+
+
+def test_the_standard_driver_shows_each_statement_at_debug_and_never_a_value(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path / 'logged.db'}"
+    with Engine.open(url, clock=FixedClock(AT)) as eng:
+        couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "UTC")
+        caplog.set_level(logging.INFO, logger="engine.sql")
+        eng.appreciate(couple, by="sam", to="alex", text="quietly kept words")
+        assert not [r for r in caplog.records if r.name == "engine.sql"]  # not at INFO
+        caplog.set_level(logging.DEBUG, logger="engine.sql")
+        eng.appreciate(couple, by="sam", to="alex", text="quietly kept words")
+    shown = [r.getMessage() for r in caplog.records if r.name == "engine.sql"]
+    assert any(line.startswith("INSERT INTO ritual_events") for line in shown), shown
+    assert not [line for line in shown if "quietly kept" in line or "Sam & Alex" in line]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -338,3 +338,25 @@ def test_the_feed_bytes_are_icalendars_own_serialisation_of_the_same_calendar() 
         FeedCalendar(uid="cal", name="Sam & Alex: ünïcode rituals"), items, "A note, kept; short."
     )
     assert engine.calendar.ics._to_ical(cal) == cal.to_ical()
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        datetime(2026, 3, 29, 1, 0, 0, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(987, 1, 2, 3, 4, 5, tzinfo=UTC),
+        datetime(2026, 6, 1, 12, tzinfo=timezone(timedelta(0))),
+    ],
+)
+def test_a_feed_time_is_written_as_icalendar_writes_a_utc_date_time(instant: datetime) -> None:
+    from icalendar import Calendar, vDDDTypes
+
+    ours, theirs = engine.calendar.ics._Instant(instant), vDDDTypes(instant)
+    assert ours.to_ical() == theirs.to_ical()
+    assert Calendar().content_line("DTSTART", ours) == Calendar().content_line("DTSTART", theirs)
+
+
+def test_a_feed_time_outside_utc_is_refused() -> None:
+    with pytest.raises(ValueError, match="UTC"):
+        engine.calendar.ics._Instant(datetime(2026, 3, 29, 3, tzinfo=timezone(timedelta(hours=2))))
