@@ -66,6 +66,11 @@ class _Instant(vDDDTypes):
         return f"{t.year:04}{t.month:02}{t.day:02}T{t.hour:02}{t.minute:02}{t.second:02}Z".encode()
 
 
+_PLAIN = (_Text, _Instant)
+"""Values whose content line is ``NAME:value`` when they carry no parameters, as
+icalendar's ``Contentline.from_parts`` writes it."""
+
+
 def render(
     calendar: FeedCalendar,
     items: Sequence[FeedItem],
@@ -143,7 +148,9 @@ def _to_ical(cal: Calendar) -> bytes:
 
     Occurrences share their property objects (see ``_Shared``), so a line such as a
     ritual's SUMMARY is made and folded once, however many events show it. A line under
-    75 ASCII octets is never folded, so it needs no folding pass.
+    75 ASCII octets is never folded, so it needs no folding pass, and the feed's own text
+    and time values without parameters are written ``NAME:value`` directly, which is all
+    icalendar's content line does for them.
     """
     made: dict[tuple[str, object], bytes] = {}
     lines: list[bytes] = []
@@ -151,12 +158,21 @@ def _to_ical(cal: Calendar) -> bytes:
         key = (name, value if type(value) is bytes else id(value))  # BEGIN and END are bytes
         line = made.get(key)
         if line is None:
-            content = cal.content_line(name, value)
-            fits = len(content) < _FOLD_AT and content.isascii()
-            line = made[key] = content.encode("ascii") if fits else content.to_ical()
+            line = made[key] = _line(cal, name, value)
         lines.append(line)
     lines.append(b"")
     return b"\r\n".join(lines)
+
+
+def _line(cal: Calendar, name: str, value: object) -> bytes:
+    if isinstance(value, _PLAIN) and not value.params:
+        text = f"{name}:{value.to_ical().decode('utf-8')}"  # as Contentline.from_parts writes it
+        if len(text) < _FOLD_AT and text.isascii():
+            return text.encode("ascii")
+    content = cal.content_line(name, value)
+    fits = len(content) < _FOLD_AT and content.isascii()
+    line: bytes = content.encode("ascii") if fits else content.to_ical()
+    return line
 
 
 class _Shared:

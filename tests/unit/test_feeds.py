@@ -337,6 +337,7 @@ def test_the_feed_bytes_are_icalendars_own_serialisation_of_the_same_calendar() 
     cal = engine.calendar.ics._calendar(
         FeedCalendar(uid="cal", name="Sam & Alex: ünïcode rituals"), items, "A note, kept; short."
     )
+    cal.add("comment", engine.calendar.ics._Text("with a language"), parameters={"LANGUAGE": "en"})
     assert engine.calendar.ics._to_ical(cal) == cal.to_ical()
 
 
