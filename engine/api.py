@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from engine.catalog.plans import DEFAULT_PLAN
+from engine.catalog import DEFAULT_PLAN
 from engine.clock import Clock, utc_now
 from engine.events.idempotency import new_couple_id
 from engine.services.session import Session

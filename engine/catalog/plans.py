@@ -6,6 +6,7 @@ whose rituals begin in that week.
 
 from __future__ import annotations
 
+from engine.catalog import DEFAULT_PLAN
 from engine.errors import NotFound
 from engine.frozen import frozen
 
@@ -42,7 +43,7 @@ class PlanTemplate:
 
 
 RECONNECT_8_WEEKS = PlanTemplate(
-    key="reconnect-8-weeks",
+    key=DEFAULT_PLAN,
     title="Reconnect in eight weeks",
     summary=(
         "Eight weeks of small, steady practices for feeling close again, "
@@ -246,8 +247,6 @@ RECONNECT_8_WEEKS = PlanTemplate(
 )
 
 PLAN_TEMPLATES: tuple[PlanTemplate, ...] = (RECONNECT_8_WEEKS,)
-DEFAULT_PLAN = RECONNECT_8_WEEKS.key
-"""The plan a couple starts when they name none."""
 
 _BY_KEY: dict[str, PlanTemplate] = {p.key: p for p in PLAN_TEMPLATES}
 

@@ -156,8 +156,23 @@ def test_a_feed_loads_the_calendar_library_it_renders_with(tmp_path: Path) -> No
     loaded = _loaded_by(tmp_path, "feed")
     assert "icalendar" in loaded
     assert not [m for m in loaded if m.startswith(("engine.export", "sqlalchemy"))]
-    # the couple has no plan, so its feed has no plan weeks to show
-    assert not [m for m in loaded if m.startswith(("engine.services.plans", "engine.domain.plan"))]
+
+
+PLAN_CODE = ("engine.services.plans", "engine.domain.plan", "engine.catalog.plans")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [("list",), ("checkin", "Morning check", "--by", "sam"), ("feed",)],
+    ids=["list", "checkin", "feed"],
+)
+def test_a_couple_without_a_plan_never_loads_the_plan_code(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    loaded = _loaded_by(tmp_path, *args)
+    assert [m for m in loaded if m.startswith(PLAN_CODE)] == []
+    assert "engine.catalog.rituals" in loaded  # while the ritual templates are there
 
 
 def test_the_console_entry_point_keeps_the_exit_code_and_restores_the_collector(
