@@ -55,11 +55,12 @@ class _Instant(vDDDTypes):
     is none to find.
     """
 
+    params = Parameters()  # an instant has none: one empty set, shared and never changed
+
     def __init__(self, instant: datetime) -> None:
         if instant.utcoffset() != timedelta(0):
             raise ValueError("feed times are written in UTC")
         self.dt = self.instant = instant
-        self.params = Parameters()
 
     def to_ical(self) -> bytes:
         t = self.instant
