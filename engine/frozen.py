@@ -1,15 +1,16 @@
 """``@frozen``: the decorator for the engine's immutable value classes (events, views, states).
 
-A ``@frozen`` class is a standard frozen dataclass (``dataclasses.fields``, ``replace``
-and ``asdict`` work on it; its fields are typed and immutable), made for less. Python
-3.11's ``dataclasses`` writes and compiles the source of six methods for each class,
-and the engine has about 150 of them, so a command spent about 0.6 ms a class (over a
-third of its start) before doing any work. Here the dataclass writes only the three
-methods that depend on the fields' names (``__init__``, ``__setattr__`` and
-``__delattr__``); equality, hashing and ``repr`` are written once below and read each
-class's fields from one getter made at decoration time. They behave as the generated
-ones do: equal when of the same class with equal fields (``compare=False`` fields left
-out), a hash of those fields, and a ``repr`` that leaves out ``repr=False`` fields.
+A ``@frozen`` class is a standard dataclass (``dataclasses.fields``, ``replace`` and
+``asdict`` work on it) whose instances cannot change: assigning or deleting any
+attribute raises ``dataclasses.FrozenInstanceError``, as on a frozen dataclass.
+
+It is made for less. Python 3.11's ``dataclasses`` writes and compiles the source of
+six methods for each frozen class, and a command makes about a hundred classes before
+doing any work, so it spent over a third of its start there (about 0.5 ms a class
+here). Here ``dataclasses`` only collects the fields; one ``__init__`` is compiled per
+class (it must name the fields), and everything else is written once below: the
+refusal to assign or delete, equality and hash over the compared fields, and a
+``repr`` that leaves out ``repr=False`` fields, all behaving as the generated ones do.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ def frozen(
     """Make ``cls`` a frozen dataclass, with keyword-only fields when asked."""
 
     def make(cls: type[T]) -> type[T]:
-        made: Any = dataclasses.dataclass(frozen=True, eq=False, repr=False, kw_only=kw_only)(cls)
+        made: Any = dataclasses.dataclass(init=False, repr=False, eq=False, kw_only=kw_only)(cls)
         fields = dataclasses.fields(made)
+        if "__init__" not in made.__dict__:
+            made.__init__ = _init(made, fields)
         made._frozen_key = staticmethod(_getter([f.name for f in fields if f.compare]))
         made._frozen_shown = tuple(f.name for f in fields if f.repr)
         for name, method in _METHODS.items():
@@ -50,6 +53,53 @@ def frozen(
     return make if cls is None else make(cls)
 
 
+class _Factory:
+    """The default of a parameter whose field has a ``default_factory``."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:
+    """The ``__init__`` a frozen dataclass would have: positional fields in order, then the
+    keyword-only ones; each value set with ``object.__setattr__``; then ``__post_init__``."""
+    scope: dict[str, Any] = {"_set": object.__setattr__, "_FACTORY": _FACTORY}
+    params: list[str] = []
+    keyword: list[str] = []
+    body: list[str] = []
+    for f in fields:
+        value = f.name
+        if f.default_factory is not dataclasses.MISSING:
+            scope[f"_make_{f.name}"] = f.default_factory
+            value = f"_make_{f.name}() if {f.name} is _FACTORY else {f.name}"
+            default = "=_FACTORY"
+        elif f.default is not dataclasses.MISSING:
+            scope[f"_default_{f.name}"] = f.default
+            default = f"=_default_{f.name}"
+        else:
+            default = ""
+        if not f.init:
+            if f.default_factory is not dataclasses.MISSING:
+                body.append(f"_set(self, {f.name!r}, _make_{f.name}())")
+            continue
+        (keyword if f.kw_only else params).append(f"{f.name}{default}")
+        body.append(f"_set(self, {f.name!r}, {value})")
+    if keyword:
+        params += ["*", *keyword]
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
+    source = f"def __init__(self, {', '.join(params)}):\n" + "".join(
+        f"    {line}\n" for line in body or ["pass"]
+    )
+    exec(source, scope)  # built from the field names alone, as dataclasses does
+    init: Callable[..., None] = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
+
+
 def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     if not names:
         return lambda _: ()
@@ -57,6 +107,14 @@ def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
         one = attrgetter(names[0])
         return lambda value: (one(value),)
     return attrgetter(*names)
+
+
+def _setattr(self: Any, name: str, value: Any) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _delattr(self: Any, name: str) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
 
 def _eq(self: Any, other: Any) -> Any:
@@ -76,4 +134,10 @@ def _repr(self: Any) -> str:
     return f"{self.__class__.__qualname__}({shown})"
 
 
-_METHODS: dict[str, Callable[..., Any]] = {"__eq__": _eq, "__hash__": _hash, "__repr__": _repr}
+_METHODS: dict[str, Callable[..., Any]] = {
+    "__setattr__": _setattr,
+    "__delattr__": _delattr,
+    "__eq__": _eq,
+    "__hash__": _hash,
+    "__repr__": _repr,
+}

@@ -16,6 +16,7 @@ from engine.events import ERASED, SEALED, Event, event_type, registered_types, u
 from engine.events import base as events_base
 from engine.events.codec import decode, encode, is_sealed_token
 from engine.events.sealing import KeyringCipher, MemoryKeyring
+from engine.frozen import frozen
 
 COUPLE = "couple-1"
 EVENT_ID = "7d3c1f9e-0000-4000-8000-000000000001"
@@ -34,7 +35,7 @@ def greeted(private_registry: None) -> type[Event]:
     """``test.greeted`` at schema 3: schema 1 said ``who``, schema 2 added ``warmly``."""
 
     @event_type("test.greeted", schema=3)
-    @dataclasses.dataclass(frozen=True, kw_only=True)
+    @frozen(kw_only=True)
     class Greeted(Event):
         name: str
         warmly: bool
@@ -85,7 +86,7 @@ def test_decoding_an_unknown_type_raises_value_error() -> None:
 
 
 def test_registering_a_name_twice_with_another_class_raises(greeted: type[Event]) -> None:
-    @dataclasses.dataclass(frozen=True, kw_only=True)
+    @frozen(kw_only=True)
     class Impostor(Event):
         name: str
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -60,6 +61,28 @@ class OwnRepr:
         return "hidden"
 
 
+@frozen(kw_only=True)
+class Base:
+    at: int
+    via: str = "cli"
+
+
+@frozen
+class Derived(Base):
+    name: str
+    tags: tuple[str, ...] = ()
+    seen: list[str] = field(default_factory=list)
+
+
+@frozen
+class Checked:
+    value: int
+
+    def __post_init__(self) -> None:
+        if self.value < 0:
+            raise ValueError("no negative values")
+
+
 @frozen
 class Node:
     name: str
@@ -112,8 +135,42 @@ def test_frozen_fields_and_dataclass_tools() -> None:
             assert (ritual, count) == ("a", 2)
 
 
+def test_init_takes_positional_fields_then_keyword_only_ones_with_their_defaults() -> None:
+    assert str(inspect.signature(Derived)) == ("(name, tags=(), seen=<factory>, *, at, via='cli')")
+    one, two = Derived("a", at=1), Derived("a", at=1)
+    assert one == two and one.via == "cli" and one.tags == ()
+    assert one.seen == [] and one.seen is not two.seen  # a fresh list each time
+    with pytest.raises(TypeError):
+        Derived("a", 1)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Derived(at=1)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="negative"):
+        Checked(-1)
+    assert Checked(2).value == 2
+
+
+def test_no_attribute_can_be_set_or_deleted_after_init() -> None:
+    mark = Mark("a")
+    for name in ("ritual", "new_attribute"):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(mark, name, "x")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            delattr(mark, name)
+    assert vars(mark) == {"ritual": "a", "count": 0, "secret": "", "cached": 0}
+
+
+def test_a_standard_frozen_dataclass_cannot_extend_a_frozen_class() -> None:
+    """dataclasses sees a @frozen class as not frozen (its immutability is @frozen's own),
+    so a subclass is declared with @frozen too."""
+    with pytest.raises(TypeError, match="frozen"):
+
+        @dataclass(frozen=True)
+        class Standard(Mark):
+            extra: int = 0
+
+
 def test_the_engine_declares_its_frozen_classes_with_frozen() -> None:
-    """A plain ``@dataclass(frozen=True)`` costs every command's start about twice as much;
+    """A plain ``@dataclass(frozen=True)`` costs every command's start several times as much;
     only an ordered one, which ``@frozen`` does not make, keeps the standard form."""
     plain = re.compile(r"@(dataclasses\.)?dataclass\(frozen=True(?![^)]*order=True)")
     found = [
