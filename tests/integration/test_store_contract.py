@@ -9,8 +9,7 @@ is set.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -31,6 +30,7 @@ from engine.events import (
     TimeoutCalled,
 )
 from engine.events.records import Recent
+from tests.threads import at_once
 
 if TYPE_CHECKING:
     from engine.clock import FixedClock
@@ -208,27 +208,6 @@ def test_a_batch_that_repeats_an_event_id_raises_duplicate_event_and_stores_noth
 # -- concurrency --------------------------------------------------------------------------
 
 
-def run_in_threads(count: int, work: Callable[[int], object]) -> list[object]:
-    """Run ``work(i)`` in ``count`` threads at once; return each result or exception."""
-    results: list[object] = [None] * count
-    start = threading.Barrier(count)
-
-    def target(i: int) -> None:
-        start.wait(timeout=10)
-        try:
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads)
-    return results
-
-
 def test_concurrent_appends_get_dense_versions_and_distinct_positions(store: EventStore) -> None:
     def work(i: int) -> list[int]:
         positions = []
@@ -237,7 +216,7 @@ def test_concurrent_appends_get_dense_versions_and_distinct_positions(store: Eve
             positions += store.append(COUPLE, RITUAL_STREAM, [new], expected_version=None)
         return positions
 
-    results = run_in_threads(4, work)
+    results = at_once(work, 4)
 
     assert not [r for r in results if isinstance(r, Exception)]
     recorded = store.read_stream(RITUAL_STREAM)
@@ -249,8 +228,8 @@ def test_concurrent_appends_get_dense_versions_and_distinct_positions(store: Eve
 
 
 def test_of_racing_writers_expecting_a_new_stream_exactly_one_wins(store: EventStore) -> None:
-    results = run_in_threads(
-        4, lambda i: store.append(COUPLE, COUPLE_STREAM, [timeout(i)], expected_version=0)
+    results = at_once(
+        lambda i: store.append(COUPLE, COUPLE_STREAM, [timeout(i)], expected_version=0), 4
     )
 
     winners = [r for r in results if isinstance(r, list)]

@@ -5,7 +5,6 @@ The ``store`` fixture runs each test on the in-memory store, SQLite and PostgreS
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -21,6 +20,7 @@ from engine.events.names import (
 from engine.sql.event_store import SqlEventStore
 from engine.sql.tables import names
 from tests.sql_inspect import inspector
+from tests.threads import at_once
 
 AT = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 NAME = "Sam & Alex"
@@ -176,30 +176,19 @@ def test_names_are_stored_as_keyed_hashes_never_as_text(store: EventStore) -> No
 
 
 def test_of_eight_racing_claimants_of_one_name_exactly_one_wins(store: EventStore) -> None:
-    outcomes: list[str] = []
-    start = threading.Barrier(8)
+    def claim(n: int) -> list[int]:
+        return store.append(
+            f"c{n}",
+            f"couple-c{n}",
+            event(n),
+            expected_version=0,
+            claims=[couple_name(f"c{n}", NAME)],
+        )
 
-    def claim(n: int) -> None:
-        start.wait()
-        try:
-            store.append(
-                f"c{n}",
-                f"couple-c{n}",
-                event(n),
-                expected_version=0,
-                claims=[couple_name(f"c{n}", NAME)],
-            )
-            outcomes.append("won")
-        except NotAllowed:
-            outcomes.append("refused")
+    outcomes = at_once(claim)
 
-    threads = [threading.Thread(target=claim, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-
-    assert sorted(outcomes) == ["refused"] * 7 + ["won"]
+    assert len([o for o in outcomes if isinstance(o, list)]) == 1
+    assert len([o for o in outcomes if isinstance(o, NotAllowed)]) == 7
     assert store.count() == 1
 
 

@@ -7,34 +7,23 @@ that let eight couples share one name is closed.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 
 from engine import Engine, NotAllowed
 from tests.moments import cli_clock
+from tests.threads import at_once
 
 RACERS = 8
 
 
 def race(attempt: Callable[[int], object]) -> list[str]:
     """Run ``attempt(n)`` in RACERS threads at once; 'won' or the refusal of each."""
-    outcomes: list[str] = []
-    start = threading.Barrier(RACERS)
-
-    def run(n: int) -> None:
-        start.wait()
-        try:
-            attempt(n)
-            outcomes.append("won")
-        except NotAllowed as exc:
-            outcomes.append(str(exc))
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(RACERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    outcomes = []
+    for outcome in at_once(attempt, RACERS):
+        if isinstance(outcome, Exception) and not isinstance(outcome, NotAllowed):
+            raise outcome
+        outcomes.append(str(outcome) if isinstance(outcome, NotAllowed) else "won")
     return outcomes
 
 

@@ -3,11 +3,11 @@ ConcurrencyError, and the couple's stream stays dense."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 from engine import AppreciationGiven, Engine, RitualError
 from tests.moments import cli_clock
+from tests.threads import at_once
 
 THREADS = 8
 WRITES = 200
@@ -16,11 +16,9 @@ WRITES = 200
 def test_eight_threads_of_two_hundred_writes_on_one_couple_all_land(db_url: str) -> None:
     with Engine.open(db_url, clock=cli_clock()) as eng:
         couple = eng.create_couple("Sam & Alex", ["sam", "alex"], "Europe/Berlin")
-        start = threading.Barrier(THREADS)
         failures: list[BaseException] = []
 
         def writer(n: int) -> None:
-            start.wait()
             for i in range(WRITES):
                 by, to = ("sam", "alex") if (n + i) % 2 else ("alex", "sam")
                 try:
@@ -28,12 +26,7 @@ def test_eight_threads_of_two_hundred_writes_on_one_couple_all_land(db_url: str)
                 except RitualError as exc:  # a leaked ConcurrencyError lands here
                     failures.append(exc)
 
-        threads = [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-
+        assert at_once(writer, THREADS) == [None] * THREADS
         assert failures == []
         stream = eng.store.read_stream(f"couple-{couple.id}")
         given = [r.event for r in stream if isinstance(r.event, AppreciationGiven)]

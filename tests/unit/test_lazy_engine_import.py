@@ -44,6 +44,6 @@ def test_an_engine_makes_each_service_once_when_threads_race_for_it() -> None:
     eng = Engine(MemoryEventStore(clock), clock)
     services = eng._services
     assert "status" not in services._made  # nothing is made before it is used
-    seen = at_once(lambda: (services.status, services.streaks, services.privacy))
+    seen = at_once(lambda _: (services.status, services.streaks, services.privacy))
     assert len(seen) == 8
     assert len({tuple(id(made) for made in s) for s in seen}) == 1

@@ -103,7 +103,7 @@ def test_eight_threads_racing_for_the_first_use_build_one_store() -> None:
         return store
 
     eng = Engine(factory, clock)
-    seen = at_once(lambda: eng.store)
+    seen = at_once(lambda _: eng.store)
     assert len(built) == 1
     assert len(seen) == 8 and all(s is built[0] for s in seen)
 
