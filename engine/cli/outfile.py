@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from engine.errors import InvalidInput
@@ -54,22 +55,6 @@ def _current_umask() -> int:
     return mask
 
 
-def _new_beside(target: Path) -> tuple[int, Path]:
-    """A new private file next to ``target``, opened for writing, and its path.
-
-    What ``tempfile.mkstemp`` does, without loading ``tempfile`` (and the archive modules
-    it brings) into every feed: an unguessable name, created only if it does not exist.
-    """
-    for _ in range(100):
-        path = target.parent / f".{target.name}.{os.urandom(6).hex()}.partial"
-        try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
-            return os.open(path, flags, 0o600), path
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name beside {target.name}")
-
-
 def write_file(path: str, data: bytes, *, mode: int | None = None) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename; returns the path.
 
@@ -82,7 +67,9 @@ def write_file(path: str, data: bytes, *, mode: int | None = None) -> Path:
             mode = stat.S_IMODE(target.stat().st_mode)
         except FileNotFoundError:
             mode = 0o666 & ~_current_umask()
-    fd, temporary = _new_beside(target)
+    fd, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+    )
     try:
         with os.fdopen(fd, "wb") as out:
             os.fchmod(out.fileno(), mode)
@@ -90,10 +77,10 @@ def write_file(path: str, data: bytes, *, mode: int | None = None) -> Path:
             out.flush()
             os.fsync(out.fileno())
         check_target(path)  # still a regular file or new, just before the switch
-        temporary.replace(target)
+        Path(temporary).replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
-            temporary.unlink()
+            Path(temporary).unlink()
         raise
     with contextlib.suppress(OSError):  # make the rename itself durable
         folder = os.open(target.parent, os.O_RDONLY)

@@ -126,24 +126,3 @@ def test_a_dash_prints_to_stdout_and_makes_no_file(
     else:
         assert json.loads(result.stdout)["format"] == "ritual-engine-export"
     assert not (tmp_path / "-").exists() and set(tmp_path.iterdir()) == before
-
-
-def test_the_temporary_file_takes_a_free_private_name_beside_the_target(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from engine.cli import outfile
-
-    target = tmp_path / "feed.ics"
-    taken = tmp_path / f".feed.ics.{'00' * 6}.partial"
-    taken.write_bytes(b"someone else's")
-    draws = iter([b"\0" * 6, b"\1" * 6])
-    monkeypatch.setattr(outfile.os, "urandom", lambda n: next(draws))
-    fd, path = outfile._new_beside(target)
-    os.close(fd)
-    assert path == tmp_path / f".feed.ics.{'01' * 6}.partial"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert taken.read_bytes() == b"someone else's"
-
-    monkeypatch.setattr(outfile.os, "urandom", lambda n: b"\0" * n)
-    with pytest.raises(FileExistsError):
-        outfile._new_beside(target)
