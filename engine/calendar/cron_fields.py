@@ -11,7 +11,6 @@ nothing read that croniter refuses. Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-import calendar
 from functools import lru_cache
 from typing import TypeAlias
 
@@ -24,11 +23,15 @@ MINUTES, HOURS, DAYS, MONTHS, WEEKDAYS = range(5)
 """The fields' places in an expression."""
 
 _RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+"""Cron's month names: English whatever the machine's locale."""
+_LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+"""The most days each month can have (February's in a leap year)."""
 _NAMES: tuple[dict[str, int], ...] = (
     {},
     {},
     {},
-    {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m},
+    {m: i for i, m in enumerate(_MONTHS, 1)},
     {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6},
 )
 
@@ -52,10 +55,17 @@ def _plain(norm: str) -> tuple[tuple[int | str, ...], ...] | None:
         return None
     fields = []
     for index, text in enumerate(parts):
-        values = _field(text.lower(), index)
-        if values is None:
+        field = _field(text.lower(), index)
+        if field is None:
             return None
-        fields.append(values)
+        fields.append(field)
+    if parts[DAYS] != "*" and parts[WEEKDAYS] != "*":
+        # Both day fields written: a day matches either (cron's either-day rule), so one
+        # that names every day (1-31, 0-6) makes every day match. croniter keeps it
+        # listed rather than ``*``, which would leave only the other field's days.
+        for index in (DAYS, WEEKDAYS):
+            if fields[index] == ("*",):
+                fields[index] = tuple(values(["*"], index))
     return tuple(fields)
 
 
@@ -145,5 +155,4 @@ def can_happen(fields: list[Field]) -> bool:
     if fields[DAYS] == ["*"] or fields[WEEKDAYS] != ["*"]:
         return True
     months = values(fields[MONTHS], MONTHS)
-    longest = {m: 29 if m == 2 else calendar.monthrange(2001, m)[1] for m in months}
-    return any(d <= longest[m] for m in months for d in values(fields[DAYS], DAYS))
+    return any(d <= _LONGEST[m - 1] for m in months for d in values(fields[DAYS], DAYS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from croniter import CroniterBadDateError, croniter
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 from engine.calendar.cron_fields import can_happen, expand_plain
 
 BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
-NAMES = ([], [], [], ["jan", "feb", "jun", "nov", "dec"], ["sun", "mon", "wed", "fri", "sat"])
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+NAMES = ([], [], [], MONTHS, ["sun", "mon", "wed", "fri", "sat"])
 ODD = st.sampled_from(["L", "", "x", "1L", "2#3", "15W", "-1"])
 
 
@@ -86,6 +88,32 @@ def test_a_schedule_whose_day_never_comes_cannot_happen() -> None:
 
 
 def _fields(expr: str) -> list[list[int | str]]:
+    found = expand_plain(expr)
+    assert found is not None
+    return found
+
+
+def test_month_names_and_lengths_are_croniters_whatever_the_locale() -> None:
+    for number, name in enumerate(MONTHS, 1):
+        assert expand_plain(f"0 9 1 {name} *") == croniters(f"0 9 1 {number} *")
+    assert can_happen(plain("0 9 29 2 *"))  # in a leap year
+    assert not can_happen(plain("0 9 31 4,6,9,11 *"))
+    assert can_happen(plain("0 9 31 4,6,9,12 *"))
+
+
+@pytest.mark.parametrize(
+    "expr", ["0 9 1 * 0-6", "0 9 1 * 0-7", "0 9 1-31 * 0", "0 9 2-1 * 0", "0 9 1-31 * 0-6"]
+)
+def test_a_day_field_naming_every_day_stays_listed_when_both_day_fields_are_written(
+    expr: str,
+) -> None:
+    """Either day field matches a day (cron's either-day rule), so ``0 9 1 * 0-6`` fires
+    every day: the full field must not read as ``*``, which would leave only the 1st."""
+    assert expand_plain(expr) == croniters(expr)
+    assert "*" not in plain(expr)[2] and "*" not in plain(expr)[4]
+
+
+def plain(expr: str) -> list[list[int | str]]:
     found = expand_plain(expr)
     assert found is not None
     return found
