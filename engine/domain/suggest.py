@@ -6,7 +6,6 @@ reveals anything of another couple.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Iterable
 
@@ -20,6 +19,8 @@ CUTOFF = 0.6
 
 def closest(wanted: str, names: Iterable[str]) -> str | None:
     """The one name most like ``wanted`` (case and accents aside), or None."""
+    import difflib  # only for a near miss: every command would load it otherwise
+
     known = {_fold(name): name for name in names}
     found = difflib.get_close_matches(_fold(wanted), list(known), n=1, cutoff=CUTOFF)
     return known[found[0]] if found else None
