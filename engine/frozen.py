@@ -16,6 +16,7 @@ refusal to assign or delete, equality and hash over the compared fields, and a
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import reprlib
 from collections.abc import Callable
 from operator import attrgetter
@@ -39,10 +40,13 @@ def frozen(
     """Make ``cls`` a frozen dataclass, with keyword-only fields when asked."""
 
     def make(cls: type[T]) -> type[T]:
+        documented = bool(cls.__dict__.get("__doc__"))
         made: Any = dataclasses.dataclass(init=False, repr=False, eq=False, kw_only=kw_only)(cls)
         fields = dataclasses.fields(made)
         if "__init__" not in made.__dict__:
             made.__init__ = _init(made, fields)
+        if not documented:  # as dataclasses does, from the signature (now with its __init__)
+            made.__doc__ = made.__name__ + str(inspect.signature(made)).replace(" -> None", "")
         made._frozen_key = staticmethod(_getter([f.name for f in fields if f.compare]))
         made._frozen_shown = tuple(f.name for f in fields if f.repr)
         for name, method in _METHODS.items():
@@ -97,6 +101,7 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[...
     exec(source, scope)  # built from the field names alone, as dataclasses does
     init: Callable[..., None] = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {f.name: f.type for f in fields if f.init} | {"return": None}
     return init
 
 

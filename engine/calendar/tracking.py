@@ -55,6 +55,8 @@ class _Look:
 
 @frozen
 class _Track:
+    """One feed item as last shown: what it looked like, its revision and since when."""
+
     look: _Look
     sequence: int
     stamp: datetime

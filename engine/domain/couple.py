@@ -35,6 +35,8 @@ from engine.frozen import frozen
 
 @frozen
 class Partner:
+    """A member of the couple, as the couple's events have made them."""
+
     partner_id: str
     handle: str
     display_name: str
@@ -43,6 +45,8 @@ class Partner:
 
 @frozen
 class Appreciation:
+    """Who thanked whom, and whether the recipient has been shown it."""
+
     appreciation_id: str
     author: str
     recipient: str
@@ -51,6 +55,8 @@ class Appreciation:
 
 @frozen
 class Repair:
+    """A repair attempt and the latest answer to it."""
+
     repair_id: str
     by: str
     answer: str | None = None
@@ -58,6 +64,8 @@ class Repair:
 
 @frozen
 class Capsule:
+    """A sealed time capsule: whose it is, when it may open, and whether it did."""
+
     capsule_id: str
     author: str
     opens_on: date

@@ -35,6 +35,8 @@ PLAN_AHEAD = timedelta(days=90)
 
 @frozen
 class Pause:
+    """A span in which the ritual is paused."""
+
     since: datetime
     until: datetime | None  # None: until resumed
 

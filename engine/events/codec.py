@@ -43,6 +43,8 @@ class Cipher(Protocol):
 
 @frozen
 class _Field:
+    """How one field of an event class is written to and read from a stored payload."""
+
     name: str
     encode: Callable[[Any], Any]
     decode: Callable[[Any], Any]

@@ -55,6 +55,8 @@ class CheckInFact(NamedTuple):
 
 @frozen
 class RepairFact:
+    """A repair attempt, for the weekly insights."""
+
     at: datetime
     by: str
     answer: str | None  # the latest answer: accepted, not-yet, or None
@@ -62,6 +64,8 @@ class RepairFact:
 
 @frozen
 class TimeoutFact:
+    """A timeout called, and when it ended, for the weekly insights."""
+
     at: datetime
     ended: datetime | None
 

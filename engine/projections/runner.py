@@ -38,6 +38,8 @@ Progress = Callable[[int], None]
 
 @frozen
 class Checkpoint:
+    """How far a read model has folded the log, and with which projection version."""
+
     position: int  # the last event folded in (0: none yet)
     version: int  # the projection version the model was built with
 

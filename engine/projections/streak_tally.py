@@ -30,6 +30,8 @@ Due = tuple[datetime, bool]
 
 @frozen
 class Entry:
+    """What one line (the couple, or a partner) did about one due slot."""
+
     outcome: str
     practice: float = 0.0  # what a miss feeds into strength (a short quota week: its share)
     done_at: datetime | None = None
@@ -38,6 +40,8 @@ class Entry:
 
 @frozen
 class Slot:
+    """One due occurrence of a ritual, with each line's entry for it."""
+
     at: datetime
     local_day: date
     weight: float  # the moving-average weight of one occurrence of this schedule

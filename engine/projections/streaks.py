@@ -70,6 +70,8 @@ class WeekCount:
 
 @frozen
 class RitualFigures:
+    """A ritual's streak lines, for the couple and each partner, and its week's count."""
+
     unit: str  # occurrence, week or occasional
     couple: StreakLine
     partners: dict[str, StreakLine]  # by partner id

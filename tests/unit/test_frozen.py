@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import engine.frozen as frozen_module
 from engine.frozen import frozen
 
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
@@ -55,6 +56,8 @@ class Child(Mark):
 
 @frozen
 class OwnRepr:
+    """Shows nothing of itself."""
+
     value: str
 
     def __repr__(self) -> str:
@@ -136,7 +139,14 @@ def test_frozen_fields_and_dataclass_tools() -> None:
 
 
 def test_init_takes_positional_fields_then_keyword_only_ones_with_their_defaults() -> None:
-    assert str(inspect.signature(Derived)) == ("(name, tags=(), seen=<factory>, *, at, via='cli')")
+    params = inspect.signature(Derived).parameters.values()
+    assert [(p.name, p.kind.name, p.default) for p in params] == [
+        ("name", "POSITIONAL_OR_KEYWORD", inspect.Parameter.empty),
+        ("tags", "POSITIONAL_OR_KEYWORD", ()),
+        ("seen", "POSITIONAL_OR_KEYWORD", frozen_module._FACTORY),
+        ("at", "KEYWORD_ONLY", inspect.Parameter.empty),
+        ("via", "KEYWORD_ONLY", "cli"),
+    ]
     one, two = Derived("a", at=1), Derived("a", at=1)
     assert one == two and one.via == "cli" and one.tags == ()
     assert one.seen == [] and one.seen is not two.seen  # a fresh list each time
@@ -147,6 +157,22 @@ def test_init_takes_positional_fields_then_keyword_only_ones_with_their_defaults
     with pytest.raises(ValueError, match="negative"):
         Checked(-1)
     assert Checked(2).value == 2
+
+
+def test_a_class_without_a_docstring_is_described_by_its_signature_as_dataclasses_does() -> None:
+    @frozen
+    class Plain:
+        a: int
+        b: str = "x"
+
+    @dataclass(frozen=True)
+    class StdPlain:
+        a: int
+        b: str = "x"
+
+    assert Plain.__doc__ == StdPlain.__doc__.replace("StdPlain", "Plain")  # type: ignore[union-attr]
+    assert str(inspect.signature(Plain)) == str(inspect.signature(StdPlain))
+    assert OwnRepr.__doc__ == "Shows nothing of itself."  # a documented class keeps its own
 
 
 def test_no_attribute_can_be_set_or_deleted_after_init() -> None:
