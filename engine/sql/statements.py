@@ -16,6 +16,7 @@ import collections
 import functools
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import field
 from typing import Any, Literal, Protocol
 
 from engine.frozen import frozen
@@ -36,10 +37,16 @@ class Sql:
     moments: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()
+    _kinds: dict[str, Kind] = field(init=False, repr=False, compare=False)
+    """What each parameter or column that is not a plain value holds: asked for every
+    value of every row read, so worked out once per statement."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_kinds", _kinds(self))
 
     def kind(self, name: str) -> Kind | None:
         """What the parameter or column ``name`` holds, when it is not a plain value."""
-        return _kinds(self).get(name)
+        return self._kinds.get(name)
 
     def expanded(self, params: Params) -> tuple[str, dict[str, Any]]:
         """The text and parameters with each list parameter spelt out, one per value."""
@@ -62,7 +69,6 @@ class Sql:
         return _record_type(self.columns)._make(values)
 
 
-@functools.cache
 def _kinds(sql: Sql) -> dict[str, Kind]:
     found: dict[str, Kind] = {}
     found.update(dict.fromkeys(sql.json, "json"))
