@@ -29,9 +29,10 @@ from __future__ import annotations
 import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import chain
 from operator import attrgetter
 from typing import NamedTuple, TypeVar
 
@@ -102,13 +103,16 @@ def logged_signals(
     *,
     since: datetime,
     past: bool,
+    parts: Sequence[EntryFacts] | None = None,
 ) -> list[DriftSignal] | None:
     """:func:`drift_signals` from the ``entries`` that state a moment from ``since`` on
     (every one of them; ``since`` at most :func:`horizon`) and the ``AGELESS`` events,
     all in log order and none undone; None when what is left out could change the
     signals (then read the whole log). ``past``: ``now`` is a moment asked for, so only
-    what had occurred by then counts (as the earlier weeks judged for lasting drift)."""
-    facts = _facts(entries, ageless)
+    what had occurred by then counts (as the earlier weeks judged for lasting drift).
+    ``parts``: :func:`entry_facts` of runs of entries that together are ``entries``
+    (a week's each, say, kept by a caller that reads the same weeks again)."""
+    facts = _facts(parts if parts is not None else [entry_facts(entries)], ageless)
 
     def log_at(then: datetime) -> CoupleLog | None:
         first_seen: Entry | None = entries[0] if entries else None
@@ -120,7 +124,7 @@ def logged_signals(
                 known = facts.by(then)
             else:
                 seen = [e for e in entries if e.occurred_at <= then]
-                known = _facts(seen, defined).by(None)
+                known = _facts([entry_facts(seen)], defined).by(None)
         firsts: list[RecordedEvent | Entry] = [*defined[:1], *([first_seen] if first_seen else [])]
         first = min(firsts, key=lambda x: x.position, default=None)
         base = read_log(defined)
@@ -138,13 +142,17 @@ def logged_signals(
     return _over_weeks(log_at, handles, now)
 
 
-class _Known(NamedTuple):
-    """The facts of each kind, each with when its event occurred, in that order: what
-    had occurred by a moment is a prefix of each (the signals count them, in any order)."""
+Column = tuple[list[datetime], list[T]]
+"""Facts of one kind, each beside when its event occurred, in that order."""
 
-    checkins: tuple[list[datetime], list[CheckInFact]]
-    skips: tuple[list[datetime], list[datetime]]
-    entries: tuple[list[datetime], list[tuple[datetime, str]]]
+
+class _Known(NamedTuple):
+    """The facts of each kind: what had occurred by a moment is a prefix of each (the
+    signals count them, in any order)."""
+
+    checkins: Column[CheckInFact]
+    skips: Column[datetime]
+    entries: Column[tuple[datetime, str]]
 
     def by(
         self, then: datetime | None
@@ -154,39 +162,34 @@ class _Known(NamedTuple):
         return (_upto(self.checkins, then), _upto(self.skips, then), _upto(self.entries, then))
 
 
-def _upto(column: tuple[list[datetime], list[T]], then: datetime | None) -> tuple[T, ...]:
+class EntryFacts(NamedTuple):
+    """What some entries add to the facts the signals read, as :func:`read_log` finds
+    them in their events, but for whether a check-in's ritual was done together (that
+    takes the rituals' definitions): ``refs`` holds each check-in's ritual id and log
+    position to tell it. Depends on the entries alone, so a week's can be kept."""
+
+    checkins: Column[CheckInFact]  # each as not done together
+    refs: list[tuple[str, int]]  # beside each check-in
+    skips: Column[datetime]
+    entries: Column[tuple[datetime, str]]
+
+
+def _upto(column: Column[T], then: datetime | None) -> tuple[T, ...]:
     moments, values = column
     return tuple(values if then is None else values[: bisect_right(moments, then)])
 
 
-def _facts(entries: Sequence[Entry], ageless: Sequence[RecordedEvent]) -> _Known:
-    """What each entry adds to the facts the signals read, as :func:`read_log` finds
-    them in its event (a check-in counts as shared by the ritual's definition latest
-    before it among ``ageless``), by when its event occurred."""
-    positions: dict[str, list[int]] = {}
-    together: dict[str, list[bool]] = {}
-    for r in ageless:
-        if isinstance(r.event, RitualAdded | RitualEdited):
-            positions.setdefault(r.event.ritual_id, []).append(r.position)
-            shared_now = r.event.together and len(r.event.participants) > 1
-            together.setdefault(r.event.ritual_id, []).append(shared_now)
-    sometimes = {rid for rid, flags in together.items() if any(flags)}
-
-    def shared(ritual_id: str, position: int) -> bool:
-        if ritual_id not in sometimes:  # most rituals: never done together
-            return False
-        before = bisect_left(positions[ritual_id], position)
-        return before > 0 and together[ritual_id][before - 1]
-
-    known = _Known(([], []), ([], []), ([], []))
-    (checkin_at, checkins), (skip_at, skips), (entry_at, logged) = known
+def entry_facts(entries: Iterable[Entry]) -> EntryFacts:
+    """The facts ``entries`` add, by when each one's event occurred."""
+    found = EntryFacts(([], []), [], ([], []), ([], []))
+    (checkin_at, checkins), refs, (skip_at, skips), (entry_at, logged) = found
     for e in sorted(entries, key=attrgetter("occurred_at")):
         occurred = e.occurred_at
         if e.kind == CHECK_IN:
             assert e.by is not None
-            at = e.occurrence or e.at
             checkin_at.append(occurred)
-            checkins.append(_check_in((at, e.by, e.also, None, shared(e.ritual_id, e.position))))
+            checkins.append(_check_in((e.occurrence or e.at, e.by, e.also, None, False)))
+            refs.append((e.ritual_id, e.position))
             entry_at.append(occurred)
             logged.append((e.at, e.by))
         elif e.kind == SKIP:
@@ -198,7 +201,60 @@ def _facts(entries: Sequence[Entry], ageless: Sequence[RecordedEvent]) -> _Known
         elif e.by:
             entry_at.append(occurred)
             logged.append((e.at, e.by))
-    return known
+    return found
+
+
+def _facts(parts: Sequence[EntryFacts], ageless: Sequence[RecordedEvent]) -> _Known:
+    """The facts of ``parts`` together, each check-in counted as shared by its ritual's
+    definition latest before it among ``ageless``."""
+    if len(parts) == 1:
+        part = parts[0]
+        checkin_at, facts, refs = part.checkins[0], list(part.checkins[1]), part.refs
+        skips, entries = part.skips, part.entries
+    else:
+        order = _order([p.checkins[0] for p in parts])
+        checkin_at = _joined([p.checkins[0] for p in parts], order)
+        facts = _joined([p.checkins[1] for p in parts], order)
+        refs = _joined([p.refs for p in parts], order)
+        skips = _column([p.skips for p in parts])
+        entries = _column([p.entries for p in parts])
+    positions: dict[str, list[int]] = {}
+    together: dict[str, list[bool]] = {}
+    for r in ageless:
+        if isinstance(r.event, RitualAdded | RitualEdited):
+            positions.setdefault(r.event.ritual_id, []).append(r.position)
+            shared_now = r.event.together and len(r.event.participants) > 1
+            together.setdefault(r.event.ritual_id, []).append(shared_now)
+    sometimes = {rid for rid, flags in together.items() if any(flags)}
+    for i, (rid, position) in enumerate(refs if sometimes else ()):
+        if rid in sometimes:  # most rituals are never done together
+            before = bisect_left(positions[rid], position)
+            if before > 0 and together[rid][before - 1]:
+                facts[i] = facts[i]._replace(shared_ritual=True)
+    return _Known((checkin_at, facts), skips, entries)
+
+
+def _order(moments: Sequence[list[datetime]]) -> list[int] | None:
+    """How to sort the lists of ``moments`` (each sorted) joined end to end: None when
+    they already are, as a log's weeks mostly are."""
+    last: datetime | None = None
+    for run in moments:
+        if run:
+            if last is not None and run[0] < last:
+                joined = list(chain.from_iterable(moments))
+                return sorted(range(len(joined)), key=joined.__getitem__)
+            last = run[-1]
+    return None
+
+
+def _joined(lists: Sequence[list[T]], order: list[int] | None) -> list[T]:
+    joined = list(chain.from_iterable(lists))
+    return joined if order is None else [joined[i] for i in order]
+
+
+def _column(columns: Sequence[Column[T]]) -> Column[T]:
+    order = _order([ms for ms, _ in columns])
+    return _joined([ms for ms, _ in columns], order), _joined([vs for _, vs in columns], order)
 
 
 _check_in = functools.partial(tuple.__new__, CheckInFact)
@@ -220,7 +276,7 @@ def _over_weeks(
         seen = log_at(then)
         if seen is None:
             return None
-        if not signals_at(seen, handles, then):
+        if not any_on(seen, handles, then):
             lasting = False
             break
     if lasting:
@@ -261,6 +317,18 @@ def signals_at(log: CoupleLog, handles: Mapping[str, str], now: datetime) -> lis
     if len(handles) > 1:
         found += [_uneven(log, handles, now), _no_shared(log, now)]
     return [s for s in found if s is not None]
+
+
+def any_on(log: CoupleLog, handles: Mapping[str, str], now: datetime) -> bool:
+    """Whether :func:`signals_at` shows any signal, judging the cheapest first and
+    stopping at the first one on (the earlier weeks of lasting drift ask only this)."""
+    judged: list[Callable[[], DriftSignal | None]] = []
+    if len(handles) > 1:
+        judged.append(lambda: _no_shared(log, now))
+    judged += [lambda: _repairs(log, now), lambda: _falling(log, now)]
+    if len(handles) > 1:
+        judged.append(lambda: _uneven(log, handles, now))
+    return any(judge() is not None for judge in judged)
 
 
 def _falling(log: CoupleLog, now: datetime) -> DriftSignal | None:

@@ -26,8 +26,9 @@ no I/O, no clock.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -210,24 +211,48 @@ class Logged(NamedTuple):
         """Every entry that states a moment from the start of ``moment``'s week on: the
         weeks from its key on, as each entry is filed under the week of its latest moment
         (so no entry needs to be looked at to leave it out); in log order if ``ordered``."""
-        first = week_key(moment)
-        found = [e for key, week in self.weeks.items() if key >= first for e in week]
+        found = list(chain.from_iterable(self.weeks_since(moment)))
         if ordered:
             found.sort(key=attrgetter("position"))
         return found
 
+    def weeks_since(self, moment: datetime) -> list[Week]:
+        """The weeks :meth:`since` takes its entries from, each as it was read."""
+        first = week_key(moment)
+        return [week for key, week in self.weeks.items() if key >= first]
 
-def done_times(entries: Iterable[Entry], journals: int) -> list[datetime]:
-    """When each check-in without an occurrence (quota, occasional) among ``entries`` was
+
+def without(week: Week, gone: Collection[str]) -> Week:
+    """``week`` but the entries of the events ``gone`` (undone): the same object when it
+    holds none of them."""
+    kept = tuple(e for e in week if e.event_id not in gone)
+    return week if len(kept) == len(week) else kept
+
+
+def done_times(
+    weeks: Iterable[Week], journals: int, moments: Callable[[Week], Done] | None = None
+) -> list[datetime]:
+    """When each check-in without an occurrence (quota, occasional) in ``weeks`` was
     done, and each appreciation written once per ``journals`` (an appreciation-journal
-    ritual counts them as its check-ins): all a heatmap needs of them."""
+    ritual counts them as its check-ins): all a heatmap needs of them. ``moments``:
+    :func:`done_in` or a keeper of what it found for each week."""
     found: list[datetime] = []
-    for e in entries:
-        if e.kind == CHECK_IN and e.occurrence is None:
-            found.append(e.at)
-        elif e.kind == APPRECIATION and e.by and journals:
-            found += [e.at] * journals
+    for checkins, appreciations in map(moments or done_in, weeks):
+        found += checkins
+        if journals:
+            found += appreciations * journals
     return found
+
+
+Done = tuple[list[datetime], list[datetime]]
+"""When a week's quota and occasional check-ins were done, and its appreciations written."""
+
+
+def done_in(week: Week) -> Done:
+    """What :func:`done_times` needs of one week."""
+    checkins = [e.at for e in week if e.kind == CHECK_IN and e.occurrence is None]
+    appreciations = [e.at for e in week if e.kind == APPRECIATION and e.by]
+    return checkins, appreciations
 
 
 LOGGED_WEEKS: Projection[Week] = Projection(NAME, VERSION, keys, evolve, dump, load)

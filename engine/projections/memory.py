@@ -9,12 +9,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from engine.projections.projection import Json, StateKey
 
 if TYPE_CHECKING:
+    from engine.projections.projection import Projection
     from engine.projections.runner import Checkpoint
+
+S = TypeVar("S")
 
 Rows = dict[StateKey, Json]  # (couple id, key) -> state
 
@@ -47,6 +50,12 @@ class MemoryReadModels:
                 for (couple, key), state in rows.items()
                 if couple == couple_id and key.startswith(prefix) and key >= start
             }
+
+    def loaded(
+        self, projection: Projection[S], couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, S]:
+        stored = self.states(projection.name, couple_id, prefix, start)
+        return {key: projection.load(data) for key, data in stored.items()}
 
 
 class _MemoryWriter:

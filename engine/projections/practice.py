@@ -24,10 +24,11 @@ local day::
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from engine.calendar import schedule
@@ -197,11 +198,14 @@ def heatmap(book: Logbook, *, began: datetime, weeks: int = WEEKS) -> HeatmapVie
         if part is not None and first <= day <= last:
             due[day] += 1
             done[day] += part
-    for day, count in _days(book).items():
+    for day, count in _days(book, first, last).items():
         if first <= day <= last:
             due[day] += count
-            for _ in range(count):  # one at a time, as every other share is added
-                done[day] += 1
+            if done[day].is_integer():  # whole numbers add up exactly, all at once
+                done[day] += count
+            else:  # one at a time, as every other share is added
+                for _ in range(count):
+                    done[day] += 1
     cells = [
         None if not first <= day <= last else done[day] / due[day] if due[day] else 0.0
         for day in (start + timedelta(days=n) for n in range(7 * weeks))
@@ -209,10 +213,34 @@ def heatmap(book: Logbook, *, began: datetime, weeks: int = WEEKS) -> HeatmapVie
     return HeatmapView(start, tuple(tuple(cells[i : i + 7]) for i in range(0, len(cells), 7)))
 
 
-def _days(book: Logbook) -> Counter[date]:
-    """How many quota and occasional check-ins were logged on each local day (one zone:
-    one conversion each, hundreds of them for a busy couple)."""
-    if len(book.zones) == 1:
-        zone = book.zones[0][1]
-        return Counter(at.astimezone(zone).date() for at in book.check_ins)
+def _days(book: Logbook, first: date, last: date) -> Counter[date]:
+    """How many quota and occasional check-ins were logged on each local day (at least
+    those from ``first`` to ``last``). In one zone, by where the days begin: a few dozen
+    midnights however many check-ins a busy couple logs (see :func:`_by_midnights`)."""
+    if len(book.zones) == 1 and first <= last:
+        return _by_midnights(sorted(book.check_ins), book.zones[0][1], first, last)
     return Counter(map(book.local_day, book.check_ins))
+
+
+def _by_midnights(
+    moments: Sequence[datetime], zone: tzinfo, first: date, last: date
+) -> Counter[date]:
+    """The sorted ``moments`` counted by their local day in ``zone``, the days from
+    ``first`` to ``last`` only: a day holds the moments from its first instant (local
+    midnight, or the end of a gap that swallowed it) to the next day's. A day whose
+    clocks changed (its two midnights' offsets differ) has its moments converted one by
+    one: a clock set back just after midnight (as parts of Canada once did at 00:01)
+    gives some of them the day before."""
+    # a day either side: a changed clock can move some of their moments into the range
+    days = [first + timedelta(days=n) for n in range(-1, (last - first).days + 3)]
+    midnights = [datetime.combine(day, time(), tzinfo=zone) for day in days]
+    offsets = [m.utcoffset() for m in midnights]
+    edges = [bisect_left(moments, m.astimezone(UTC)) for m in midnights]
+    found: Counter[date] = Counter()
+    for n, day in enumerate(days[:-1]):
+        low, high = edges[n], edges[n + 1]
+        if offsets[n] != offsets[n + 1]:
+            found.update(m.astimezone(zone).date() for m in moments[low:high])
+        elif high > low:
+            found[day] += high - low
+    return Counter({day: n for day, n in found.items() if first <= day <= last})

@@ -25,7 +25,9 @@ Json = dict[str, Any]
 @frozen
 class Projection(Generic[S]):
     """A keyed read model. Change ``version`` whenever ``evolve`` or the stored shape
-    changes: the runner then rebuilds the model from the whole log by itself."""
+    changes: the runner then rebuilds the model from the whole log by itself. States are
+    immutable values (``evolve`` returns a new one), so a loaded state may be handed to
+    every reader that reads its row unchanged."""
 
     name: str
     version: int

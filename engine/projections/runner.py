@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from engine.errors import NotFound
 from engine.events import CoupleErased, EventStore, RecordedEvent
@@ -28,6 +28,8 @@ from engine.projections.projection import (
     fold_batch,
     touched_keys,
 )
+
+S = TypeVar("S")
 
 BATCH = 5000
 """Events folded per transaction."""
@@ -86,6 +88,13 @@ class ReadModels(Protocol):
         and only keys from ``start`` on (in the keys' string order)."""
         ...
 
+    def loaded(
+        self, projection: Projection[S], couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, S]:
+        """The same states through ``projection.load``; a backing may hand out again what
+        it loaded for a row that reads the same (states are immutable values)."""
+        ...
+
 
 class ProjectionRunner:
     """Keeps read models caught up with an event store."""
@@ -132,9 +141,7 @@ class ProjectionRunner:
         self, name: str, couple_id: str, prefix: str = "", start: str = ""
     ) -> dict[str, Any]:
         """One couple's states of a caught-up model (catch up first)."""
-        projection = self.projection(name)
-        stored = self.models.states(name, couple_id, prefix, start)
-        return {key: projection.load(data) for key, data in stored.items()}
+        return self.models.loaded(self.projection(name), couple_id, prefix, start)
 
     def states_now(
         self, name: str, couple_id: str, prefix: str = "", start: str = ""

@@ -17,6 +17,7 @@ from engine.catalog.plans import plan_template
 from engine.domain.couple import CoupleState, aware
 from engine.domain.plan_progress import plan_progress
 from engine.projections import drift, logged_weeks, practice
+from engine.services.derived import Derived
 from engine.views.status import StatusView, TodayItem
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class Status:
         self._s = session
         self._streaks = streaks
         self._plans = plans
+        self._week_facts = Derived(drift.entry_facts)  # the weeks a status reads again
 
     def status(self, couple: CoupleRef, as_of: datetime | None) -> StatusView:
         state = self._s.load_members(couple)
@@ -101,8 +103,11 @@ class Status:
         horizon (``since``) and the ageless events, or from the whole log when those could
         miss something (see ``drift.logged_signals``)."""
         start = logged_weeks.week_start(max(since, drift.horizon(now)))
-        weeks = logged.since(start)  # not the heatmap's older weeks
-        signals = drift.logged_signals(weeks, logged.ageless, handles, now, since=start, past=past)
+        entries = logged.since(start)  # not the heatmap's older weeks
+        parts = [self._week_facts(week) for week in logged.weeks_since(start)]
+        signals = drift.logged_signals(
+            entries, logged.ageless, handles, now, since=start, past=past, parts=parts
+        )
         if signals is not None:
             return signals
         whole = self._s.lived.read_couple(couple_id, decrypt=False)

@@ -32,6 +32,7 @@ from engine.projections import settled as tallies
 from engine.projections.marks import MARKS, Mark
 from engine.projections.settled import Settled
 from engine.projections.streaks import figures
+from engine.services.derived import Derived
 from engine.views.history import ReadModelView
 from engine.views.streaks import PartnerStreak, StreakView, WeekProgress
 
@@ -70,6 +71,7 @@ class Streaks:
         self._models_for = models_for
         self._runner: ProjectionRunner | None = None
         self._lock = threading.Lock()
+        self._done_in = Derived(logged_weeks.done_in)  # the weeks a status reads again
 
     @property
     def runner(self) -> ProjectionRunner:
@@ -316,10 +318,8 @@ class Streaks:
             couple_id, types=(*types, EntryRetracted.type_name), decrypt=False
         )
         gone = retracted_ids(found)
-        if gone:
-            weeks = {
-                k: tuple(e for e in week if e.event_id not in gone) for k, week in weeks.items()
-            }
+        if gone:  # a week with nothing undone stays the object it was read as
+            weeks = {k: logged_weeks.without(week, gone) for k, week in weeks.items()}
         return logged_weeks.Logged(weeks, honoured(found, gone))
 
     def recent_marks(
@@ -341,7 +341,8 @@ class Streaks:
             prefix = f"{rid}@"
             found += runner.states_now(MARKS.name, couple_id, prefix, prefix + start).values()
         journals = sum(_is_journal(state) for state in rituals.values())
-        return found, logged_weeks.done_times(logged.since(since, ordered=False), journals)
+        weeks = logged.weeks_since(since)
+        return found, logged_weeks.done_times(weeks, journals, self._done_in)
 
     def _appreciation_marks(self, couple_id: str, ritual_id: str = "") -> dict[str, list[Mark]]:
         """Each appreciation written with `ritual appreciate`, as one check-in of every

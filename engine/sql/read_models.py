@@ -14,13 +14,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engine.projections.runner import Checkpoint
+from engine.sql.state_memo import StateMemo
 from engine.sql.statements import Access, Conn, Sql
 
 if TYPE_CHECKING:
-    from engine.projections.projection import Json, StateKey
+    from engine.projections.projection import Json, Projection, StateKey
+
+S = TypeVar("S")
 
 CHUNK = 500
 """Keys per ``IN (...)`` lookup, well under every driver's parameter limit."""
@@ -33,14 +36,27 @@ _STATES = (
     "SELECT key, state FROM ritual_read_models WHERE projection = :name AND couple_id = :couple"
 )
 _COLUMNS = ("key", "state")
-_ALL = Sql(_STATES, columns=_COLUMNS, json=("state",))
-_FROM = Sql(f"{_STATES} AND key >= :start", columns=_COLUMNS, json=("state",))
-_PREFIXED = Sql(f"{_STATES} AND key LIKE :pattern ESCAPE '/'", columns=_COLUMNS, json=("state",))
-_PREFIXED_FROM = Sql(
-    f"{_STATES} AND key LIKE :pattern ESCAPE '/' AND key >= :start",
-    columns=_COLUMNS,
-    json=("state",),
-)
+
+
+def _reads(select: str, json: tuple[str, ...]) -> dict[tuple[bool, bool], Sql]:
+    """The reads of one couple's states (``select``), by whether they take a key prefix
+    and a first key: with a first key, a range of the primary key, so only the rows from
+    it are read."""
+    pattern = " AND key LIKE :pattern ESCAPE '/'"
+    return {
+        (prefixed, started): Sql(
+            select + (pattern if prefixed else "") + (" AND key >= :start" if started else ""),
+            columns=_COLUMNS,
+            json=json,
+        )
+        for prefixed in (False, True)
+        for started in (False, True)
+    }
+
+
+_READS = _reads(_STATES, ("state",))
+_TEXT_READS = _reads(_STATES.replace("key, state", "key, CAST(state AS TEXT) AS state"), ())
+"""The same reads, each state as the text it is stored as (on PostgreSQL, JSONB's)."""
 _KEYS = Sql(f"{_STATES} AND key IN (:keys)", columns=_COLUMNS, json=("state",), lists=("keys",))
 _UPDATE = Sql(
     "UPDATE ritual_read_models SET state = :state "
@@ -80,11 +96,12 @@ class SqlReadModels:
 
     def __init__(self, access: Access) -> None:
         self._db = access
+        self._memo = StateMemo()
 
     @contextmanager
     def transaction(self) -> Iterator[_SqlWriter]:
         with self._db.write(derived=True) as conn:  # the log can always fold them again
-            yield _SqlWriter(conn)
+            yield _SqlWriter(conn, self._memo)
 
     def checkpoint(self, name: str) -> Checkpoint | None:
         with self._db.read() as conn:
@@ -93,19 +110,41 @@ class SqlReadModels:
     def states(
         self, name: str, couple_id: str, prefix: str = "", start: str = ""
     ) -> dict[str, Json]:
+        with self._db.read() as conn:
+            return {
+                row.key: row.state
+                for row in self._rows(conn, _READS, name, couple_id, prefix, start)
+            }
+
+    def loaded(
+        self, projection: Projection[S], couple_id: str, prefix: str = "", start: str = ""
+    ) -> dict[str, S]:
+        """The states, each loaded once for as long as its row reads the same
+        (``engine.sql.state_memo``)."""
+        with self._db.read() as conn:
+            rows = self._rows(conn, _TEXT_READS, projection.name, couple_id, prefix, start)
+        load = self._memo.load
+        return {row.key: load(projection, couple_id, row.state) for row in rows}
+
+    @staticmethod
+    def _rows(
+        conn: Conn,
+        reads: dict[tuple[bool, bool], Sql],
+        name: str,
+        couple_id: str,
+        prefix: str,
+        start: str,
+    ) -> list[Any]:
         params: dict[str, Any] = {"name": name, "couple": couple_id, "start": start}
         if prefix:
             params["pattern"] = _like_prefix(prefix)
-            sql = _PREFIXED_FROM if start else _PREFIXED
-        else:  # with ``start``, a range of the primary key: only the rows from it are read
-            sql = _FROM if start else _ALL
-        with self._db.read() as conn:
-            return {row.key: row.state for row in conn.rows(sql, params)}
+        return conn.rows(reads[(bool(prefix), bool(start))], params)
 
 
 class _SqlWriter:
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, memo: StateMemo) -> None:
         self._conn = conn
+        self._memo = memo
 
     def checkpoint(self, name: str) -> Checkpoint | None:
         return _checkpoint(self._conn, name)
@@ -137,6 +176,8 @@ class _SqlWriter:
 
     def forget(self, name: str, couple_id: str) -> None:
         self._conn.run(_FORGET, {"name": name, "couple": couple_id})
+        self._memo.forget(name, couple_id)
 
     def drop(self, name: str) -> None:
         self._conn.run(_DROP, {"name": name})
+        self._memo.forget(name)
