@@ -6,7 +6,8 @@ For a couple with 10, 1,000, 10,000 and 100,000 events of history (half check-in
 note on a quota ritual, half appreciations, eight a day up to yesterday, so a longer
 history reaches further back, as a couple's does), and for databases of 1, 1,000 and 10,000
 couples, it prints the median latency of a check-in, an appreciation, a status and a
-cold calendar feed (a fresh Engine over the same database). Histories are written in
+cold calendar feed (a fresh Engine over the same database), sampled in turns so that a
+busy moment of the machine falls on every size alike. Histories are written in
 batches straight into the store (with SQLite's ``synchronous=OFF`` while building), never
 command by command, so the whole run takes a few minutes; the timed commands run on a
 normally opened store, one event per durable commit. In the same run it measures
@@ -167,10 +168,6 @@ def commands(eng: Engine, couple_id: str) -> dict[str, Callable[[], object]]:
     }
 
 
-def measure(url: str, couple_id: str, runs: int, only: str | None = None) -> dict[str, float]:
-    return measure_side_by_side([(url, couple_id)], runs, only)[0]
-
-
 def measure_side_by_side(
     targets: list[tuple[str, str]], runs: int, only: str | None = None
 ) -> list[dict[str, float]]:
@@ -276,20 +273,20 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print("History of one couple (median latency; ratio to the 10-event history)")
-        base: dict[str, float] | None = None
-        first_url, first_couple = "", ""
+        print("History of one couple (median latency, sampled in turns; ratio to 10 events)")
+        histories_at: list[tuple[str, str]] = []
         for size in histories:
             url = f"sqlite:///{folder / f'history-{size}.db'}"
             store = fast_store(url, clock)
             couple_id, ritual_id, partners = new_couple(store, clock, history_start(size))
             fill(store, clock, couple_id, ritual_id, partners, size)
             store.close()
-            figures = measure(url, couple_id, args.runs, args.only)
-            show(f"{size:,} events", figures, base)
-            if base is None:
-                base, first_url, first_couple = figures, url, couple_id
+            histories_at.append((url, couple_id))
+        by_size = measure_side_by_side(histories_at, args.runs, args.only)
+        for size, figures in zip(histories, by_size, strict=True):
+            show(f"{size:,} events", figures, None if size == histories[0] else by_size[0])
         print(f"{'':>24}  target: within {TARGET:.1f}x of the 10-event history")
+        first_url, first_couple = histories_at[0]
         if args.only:
             return
 
