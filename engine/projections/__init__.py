@@ -7,7 +7,8 @@ imports the calendar, domain, catalog, events and views, never the services or S
 - ``streaks`` and ``strength``: the figures derived from the marks at query time
   (``streak_tally``, ``streak_slots`` and ``spans`` hold its pieces);
 - ``runner``: catching up from a checkpoint, in one transaction per batch;
-- ``practice``, ``insights``, ``drift``: today and the heatmap, weekly insights, drift;
+- ``practice``, ``insights``, ``drift``: today and the heatmap, weekly insights, drift
+  (``drift_facts`` holds what it counts, worked out per week);
 - ``memory`` (and ``engine.sql.read_models``): where read models live.
 """
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from engine.catalog.plans import plan_template
 from engine.domain.couple import CoupleState, aware
 from engine.domain.plan_progress import plan_progress
-from engine.projections import drift, logged_weeks, practice
+from engine.projections import drift, drift_facts, logged_weeks, practice
 from engine.services.derived import Derived
 from engine.views.status import StatusView, TodayItem
 
@@ -40,7 +40,7 @@ class Status:
         self._s = session
         self._streaks = streaks
         self._plans = plans
-        self._week_facts = Derived(drift.entry_facts)  # the weeks a status reads again
+        self._week_facts = Derived(drift_facts.entry_facts)  # the weeks a status reads again
 
     def status(self, couple: CoupleRef, as_of: datetime | None) -> StatusView:
         state = self._s.load_members(couple)

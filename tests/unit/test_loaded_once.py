@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.projections import drift, logged_weeks
+from engine.projections import drift, drift_facts, logged_weeks
 from engine.projections.logged_weeks import APPRECIATION, CHECK_IN, OTHER, SKIP, Entry
 from engine.projections.practice import _by_midnights
 from engine.services.derived import Derived
@@ -83,8 +83,8 @@ def test_facts_split_into_weeks_are_the_facts_of_them_together(seed: int) -> Non
     entries = _entries(seed, random.Random(seed).randrange(0, 120))
     cuts = sorted(random.Random(seed + 1).sample(range(len(entries) + 1), 3))
     parts = [entries[a:b] for a, b in zip([0, *cuts], [*cuts, len(entries)], strict=True)]
-    together = drift._facts([drift.entry_facts(entries)], [])
-    split = drift._facts([drift.entry_facts(part) for part in parts], [])
+    together = drift_facts.facts_of([drift_facts.entry_facts(entries)], [])
+    split = drift_facts.facts_of([drift_facts.entry_facts(part) for part in parts], [])
     then = T0 + timedelta(days=30)
     for moment in (None, then):
         whole, pieces = together.by(moment), split.by(moment)
@@ -96,7 +96,7 @@ def test_facts_split_into_weeks_are_the_facts_of_them_together(seed: int) -> Non
 def test_any_signal_on_agrees_with_the_signals(seed: int) -> None:
     entries = _entries(seed, random.Random(seed).randrange(0, 150))
     handles = {"p1": "sam", "p2": "alex"}
-    known = drift._facts([drift.entry_facts(entries)], []).by(None)
+    known = drift_facts.facts_of([drift_facts.entry_facts(entries)], []).by(None)
     from engine.projections.insights import read_log
 
     now = T0 + timedelta(days=random.Random(seed).randrange(10, 70))

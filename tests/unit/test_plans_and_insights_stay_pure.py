@@ -14,6 +14,7 @@ PURE = [
     "engine/domain/plan_progress.py",
     "engine/projections/insights.py",
     "engine/projections/drift.py",
+    "engine/projections/drift_facts.py",
 ]
 FORBIDDEN = {"sqlalchemy", "click", "os", "engine.services", "engine.api"}
 

@@ -24,6 +24,7 @@ PURE_MODULES = [
     "engine/events/codec.py",
     "engine/projections/insights.py",
     "engine/projections/drift.py",
+    "engine/projections/drift_facts.py",
     "engine/projections/practice.py",
     "engine/projections/projection.py",
     "engine/projections/marks.py",
