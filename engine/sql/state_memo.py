@@ -11,7 +11,8 @@ ever stale and nothing needs telling when a row changes.
 States are immutable values (every projection's are: named tuples and frozen classes),
 so one loaded state can be handed to every reader. The memo keeps the most recently used
 states up to a budget of stored characters; what it holds is what the read models hold
-(ids and times, never a note), and an erased couple's states leave it with the rows.
+(ids and times, never a note). A couple erased through this process leaves it with its
+rows; one erased by another process leaves entries that are never read again and age out.
 """
 
 from __future__ import annotations
