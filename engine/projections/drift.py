@@ -100,7 +100,7 @@ def logged_signals(
     *,
     since: datetime,
     past: bool,
-    parts: Sequence[EntryFacts] | None = None,
+    parts: Sequence[EntryFacts],
 ) -> list[DriftSignal] | None:
     """:func:`drift_signals` from the ``entries`` that state a moment from ``since`` on
     (every one of them; ``since`` at most :func:`horizon`) and the ``AGELESS`` events,
@@ -109,7 +109,7 @@ def logged_signals(
     what had occurred by then counts (as the earlier weeks judged for lasting drift).
     ``parts``: :func:`entry_facts` of runs of entries that together are ``entries``
     (a week's each, say, kept by a caller that reads the same weeks again)."""
-    facts = facts_of(parts if parts is not None else [entry_facts(entries)], ageless)
+    facts = facts_of(parts, ageless)
 
     def log_at(then: datetime) -> CoupleLog | None:
         first_seen: Entry | None = entries[0] if entries else None

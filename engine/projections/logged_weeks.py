@@ -230,14 +230,14 @@ def without(week: Week, gone: Collection[str]) -> Week:
 
 
 def done_times(
-    weeks: Iterable[Week], journals: int, moments: Callable[[Week], Done] | None = None
+    weeks: Iterable[Week], journals: int, moments: Callable[[Week], Done]
 ) -> list[datetime]:
     """When each check-in without an occurrence (quota, occasional) in ``weeks`` was
     done, and each appreciation written once per ``journals`` (an appreciation-journal
     ritual counts them as its check-ins): all a heatmap needs of them. ``moments``:
     :func:`done_in` or a keeper of what it found for each week."""
     found: list[datetime] = []
-    for checkins, appreciations in map(moments or done_in, weeks):
+    for checkins, appreciations in map(moments, weeks):
         found += checkins
         if journals:
             found += appreciations * journals
